@@ -1,0 +1,126 @@
+// The untyped core: a coroutine control block that runs on the calling thread's own stack and keeps
+// the live part of its stack in a heap copy while it is not running. Typed front ends
+// (coroutine.hpp, generator.hpp) and the Lua replay interpreter derive from coroutine_core and
+// carry their values in the derived object, which lives on the heap and so stays reachable from
+// both sides of a switch.
+#ifndef JMPCO_CORE_HPP
+#define JMPCO_CORE_HPP
+
+#include <cstddef>
+#include <cstdint>
+
+#include "jmpco/config.hpp"
+#include "jmpco/detail/jump_buffer.hpp"
+#include "jmpco/error.hpp"
+
+namespace jmpco {
+
+#if JMPCO_EXCEPTIONS
+// Thrown from the yield a suspended coroutine waits in when that coroutine is closed (or its last
+// handle is destroyed), so that the destructors of every object on its stack run. A `catch (...)`
+// that catches it must rethrow it; it is not a std::exception.
+struct forced_unwind {};
+#endif
+
+namespace detail {
+struct thread_state;
+
+// One stack slice: the machinery's view of a coroutine, or of a thread's main context.
+// Invariant while a context is on its thread's chain: [start + saved, stop) is live on the stack
+// and [start, start + saved) is in `copy`.
+struct context {
+  jump_buffer env;
+  std::uintptr_t stop = 0;        // exclusive top of the slice; fixed when the context first runs
+  std::uintptr_t start = 0;       // lowest live byte when the context last left
+  unsigned char* copy = nullptr;  // heap copy of the lowest `saved` bytes
+  std::size_t saved = 0;
+  std::size_t capacity = 0;
+  context* older = nullptr;  // next context on the chain, whose stop is higher
+  unsigned level = 0;        // nesting level (Lua's nCcalls)
+  bool dying = false;        // its frames are garbage; never save them
+#if JMPCO_EXCEPTIONS
+  void* eh_state[3] = {};  // this context's share of the C++ runtime's per-thread exception state
+#endif
+};
+}  // namespace detail
+
+class coroutine_core {
+ public:
+  coroutine_core(const coroutine_core&) = delete;
+  coroutine_core& operator=(const coroutine_core&) = delete;
+
+  jmpco::status status() const noexcept { return status_; }
+  // The error this coroutine died with (code ok if it has not died by error, or once close() has
+  // handed it out).
+  const jmpco::error& death() const noexcept { return death_; }
+
+  // The coroutine running on this thread, or nullptr on the thread's main context.
+  static coroutine_core* running() noexcept;
+  static bool is_yieldable() noexcept { return running() != nullptr; }
+
+  // Nesting levels, counted like Lua's nCcalls: a resumed coroutine starts one level above its
+  // resumer, and a layer may spend further levels (Lua's pcall does). Entering a level beyond the
+  // thread's limit fails with errc::c_stack_overflow.
+  static unsigned level() noexcept;
+  static errc enter_level() noexcept;
+  static void leave_level() noexcept;
+  static unsigned nesting_limit() noexcept;            // this thread's; 200 by default
+  static void set_nesting_limit(unsigned limit) noexcept;
+  // Thread stack that must still be free below the resumer for a coroutine to start (64 KiB by
+  // default); where the OS cannot say how large the stack is, only the nesting limit applies.
+  static std::size_t stack_reserve() noexcept;
+  static void set_stack_reserve(std::size_t bytes) noexcept;
+
+  // The compile-time signature tag of a typed front end, checked where yields are untyped.
+  const void* signature() const noexcept { return signature_; }
+
+  // Kills the running coroutine with `e` at once: its resumer gets `e` from resume. No destructor
+  // runs on its stack (front ends with exceptions throw instead). On a thread's main context it
+  // fails fatally.
+  [[noreturn]] static void die_with(const jmpco::error& e) noexcept;
+
+ protected:
+  explicit coroutine_core(const void* signature = nullptr) noexcept : signature_(signature) {}
+  virtual ~coroutine_core();
+
+  // The body. It starts on the first resume_core(); returning makes the coroutine dead.
+  // An exception escaping it (with exceptions enabled) is caught and becomes death().
+  virtual void run() = 0;
+  // Frees this object. Called once, by release() or when a released coroutine stops running.
+  virtual void destroy() noexcept = 0;
+
+  // Enters this coroutine and returns when it yields or dies: errc::ok if it yielded or returned
+  // (status() tells which), errc::exception/raised if it died by error (see death()), or the misuse
+  // code of an operation that did nothing.
+  errc resume_core() noexcept;
+  // Leaves the running coroutine for its resumer and returns when it is resumed again: errc::ok,
+  // or errc::yield_outside on a thread's main context. Throws forced_unwind when the coroutine is
+  // being closed.
+  static errc yield_core();
+  // Closes a suspended or dead coroutine: a started one is unwound (with exceptions) or discarded
+  // (without). Returns the error it died with, or the error an unwinding destructor raised.
+  jmpco::error close_core() noexcept;
+
+  // The owning handle lets go: frees now if possible, closes a suspended coroutine first, or
+  // defers until a running/normal coroutine hands control back.
+  void release() noexcept;
+
+
+ private:
+  friend struct detail::thread_state;
+  friend struct switch_machinery;
+
+  detail::context ctx_;
+  const void* signature_;
+  coroutine_core* resumer_ = nullptr;           // where yield and death return to
+  detail::thread_state* owner_ = nullptr;       // set by the first resume
+  jmpco::error death_;
+  jmpco::status status_ = jmpco::status::suspended;
+  bool started_ = false;
+  bool closing_ = false;   // resumed only to unwind its stack
+  bool released_ = false;  // no handle owns it any more
+};
+
+}  // namespace jmpco
+
+#endif  // JMPCO_CORE_HPP

@@ -1,0 +1,325 @@
+// The typed front end: coroutine<Out(In...)>, its yielder, wrap(), and this_coroutine.
+//
+//   jmpco::coroutine<int(int)> co([](jmpco::yielder<int(int)>& y, int first) {
+//     int next = y.yield(first * 2);   // hands 2*first to resume(), receives the next argument
+//     return next + 1;                 // the last value resume() returns
+//   });
+//   co.resume(5).value();  // 10
+//   co.resume(7).value();  // 8, and co.status() == jmpco::status::dead
+//
+// Out is what yield and return hand to the resumer (void for nothing, std::tuple<...> for several
+// values); In... are what resume hands in (the body's extra parameters on the first resume, the
+// value of yield() afterwards).
+#ifndef JMPCO_COROUTINE_HPP
+#define JMPCO_COROUTINE_HPP
+
+#include <new>
+#include <optional>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "jmpco/allocator.hpp"
+#include "jmpco/core.hpp"
+#include "jmpco/error.hpp"
+
+namespace jmpco {
+
+template <class Signature>
+class coroutine;
+template <class Signature>
+class yielder;
+
+namespace this_coroutine {
+// Raises an error in the running code: with exceptions it is thrown (what the body threw is
+// rethrown as itself, anything else as coroutine_error), so destructors run and a coroutine that
+// does not catch it dies with it. Without exceptions it kills the running coroutine with `e` at
+// once, or fails fatally on a thread's main context.
+[[noreturn]] void raise(const error& e);
+}  // namespace this_coroutine
+
+namespace detail {
+
+// The C++ type of a list of values: nothing, the value itself, or a tuple of them.
+template <class... T>
+struct values_of {
+  using type = std::tuple<T...>;
+};
+template <>
+struct values_of<> {
+  using type = void;
+};
+template <class T>
+struct values_of<T> {
+  using type = T;
+};
+template <class... T>
+using values_t = typename values_of<std::decay_t<T>...>::type;
+
+// Turns a tuple of received values into values_t (void, T or the tuple itself).
+template <class... T>
+values_t<T...> unpack(std::tuple<T...>&& values) {
+  if constexpr (sizeof...(T) == 1) {
+    return std::move(std::get<0>(values));
+  } else if constexpr (sizeof...(T) > 1) {
+    return std::move(values);
+  }
+}
+
+// A slot for values of type T, where void takes no room but still records "a value came".
+template <class T>
+struct slot {
+  std::optional<T> value;
+  template <class... A>
+  void put(A&&... a) {
+    value.emplace(std::forward<A>(a)...);
+  }
+  bool full() const noexcept { return value.has_value(); }
+  T take() {
+    T v = std::move(*value);
+    value.reset();
+    return v;
+  }
+};
+template <>
+struct slot<void> {
+  bool filled = false;
+  void put() noexcept { filled = true; }
+  bool full() const noexcept { return filled; }
+  void take() noexcept { filled = false; }
+};
+
+// One address per signature: the tag an untyped yield checks against.
+template <class Signature>
+struct signature_tag {
+  static constexpr char id = 0;
+};
+
+// The heap object shared by a handle and its coroutine: the control block plus the two mailboxes.
+// Values always travel through here, never through pointers into either side's stack.
+template <class Out, class... In>
+class channel : public coroutine_core {
+ public:
+  channel() noexcept : coroutine_core(&signature_tag<Out(In...)>::id) {}
+
+  slot<std::tuple<std::decay_t<In>...>> inbox;  // resume -> coroutine
+  slot<Out> outbox;                              // yield/return -> resumer
+
+  using coroutine_core::close_core;
+  using coroutine_core::release;
+  using coroutine_core::resume_core;
+};
+
+// The body of a coroutine, stored inline in the same allocation as its channel.
+template <class F, class Out, class... In>
+class body_holder final : public channel<Out, In...> {
+ public:
+  explicit body_holder(F&& fn) : fn_(std::move(fn)) {}
+  explicit body_holder(const F& fn) : fn_(fn) {}
+
+ private:
+  void run() override {
+    yielder<Out(In...)> y(this);
+    std::apply(
+        [&](auto&&... first) {
+          using returned = decltype(fn_(y, std::move(first)...));
+          if constexpr (std::is_void_v<returned>) {
+            fn_(y, std::move(first)...);
+          } else {
+            this->outbox.put(fn_(y, std::move(first)...));
+          }
+        },
+        this->inbox.take());
+  }
+  void destroy() noexcept override {
+    this->~body_holder();
+    deallocate(this, sizeof(body_holder));
+  }
+
+  F fn_;
+};
+
+// Builds a body_holder with jmpco's allocator; nullptr when it cannot.
+template <class Out, class... In, class F>
+channel<Out, In...>* make_channel(F&& fn) {
+  using holder = body_holder<std::decay_t<F>, Out, In...>;
+  void* memory = allocate(sizeof(holder));
+  if (memory == nullptr) return nullptr;
+  return ::new (memory) holder(std::forward<F>(fn));
+}
+
+template <class Signature>
+struct channel_of;
+template <class Out, class... In>
+struct channel_of<Out(In...)> {
+  using type = channel<Out, In...>;
+};
+
+}  // namespace detail
+
+// What a body uses to yield. Only valid inside the coroutine it was given to.
+template <class Out, class... In>
+class yielder<Out(In...)> {
+ public:
+  using resume_type = detail::values_t<In...>;
+
+  explicit yielder(detail::channel<Out, In...>* channel) noexcept : channel_(channel) {}
+
+  // Hands `out` to the resumer and suspends; returns the arguments of the next resume. On a
+  // failure (yield_outside, out_of_memory) raises it: throws, or without exceptions kills the
+  // coroutine with it.
+  template <class... V>
+  resume_type yield(V&&... out) {
+    result<resume_type> r = try_yield(std::forward<V>(out)...);
+    if (!r) this_coroutine::raise(r.error());
+    if constexpr (!std::is_void_v<resume_type>) return std::move(r).value();
+  }
+
+  // As yield(), but returns a failure instead of raising it; the coroutine is still running then.
+  template <class... V>
+  result<resume_type> try_yield(V&&... out) {
+    if (coroutine_core::running() != channel_) return error(errc::yield_outside);
+    channel_->outbox.put(std::forward<V>(out)...);
+    if (errc e = coroutine_core_access::yield(); e != errc::ok) {
+      channel_->outbox.take();
+      return error(e);
+    }
+    if constexpr (std::is_void_v<resume_type>) {
+      channel_->inbox.take();
+      return result<void>();
+    } else {
+      return result<resume_type>(std::in_place, detail::unpack(channel_->inbox.take()));
+    }
+  }
+
+ private:
+  // yield_core is protected; the yielder reaches it through this local subclass.
+  struct coroutine_core_access : coroutine_core {
+    using coroutine_core::yield_core;
+    static errc yield() { return yield_core(); }
+  };
+
+  detail::channel<Out, In...>* channel_;
+};
+
+// An owning handle to a coroutine. Destroying the handle of a suspended coroutine closes it.
+template <class Out, class... In>
+class coroutine<Out(In...)> {
+ public:
+  using yielder_type = yielder<Out(In...)>;
+
+  coroutine() noexcept = default;
+  // `body` is called as body(yielder&, In...) on the first resume. If the coroutine object cannot
+  // be allocated the handle is empty and resume() reports errc::empty_handle.
+  template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, coroutine>>>
+  explicit coroutine(F&& body) : channel_(detail::make_channel<Out, In...>(std::forward<F>(body))) {
+    using returned = std::invoke_result_t<std::decay_t<F>&, yielder_type&, std::decay_t<In>&&...>;
+    static_assert(std::is_void_v<Out> ? std::is_void_v<returned> : std::is_convertible_v<returned, Out>,
+                  "the body must return the coroutine's Out type");
+  }
+  coroutine(coroutine&& other) noexcept : channel_(std::exchange(other.channel_, nullptr)) {}
+  coroutine& operator=(coroutine&& other) noexcept {
+    if (this != &other) {
+      reset();
+      channel_ = std::exchange(other.channel_, nullptr);
+    }
+    return *this;
+  }
+  ~coroutine() { reset(); }
+
+  explicit operator bool() const noexcept { return channel_ != nullptr; }
+
+  // Runs the coroutine until it yields or finishes; returns what it yielded or returned, or the
+  // error it died with, or the misuse that stopped the resume (the coroutine is then unchanged).
+  result<Out> resume(In... args) {
+    if (channel_ == nullptr) return error(errc::empty_handle);
+    channel_->inbox.put(std::move(args)...);
+    const errc e = channel_->resume_core();
+    if (channel_->inbox.full()) channel_->inbox.take();  // not delivered
+    if (e == errc::exception || e == errc::raised) return channel_->death();
+    if (e != errc::ok) return error(e);
+    if constexpr (std::is_void_v<Out>) {
+      channel_->outbox.take();
+      return result<void>();
+    } else {
+      return result<Out>(std::in_place, channel_->outbox.take());
+    }
+  }
+
+  jmpco::status status() const noexcept {
+    return channel_ != nullptr ? channel_->status() : jmpco::status::dead;
+  }
+
+  // Closes a suspended or dead coroutine, running the destructors of everything on its stack (with
+  // exceptions; without, the stack is discarded). Returns the error it died with, if any; closing
+  // a running or normal coroutine is an error.
+  result<void> close() {
+    if (channel_ == nullptr) return result<void>();
+    if (error e = channel_->close_core(); e) return e;
+    return result<void>();
+  }
+
+  // The untyped core, for code that works on any coroutine.
+  coroutine_core* core() const noexcept { return channel_; }
+
+ private:
+  void reset() noexcept {
+    if (channel_ != nullptr) std::exchange(channel_, nullptr)->release();
+  }
+
+  detail::channel<Out, In...>* channel_ = nullptr;
+};
+
+// A callable that resumes a coroutine on each call and raises its errors in the caller, as Lua's
+// coroutine.wrap does: with exceptions the error is rethrown; without, it kills the calling
+// coroutine with the same error (or fails fatally on a thread's main context).
+template <class Signature>
+class wrapped;
+
+template <class Out, class... In>
+class wrapped<Out(In...)> {
+ public:
+  explicit wrapped(coroutine<Out(In...)> co) noexcept : co_(std::move(co)) {}
+
+  Out operator()(In... args) {
+    result<Out> r = co_.resume(std::move(args)...);
+    if (!r) this_coroutine::raise(r.error());
+    if constexpr (!std::is_void_v<Out>) return std::move(r).value();
+  }
+
+  jmpco::status status() const noexcept { return co_.status(); }
+
+ private:
+  coroutine<Out(In...)> co_;
+};
+
+template <class Signature, class F>
+wrapped<Signature> wrap(F&& body) {
+  return wrapped<Signature>(coroutine<Signature>(std::forward<F>(body)));
+}
+
+namespace this_coroutine {
+
+// The running coroutine's untyped core, or nullptr on a thread's main context.
+inline coroutine_core* running() noexcept { return coroutine_core::running(); }
+inline bool is_yieldable() noexcept { return coroutine_core::is_yieldable(); }
+
+// Yields from anywhere in the running coroutine's call tree without its yielder. The signature is
+// checked at run time: errc::type_mismatch if the running coroutine was created with another,
+// errc::yield_outside on a thread's main context.
+template <class Signature, class... V>
+auto try_yield(V&&... out) {
+  using resume_type = typename yielder<Signature>::resume_type;
+  coroutine_core* co = running();
+  if (co == nullptr) return result<resume_type>(error(errc::yield_outside));
+  if (co->signature() != &detail::signature_tag<Signature>::id)
+    return result<resume_type>(error(errc::type_mismatch));
+  return yielder<Signature>(static_cast<typename detail::channel_of<Signature>::type*>(co))
+      .try_yield(std::forward<V>(out)...);
+}
+
+}  // namespace this_coroutine
+
+}  // namespace jmpco
+
+#endif  // JMPCO_COROUTINE_HPP

@@ -1,0 +1,111 @@
+// generator<T>: a coroutine that yields a sequence of T, usable in a range-for loop.
+//
+//   jmpco::generator<int> squares([](jmpco::yielder<int()>& y) {
+//     for (int i = 1; i <= 3; ++i) y.yield(i * i);
+//   });
+//   for (int v : squares) std::printf("%d\n", v);   // 1 4 9
+//
+// An error that kills the body ends the iteration: with exceptions it is rethrown from the
+// iterator's increment (or begin()); without, iteration stops and error() holds it.
+#ifndef JMPCO_GENERATOR_HPP
+#define JMPCO_GENERATOR_HPP
+
+#include <cstddef>
+#include <iterator>
+
+#include "jmpco/coroutine.hpp"
+
+namespace jmpco {
+
+template <class T>
+class generator {
+ public:
+  using yielder_type = yielder<T()>;
+
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = T;
+    using difference_type = std::ptrdiff_t;
+    using pointer = T*;
+    using reference = T&;
+
+    reference operator*() const noexcept { return *owner_->current_; }
+    pointer operator->() const noexcept { return &*owner_->current_; }
+    iterator& operator++() {
+      owner_->advance();
+      return *this;
+    }
+    void operator++(int) { owner_->advance(); }
+    friend bool operator==(const iterator& it, std::nullptr_t) noexcept { return it.at_end(); }
+    friend bool operator!=(const iterator& it, std::nullptr_t) noexcept { return !it.at_end(); }
+
+   private:
+    friend class generator;
+    explicit iterator(generator* owner) noexcept : owner_(owner) {}
+    bool at_end() const noexcept { return !owner_->current_.has_value(); }
+    generator* owner_;
+  };
+
+  // `body` is called as body(yielder<T()>&) on the first step. If the coroutine object cannot be
+  // allocated, iterating reports errc::empty_handle.
+  template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, generator>>>
+  explicit generator(F&& body) : channel_(detail::make_channel<T>(std::forward<F>(body))) {
+    static_assert(std::is_void_v<std::invoke_result_t<std::decay_t<F>&, yielder_type&>>,
+                  "a generator body returns void");
+  }
+  generator(generator&& other) noexcept
+      : channel_(std::exchange(other.channel_, nullptr)),
+        current_(std::move(other.current_)),
+        error_(std::move(other.error_)),
+        started_(other.started_) {}
+  generator& operator=(generator&&) = delete;
+  ~generator() {
+    if (channel_ != nullptr) channel_->release();
+  }
+
+  // Starts (or continues) the sequence. A generator is a single pass: begin() resumes it once.
+  iterator begin() {
+    if (!started_) {
+      started_ = true;
+      advance();
+    }
+    return iterator(this);
+  }
+  std::nullptr_t end() const noexcept { return nullptr; }
+
+  // The error the body died with, or the misuse that stopped it (without exceptions).
+  const jmpco::error& error() const noexcept { return error_; }
+  jmpco::status status() const noexcept {
+    return channel_ != nullptr ? channel_->status() : jmpco::status::dead;
+  }
+
+ private:
+  void advance() {
+    current_.reset();
+    if (channel_ == nullptr) return fail(jmpco::error(errc::empty_handle));
+    if (channel_->status() == jmpco::status::dead) return;
+    channel_->inbox.put();
+    const errc e = channel_->resume_core();
+    if (channel_->inbox.full()) channel_->inbox.take();  // not delivered
+    if (e == errc::exception || e == errc::raised) return fail(channel_->death());
+    if (e != errc::ok) return fail(jmpco::error(e));
+    if (channel_->outbox.full()) current_.emplace(channel_->outbox.take());  // else: it returned
+  }
+
+  void fail(const jmpco::error& e) {
+    error_ = e;
+#if JMPCO_EXCEPTIONS
+    error_.rethrow();
+#endif
+  }
+
+  detail::channel<T>* channel_;
+  std::optional<T> current_;
+  jmpco::error error_;
+  bool started_ = false;
+};
+
+}  // namespace jmpco
+
+#endif  // JMPCO_GENERATOR_HPP

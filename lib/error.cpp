@@ -1,0 +1,93 @@
+#include "jmpco/error.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace jmpco {
+namespace {
+
+void print_and_abort(const char* text) {
+  std::fprintf(stderr, "jmpco: %s\n", text);
+  std::fflush(stderr);
+  std::abort();
+}
+
+fatal_handler installed_fatal_handler = &print_and_abort;
+
+}  // namespace
+
+const char* to_string(status s) noexcept {
+  switch (s) {
+    case status::suspended: return "suspended";
+    case status::running: return "running";
+    case status::normal: return "normal";
+    case status::dead: return "dead";
+  }
+  return "invalid status";
+}
+
+const char* message(errc code) noexcept {
+  switch (code) {
+    case errc::ok: return "ok";
+    case errc::dead_coroutine: return "cannot resume dead coroutine";
+    case errc::non_suspended: return "cannot resume non-suspended coroutine";
+    case errc::yield_outside: return "attempt to yield from outside a coroutine";
+    case errc::c_stack_overflow: return "C stack overflow";
+    case errc::close_running: return "cannot close a running coroutine";
+    case errc::close_normal: return "cannot close a normal coroutine";
+    case errc::wrong_thread: return "cannot use a coroutine owned by another thread";
+    case errc::out_of_memory: return "not enough memory";
+    case errc::type_mismatch: return "coroutine value types do not match its signature";
+    case errc::unsupported_platform: return "copied-stack coroutines cannot run on this platform";
+    case errc::empty_handle: return "coroutine handle is empty";
+    case errc::exception: return "coroutine raised an exception";
+    case errc::raised: return "coroutine raised an error";
+  }
+  return "unknown jmpco error";
+}
+
+const char* error::what() const noexcept {
+  if (text_ != nullptr) return text_;
+#if JMPCO_EXCEPTIONS
+  if (exception_) {
+    try {
+      std::rethrow_exception(exception_);
+    } catch (const std::exception& e) {
+      return e.what();  // lives as long as exception_ holds the exception object
+    } catch (...) {
+    }
+  }
+#endif
+  return message(code_);
+}
+
+#if JMPCO_EXCEPTIONS
+void error::rethrow() const {
+  if (exception_) std::rethrow_exception(exception_);
+  throw coroutine_error(*this);
+}
+#endif
+
+fatal_handler set_fatal_handler(fatal_handler handler) noexcept {
+  fatal_handler old = installed_fatal_handler;
+  installed_fatal_handler = handler != nullptr ? handler : &print_and_abort;
+  return old;
+}
+
+namespace detail {
+
+void fail_fatally(const char* text) noexcept {
+  installed_fatal_handler(text);
+  std::abort();  // a handler that returns is not allowed to continue the program
+}
+
+void raise_unchecked(const error& e) {
+#if JMPCO_EXCEPTIONS
+  e.rethrow();
+#else
+  fail_fatally(e.what());
+#endif
+}
+
+}  // namespace detail
+}  // namespace jmpco

@@ -1,0 +1,17 @@
+// Thread stack bounds on macOS and iOS: pthread_get_stackaddr_np gives the top.
+#include "thread_state.hpp"
+
+#if defined(__APPLE__)
+#include <pthread.h>
+
+namespace jmpco::detail {
+
+std::uintptr_t thread_stack_low() noexcept {
+  pthread_t self = pthread_self();
+  auto top = reinterpret_cast<std::uintptr_t>(pthread_get_stackaddr_np(self));
+  std::size_t size = pthread_get_stacksize_np(self);
+  return top - size + 16384;  // stay clear of the guard page(s)
+}
+
+}  // namespace jmpco::detail
+#endif

@@ -1,0 +1,35 @@
+// Thread stack bounds on glibc, musl, Bionic and the BSDs that share glibc's extension
+// pthread_getattr_np (FreeBSD spells it pthread_attr_get_np). For the main thread glibc derives
+// the size from RLIMIT_STACK, which is what the kernel will let the stack grow to.
+#include "thread_state.hpp"
+
+#if defined(__linux__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__)
+#include <pthread.h>
+#if defined(__FreeBSD__) || defined(__OpenBSD__)
+#include <pthread_np.h>
+#endif
+
+namespace jmpco::detail {
+
+std::uintptr_t thread_stack_low() noexcept {
+  pthread_attr_t attr;
+#if defined(__FreeBSD__) || defined(__OpenBSD__)
+  if (pthread_attr_init(&attr) != 0) return 0;
+  if (pthread_attr_get_np(pthread_self(), &attr) != 0) {
+    pthread_attr_destroy(&attr);
+    return 0;
+  }
+#else
+  if (pthread_getattr_np(pthread_self(), &attr) != 0) return 0;
+#endif
+  void* low = nullptr;
+  std::size_t size = 0;
+  const int rc = pthread_attr_getstack(&attr, &low, &size);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) return 0;
+  // The guard page(s) at the bottom are part of the reported range; keep a page clear of them.
+  return reinterpret_cast<std::uintptr_t>(low) + 4096;
+}
+
+}  // namespace jmpco::detail
+#endif

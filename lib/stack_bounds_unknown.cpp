@@ -1,0 +1,11 @@
+// Targets whose OS cannot tell a thread's stack bounds (bare metal, RTOS, Windows for now): only
+// the nesting limit protects the stack there. Firmware that knows its stack can set a reserve
+// through coroutine_core::set_stack_reserve() once this learns the bound; see the README.
+#include "thread_state.hpp"
+
+#if !defined(__linux__) && !defined(__FreeBSD__) && !defined(__OpenBSD__) && \
+    !defined(__NetBSD__) && !defined(__APPLE__)
+namespace jmpco::detail {
+std::uintptr_t thread_stack_low() noexcept { return 0; }
+}  // namespace jmpco::detail
+#endif

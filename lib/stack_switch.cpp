@@ -1,0 +1,196 @@
+// The switch: save what collides with the target's slice, put the target's bytes back, jump.
+#include "stack_switch.hpp"
+
+#include <cstring>
+
+#include "exception_state.hpp"
+#include "jmpco/allocator.hpp"
+#include "jump.hpp"
+#include "sanitizer_support.hpp"
+
+#if defined(__GNUC__) && !defined(__clang__)
+// noipa: GCC must not reason about these frames across calls (no cloning, no IPA constants).
+#define JMPCO_FRAME_FUNCTION __attribute__((noinline, noipa))
+#else
+#define JMPCO_FRAME_FUNCTION JMPCO_NOINLINE
+#endif
+
+namespace jmpco::detail {
+namespace {
+
+// Each descent step moves the stack pointer down by about this much.
+constexpr std::size_t kDescentStep = 1024;
+// Distance kept between the frame that copies bytes back and the lowest byte it restores: covers
+// the copying frame's own linkage area (return address, saved frame pointer, PowerPC's LR/TOC).
+constexpr std::uintptr_t kRestoreClearance = 256;
+
+// The highest address a function may treat as its own: its frame address, or a local's address
+// where the compiler has no __builtin_frame_address. Both lie at or above its stack pointer.
+#if defined(__GNUC__) || defined(__clang__)
+#define JMPCO_OWN_FRAME_TOP(local) reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0))
+#else
+#define JMPCO_OWN_FRAME_TOP(local) reinterpret_cast<std::uintptr_t>(&(local))
+#endif
+
+// The frame of a function lies below its caller's stack pointer, so its frame address is a lower
+// bound of the caller's. Returned through an out-parameter: returning a local's address is
+// undefined, and GCC folds it to null.
+JMPCO_FRAME_FUNCTION void probe_stack(std::uintptr_t* out) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  *out = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
+#else
+  volatile char marker = 0;
+  *out = reinterpret_cast<std::uintptr_t>(&marker);
+#endif
+}
+
+// Copies stack bytes. Under ASan the bytes include other frames' redzones, so the copy must not be
+// instrumented or intercepted: a byte loop through volatile cannot become a memcpy call.
+JMPCO_NO_ASAN void copy_stack_bytes(void* to, const void* from, std::size_t n) noexcept {
+#if defined(JMPCO_ASAN)
+  auto* d = static_cast<volatile unsigned char*>(to);
+  auto* s = static_cast<const volatile unsigned char*>(from);
+  for (std::size_t i = 0; i < n; ++i) d[i] = s[i];
+#else
+  std::memcpy(to, from, n);
+#endif
+}
+
+// Ensures [c->start, upto) is in c's heap copy, copying only the bytes not saved before.
+bool save_below(context* c, std::uintptr_t upto) noexcept {
+  if (upto <= c->start) return true;
+  std::size_t need = upto - c->start;
+  if (need <= c->saved) return true;
+  if (need > c->capacity) {
+    std::size_t capacity = (need + 63) & ~std::size_t{63};
+    auto* grown = static_cast<unsigned char*>(allocate(capacity));
+    if (grown == nullptr) return false;
+    if (c->saved != 0) std::memcpy(grown, c->copy, c->saved);
+    free_copy(c);
+    c->copy = grown;
+    c->capacity = capacity;
+  }
+  copy_stack_bytes(c->copy + c->saved, reinterpret_cast<const void*>(c->start + c->saved),
+                   need - c->saved);
+  c->saved = need;
+  return true;
+}
+
+// The context whose bytes the chain starts from: a dying context's frames are never saved.
+context* chain_head(thread_state& ts) noexcept {
+  return ts.current->dying ? ts.current->older : ts.current;
+}
+
+// Saves every byte of other contexts that lies below target->stop. Saving never changes the
+// stack, so a failure part way leaves every context intact.
+bool save_colliding(thread_state& ts, context* target) noexcept {
+  context* owner = chain_head(ts);
+  while (owner->stop < target->stop) {  // entirely inside the target's slice
+    if (!save_below(owner, owner->stop)) return false;
+    owner = owner->older;
+  }
+  return owner == target || save_below(owner, target->stop);  // straddles the target's stop
+}
+
+// Makes `target` the head of the chain; contexts at or below its stop are wholly saved by now.
+void enter_chain(thread_state& ts, context* target) noexcept {
+  context* owner = chain_head(ts);
+  while (owner != nullptr && owner->stop <= target->stop) owner = owner->older;
+  target->older = owner;
+  ts.current = target;
+}
+
+// Copies ts.current's heap bytes back to their addresses and jumps into it. Runs below every
+// byte it restores, and reads nothing from its caller's frame after the copy: on i386 its
+// arguments would live there.
+[[noreturn]] JMPCO_FRAME_FUNCTION JMPCO_NO_ASAN void restore_and_jump(volatile char* /*anchor*/) noexcept {
+  context* target = this_thread_state().current;
+  copy_stack_bytes(reinterpret_cast<void*>(target->start), target->copy, target->saved);
+  target->saved = 0;
+  forget_stack_poison();
+  jump_into(target->env);
+}
+
+// Recurses until the stack pointer is clearly below ts.current's lowest saved byte, so that
+// restoring them cannot overwrite the frame doing it. Each call passes its pad on, which keeps
+// the compiler from turning the call into a tail call that would reuse this frame.
+[[noreturn]] JMPCO_FRAME_FUNCTION JMPCO_NO_ASAN void descend_then_restore(volatile char* /*anchor*/) noexcept {
+  volatile char pad[kDescentStep];
+  pad[0] = 0;
+  std::uintptr_t here = 0;
+  probe_stack(&here);
+  if (here + kRestoreClearance > this_thread_state().current->start) descend_then_restore(pad);
+  restore_and_jump(pad);
+}
+
+// Starts a context that has never run, in the frame just below the switch that made its slice.
+[[noreturn]] JMPCO_FRAME_FUNCTION void launch_on_new_slice(launch_fn launch, volatile char* /*anchor*/) noexcept {
+  launch();
+  fail_fatally("a coroutine entry function returned");
+}
+
+[[noreturn]] void enter_target(thread_state& ts, volatile char* anchor) noexcept {
+  context* target = ts.current;
+  if (target->saved == 0) {  // its bytes are all still in place
+    forget_stack_poison();
+    jump_into(target->env);
+  }
+  descend_then_restore(anchor);
+}
+
+}  // namespace
+
+std::uintptr_t stack_position() noexcept {
+  std::uintptr_t here = 0;
+  probe_stack(&here);
+  return here;
+}
+
+JMPCO_FRAME_FUNCTION bool switch_to(thread_state& ts, context* target, launch_fn launch) noexcept {
+  // Everything after a jump back is read from the heap or thread state: locals are indeterminate.
+  if (JMPCO_SAVE_CONTEXT(ts.current->env) != 0) return true;
+  volatile char anchor = 0;
+  context* self = ts.current;
+  probe_stack(&self->start);
+  const bool fresh = target->stop == 0;
+  // A new slice begins at the top of this frame; the part of this frame it covers is saved with
+  // self below, and put back when self is resumed.
+  if (fresh) target->stop = JMPCO_OWN_FRAME_TOP(anchor);
+  if (!save_colliding(ts, target)) {
+    if (fresh) target->stop = 0;
+    return false;
+  }
+  swap_exception_state(self, target);
+  enter_chain(ts, target);
+  if (fresh) launch_on_new_slice(launch, &anchor);
+  enter_target(ts, &anchor);
+}
+
+void switch_from_dying(thread_state& ts, context* target) noexcept {
+  volatile char anchor = 0;
+  ts.current->dying = true;
+  if (!save_colliding(ts, target)) fail_fatally("not enough memory to leave a finished coroutine");
+  load_exception_state(target);
+  enter_chain(ts, target);
+  enter_target(ts, &anchor);
+}
+
+void discard_slice(thread_state& ts, context* c) noexcept {
+  for (context* link = ts.current; link != nullptr; link = link->older) {
+    if (link->older == c) {
+      link->older = c->older;
+      break;
+    }
+  }
+  c->older = nullptr;
+  free_copy(c);
+}
+
+void free_copy(context* c) noexcept {
+  if (c->copy != nullptr) deallocate(c->copy, c->capacity);
+  c->copy = nullptr;
+  c->saved = 0;
+  c->capacity = 0;
+}
+
+}  // namespace jmpco::detail

@@ -1,0 +1,38 @@
+// Per-thread bookkeeping: the thread's main context, the chain of contexts that still have bytes
+// on the stack, and the limits that resume enforces.
+#ifndef JMPCO_LIB_THREAD_STATE_HPP
+#define JMPCO_LIB_THREAD_STATE_HPP
+
+#include <cstddef>
+#include <cstdint>
+
+#include "jmpco/core.hpp"
+
+namespace jmpco::detail {
+
+struct thread_state {
+  thread_state() noexcept;
+  ~thread_state();
+  thread_state(const thread_state&) = delete;
+  thread_state& operator=(const thread_state&) = delete;
+
+  context main;               // the thread's own context; its stop is above every address
+  context* current = &main;   // the context executing now: the head of the stack chain
+  coroutine_core* running = nullptr;  // the coroutine executing now, nullptr on main
+  unsigned nesting_limit = 200;
+  std::size_t stack_reserve = 64 * 1024;
+  std::uintptr_t stack_low = 0;   // lowest usable address of this thread's stack; 0 if unknown
+  const char* unsupported = nullptr;  // why this thread cannot run coroutines, if it cannot
+};
+
+thread_state& this_thread_state() noexcept;
+
+// Platform probes, each in a file named after what it handles.
+// Lowest usable address of the calling thread's stack, or 0 where the OS cannot tell.
+std::uintptr_t thread_stack_low() noexcept;
+// Non-null (a reason) when the stack grows up, or a shadow stack would reject our jumps.
+const char* platform_refusal() noexcept;
+
+}  // namespace jmpco::detail
+
+#endif  // JMPCO_LIB_THREAD_STATE_HPP

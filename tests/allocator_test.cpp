@@ -1,0 +1,123 @@
+// All memory goes through the replaceable allocator, and running out of it is an error that
+// leaves every coroutine intact and resumable.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <thread>
+
+#include "jmpco/jmpco.hpp"
+
+namespace {
+
+using sig = int(int);
+using yielder = jmpco::yielder<sig>;
+
+struct counting_allocator {
+  static inline long live_blocks = 0;
+  static inline long total_allocations = 0;
+  static inline bool failing = false;
+  static void* allocate(std::size_t size, void*) {
+    if (failing) return nullptr;
+    ++live_blocks;
+    ++total_allocations;
+    return std::malloc(size);
+  }
+  static void deallocate(void* block, std::size_t, void*) {
+    --live_blocks;
+    std::free(block);
+  }
+};
+
+struct install_counting_allocator {
+  install_counting_allocator() {
+    counting_allocator::live_blocks = counting_allocator::total_allocations = 0;
+    counting_allocator::failing = false;
+    jmpco::set_allocator({&counting_allocator::allocate, &counting_allocator::deallocate, nullptr});
+  }
+  ~install_counting_allocator() { jmpco::set_allocator({}); }
+};
+
+// Each thread keeps a small buffer for its main context until it exits; a fresh thread makes every
+// block of a test visible, and gone once it has joined.
+template <class F>
+void on_fresh_thread(F fn) {
+  std::thread(fn).join();
+}
+
+int echo_body(yielder& y, int v) {
+  for (;;) v = y.yield(v + 1);
+}
+
+template <class F>
+JMPCO_NOINLINE int from_deeper_frames(int depth, F& fn) {
+  volatile char pad[1024];
+  pad[0] = 0;
+  return depth == 0 ? fn() : from_deeper_frames(depth - 1, fn) + pad[0];
+}
+
+TEST(Allocator, EveryBlockGoesThroughTheInstalledAllocatorAndComesBack) {
+  install_counting_allocator installed;
+  on_fresh_thread([] {
+    jmpco::coroutine<sig> co(&echo_body);
+    EXPECT_EQ(co.resume(1).value(), 2);
+    EXPECT_EQ(co.resume(5).value(), 6);
+    EXPECT_GT(counting_allocator::total_allocations, 1);  // the object and its stack copies
+  });
+  EXPECT_EQ(counting_allocator::live_blocks, 0);
+}
+
+TEST(Allocator, CreationFailureGivesAnEmptyHandle) {
+  install_counting_allocator installed;
+  on_fresh_thread([] {
+    counting_allocator::failing = true;
+    jmpco::coroutine<sig> co(&echo_body);
+    counting_allocator::failing = false;
+    EXPECT_FALSE(co);
+    EXPECT_EQ(co.resume(1).code(), jmpco::errc::empty_handle);
+  });
+}
+
+TEST(Allocator, FailureWhileSavingForAResumeLeavesTheCoroutineResumable) {
+  install_counting_allocator installed;
+  on_fresh_thread([] {
+    jmpco::coroutine<sig> co(&echo_body);
+    ASSERT_EQ(co.resume(1).value(), 2);
+    // From deeper frames the resumer's own bytes must be saved first: make that allocation fail.
+    counting_allocator::failing = true;
+    jmpco::errc failed = jmpco::errc::ok;
+    auto attempt = [&] {
+      failed = co.resume(10).code();
+      return 0;
+    };
+    from_deeper_frames(16, attempt);
+    counting_allocator::failing = false;
+    EXPECT_EQ(failed, jmpco::errc::out_of_memory);
+    EXPECT_STREQ(jmpco::message(failed), "not enough memory");
+    EXPECT_EQ(co.status(), jmpco::status::suspended);
+    int value = 0;
+    auto retry = [&] { return value = co.resume(10).value(); };
+    from_deeper_frames(16, retry);
+    EXPECT_EQ(value, 11);
+  });
+}
+
+TEST(Allocator, FailureWhileSavingForAYieldKeepsTheCoroutineRunning) {
+  install_counting_allocator installed;
+  on_fresh_thread([] {
+    jmpco::coroutine<sig> co([](yielder& y, int v) {
+      // This first yield must allocate the heap copy of an 8 KiB stack: refuse it once.
+      volatile char big[8192];
+      big[0] = static_cast<char>(v);
+      counting_allocator::failing = true;
+      jmpco::result<int> refused = y.try_yield(-1);
+      counting_allocator::failing = false;
+      if (refused.code() != jmpco::errc::out_of_memory) return -2;
+      int next = y.yield(big[0] + 1);  // succeeds now
+      return next * 2;
+    });
+    ASSERT_EQ(co.resume(3).value(), 4);
+    EXPECT_EQ(co.resume(21).value(), 42);
+  });
+}
+
+}  // namespace

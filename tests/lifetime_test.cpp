@@ -1,0 +1,153 @@
+// Closing or destroying a suspended coroutine runs the destructors of every object alive on its
+// stack exactly once (forced unwind); a coroutine is freed exactly once whatever the order.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <stdexcept>
+
+#include "jmpco/jmpco.hpp"
+
+namespace {
+
+using sig = void();
+using yielder = jmpco::yielder<sig>;
+
+struct counted {
+  static inline int alive = 0;
+  static inline int destroyed = 0;
+  counted() { ++alive; }
+  counted(const counted&) { ++alive; }
+  ~counted() {
+    --alive;
+    ++destroyed;
+  }
+};
+
+struct counters_reset {
+  counters_reset() { counted::alive = counted::destroyed = 0; }
+};
+
+JMPCO_NOINLINE void nested_frames_then_yield(yielder& y, int depth) {
+  counted here;
+  if (depth == 0) {
+    y.yield();
+    y.yield();
+    return;
+  }
+  nested_frames_then_yield(y, depth - 1);
+}
+
+TEST(Lifetime, CloseRunsEveryDestructorOnTheSuspendedStackOnce) {
+  counters_reset reset;
+  jmpco::coroutine<sig> co([](yielder& y) {
+    counted top;
+    nested_frames_then_yield(y, 9);  // 10 more objects, one per frame
+  });
+  ASSERT_TRUE(co.resume().ok());
+  EXPECT_EQ(counted::alive, 11);
+  EXPECT_TRUE(co.close().ok());
+  EXPECT_EQ(counted::alive, 0);
+  EXPECT_EQ(counted::destroyed, 11);
+  EXPECT_EQ(co.status(), jmpco::status::dead);
+  EXPECT_TRUE(co.close().ok());  // closing a dead coroutine again is fine
+  EXPECT_EQ(counted::destroyed, 11);
+}
+
+TEST(Lifetime, DestroyingTheHandleOfASuspendedCoroutineClosesIt) {
+  counters_reset reset;
+  {
+    jmpco::coroutine<sig> co([](yielder& y) { nested_frames_then_yield(y, 4); });
+    ASSERT_TRUE(co.resume().ok());
+    EXPECT_EQ(counted::alive, 5);
+  }
+  EXPECT_EQ(counted::alive, 0);
+  EXPECT_EQ(counted::destroyed, 5);
+}
+
+TEST(Lifetime, CapturedStateOfANeverStartedCoroutineIsDestroyedOnce) {
+  counters_reset reset;
+  {
+    counted captured;
+    jmpco::coroutine<sig> co([captured](yielder&) {});
+    EXPECT_EQ(counted::alive, 2);
+  }
+  EXPECT_EQ(counted::alive, 0);
+}
+
+TEST(Lifetime, CatchAllThatRethrowsLetsTheUnwindFinish) {
+  counters_reset reset;
+  bool saw_unwind = false;
+  jmpco::coroutine<sig> co([&](yielder& y) {
+    counted here;
+    try {
+      y.yield();
+    } catch (...) {
+      saw_unwind = true;
+      throw;  // the rule for catch (...) inside a coroutine
+    }
+  });
+  ASSERT_TRUE(co.resume().ok());
+  EXPECT_TRUE(co.close().ok());
+  EXPECT_TRUE(saw_unwind);
+  EXPECT_EQ(counted::alive, 0);
+}
+
+TEST(Lifetime, ErrorThrownWhileClosingIsWhatCloseReturns) {
+  jmpco::coroutine<sig> co([](yielder& y) {
+    try {
+      y.yield();
+    } catch (const jmpco::forced_unwind&) {
+      throw std::runtime_error("cleanup failed");
+    }
+  });
+  ASSERT_TRUE(co.resume().ok());
+  jmpco::result<void> r = co.close();
+  ASSERT_FALSE(r.ok());
+  EXPECT_STREQ(r.error().what(), "cleanup failed");
+  EXPECT_EQ(co.status(), jmpco::status::dead);
+}
+
+// The untyped core used directly, as the Lua replay layer does.
+class self_releasing final : public jmpco::coroutine_core {
+ public:
+  explicit self_releasing(bool* freed) : freed_(freed) {}
+  jmpco::errc resume() { return resume_core(); }
+
+ private:
+  void run() override {
+    counted here;
+    release();  // the last owner lets go while the coroutine runs
+    (void)yield_core();
+    ADD_FAILURE() << "a released coroutine is closed, never resumed normally";
+  }
+  void destroy() noexcept override {
+    *freed_ = true;
+    delete this;
+  }
+  bool* freed_;
+};
+
+TEST(Lifetime, CoroutineReleasedWhileRunningIsClosedAndFreedWhenItYields) {
+  counters_reset reset;
+  bool freed = false;
+  auto* co = new self_releasing(&freed);
+  EXPECT_EQ(co->resume(), jmpco::errc::ok);
+  EXPECT_TRUE(freed);
+  EXPECT_EQ(counted::alive, 0);
+  EXPECT_EQ(counted::destroyed, 1);
+}
+
+TEST(Lifetime, MovedHandlesOwnExactlyOnce) {
+  counters_reset reset;
+  jmpco::coroutine<sig> a([](yielder& y) { nested_frames_then_yield(y, 2); });
+  ASSERT_TRUE(a.resume().ok());
+  jmpco::coroutine<sig> b(std::move(a));
+  jmpco::coroutine<sig> c;
+  c = std::move(b);
+  EXPECT_EQ(counted::alive, 3);
+  c = jmpco::coroutine<sig>();  // assignment releases the old coroutine
+  EXPECT_EQ(counted::alive, 0);
+  EXPECT_EQ(counted::destroyed, 3);
+}
+
+}  // namespace

@@ -1,0 +1,116 @@
+// Every misuse gets a clear error with Lua's wording, and changes nothing.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <optional>
+
+#include "jmpco/jmpco.hpp"
+
+namespace {
+
+using jmpco::errc;
+using jmpco::status;
+using sig = void();
+
+TEST(Misuse, ResumeDeadCoroutine) {
+  jmpco::coroutine<sig> co([](jmpco::yielder<sig>&) {});
+  ASSERT_TRUE(co.resume().ok());
+  jmpco::result<void> r = co.resume();
+  EXPECT_EQ(r.code(), errc::dead_coroutine);
+  EXPECT_STREQ(r.error().what(), "cannot resume dead coroutine");
+}
+
+TEST(Misuse, ResumeRunningCoroutine) {
+  jmpco::coroutine<sig>* self = nullptr;
+  jmpco::errc seen = errc::ok;
+  jmpco::coroutine<sig> co([&](jmpco::yielder<sig>&) { seen = self->resume().code(); });
+  self = &co;
+  ASSERT_TRUE(co.resume().ok());
+  EXPECT_EQ(seen, errc::non_suspended);
+  EXPECT_STREQ(jmpco::message(seen), "cannot resume non-suspended coroutine");
+}
+
+TEST(Misuse, ResumeNormalCoroutine) {
+  jmpco::coroutine<sig>* outer_handle = nullptr;
+  jmpco::errc seen = errc::ok;
+  jmpco::coroutine<sig> outer([&](jmpco::yielder<sig>&) {
+    jmpco::coroutine<sig> inner([&](jmpco::yielder<sig>&) { seen = outer_handle->resume().code(); });
+    EXPECT_TRUE(inner.resume().ok());
+  });
+  outer_handle = &outer;
+  ASSERT_TRUE(outer.resume().ok());
+  EXPECT_EQ(seen, errc::non_suspended);
+  EXPECT_EQ(outer.status(), status::dead);
+}
+
+TEST(Misuse, YieldOutsideACoroutine) {
+  jmpco::result<void> r = jmpco::this_coroutine::try_yield<sig>();
+  EXPECT_EQ(r.code(), errc::yield_outside);
+  EXPECT_STREQ(r.error().what(), "attempt to yield from outside a coroutine");
+}
+
+TEST(Misuse, YielderUsedOutsideItsCoroutine) {
+  // A copy: the yielder itself lives on the coroutine's stack, which is only readable while the
+  // coroutine runs.
+  std::optional<jmpco::yielder<sig>> leaked;
+  jmpco::coroutine<sig> co([&](jmpco::yielder<sig>& y) {
+    leaked.emplace(y);
+    y.yield();
+  });
+  ASSERT_TRUE(co.resume().ok());
+  EXPECT_EQ(leaked->try_yield().code(), errc::yield_outside);  // from the main context
+  EXPECT_EQ(co.status(), status::suspended);
+  EXPECT_TRUE(co.resume().ok());
+}
+
+TEST(Misuse, CloseRunningCoroutine) {
+  jmpco::coroutine<sig>* self = nullptr;
+  jmpco::errc seen = errc::ok;
+  jmpco::coroutine<sig> co([&](jmpco::yielder<sig>&) { seen = self->close().code(); });
+  self = &co;
+  ASSERT_TRUE(co.resume().ok());
+  EXPECT_EQ(seen, errc::close_running);
+  EXPECT_STREQ(jmpco::message(seen), "cannot close a running coroutine");
+}
+
+TEST(Misuse, CloseNormalCoroutine) {
+  jmpco::coroutine<sig>* outer_handle = nullptr;
+  jmpco::errc seen = errc::ok;
+  jmpco::coroutine<sig> outer([&](jmpco::yielder<sig>&) {
+    jmpco::coroutine<sig> inner([&](jmpco::yielder<sig>&) { seen = outer_handle->close().code(); });
+    EXPECT_TRUE(inner.resume().ok());
+  });
+  outer_handle = &outer;
+  ASSERT_TRUE(outer.resume().ok());
+  EXPECT_EQ(seen, errc::close_normal);
+  EXPECT_STREQ(jmpco::message(seen), "cannot close a normal coroutine");
+}
+
+TEST(Misuse, UntypedYieldWithTheWrongSignature) {
+  jmpco::errc seen = errc::ok;
+  jmpco::coroutine<int()> co([&](jmpco::yielder<int()>&) {
+    seen = jmpco::this_coroutine::try_yield<void()>().code();  // this coroutine yields int
+    return 7;
+  });
+  EXPECT_EQ(co.resume().value(), 7);
+  EXPECT_EQ(seen, errc::type_mismatch);
+}
+
+TEST(Misuse, UntypedYieldWithTheRightSignatureWorks) {
+  jmpco::coroutine<int(int)> co([](jmpco::yielder<int(int)>&, int x) {
+    // Deep in a call tree that has no yielder at hand.
+    jmpco::result<int> back = jmpco::this_coroutine::try_yield<int(int)>(x + 1);
+    return back.value() * 2;
+  });
+  EXPECT_EQ(co.resume(1).value(), 2);
+  EXPECT_EQ(co.resume(21).value(), 42);
+}
+
+TEST(Misuse, ResumeOfEmptyHandle) {
+  jmpco::coroutine<sig> a([](jmpco::yielder<sig>&) {});
+  jmpco::coroutine<sig> b(std::move(a));
+  EXPECT_EQ(a.resume().code(), errc::empty_handle);  // NOLINT: testing the moved-from state
+  EXPECT_TRUE(b.resume().ok());
+}
+
+}  // namespace
