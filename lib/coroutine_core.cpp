@@ -92,7 +92,17 @@ struct switch_machinery {
   }
 };
 
-coroutine_core::~coroutine_core() { detail::free_copy(&ctx_); }
+coroutine_core::~coroutine_core() {
+  if (status_ == status::running || status_ == status::normal)
+    detail::fail_fatally("a coroutine was destroyed while it was running");
+  // A layer that destroys a suspended coroutine without release() drops its stack (no unwind).
+  if (started_ && status_ == status::suspended) {
+    if (owner_ != &this_thread_state())
+      detail::fail_fatally("a suspended coroutine was destroyed by a thread that does not own it");
+    detail::discard_slice(*owner_, &ctx_);
+  }
+  detail::free_copy(&ctx_);
+}
 
 coroutine_core* coroutine_core::running() noexcept { return this_thread_state().running; }
 
