@@ -62,7 +62,7 @@ bool save_below(context* c, std::uintptr_t upto) noexcept {
   std::size_t need = upto - c->start;
   if (need <= c->saved) return true;
   if (need > c->capacity) {
-    std::size_t capacity = (need + 63) & ~std::size_t{63};
+    std::size_t capacity = (need + 15) & ~std::size_t{15};  // malloc granularity
     auto* grown = static_cast<unsigned char*>(allocate(capacity));
     if (grown == nullptr) return false;
     if (c->saved != 0) std::memcpy(grown, c->copy, c->saved);
@@ -123,8 +123,17 @@ void enter_chain(thread_state& ts, context* target) noexcept {
   restore_and_jump(pad);
 }
 
-// Starts a context that has never run, in the frame just below the switch that made its slice.
+// Starts a context that has never run. Its slice begins where the switching context's live bytes
+// end, which is where this frame begins: only this frame's linkage (return address, saved frame
+// pointer, and spilled arguments on some ABIs) may lie above the slice, and it is never used
+// again because this function never returns.
 [[noreturn]] JMPCO_FRAME_FUNCTION void launch_on_new_slice(launch_fn launch, volatile char* /*anchor*/) noexcept {
+  volatile char marker = 0;
+  (void)marker;  // only the fallback of JMPCO_OWN_FRAME_TOP reads it
+  // Every frame called from here lies below this frame's stack pointer, which is below its frame
+  // address: that must not be above the slice, or the new coroutine's bytes would not be saved.
+  if (JMPCO_OWN_FRAME_TOP(marker) > this_thread_state().current->stop)
+    fail_fatally("a new coroutine's first frame lies above its stack slice");
   launch();
   fail_fatally("a coroutine entry function returned");
 }
@@ -153,9 +162,7 @@ JMPCO_FRAME_FUNCTION bool switch_to(thread_state& ts, context* target, launch_fn
   context* self = ts.current;
   probe_stack(&self->start);
   const bool fresh = target->stop == 0;
-  // A new slice begins at the top of this frame; the part of this frame it covers is saved with
-  // self below, and put back when self is resumed.
-  if (fresh) target->stop = JMPCO_OWN_FRAME_TOP(anchor);
+  if (fresh) target->stop = self->start;  // a new slice begins where self's live bytes end
   if (!save_colliding(ts, target)) {
     if (fresh) target->stop = 0;
     return false;
