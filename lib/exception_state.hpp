@@ -9,10 +9,13 @@
 
 namespace jmpco::detail {
 
-// Stores the running context's share in `from` and installs `to`'s.
-void swap_exception_state(context* from, const context* to) noexcept;
+// The calling thread's runtime record (constant for the thread's life, so callers cache it), or
+// nullptr where there is nothing to keep apart.
+void* exception_state_record() noexcept;
+// Stores the running context's share of `record` in `from` and installs `to`'s.
+void swap_exception_state(void* record, context* from, const context* to) noexcept;
 // Installs `to`'s share, dropping the running context's (it has finished).
-void load_exception_state(const context* to) noexcept;
+void load_exception_state(void* record, const context* to) noexcept;
 
 }  // namespace jmpco::detail
 

@@ -17,10 +17,6 @@ struct itanium_eh_globals {
 #endif
 };
 
-itanium_eh_globals* runtime_record() noexcept {
-  return reinterpret_cast<itanium_eh_globals*>(abi::__cxa_get_globals());
-}
-
 void store(const itanium_eh_globals& g, void* (&share)[3]) noexcept {
   share[0] = g.caught_exceptions;
   share[1] = reinterpret_cast<void*>(static_cast<std::uintptr_t>(g.uncaught_exceptions));
@@ -39,13 +35,17 @@ void install(itanium_eh_globals& g, void* const (&share)[3]) noexcept {
 
 }  // namespace
 
-void swap_exception_state(context* from, const context* to) noexcept {
-  itanium_eh_globals* g = runtime_record();
+void* exception_state_record() noexcept { return abi::__cxa_get_globals(); }
+
+void swap_exception_state(void* record, context* from, const context* to) noexcept {
+  auto* g = static_cast<itanium_eh_globals*>(record);
   store(*g, from->eh_state);
   install(*g, to->eh_state);
 }
 
-void load_exception_state(const context* to) noexcept { install(*runtime_record(), to->eh_state); }
+void load_exception_state(void* record, const context* to) noexcept {
+  install(*static_cast<itanium_eh_globals*>(record), to->eh_state);
+}
 
 }  // namespace jmpco::detail
 
@@ -53,7 +53,8 @@ void load_exception_state(const context* to) noexcept { install(*runtime_record(
 // Without exceptions there is nothing to keep apart. Other ABIs (MSVC) are not supported with
 // exceptions yet: see the README.
 namespace jmpco::detail {
-void swap_exception_state(context*, const context*) noexcept {}
-void load_exception_state(const context*) noexcept {}
+void* exception_state_record() noexcept { return nullptr; }
+void swap_exception_state(void*, context*, const context*) noexcept {}
+void load_exception_state(void*, const context*) noexcept {}
 }  // namespace jmpco::detail
 #endif

@@ -100,35 +100,37 @@ void enter_chain(thread_state& ts, context* target) noexcept {
   ts.current = target;
 }
 
-// Copies ts.current's heap bytes back to their addresses and jumps into it. Runs below every
-// byte it restores, and reads nothing from its caller's frame after the copy: on i386 its
-// arguments would live there.
-[[noreturn]] JMPCO_FRAME_FUNCTION JMPCO_NO_ASAN void restore_and_jump(volatile char* /*anchor*/) noexcept {
-  context* target = this_thread_state().current;
+// Copies the target's heap bytes back to their addresses and jumps into it. Runs below every
+// byte it restores; its argument lives in its caller's frame on i386, which the descent keeps
+// clear of the restored range too.
+[[noreturn]] JMPCO_FRAME_FUNCTION JMPCO_NO_ASAN void restore_and_jump(context* target, volatile char* anchor) noexcept {
+  *anchor = 0;  // a real use: the optimizer may not drop the argument, nor the caller's frame
   copy_stack_bytes(reinterpret_cast<void*>(target->start), target->copy, target->saved);
   target->saved = 0;
   forget_stack_poison();
   jump_into(target->env);
 }
 
-// Recurses until the stack pointer is clearly below ts.current's lowest saved byte, so that
+// Recurses until the stack pointer is clearly below the target's lowest saved byte, so that
 // restoring them cannot overwrite the frame doing it. Each call passes its pad on, which keeps
-// the compiler from turning the call into a tail call that would reuse this frame.
-[[noreturn]] JMPCO_FRAME_FUNCTION JMPCO_NO_ASAN void descend_then_restore(volatile char* /*anchor*/) noexcept {
+// the compiler from turning the call into a tail call that would reuse this frame; both ends of
+// the pad are written, so that the optimizer cannot shrink it.
+[[noreturn]] JMPCO_FRAME_FUNCTION JMPCO_NO_ASAN void descend_then_restore(context* target, volatile char* anchor) noexcept {
   volatile char pad[kDescentStep];
-  pad[0] = 0;
+  pad[0] = *anchor;
+  pad[kDescentStep - 1] = 0;
   std::uintptr_t here = 0;
   probe_stack(&here);
-  if (here + kRestoreClearance > this_thread_state().current->start) descend_then_restore(pad);
-  restore_and_jump(pad);
+  if (here + kRestoreClearance > target->start) descend_then_restore(target, pad);
+  restore_and_jump(target, pad);
 }
 
 // Starts a context that has never run. Its slice begins where the switching context's live bytes
 // end, which is where this frame begins: only this frame's linkage (return address, saved frame
 // pointer, and spilled arguments on some ABIs) may lie above the slice, and it is never used
 // again because this function never returns.
-[[noreturn]] JMPCO_FRAME_FUNCTION void launch_on_new_slice(launch_fn launch, volatile char* /*anchor*/) noexcept {
-  volatile char marker = 0;
+[[noreturn]] JMPCO_FRAME_FUNCTION void launch_on_new_slice(launch_fn launch, volatile char* anchor) noexcept {
+  volatile char marker = *anchor;  // a real use of the caller's frame: no tail call into here
   (void)marker;  // only the fallback of JMPCO_OWN_FRAME_TOP reads it
   // Every frame called from here lies below this frame's stack pointer, which is below its frame
   // address: that must not be above the slice, or the new coroutine's bytes would not be saved.
@@ -138,13 +140,12 @@ void enter_chain(thread_state& ts, context* target) noexcept {
   fail_fatally("a coroutine entry function returned");
 }
 
-[[noreturn]] void enter_target(thread_state& ts, volatile char* anchor) noexcept {
-  context* target = ts.current;
+[[noreturn]] void enter_target(context* target, volatile char* anchor) noexcept {
   if (target->saved == 0) {  // its bytes are all still in place
     forget_stack_poison();
     jump_into(target->env);
   }
-  descend_then_restore(anchor);
+  descend_then_restore(target, anchor);
 }
 
 }  // namespace
@@ -167,19 +168,19 @@ JMPCO_FRAME_FUNCTION bool switch_to(thread_state& ts, context* target, launch_fn
     if (fresh) target->stop = 0;
     return false;
   }
-  swap_exception_state(self, target);
+  swap_exception_state(ts.exception_record, self, target);
   enter_chain(ts, target);
   if (fresh) launch_on_new_slice(launch, &anchor);
-  enter_target(ts, &anchor);
+  enter_target(target, &anchor);
 }
 
 void switch_from_dying(thread_state& ts, context* target) noexcept {
   volatile char anchor = 0;
   ts.current->dying = true;
   if (!save_colliding(ts, target)) fail_fatally("not enough memory to leave a finished coroutine");
-  load_exception_state(target);
+  load_exception_state(ts.exception_record, target);
   enter_chain(ts, target);
-  enter_target(ts, &anchor);
+  enter_target(target, &anchor);
 }
 
 void discard_slice(thread_state& ts, context* c) noexcept {

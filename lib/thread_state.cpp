@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "exception_state.hpp"
 #include "stack_switch.hpp"
 
 namespace jmpco::detail {
@@ -10,6 +11,7 @@ thread_state::thread_state() noexcept {
   main.stop = UINTPTR_MAX;  // the main context owns everything above the coroutines
   unsupported = platform_refusal();
   stack_low = thread_stack_low();
+  exception_record = exception_state_record();
 }
 
 thread_state::~thread_state() { free_copy(&main); }

@@ -23,6 +23,7 @@ struct thread_state {
   std::size_t stack_reserve = 64 * 1024;
   std::uintptr_t stack_low = 0;   // lowest usable address of this thread's stack; 0 if unknown
   const char* unsupported = nullptr;  // why this thread cannot run coroutines, if it cannot
+  void* exception_record = nullptr;   // the C++ runtime's per-thread exception state
 };
 
 thread_state& this_thread_state() noexcept;
