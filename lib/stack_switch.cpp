@@ -148,20 +148,12 @@ void enter_chain(thread_state& ts, context* target) noexcept {
   descend_then_restore(target, anchor);
 }
 
-}  // namespace
-
-std::uintptr_t stack_position() noexcept {
-  std::uintptr_t here = 0;
-  probe_stack(&here);
-  return here;
-}
-
-JMPCO_FRAME_FUNCTION bool switch_to(thread_state& ts, context* target, launch_fn launch) noexcept {
-  // Everything after a jump back is read from the heap or thread state: locals are indeterminate.
-  if (JMPCO_SAVE_CONTEXT(ts.current->env) != 0) return true;
-  volatile char anchor = 0;
+// Everything of a switch but the save itself, run in a frame below the saved one so that the
+// saved frame, which is copied on every switch, stays small. Returns false if the heap copies
+// could not be allocated, true when `target` is new and must be launched by the caller; else
+// never returns.
+JMPCO_FRAME_FUNCTION bool leave_for(thread_state& ts, context* target, volatile char* anchor) noexcept {
   context* self = ts.current;
-  probe_stack(&self->start);
   const bool fresh = target->stop == 0;
   if (fresh) target->stop = self->start;  // a new slice begins where self's live bytes end
   if (!save_colliding(ts, target)) {
@@ -170,8 +162,25 @@ JMPCO_FRAME_FUNCTION bool switch_to(thread_state& ts, context* target, launch_fn
   }
   swap_exception_state(ts.exception_record, self, target);
   enter_chain(ts, target);
-  if (fresh) launch_on_new_slice(launch, &anchor);
-  enter_target(target, &anchor);
+  if (fresh) return true;
+  enter_target(target, anchor);
+}
+
+}  // namespace
+
+JMPCO_FRAME_FUNCTION bool switch_to(thread_state& ts, context* target, launch_fn launch) noexcept {
+  // Everything after a jump back is read from the heap or thread state: locals are indeterminate.
+  if (JMPCO_SAVE_CONTEXT(ts.current->env) != 0) return true;
+  volatile char anchor = 0;
+  probe_stack(&ts.current->start);
+  if (!leave_for(ts, target, &anchor)) return false;
+  launch_on_new_slice(launch, &anchor);  // right below this frame: where the new slice begins
+}
+
+std::uintptr_t stack_position() noexcept {
+  std::uintptr_t here = 0;
+  probe_stack(&here);
+  return here;
 }
 
 void switch_from_dying(thread_state& ts, context* target) noexcept {
