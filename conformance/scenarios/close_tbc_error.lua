@@ -1,0 +1,10 @@
+-- An error in a __close handler during coroutine.close is returned by close; later handlers see it as their error.
+local co = coroutine.create(function()
+  local a <close> = setmetatable({}, {__close = function(_, e) print("a sees", e) end})
+  local b <close> = setmetatable({}, {__close = function(_, e) print("b sees", e) error("b failed", 0) end})
+  local c <close> = setmetatable({}, {__close = function(_, e) print("c sees", e) end})
+  coroutine.yield()
+end)
+coroutine.resume(co)
+print(coroutine.close(co))
+print(coroutine.status(co))

@@ -1,0 +1,13 @@
+-- An outer coroutine rethrowing an inner coroutine's error with level 0 keeps the message unchanged.
+local outer = coroutine.create(function()
+  local inner = coroutine.create(function() error("root cause") end)
+  local ok, e = coroutine.resume(inner)
+  error(e, 0)
+end)
+print(coroutine.resume(outer))
+local outer2 = coroutine.create(function()
+  local inner = coroutine.create(function() error("root cause 2") end)
+  local ok, e = coroutine.resume(inner)
+  error(e)
+end)
+print(coroutine.resume(outer2))

@@ -1,0 +1,11 @@
+-- coroutine.isyieldable accepts a thread: the main thread is not yieldable; other coroutines are.
+local main = coroutine.running()
+local co = coroutine.create(function() coroutine.yield() end)
+print("main:", coroutine.isyieldable(main))
+print("new:", coroutine.isyieldable(co))
+coroutine.resume(co)
+print("suspended:", coroutine.isyieldable(co))
+coroutine.resume(co)
+print("dead:", coroutine.isyieldable(co))
+local w = coroutine.wrap(function() return coroutine.isyieldable(main), coroutine.isyieldable(coroutine.running()) end)
+print("from inside:", w())

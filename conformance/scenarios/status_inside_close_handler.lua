@@ -1,0 +1,15 @@
+-- While coroutine.close runs a __close handler, the closed coroutine reports "running" and is the running coroutine.
+local main = coroutine.running()
+local co
+co = coroutine.create(function()
+  local h <close> = setmetatable({}, {__close = function()
+    local cur, ismain = coroutine.running()
+    print("status of co:", coroutine.status(co))
+    print("running is co:", cur == co, "ismain:", ismain)
+    print("status of main:", coroutine.status(main))
+  end})
+  coroutine.yield()
+end)
+coroutine.resume(co)
+print(coroutine.close(co))
+print(coroutine.status(co))

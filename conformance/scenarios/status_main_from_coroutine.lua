@@ -1,0 +1,11 @@
+-- Seen from inside a coroutine, the main thread is "normal".
+local main = coroutine.running()
+local co = coroutine.wrap(function()
+  print("main is", coroutine.status(main))
+  local inner = coroutine.wrap(function()
+    print("main is still", coroutine.status(main))
+  end)
+  inner()
+end)
+co()
+print("back in main:", coroutine.status(main))

@@ -1,0 +1,15 @@
+-- A coroutine that resumed another is "normal" while the other runs.
+local a, b
+b = coroutine.create(function()
+  print("from b: a is", coroutine.status(a), "b is", coroutine.status(b))
+  coroutine.yield()
+  print("from b again: a is", coroutine.status(a))
+end)
+a = coroutine.create(function()
+  coroutine.resume(b)
+  print("from a: a is", coroutine.status(a), "b is", coroutine.status(b))
+  coroutine.resume(b)
+  print("from a: b is", coroutine.status(b))
+end)
+coroutine.resume(a)
+print("from main: a is", coroutine.status(a), "b is", coroutine.status(b))

@@ -1,0 +1,11 @@
+-- An error raised inside a __close handler while unwinding an error replaces the original error.
+local co = coroutine.wrap(function()
+  return pcall(function()
+    local r <close> = setmetatable({}, {__close = function(_, e)
+      print("handler got", e)
+      error("replacement", 0)
+    end})
+    error("original", 0)
+  end)
+end)
+print(co())

@@ -1,0 +1,10 @@
+-- A coroutine dead by error whose __close also fails: coroutine.close returns the __close error.
+local co = coroutine.create(function()
+  local r <close> = setmetatable({}, {__close = function(_, e)
+    print("handler sees", e)
+    error("handler error", 0)
+  end})
+  error("body error", 0)
+end)
+print(coroutine.resume(co))
+print(coroutine.close(co))

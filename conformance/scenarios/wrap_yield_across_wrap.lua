@@ -1,0 +1,15 @@
+-- A yield inside a wrap function suspends only that wrap's coroutine, not the coroutine calling it.
+local outer = coroutine.wrap(function()
+  local inner = coroutine.wrap(function()
+    coroutine.yield("inner 1")
+    coroutine.yield("inner 2")
+  end)
+  local a = inner()
+  coroutine.yield("outer saw " .. a)
+  local b = inner()
+  coroutine.yield("outer saw " .. b)
+  return "outer done"
+end)
+print(outer())
+print(outer())
+print(outer())

@@ -1,0 +1,11 @@
+-- A yield inside a __close handler run by coroutine.close fails with "attempt to yield across a C-call boundary".
+local co = coroutine.create(function()
+  local r <close> = setmetatable({}, {__close = function()
+    print("handler runs, yieldable =", coroutine.isyieldable())
+    coroutine.yield("never")
+  end})
+  coroutine.yield("suspended")
+end)
+print(coroutine.resume(co))
+print(coroutine.close(co))
+print(coroutine.status(co))

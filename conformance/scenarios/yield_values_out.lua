@@ -1,0 +1,10 @@
+-- Values passed to coroutine.yield become the extra results of resume.
+local co = coroutine.create(function()
+  coroutine.yield(1, 2, 3)
+  coroutine.yield("a")
+  coroutine.yield(true, false)
+end)
+print(coroutine.resume(co))
+print(coroutine.resume(co))
+print(coroutine.resume(co))
+print(coroutine.resume(co))
