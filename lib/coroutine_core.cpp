@@ -51,7 +51,7 @@ struct switch_machinery {
     } catch (const forced_unwind&) {
       // Closed while suspended: its stack is unwound, it dies without error.
     } catch (const coroutine_error& raised) {
-      self->death_ = raised.error();  // an error value: the same as without exceptions
+      self->death_ = as_death(raised.error());  // an error value: the same as without exceptions
     } catch (...) {
       self->death_ = error(std::current_exception());
     }
@@ -59,6 +59,12 @@ struct switch_machinery {
     self->run();
 #endif
     finish(self);
+  }
+
+  // An error escaping a body is a death, even one that began as a misuse inside it (a call of a dead
+  // wrap): the resumer must not read it as a misuse of its own resume, which changes nothing.
+  static error as_death(const error& e) noexcept {
+    return e.is_misuse() ? error(static_cast<int>(e.code()), message(e.code())) : e;
   }
 
   [[noreturn]] static void finish(coroutine_core* self) noexcept {
@@ -105,6 +111,11 @@ coroutine_core::~coroutine_core() {
 }
 
 coroutine_core* coroutine_core::running() noexcept { return this_thread_state().running; }
+
+bool coroutine_core::is_yieldable() noexcept {
+  const coroutine_core* co = running();
+  return co != nullptr && !co->closing_;
+}
 
 unsigned coroutine_core::level() noexcept { return this_thread_state().current->level; }
 
@@ -162,10 +173,7 @@ errc coroutine_core::yield_core() {
   thread_state& ts = this_thread_state();
   coroutine_core* self = ts.running;
   if (self == nullptr) return errc::yield_outside;
-#if JMPCO_EXCEPTIONS
-  if (self->closing_ && std::uncaught_exceptions() > 0)
-    detail::fail_fatally("a coroutine yielded from a destructor while it was being closed");
-#endif
+  if (self->closing_) return errc::yield_while_closing;  // like Lua's yield inside a __close
   self->status_ = status::suspended;
   context* resumer = switch_machinery::hand_back(ts, self);
   if (!detail::switch_to(ts, resumer, nullptr)) {
@@ -213,7 +221,7 @@ error coroutine_core::close_core() noexcept {
 void coroutine_core::die_with(const error& e) noexcept {
   coroutine_core* self = running();
   if (self == nullptr) detail::fail_fatally(e.what());
-  self->death_ = e;
+  self->death_ = switch_machinery::as_death(e);
   switch_machinery::finish(self);
 }
 

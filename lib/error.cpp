@@ -40,6 +40,7 @@ const char* message(errc code) noexcept {
     case errc::type_mismatch: return "coroutine value types do not match its signature";
     case errc::unsupported_platform: return "copied-stack coroutines cannot run on this platform";
     case errc::empty_handle: return "coroutine handle is empty";
+    case errc::yield_while_closing: return "attempt to yield across a C-call boundary";
     case errc::exception: return "coroutine raised an exception";
     case errc::raised: return "coroutine raised an error";
   }

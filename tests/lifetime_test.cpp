@@ -151,3 +151,30 @@ TEST(Lifetime, MovedHandlesOwnExactlyOnce) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Lifetime, YieldWhileBeingClosedFailsAndCloseReportsIt) {
+  // Lua: a yield inside a __close run by coroutine.close fails with this message, close returns
+  // false with it, and the coroutine is dead.
+  bool yieldable_while_closing = true;
+  jmpco::errc refused = jmpco::errc::ok;
+  jmpco::coroutine<sig> co([&](yielder& y) {
+    try {
+      y.yield();
+    } catch (const jmpco::forced_unwind&) {
+      yieldable_while_closing = jmpco::this_coroutine::is_yieldable();
+      refused = y.try_yield().code();
+      y.yield();  // raises the refusal
+    }
+  });
+  ASSERT_TRUE(co.resume().ok());
+  jmpco::result<void> closed = co.close();
+  EXPECT_FALSE(yieldable_while_closing);
+  EXPECT_EQ(refused, jmpco::errc::yield_while_closing);
+  ASSERT_FALSE(closed.ok());
+  EXPECT_STREQ(closed.error().what(), "attempt to yield across a C-call boundary");
+  EXPECT_EQ(co.status(), jmpco::status::dead);
+}
+
+}  // namespace

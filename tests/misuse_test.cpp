@@ -114,3 +114,20 @@ TEST(Misuse, ResumeOfEmptyHandle) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Misuse, MisuseInsideABodyKillsItAndIsNotReportedAsAMisuseOfTheResume) {
+  // Calling a dead wrap inside a coroutine raises Lua's message there; the resumer sees a death.
+  auto once = jmpco::wrap<void()>([](jmpco::yielder<void()>&) {});
+  once();
+  jmpco::coroutine<sig> caller([&](jmpco::yielder<sig>&) { once(); });
+  jmpco::result<void> r = caller.resume();
+  ASSERT_FALSE(r.ok());
+  EXPECT_FALSE(r.error().is_misuse());
+  EXPECT_EQ(r.code(), errc::raised);
+  EXPECT_STREQ(r.error().what(), "cannot resume dead coroutine");
+  EXPECT_EQ(caller.status(), status::dead);
+}
+
+}  // namespace

@@ -56,7 +56,8 @@ class coroutine_core {
 
   // The coroutine running on this thread, or nullptr on the thread's main context.
   static coroutine_core* running() noexcept;
-  static bool is_yieldable() noexcept { return running() != nullptr; }
+  // False on a thread's main context, and while close() unwinds the running coroutine.
+  static bool is_yieldable() noexcept;
 
   // Nesting levels, counted like Lua's nCcalls: a resumed coroutine starts one level above its
   // resumer, and a layer may spend further levels (Lua's pcall does). Entering a level beyond the
@@ -94,8 +95,8 @@ class coroutine_core {
   // code of an operation that did nothing.
   errc resume_core() noexcept;
   // Leaves the running coroutine for its resumer and returns when it is resumed again: errc::ok,
-  // or errc::yield_outside on a thread's main context. Throws forced_unwind when the coroutine is
-  // being closed.
+  // errc::yield_outside on a thread's main context, or errc::yield_while_closing (without
+  // leaving) while close() unwinds it. Throws forced_unwind when close() resumes it.
   static errc yield_core();
   // Closes a suspended or dead coroutine: a started one is unwound (with exceptions) or discarded
   // (without). Returns the error it died with, or the error an unwinding destructor raised.

@@ -38,6 +38,7 @@ enum class errc : unsigned char {
   type_mismatch,         // yield or resume with types the coroutine was not created with
   unsupported_platform,  // this target cannot run copied-stack coroutines (see README)
   empty_handle,          // the handle holds no coroutine (moved from, or creation failed)
+  yield_while_closing,   // attempt to yield across a C-call boundary (while close() unwinds it)
   // The coroutine died with an error.
   exception,  // the body threw; error::exception() holds it
   raised,     // the body called jmpco::raise() with an error value
