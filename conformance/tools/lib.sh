@@ -107,7 +107,10 @@ run_scenario() {
   local program="$1" prefix="$2" sdir="$3" name="$4" odir="$5" status=0
   (
     cd "${sdir}" &&
-      exec timeout --kill-after=5 "${SCENARIO_TIMEOUT}" "${program}" "${name}.lua" \
+      # SCENARIO_LAUNCHER (e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu" for a cross build) is
+      # split into words on purpose.
+      # shellcheck disable=SC2086
+      exec timeout --kill-after=5 "${SCENARIO_TIMEOUT}" ${SCENARIO_LAUNCHER:-} "${program}" "${name}.lua" \
         </dev/null >"${odir}/${name}.stdout" 2>"${odir}/${name}.stderr"
   ) || status=$?
   write_result "${status}" "${odir}/${name}.stderr" "${prefix}" "${odir}/${name}.result"
@@ -118,7 +121,7 @@ run_scenario() {
 make_golden() {
   local sdir="$1" name="$2" odir="$3" status
   # Invoked as plain "lua5.4" so that lua.c prefixes its messages with "lua5.4: ".
-  status="$(run_scenario lua5.4 lua5.4 "${sdir}" "${name}" "${odir}")"
+  status="$(SCENARIO_LAUNCHER='' run_scenario lua5.4 lua5.4 "${sdir}" "${name}" "${odir}")"
   rm -f "${odir}/${name}.stderr"
   if [[ "${status}" -eq 124 || "${status}" -gt 128 ]]; then
     printf 'warning: lua5.4 %s.lua ended with status %s (timeout or signal)\n' "${name}" "${status}" >&2
