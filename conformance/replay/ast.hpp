@@ -1,0 +1,300 @@
+// The syntax tree the parser builds and the interpreter walks. Names are resolved at parse time:
+// a local is a slot in its function's frame (boxed in a Cell when a closure captures it), an
+// upvalue is an index into the closure's captured cells, anything else is a global.
+#ifndef JMPCO_REPLAY_AST_HPP
+#define JMPCO_REPLAY_AST_HPP
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "value.hpp"
+
+namespace replay {
+
+enum class Attrib : std::uint8_t { None, Const, Close };
+
+// One declared local variable.
+struct VarInfo {
+  std::string name;
+  int slot = 0;
+  bool captured = false;  // some closure refers to it: its slot holds a Cell
+  Attrib attrib = Attrib::None;
+  int line = 0;
+};
+
+enum class ExprKind : std::uint8_t {
+  Nil,
+  True,
+  False,
+  Vararg,
+  Int,
+  Float,
+  Str,
+  Function,
+  Local,
+  Upvalue,
+  Global,
+  Index,
+  Call,
+  Method,
+  Binary,
+  And,
+  Or,
+  Unary,
+  Table,
+  Paren,
+};
+
+enum class BinOp : std::uint8_t {
+  Add,
+  Sub,
+  Mul,
+  Div,
+  IDiv,
+  Mod,
+  Pow,
+  Concat,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  BAnd,
+  BOr,
+  BXor,
+  Shl,
+  Shr,
+};
+
+enum class UnOp : std::uint8_t { Neg, Not, Len, BNot };
+
+struct Expr {
+  Expr(ExprKind k, int l) : kind(k), line(l) {}
+  virtual ~Expr() = default;
+  ExprKind kind;
+  int line;
+};
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct ConstExpr : Expr {  // Int, Float, Str
+  ConstExpr(ExprKind k, int l, Value v) : Expr(k, l), value(std::move(v)) {}
+  Value value;
+};
+
+struct LocalExpr : Expr {
+  LocalExpr(int l, const VarInfo* v) : Expr(ExprKind::Local, l), var(v) {}
+  const VarInfo* var;
+};
+
+struct UpvalueExpr : Expr {
+  UpvalueExpr(int l, int i, std::string n)
+      : Expr(ExprKind::Upvalue, l), index(i), name(std::move(n)) {}
+  int index;
+  std::string name;
+};
+
+struct GlobalExpr : Expr {
+  GlobalExpr(int l, std::string n) : Expr(ExprKind::Global, l), name(Value::string(n)) {}
+  Value name;
+};
+
+struct IndexExpr : Expr {
+  IndexExpr(int l, ExprPtr o, ExprPtr k)
+      : Expr(ExprKind::Index, l), object(std::move(o)), key(std::move(k)) {}
+  ExprPtr object;
+  ExprPtr key;
+};
+
+// What Lua knows about the function being called, for "bad argument #1 to 'insert'".
+struct CallSiteName {
+  std::string name;       // empty: none
+  const char* kind = "";  // "global", "local", "method", "field", "upvalue"
+};
+
+struct CallExpr : Expr {  // Call and Method
+  CallExpr(ExprKind k, int l) : Expr(k, l) {}
+  ExprPtr function;  // Call: the callee; Method: the receiver
+  Value method;      // Method: the method name
+  std::vector<ExprPtr> args;
+  CallSiteName site;
+};
+
+struct BinaryExpr : Expr {  // Binary, And, Or
+  BinaryExpr(ExprKind k, int l, BinOp o, ExprPtr a, ExprPtr b)
+      : Expr(k, l), op(o), left(std::move(a)), right(std::move(b)) {}
+  BinOp op;
+  ExprPtr left;
+  ExprPtr right;
+};
+
+struct UnaryExpr : Expr {
+  UnaryExpr(int l, UnOp o, ExprPtr e) : Expr(ExprKind::Unary, l), op(o), operand(std::move(e)) {}
+  UnOp op;
+  ExprPtr operand;
+};
+
+struct ParenExpr : Expr {
+  ParenExpr(int l, ExprPtr e) : Expr(ExprKind::Paren, l), inner(std::move(e)) {}
+  ExprPtr inner;
+};
+
+struct TableExpr : Expr {
+  explicit TableExpr(int l) : Expr(ExprKind::Table, l) {}
+  std::vector<ExprPtr> positional;  // the last one may expand to several values
+  struct Field {
+    ExprPtr key;
+    ExprPtr value;
+    int line;
+  };
+  std::vector<Field> fields;
+  // Source order of the items: true = next positional, false = next field (Lua evaluates them
+  // in order).
+  std::vector<bool> order;
+};
+
+struct Proto;
+struct FunctionExpr : Expr {
+  FunctionExpr(int l, std::shared_ptr<Proto> p)
+      : Expr(ExprKind::Function, l), proto(std::move(p)) {}
+  std::shared_ptr<Proto> proto;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Statements
+
+enum class StmtKind : std::uint8_t {
+  Local,
+  LocalFunction,
+  Assign,
+  Call,
+  Do,
+  While,
+  Repeat,
+  If,
+  NumFor,
+  GenFor,
+  Return,
+  Break,
+  Goto,
+  Label,
+};
+
+struct Stmt {
+  Stmt(StmtKind k, int l) : kind(k), line(l) {}
+  virtual ~Stmt() = default;
+  StmtKind kind;
+  int line;
+};
+using StmtPtr = std::unique_ptr<Stmt>;
+
+struct Block {
+  std::vector<StmtPtr> stmts;
+  bool has_close = false;  // declares a to-be-closed variable directly
+  int id = -1;             // identifies the block as a goto target
+};
+
+struct LocalStmt : Stmt {
+  explicit LocalStmt(int l) : Stmt(StmtKind::Local, l) {}
+  std::vector<VarInfo*> vars;
+  std::vector<ExprPtr> values;
+};
+
+struct LocalFunctionStmt : Stmt {
+  explicit LocalFunctionStmt(int l) : Stmt(StmtKind::LocalFunction, l) {}
+  VarInfo* var = nullptr;
+  ExprPtr function;
+};
+
+struct AssignStmt : Stmt {
+  explicit AssignStmt(int l) : Stmt(StmtKind::Assign, l) {}
+  std::vector<ExprPtr> targets;  // Local, Upvalue, Global or Index
+  std::vector<ExprPtr> values;
+};
+
+struct CallStmt : Stmt {
+  CallStmt(int l, ExprPtr c) : Stmt(StmtKind::Call, l), call(std::move(c)) {}
+  ExprPtr call;
+};
+
+struct DoStmt : Stmt {
+  explicit DoStmt(int l) : Stmt(StmtKind::Do, l) {}
+  Block body;
+};
+
+struct WhileStmt : Stmt {  // While and Repeat
+  WhileStmt(StmtKind k, int l) : Stmt(k, l) {}
+  ExprPtr cond;
+  Block body;
+};
+
+struct IfStmt : Stmt {
+  explicit IfStmt(int l) : Stmt(StmtKind::If, l) {}
+  std::vector<ExprPtr> conds;
+  std::vector<Block> blocks;
+  bool has_else = false;
+  Block else_block;
+};
+
+struct NumForStmt : Stmt {
+  explicit NumForStmt(int l) : Stmt(StmtKind::NumFor, l) {}
+  VarInfo* var = nullptr;
+  ExprPtr start, limit, step;
+  int prep_line = 0;  // line of 'do': where Lua reports a bad initial value, limit or step
+  Block body;
+};
+
+struct GenForStmt : Stmt {
+  explicit GenForStmt(int l) : Stmt(StmtKind::GenFor, l) {}
+  std::vector<VarInfo*> vars;
+  std::vector<ExprPtr> exprs;
+  int state_slot = 0;  // four hidden slots: iterator, state, control, closing value
+  Block body;
+};
+
+struct ReturnStmt : Stmt {
+  explicit ReturnStmt(int l) : Stmt(StmtKind::Return, l) {}
+  std::vector<ExprPtr> values;
+  bool tail_call = false;  // a single call that may replace the frame
+};
+
+struct GotoStmt : Stmt {  // Break, Goto
+  GotoStmt(StmtKind k, int l) : Stmt(k, l) {}
+  std::string label;
+  // Where a goto lands: a block (one enclosing the goto), the statement its label stands
+  // before, and how many of that block's to-be-closed variables are declared before the label
+  // (the later ones go out of scope with the jump).
+  int target_block = -1;
+  std::size_t target_index = 0;
+  std::size_t target_closes = 0;
+};
+
+// A function's code and its frame layout.
+struct Proto {
+  std::string name;  // for messages: "main chunk" or "function <file:line>"
+  int line = 0;
+  int num_params = 0;
+  bool is_vararg = false;
+  bool is_main = false;
+  int frame_size = 0;
+  std::vector<VarInfo*> params;
+  struct UpvalueDesc {
+    std::string name;
+    bool from_parent_local;  // else from the parent's upvalues
+    int index;               // parent's slot or parent's upvalue index
+  };
+  std::vector<UpvalueDesc> upvalues;
+  Block body;
+  std::vector<std::unique_ptr<VarInfo>> vars;  // owns every VarInfo of this function
+};
+
+// A parsed chunk; owns all the protos.
+struct Chunk {
+  std::shared_ptr<Proto> main;
+};
+
+}  // namespace replay
+
+#endif  // JMPCO_REPLAY_AST_HPP

@@ -1,0 +1,418 @@
+#include "interp.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <exception>
+
+#include "coroutine.hpp"
+#include "interp_internal.hpp"
+#include "jmpco/core.hpp"
+#include "lexer.hpp"
+
+namespace replay {
+
+namespace {
+
+const Value& nil_value() {
+  static const Value nil;
+  return nil;
+}
+
+// Locals of one activation: a few inline, more on the heap.
+class SlotArray {
+ public:
+  explicit SlotArray(int n) {
+    if (n > kInline) {
+      heap_.resize(static_cast<std::size_t>(n));
+      data_ = heap_.data();
+    } else {
+      data_ = inline_;
+    }
+  }
+  Value* data() { return data_; }
+
+ private:
+  static constexpr int kInline = 8;
+  Value inline_[kInline];
+  std::vector<Value> heap_;
+  Value* data_;
+};
+
+// Pushes a CallInfo on a thread for the duration of a call.
+struct CallScope {
+  CallScope(LuaThread& t, CallInfo& ci, bool lua) : thread(t), is_lua(lua) {
+    ci.prev = t.ci;
+    t.ci = &ci;
+    if (is_lua) ++t.lua_depth;
+  }
+  ~CallScope() {
+    thread.ci = thread.ci->prev;
+    if (is_lua) --thread.lua_depth;
+  }
+  LuaThread& thread;
+  bool is_lua;
+};
+
+}  // namespace
+
+const Value& CallArgs::operator[](std::size_t i) const {
+  return i < args.size() ? args[i] : nil_value();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setup and the main chunk
+
+Interp::Interp(std::string_view chunkname, std::ostream& out, const options& opts)
+    : chunkname_(chunk_id(chunkname)), out_(out), opts_(opts) {
+  Heap::set_current(&heap_);
+  globals_ = Value::object(new Table());
+  main_thread_ = Value::object(new ThreadObj());
+  cur_obj_ = main_thread_.thread();
+  cur_ = &cur_obj_->state;
+  open_base(*this);
+  open_string(*this);
+  open_table(*this);
+  open_math(*this);
+  open_coroutine(*this);
+}
+
+Interp::~Interp() {
+  shutdown();
+  Heap::set_current(nullptr);
+}
+
+void Interp::shutdown() noexcept {
+  if (shut_down_) return;
+  shut_down_ = true;
+  release_orphans();
+  globals_ = Value();
+  string_meta_ = Value();
+  heap_.break_cycles();
+  release_orphans();
+  main_thread_ = Value();
+}
+
+Value Interp::make_native(NativeFn fn, const char* qualified_name) {
+  auto* f = new Function();
+  f->native = fn;
+  f->qualified_name = qualified_name;
+  return Value::object(f);
+}
+
+void Interp::register_native(Table* t, const char* name, NativeFn fn, const char* qualified_name) {
+  t->set(Value::string(name), make_native(fn, qualified_name));
+}
+
+namespace {
+// lua.c's message handler: a non-string error object becomes a message, and a traceback is
+// added (the replay tool does not reproduce tracebacks; it marks where one would start).
+void lua_c_message_handler(Interp& in, CallArgs& a) {
+  Value msg = a[0];
+  std::string text;
+  if (msg.is_string()) {
+    text = msg.str();
+  } else if (msg.is_number()) {
+    text = number_to_string(msg);
+  } else if (!in.metamethod(msg, "__tostring").is_nil()) {
+    a.results.push_back(Value::string(in.to_display_string(msg)));
+    return;
+  } else {
+    text = std::string("(error object is a ") + type_name(msg) + " value)";
+  }
+  a.results.push_back(Value::string(text + "\nstack traceback:\n\t[C]: in ?"));
+}
+}  // namespace
+
+int Interp::run_main(const Chunk& chunk, std::string& err_message) {
+  // lua.c runs the chunk from C: pmain is one protected call, the chunk another.
+  if (jmpco::coroutine_core::enter_level() != jmpco::errc::ok) return 1;
+  if (jmpco::coroutine_core::enter_level() != jmpco::errc::ok) return 1;
+  auto* fn = new Function();
+  fn->proto = chunk.main.get();
+  Value main_fn = Value::object(fn);
+  ProtFrame top;
+  top.handler = make_native(lua_c_message_handler, "msghandler");
+  cur_->prot = &top;
+  int status = 0;
+  try {
+    Values out;
+    call(main_fn, Values(), out);
+  } catch (LuaError& e) {
+    Value v = e.value;
+    if (v.is_string()) {
+      err_message = v.str();
+      std::size_t tb = err_message.find("\nstack traceback:\n");
+      if (tb != std::string::npos) err_message.resize(tb);
+    } else if (v.is_number()) {
+      err_message = number_to_string(v);
+    } else {
+      err_message = std::string("(error object is a ") + type_name(v) + " value)";
+    }
+    status = 1;
+  } catch (Abort& a) {
+    err_message = a.message;
+    status = a.exit_code;
+  }
+  cur_->prot = nullptr;
+  jmpco::coroutine_core::leave_level();
+  jmpco::coroutine_core::leave_level();
+  return status;
+}
+
+void Interp::count_step() {
+  if (opts_.max_steps != 0 && ++steps_ > opts_.max_steps) throw Abort{1, "step budget exhausted"};
+}
+
+void Interp::switch_to_thread(ThreadObj* t) noexcept {
+  cur_obj_ = t;
+  cur_ = &t->state;
+}
+
+// Unreachable suspended coroutines are unwound here, at a point where no C++ exception is in
+// flight: unwinding switches into them. Their __close handlers do not run (Lua's collector
+// does not run them either).
+void Interp::release_orphans() noexcept {
+  while (!heap_.orphaned_threads.empty()) {
+    GcObject* o = heap_.orphaned_threads.back();
+    heap_.orphaned_threads.pop_back();
+    auto* co = static_cast<ThreadObj*>(o)->as_coroutine();
+    if (co == nullptr) {
+      delete o;
+      continue;
+    }
+    release_coroutine(co);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+std::string Interp::where(int level) const {
+  const CallInfo* ci = cur_->ci;
+  for (int i = 0; i < level && ci != nullptr; ++i) ci = ci->prev;
+  if (ci == nullptr || ci->proto == nullptr) return "";
+  return chunkname_ + ":" + std::to_string(ci->line) + ": ";
+}
+
+void Interp::raise(Value v) {
+  LuaThread& t = *cur_;
+  Coroutine* co = cur_obj_->as_coroutine();
+  if (co != nullptr && co->closing && !co->stale_handler.is_nil() &&
+      co->pcalls_while_closing == 0 && t.prot != co->yield_prot) {
+    // See Coroutine::stale_handler.
+    if (co->closing_frame_depth == co->yield_handler_depth)
+      throw LuaError{Value::string("error in error handling")};
+    throw LuaError{apply_message_handler(co->stale_handler, std::move(v))};
+  }
+  if (t.prot != nullptr && !t.prot->handler.is_nil())
+    v = apply_message_handler(t.prot->handler, std::move(v));
+  throw LuaError{std::move(v)};
+}
+
+// The handler runs where the error happened, one C level deeper and not yieldable; an error
+// inside it calls it again, until the C stack runs out.
+Value Interp::apply_message_handler(const Value& handler, Value v) {
+  Value h = handler;
+  Values out;
+  call_from_native(h, Values{std::move(v)}, out, false);
+  return out.empty() ? Value() : out[0];
+}
+
+void Interp::runtime_error(const std::string& msg) { raise(Value::string(where(0) + msg)); }
+
+void Interp::lib_error(const std::string& msg) { raise(Value::string(where(1) + msg)); }
+
+std::string Interp::native_name() const {
+  const CallInfo* ci = cur_->ci;
+  if (ci != nullptr && ci->from_lua && ci->site != nullptr && !ci->site->name.empty())
+    return ci->site->name;
+  if (ci != nullptr && ci->fn != nullptr && ci->fn->qualified_name != nullptr)
+    return ci->fn->qualified_name;
+  return "?";
+}
+
+void Interp::arg_error(int arg, const std::string& extra) {
+  const CallInfo* ci = cur_->ci;
+  bool method = ci != nullptr && ci->from_lua && ci->site != nullptr &&
+                std::strcmp(ci->site->kind, "method") == 0;
+  if (method) {
+    --arg;
+    if (arg == 0) lib_error("calling '" + native_name() + "' on bad self (" + extra + ")");
+  }
+  lib_error("bad argument #" + std::to_string(arg) + " to '" + native_name() + "' (" + extra + ")");
+}
+
+void Interp::type_error_arg(int arg, const char* expected, const Value* got) {
+  std::string got_name = got == nullptr ? "no value" : type_name(*got);
+  if (got != nullptr) {
+    Value name = metamethod(*got, "__name");
+    if (name.is_string()) got_name = name.str();
+  }
+  arg_error(arg, std::string(expected) + " expected, got " + got_name);
+}
+
+// What Lua's varinfo says about the expression that produced a bad value.
+std::string Interp::describe(const Expr* e) const {
+  if (e == nullptr) return "";
+  switch (e->kind) {
+    case ExprKind::Local:
+      return quoted("local", static_cast<const LocalExpr*>(e)->var->name);
+    case ExprKind::Upvalue:
+      return quoted("upvalue", static_cast<const UpvalueExpr*>(e)->name);
+    case ExprKind::Global:
+      return quoted("global", static_cast<const GlobalExpr*>(e)->name.str());
+    case ExprKind::Str:
+      return quoted("constant", static_cast<const ConstExpr*>(e)->value.str());
+    case ExprKind::Index: {
+      const Expr* key = static_cast<const IndexExpr*>(e)->key.get();
+      if (key->kind == ExprKind::Str)
+        return quoted("field", static_cast<const ConstExpr*>(key)->value.str());
+      if (key->kind == ExprKind::Int) {
+        std::int64_t k = static_cast<const ConstExpr*>(key)->value.as_int();
+        if (k >= 0 && k <= 255) return quoted("field", "integer index");
+      }
+      return quoted("field", "?");
+    }
+    case ExprKind::Paren: {
+      const Expr* inner = static_cast<const ParenExpr*>(e)->inner.get();
+      if (inner->kind == ExprKind::Call || inner->kind == ExprKind::Method ||
+          inner->kind == ExprKind::Vararg)
+        return "";
+      return describe(inner);
+    }
+    default:
+      return "";
+  }
+}
+
+void Interp::call_error(const Value& f, const Expr* callee) {
+  std::string desc;
+  if (callee != nullptr && callee->kind == ExprKind::Method) {
+    desc = quoted("method", static_cast<const CallExpr*>(callee)->method.str());
+  } else {
+    desc = describe(callee);
+  }
+  runtime_error(std::string("attempt to call a ") + type_name(f) + " value" + desc);
+}
+
+// ---------------------------------------------------------------------------------------------
+// C levels
+
+void Interp::enter_c_level() {
+  // Lua's ccall: the count goes up first; reaching LUAI_MAXCCALLS is an error raised at the new
+  // level (its handler runs one level deeper still), and going on past it while handling errors
+  // ends in "error in error handling".
+  const unsigned next = jmpco::coroutine_core::level() + 1;
+  if (next >= kErrorHandlingCCalls || jmpco::coroutine_core::enter_level() != jmpco::errc::ok)
+    throw LuaError{Value::string("error in error handling")};
+  if (next == kMaxCCalls) {
+    try {
+      runtime_error("C stack overflow");
+    } catch (...) {
+      jmpco::coroutine_core::leave_level();
+      throw;
+    }
+  }
+}
+
+void Interp::call_from_native(const Value& f, Values args, Values& out, bool yieldable) {
+  LuaThread& t = *cur_;
+  NonYieldable guard(t, !yieldable);
+  CLevel level(*this);
+  call(f, std::move(args), out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls
+
+void Interp::check_stack(int lua_depth) {
+  char here = 0;
+  const auto position = reinterpret_cast<std::uintptr_t>(&here);
+  if (lua_depth > opts_.max_call_depth || (stack_limit_ != 0 && position < stack_limit_))
+    runtime_error("stack overflow");
+}
+
+void Interp::call(const Value& f, Values args, Values& out, const CallSiteName* site,
+                  const Expr* callee) {
+  const bool from_lua = cur_->ci != nullptr && cur_->ci->proto != nullptr;
+  if (f.is_function()) {
+    Function* fn = f.func();
+    if (fn->is_lua()) return call_lua(fn, std::move(args), out, site, from_lua);
+    return call_native(fn, std::move(args), out, site, from_lua);
+  }
+  Value handler = metamethod(f, "__call");
+  if (!handler.is_function()) call_error(f, callee);
+  args.insert(args.begin(), f);
+  call(handler, std::move(args), out, site, nullptr);
+}
+
+void Interp::call_native(Function* fn, Values args, Values& out, const CallSiteName* site,
+                         bool from_lua) {
+  count_step();
+  Value keep = Value::object(fn);
+  LuaThread& t = *cur_;
+  CallInfo ci;
+  ci.fn = fn;
+  ci.site = site;
+  ci.from_lua = from_lua;
+  CallScope scope(t, ci, false);
+  Values results;
+  CallArgs a{args, results, fn};
+  fn->native(*this, a);
+  if (out.empty()) {
+    out = std::move(results);
+  } else {
+    for (Value& v : results) out.push_back(std::move(v));
+  }
+}
+
+void Interp::call_lua(Function* fn, Values args, Values& out, const CallSiteName* site,
+                      bool from_lua) {
+  LuaThread& t = *cur_;
+  Value keep = Value::object(fn);
+  bool is_tail = false;
+  for (;;) {
+    count_step();
+    check_stack(t.lua_depth + 1);
+    const Proto& p = *fn->proto;
+    CallInfo ci;
+    ci.fn = fn;
+    ci.proto = &p;
+    ci.line = p.line;
+    ci.site = site;
+    ci.from_lua = from_lua;
+    ci.is_tail = is_tail;
+    CallScope scope(t, ci, true);
+    SlotArray slots(p.frame_size);
+    Values varargs;
+    Frame fr{slots.data(), fn, &varargs, &ci, {}, {}, false, {}, {}, nullptr};
+    const std::size_t n = args.size();
+    for (int i = 0; i < p.num_params; ++i) {
+      const std::size_t k = static_cast<std::size_t>(i);
+      declare_local(p.params[k], fr, k < n ? std::move(args[k]) : Value());
+    }
+    if (p.is_vararg && n > static_cast<std::size_t>(p.num_params)) {
+      varargs.assign(std::make_move_iterator(args.begin() + p.num_params),
+                     std::make_move_iterator(args.end()));
+    }
+    args.clear();
+    exec_block(p.body, fr);
+    if (fr.tail) {
+      keep = std::move(fr.tail_fn);
+      fn = keep.func();
+      args = std::move(fr.tail_args);
+      site = fr.tail_site;
+      from_lua = true;
+      is_tail = true;
+      continue;
+    }
+    if (out.empty()) {
+      out = std::move(fr.results);
+    } else {
+      for (Value& v : fr.results) out.push_back(std::move(v));
+    }
+    return;
+  }
+}
+
+}  // namespace replay

@@ -1,0 +1,241 @@
+// The tree-walking interpreter. A Lua call is a C++ call (Interp::call), so a coroutine.yield
+// deep inside nested Lua calls is a jmpco yield from deep inside these C++ frames. Lua errors are
+// C++ exceptions (LuaError); errors that no pcall may catch (step budget, os.exit) are other
+// exception types that unwind everything without running Lua code.
+#ifndef JMPCO_REPLAY_INTERP_HPP
+#define JMPCO_REPLAY_INTERP_HPP
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+#include "ast.hpp"
+#include "replay.hpp"
+#include "value.hpp"
+
+namespace replay {
+
+// A Lua error on its way to the nearest pcall.
+struct LuaError {
+  Value value;
+};
+
+// Unwinds the whole run without running Lua code: step budget exhausted, os.exit, internal
+// limits. Not catchable by pcall.
+struct Abort {
+  int exit_code;
+  std::string message;  // empty: exit quietly
+};
+
+// Lua's C-level limits (luaconf.h / llimits.h).
+constexpr unsigned kMaxCCalls = 200;  // LUAI_MAXCCALLS
+constexpr unsigned kErrorHandlingCCalls =
+    kMaxCCalls / 10 * 11;  // beyond it: "error in error handling"
+
+// One activation record, for error positions and for the names in "bad argument" messages.
+struct CallInfo {
+  CallInfo* prev = nullptr;
+  const Function* fn = nullptr;
+  const Proto* proto = nullptr;        // null for a native function
+  int line = 0;                        // the line being executed (Lua functions)
+  const CallSiteName* site = nullptr;  // how the caller named the callee
+  bool from_lua = false;               // called by Lua code (else by a native, e.g. pcall)
+  bool is_tail = false;                // reached through a tail call
+};
+
+// An active pcall/xpcall.
+struct ProtFrame {
+  ProtFrame* prev = nullptr;
+  Value handler;           // nil for pcall
+  bool yieldable = false;  // entered where a yield was allowed (see Interp::unwind_block)
+  int lua_depth = 0;       // Lua call depth of the function that called pcall/xpcall
+};
+
+// The Lua-side state of one thread (the main thread or a coroutine).
+struct LuaThread {
+  CallInfo* ci = nullptr;
+  ProtFrame* prot = nullptr;
+  int lua_depth = 0;      // active Lua calls, for "stack overflow"
+  int non_yieldable = 0;  // active calls that cannot be yielded across
+  unsigned epoch = 0;     // bumped by every resume: C levels entered before a yield are not left
+  // Values of to-be-closed variables left open when the coroutine died by error, innermost
+  // first: coroutine.close (or wrap) closes them later with the error.
+  std::vector<Value> pending_close;
+};
+
+class Coroutine;
+
+struct ThreadObj : GcObject {
+  ThreadObj() : GcObject(GcKind::Thread) {}
+  virtual Coroutine* as_coroutine() noexcept { return nullptr; }
+  LuaThread state;
+};
+
+inline ThreadObj* Value::thread() const noexcept { return static_cast<ThreadObj*>(u_.gc); }
+
+// Arguments and results of a native function call.
+struct CallArgs {
+  Values& args;
+  Values& results;
+  Function* self;
+  std::size_t size() const { return args.size(); }
+  const Value& operator[](std::size_t i) const;
+};
+
+enum class Flow : std::uint8_t { Normal, Break, Return, Goto };
+
+struct Frame;
+
+class Interp {
+ public:
+  Interp(std::string_view chunkname, std::ostream& out, const options& opts);
+  ~Interp();
+  Interp(const Interp&) = delete;
+  Interp& operator=(const Interp&) = delete;
+
+  // Runs a parsed chunk as lua.c does; returns the exit status. `err_message` gets the message
+  // of an uncaught error.
+  int run_main(const Chunk& chunk, std::string& err_message);
+  // Releases every object (cycles included) while the interpreter can still unwind coroutines.
+  void shutdown() noexcept;
+
+  // ---- calls -----------------------------------------------------------------------------
+  void call(const Value& f, Values args, Values& out, const CallSiteName* site = nullptr,
+            const Expr* callee = nullptr);
+  // Calls `f` the way Lua's C API does (lua_call): one more C level, optionally not yieldable.
+  void call_from_native(const Value& f, Values args, Values& out, bool yieldable);
+
+  // ---- errors ----------------------------------------------------------------------------
+  // Raises a Lua error: runs the nearest xpcall handler at the error point, then throws.
+  [[noreturn]] void raise(Value v);
+  // Runs a message handler on an error value (Lua's luaG_errormsg).
+  Value apply_message_handler(const Value& handler, Value v);
+  // A runtime error (luaG_runerror): position of the running function if it is a Lua one.
+  [[noreturn]] void runtime_error(const std::string& msg);
+  // A library error (luaL_error): position of the function that called the native.
+  [[noreturn]] void lib_error(const std::string& msg);
+  [[noreturn]] void arg_error(int arg, const std::string& extra);
+  [[noreturn]] void type_error_arg(int arg, const char* expected, const Value* got);
+  // "FILE:LINE: " of the function `level` levels up (1 = the caller of the running native), or
+  // "" when that is not a Lua function.
+  std::string where(int level) const;
+  std::string native_name() const;  // the name a "bad argument" message uses
+
+  // ---- C levels (jmpco's nesting machinery) ------------------------------------------------
+  // Enters one level for a call from C back into Lua; raises "C stack overflow" at Lua's limit.
+  void enter_c_level();
+
+  // ---- values ----------------------------------------------------------------------------
+  Value index(const Value& obj, const Value& key, const Expr* obj_expr = nullptr);
+  void set_index(const Value& obj, const Value& key, Value v, const Expr* obj_expr = nullptr);
+  Value metamethod(const Value& v, const char* event);
+  Value metatable_of(const Value& v) const;
+  std::string to_display_string(const Value& v);  // tostring() with __tostring/__name
+  bool values_equal(const Value& a, const Value& b);
+  bool less_than(const Value& a, const Value& b);
+  bool less_equal(const Value& a, const Value& b);
+  Value arith(BinOp op, const Value& a, const Value& b, const Expr* ea = nullptr,
+              const Expr* eb = nullptr);
+  Value length(const Value& v, const Expr* e = nullptr);
+  Value concat(const Value& a, const Value& b, const Expr* ea = nullptr, const Expr* eb = nullptr);
+  bool to_number(const Value& v, Value& out) const;  // numbers and numeric strings
+  bool to_integer(const Value& v, std::int64_t& out) const;
+
+  // ---- threads ---------------------------------------------------------------------------
+  LuaThread& thread_state() { return *cur_; }
+  ThreadObj* current_thread() const { return cur_obj_; }
+  ThreadObj* main_thread() const { return main_thread_.thread(); }
+  void switch_to_thread(ThreadObj* t) noexcept;
+  void release_orphans() noexcept;
+  // Unwinds a coroutine nobody can reach any more (no __close handlers run), then frees it.
+  void release_coroutine(Coroutine* co) noexcept;
+  // Unwinds a suspended coroutine without running its __close handlers (end of the run).
+  void unwind_discarding(Coroutine* co) noexcept;
+  void set_stack_limit(std::uintptr_t lowest) { stack_limit_ = lowest; }
+  void count_step();
+
+  const options& opts() const { return opts_; }
+  std::ostream& out() { return out_; }
+  Table* globals() { return globals_.table(); }
+  Value& string_meta() { return string_meta_; }
+  const std::string& chunkname() const { return chunkname_; }
+
+  // Registers a native function in table `t` under `name`.
+  Value make_native(NativeFn fn, const char* qualified_name);
+  void register_native(Table* t, const char* name, NativeFn fn, const char* qualified_name);
+
+  // ---- to-be-closed variables -------------------------------------------------------------
+  void close_pending_with(std::vector<Value>& pending, Value& err, bool& failed, bool yieldable);
+  void call_close_handler(const Value& v, const Value& err, bool yieldable);
+
+ private:
+  // Statement execution.
+  Flow exec_block(const Block& b, Frame& fr);
+  Flow exec_statements(const Block& b, Frame& fr, std::size_t mark);
+  Flow exec(const Stmt& s, Frame& fr);
+  Flow exec_local(const LocalStmt& s, Frame& fr);
+  Flow exec_assign(const AssignStmt& s, Frame& fr);
+  Flow exec_if(const IfStmt& s, Frame& fr);
+  Flow exec_while(const WhileStmt& s, Frame& fr);
+  Flow exec_repeat(const WhileStmt& s, Frame& fr);
+  Flow exec_numfor(const NumForStmt& s, Frame& fr);
+  bool integer_for_count(std::int64_t init, const Value& limit, std::int64_t step,
+                         std::uint64_t& count);
+  Flow run_for_body(const NumForStmt& s, Frame& fr, Value control, bool& stop);
+  Flow exec_genfor(const GenForStmt& s, Frame& fr);
+  Flow exec_return(const ReturnStmt& s, Frame& fr);
+  void unwind_block(Frame& fr, std::size_t mark, std::exception_ptr failure);
+  void close_block(Frame& fr, std::size_t mark);
+  void declare_local(const VarInfo* v, Frame& fr, Value value);
+
+  // Expression evaluation.
+  Value eval(const Expr& e, Frame& fr);
+  void eval_multi(const Expr& e, Frame& fr, Values& out);
+  void eval_list(const std::vector<ExprPtr>& list, Frame& fr, Values& out);
+  void eval_call(const CallExpr& c, Frame& fr, Values& out);
+  void prepare_call(const CallExpr& c, Frame& fr, Value& fn, Values& args);
+  Value eval_binary(const BinaryExpr& e, Frame& fr);
+  Value eval_unary(const UnaryExpr& e, Frame& fr);
+  Value eval_table(const TableExpr& e, Frame& fr);
+  Value make_closure(const Proto& p, Frame& fr);
+  Value read_local(const VarInfo* v, Frame& fr);
+  void assign(const Expr& target, const Value* obj, const Value* key, Value v, Frame& fr);
+
+  void call_lua(Function* fn, Values args, Values& out, const CallSiteName* site, bool from_lua);
+  void call_native(Function* fn, Values args, Values& out, const CallSiteName* site, bool from_lua);
+  [[noreturn]] void call_error(const Value& f, const Expr* callee);
+  void check_stack(int lua_depth);
+
+  Value try_binary_metamethod(const Value& a, const Value& b, const char* event, bool& found);
+  [[noreturn]] void arith_error(BinOp op, const Value& a, const Value& b, const Expr* ea,
+                                const Expr* eb);
+  [[noreturn]] void compare_error(const Value& a, const Value& b);
+  std::string describe(const Expr* e) const;
+
+  Heap heap_;  // first: destroyed last, after every Value member below
+  std::string chunkname_;
+  std::ostream& out_;
+  options opts_;
+  Value globals_;
+  Value string_meta_;
+  Value main_thread_;
+  LuaThread* cur_ = nullptr;
+  ThreadObj* cur_obj_ = nullptr;
+  std::uint64_t steps_ = 0;
+  std::uintptr_t stack_limit_ = 0;  // below this address the interpreter stops recursing
+  bool shut_down_ = false;
+};
+
+// The string library's arithmetic metamethods (numeric strings take part in arithmetic).
+void string_arith(Interp& in, CallArgs& args, BinOp op, const char* event);
+
+// Library registration (lib_*.cpp).
+void open_base(Interp& in);
+void open_string(Interp& in);
+void open_table(Interp& in);
+void open_math(Interp& in);
+void open_coroutine(Interp& in);
+
+}  // namespace replay
+
+#endif  // JMPCO_REPLAY_INTERP_HPP

@@ -1,0 +1,64 @@
+// Pieces shared by the interpreter's source files (not part of its interface).
+#ifndef JMPCO_REPLAY_INTERP_INTERNAL_HPP
+#define JMPCO_REPLAY_INTERP_INTERNAL_HPP
+
+#include <string>
+#include <vector>
+
+#include "interp.hpp"
+#include "jmpco/core.hpp"
+
+namespace replay {
+
+// The frame of one Lua function activation.
+struct Frame {
+  Value* slots;
+  Function* closure;
+  Values* varargs;
+  CallInfo* ci;
+  Values results;
+  std::vector<Value> tbc;  // values of active to-be-closed variables, in declaration order
+  bool tail = false;       // `return f(...)` asked for a tail call
+  Value tail_fn;
+  Values tail_args;
+  const CallSiteName* tail_site = nullptr;
+  const GotoStmt* jump = nullptr;  // the goto being followed (Flow::Goto)
+};
+
+// One call from C back into Lua (pcall, metamethods, __close, the generic for's iterator): one
+// more C level for the duration of the call. A level entered before the coroutine yielded is not
+// left after it is resumed: Lua restarts a resumed coroutine at its resumer's level + 1.
+struct CLevel {
+  explicit CLevel(Interp& i) : in(i), thread(&i.thread_state()), epoch(i.thread_state().epoch) {
+    in.enter_c_level();
+  }
+  ~CLevel() {
+    if (thread->epoch == epoch) jmpco::coroutine_core::leave_level();
+  }
+  Interp& in;
+  LuaThread* thread;
+  unsigned epoch;
+};
+
+// A call that Lua makes without a continuation (message handlers, __close while unwinding,
+// __tostring from tostring): a yield inside it fails with "attempt to yield across a C-call
+// boundary".
+struct NonYieldable {
+  NonYieldable(LuaThread& t, bool active) : thread(t), on(active) {
+    if (on) ++thread.non_yieldable;
+  }
+  ~NonYieldable() {
+    if (on) --thread.non_yieldable;
+  }
+  LuaThread& thread;
+  bool on;
+};
+
+// " (local 'x')", as Lua's varinfo appends it to a message.
+inline std::string quoted(const std::string& kind, const std::string& name) {
+  return " (" + kind + " '" + name + "')";
+}
+
+}  // namespace replay
+
+#endif  // JMPCO_REPLAY_INTERP_INTERNAL_HPP

@@ -1,0 +1,303 @@
+// The coroutine library on jmpco: create, resume, yield, status, wrap, isyieldable, running,
+// close, with Lua 5.4.4's results and messages.
+#include "coroutine.hpp"
+#include "libutil.hpp"
+
+namespace replay {
+
+Coroutine::Coroutine(Interp& in, Value b) : interp(in), body(std::move(b)) {}
+
+void Coroutine::run() {
+  try {
+    // lua_resume has already counted this level (resume_core starts the coroutine one level
+    // above its resumer); calling the body only checks it, as Lua's ccall with no increment.
+    if (jmpco::coroutine_core::level() >= kMaxCCalls) interp.runtime_error("C stack overflow");
+    Values out;
+    interp.call(body, std::move(transfer), out);
+    transfer = std::move(out);
+  } catch (LuaError& e) {
+    errored = true;
+    error_value = std::move(e.value);
+    transfer.clear();
+  }
+}
+
+void Coroutine::destroy() noexcept { delete this; }
+
+void Coroutine::dispose() noexcept {
+  Heap* heap = Heap::current();
+  const bool has_stack = started && status() == jmpco::status::suspended;
+  if (has_stack && heap != nullptr && !heap->breaking()) {
+    // Unwinding it switches into it: the interpreter does that at a safe point.
+    heap->orphaned_threads.push_back(this);
+    return;
+  }
+  if (has_stack)
+    interp.release_coroutine(this);
+  else
+    let_go();
+}
+
+void Coroutine::drop_references() noexcept {
+  if (started && status() == jmpco::status::suspended) interp.unwind_discarding(this);
+  body = Value();
+  transfer.clear();
+  error_value = Value();
+  close_error = Value();
+  stale_handler = Value();
+  yield_handler = Value();
+  state.pending_close.clear();
+}
+
+namespace {
+
+// Makes `t` the thread Lua code sees as running, for the lifetime of the guard.
+struct ThreadSwitch {
+  ThreadSwitch(Interp& i, ThreadObj* t) : in(i), before(i.current_thread()) {
+    in.switch_to_thread(t);
+  }
+  ~ThreadSwitch() { in.switch_to_thread(before); }
+  Interp& in;
+  ThreadObj* before;
+};
+
+}  // namespace
+
+void Interp::release_coroutine(Coroutine* co) noexcept {
+  co->discarding = true;
+  ThreadSwitch to(*this, co);
+  ++co->state.epoch;
+  co->let_go();
+}
+
+void Interp::unwind_discarding(Coroutine* co) noexcept {
+  co->discarding = true;
+  ThreadSwitch to(*this, co);
+  ++co->state.epoch;
+  (void)co->unwind();
+}
+
+bool resume_coroutine(Interp& in, Coroutine* co, Values args, Values& out) {
+  if (co->status() == jmpco::status::dead) {
+    out.push_back(Value::string("cannot resume dead coroutine"));
+    return false;
+  }
+  if (co->status() != jmpco::status::suspended || co == in.current_thread()) {
+    out.push_back(Value::string("cannot resume non-suspended coroutine"));
+    return false;
+  }
+  // Lua's lua_resume refuses before starting anything when the resumer is at the limit.
+  if (jmpco::coroutine_core::level() >= kMaxCCalls) {
+    out.push_back(Value::string("C stack overflow"));
+    return false;
+  }
+  Value keep = Value::object(co);
+  co->transfer = std::move(args);
+  co->started = true;
+  jmpco::errc rc;
+  {
+    ThreadSwitch to(in, co);
+    ++co->state.epoch;
+    rc = co->enter();
+  }
+  switch (rc) {
+    case jmpco::errc::ok:
+      if (co->status() == jmpco::status::dead && co->errored) {
+        out.push_back(co->error_value);
+        return false;
+      }
+      out = std::move(co->transfer);
+      co->transfer.clear();
+      return true;
+    case jmpco::errc::exception:
+      std::rethrow_exception(co->death().exception());
+    default:
+      out.push_back(Value::string(jmpco::message(rc)));
+      return false;
+  }
+}
+
+bool close_dead_coroutine(Interp& in, Coroutine* co, Value& err) {
+  if (!co->errored) return true;
+  err = co->error_value;
+  co->errored = false;
+  co->error_value = Value();
+  std::vector<Value> pending = std::move(co->state.pending_close);
+  co->state.pending_close.clear();
+  if (!pending.empty()) {
+    // Lua closes them on the dead coroutine: it is the running one while its handlers run.
+    ThreadSwitch to(in, co);
+    co->closing = true;
+    bool failed = false;
+    try {
+      in.close_pending_with(pending, err, failed, false);
+    } catch (...) {
+      co->closing = false;
+      throw;
+    }
+    co->closing = false;
+  }
+  return false;
+}
+
+namespace {
+
+ThreadObj* check_thread(Interp& in, CallArgs& a, std::size_t i) {
+  if (!a[i].is_thread())
+    in.type_error_arg(static_cast<int>(i) + 1, "thread", arg_missing(a, i) ? nullptr : &a[i]);
+  return a[i].thread();
+}
+
+const char* status_of(Interp& in, ThreadObj* t) {
+  if (t == in.current_thread()) return "running";
+  Coroutine* co = t->as_coroutine();
+  if (co == nullptr) return "normal";  // the main thread, seen from a coroutine
+  switch (co->status()) {
+    case jmpco::status::suspended:
+      return "suspended";
+    case jmpco::status::dead:
+      return "dead";
+    default:
+      return "normal";
+  }
+}
+
+Value new_coroutine(Interp& in, CallArgs& a) {
+  if (!a[0].is_function()) in.type_error_arg(1, "function", arg_missing(a, 0) ? nullptr : &a[0]);
+  in.release_orphans();
+  return Value::object(new Coroutine(in, a[0]));
+}
+
+void co_create(Interp& in, CallArgs& a) { a.results.push_back(new_coroutine(in, a)); }
+
+void co_resume(Interp& in, CallArgs& a) {
+  ThreadObj* t = check_thread(in, a, 0);
+  Coroutine* co = t->as_coroutine();
+  Values out;
+  bool ok = false;
+  if (co == nullptr) {
+    out.push_back(Value::string("cannot resume non-suspended coroutine"));
+  } else {
+    Values args(a.args.begin() + 1, a.args.end());
+    ok = resume_coroutine(in, co, std::move(args), out);
+  }
+  a.results.push_back(Value::boolean(ok));
+  for (Value& v : out) a.results.push_back(std::move(v));
+}
+
+void co_yield (Interp& in, CallArgs& a) {
+  Coroutine* co = in.current_thread()->as_coroutine();
+  if (co == nullptr) in.runtime_error("attempt to yield from outside a coroutine");
+  if (co->closing || in.thread_state().non_yieldable > 0 || co != jmpco::coroutine_core::running())
+    in.runtime_error("attempt to yield across a C-call boundary");
+  co->transfer = std::move(a.args);
+  const LuaThread& thread = in.thread_state();
+  co->yield_prot = thread.prot;
+  co->yield_handler = thread.prot != nullptr ? thread.prot->handler : Value();
+  co->yield_handler_depth = thread.prot != nullptr ? thread.prot->lua_depth : 0;
+  if (Coroutine::leave() != jmpco::errc::ok) in.runtime_error("not enough memory");
+  // Resumed: the resumer has made this thread current again and left its arguments.
+  a.results = std::move(co->transfer);
+  co->transfer.clear();
+}
+
+void co_status(Interp& in, CallArgs& a) {
+  a.results.push_back(Value::string(status_of(in, check_thread(in, a, 0))));
+}
+
+void co_running(Interp& in, CallArgs& a) {
+  ThreadObj* t = in.current_thread();
+  a.results.push_back(Value::object(t));
+  a.results.push_back(Value::boolean(t->as_coroutine() == nullptr));
+}
+
+void co_isyieldable(Interp& in, CallArgs& a) {
+  ThreadObj* t = a.size() == 0 ? in.current_thread() : check_thread(in, a, 0);
+  Coroutine* co = t->as_coroutine();
+  a.results.push_back(Value::boolean(co != nullptr && !co->closing && t->state.non_yieldable == 0));
+}
+
+void wrap_call(Interp& in, CallArgs& a) {
+  Value thread = a.self->upvalues[0];
+  Coroutine* co = thread.thread()->as_coroutine();
+  Values out;
+  if (resume_coroutine(in, co, std::move(a.args), out)) {
+    a.results = std::move(out);
+    return;
+  }
+  Value err = out.empty() ? Value() : out[0];
+  // A coroutine that died by error is reset at once: its pending __close handlers run now.
+  if (co->status() == jmpco::status::dead && co->errored) close_dead_coroutine(in, co, err);
+  if (err.is_string()) err = Value::string(in.where(1) + err.str());
+  in.raise(err);
+}
+
+void co_wrap(Interp& in, CallArgs& a) {
+  Value co = new_coroutine(in, a);
+  Value f = in.make_native(wrap_call, "wrap");
+  f.func()->upvalues.push_back(co);
+  a.results.push_back(f);
+}
+
+void co_close(Interp& in, CallArgs& a) {
+  ThreadObj* t = check_thread(in, a, 0);
+  const std::string status = status_of(in, t);
+  if (status == "running") in.lib_error("cannot close a running coroutine");
+  if (status == "normal") in.lib_error("cannot close a normal coroutine");
+  Coroutine* co = t->as_coroutine();
+  Value keep = a[0];
+  if (status == "dead") {
+    Value err;
+    if (close_dead_coroutine(in, co, err)) {
+      a.results.push_back(Value::boolean(true));
+    } else {
+      a.results.push_back(Value::boolean(false));
+      a.results.push_back(err);
+    }
+    return;
+  }
+  if (!co->started) {
+    (void)co->unwind();
+    a.results.push_back(Value::boolean(true));
+    return;
+  }
+  co->closing = true;
+  co->close_error = Value();
+  co->close_failed = false;
+  co->stale_handler = co->yield_handler;
+  jmpco::error e;
+  {
+    ThreadSwitch to(in, co);
+    ++co->state.epoch;
+    e = co->unwind();
+  }
+  co->closing = false;
+  co->stale_handler = Value();
+  if (e.code() == jmpco::errc::exception) std::rethrow_exception(e.exception());
+  if (e.is_misuse()) {
+    a.results.push_back(Value::boolean(false));
+    a.results.push_back(Value::string(e.what()));
+    return;
+  }
+  a.results.push_back(Value::boolean(!co->close_failed));
+  if (co->close_failed) a.results.push_back(co->close_error);
+  co->close_error = Value();
+  co->close_failed = false;
+}
+
+}  // namespace
+
+void open_coroutine(Interp& in) {
+  auto* t = new Table();
+  in.globals()->set(Value::string("coroutine"), Value::object(t));
+  in.register_native(t, "create", co_create, "coroutine.create");
+  in.register_native(t, "resume", co_resume, "coroutine.resume");
+  in.register_native(t, "yield", co_yield, "coroutine.yield");
+  in.register_native(t, "status", co_status, "coroutine.status");
+  in.register_native(t, "running", co_running, "coroutine.running");
+  in.register_native(t, "isyieldable", co_isyieldable, "coroutine.isyieldable");
+  in.register_native(t, "wrap", co_wrap, "coroutine.wrap");
+  in.register_native(t, "close", co_close, "coroutine.close");
+}
+
+}  // namespace replay

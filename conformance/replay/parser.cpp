@@ -1,0 +1,959 @@
+#include "parser.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lexer.hpp"
+
+namespace replay {
+
+namespace {
+
+// Lua's limits that a script can run into while being parsed.
+constexpr int kMaxCCalls = 200;      // LUAI_MAXCCALLS: nesting levels of the parser
+constexpr int kParserBaseLevel = 1;  // lua.c parses inside one protected call
+constexpr int kMaxLocals = 200;      // MAXVARS
+constexpr int kMaxUpvalues = 255;    // MAXUPVAL
+
+struct Priority {
+  int left;
+  int right;
+};
+
+// Lua's binary operator priorities (lparser.c).
+bool binary_op(const Token& t, BinOp& op, ExprKind& kind, Priority& prio) {
+  kind = ExprKind::Binary;
+  switch (t.type) {
+    case Tok::Char:
+      switch (t.ch) {
+        case '+':
+          op = BinOp::Add;
+          prio = {10, 10};
+          return true;
+        case '-':
+          op = BinOp::Sub;
+          prio = {10, 10};
+          return true;
+        case '*':
+          op = BinOp::Mul;
+          prio = {11, 11};
+          return true;
+        case '%':
+          op = BinOp::Mod;
+          prio = {11, 11};
+          return true;
+        case '^':
+          op = BinOp::Pow;
+          prio = {14, 13};
+          return true;
+        case '/':
+          op = BinOp::Div;
+          prio = {11, 11};
+          return true;
+        case '&':
+          op = BinOp::BAnd;
+          prio = {6, 6};
+          return true;
+        case '|':
+          op = BinOp::BOr;
+          prio = {4, 4};
+          return true;
+        case '~':
+          op = BinOp::BXor;
+          prio = {5, 5};
+          return true;
+        case '<':
+          op = BinOp::Lt;
+          prio = {3, 3};
+          return true;
+        case '>':
+          op = BinOp::Gt;
+          prio = {3, 3};
+          return true;
+        default:
+          return false;
+      }
+    case Tok::IDiv:
+      op = BinOp::IDiv;
+      prio = {11, 11};
+      return true;
+    case Tok::Shl:
+      op = BinOp::Shl;
+      prio = {7, 7};
+      return true;
+    case Tok::Shr:
+      op = BinOp::Shr;
+      prio = {7, 7};
+      return true;
+    case Tok::Concat:
+      op = BinOp::Concat;
+      prio = {9, 8};
+      return true;
+    case Tok::Eq:
+      op = BinOp::Eq;
+      prio = {3, 3};
+      return true;
+    case Tok::Ne:
+      op = BinOp::Ne;
+      prio = {3, 3};
+      return true;
+    case Tok::Le:
+      op = BinOp::Le;
+      prio = {3, 3};
+      return true;
+    case Tok::Ge:
+      op = BinOp::Ge;
+      prio = {3, 3};
+      return true;
+    case Tok::And:
+      kind = ExprKind::And;
+      op = BinOp::Eq;
+      prio = {2, 2};
+      return true;
+    case Tok::Or:
+      kind = ExprKind::Or;
+      op = BinOp::Eq;
+      prio = {1, 1};
+      return true;
+    default:
+      return false;
+  }
+}
+
+constexpr int kUnaryPriority = 12;
+
+struct LabelDecl {
+  std::string name;
+  int line;
+  std::size_t index;          // the statement it stands before
+  std::size_t active;         // locals in scope at the label
+  std::size_t closes_before;  // to-be-closed variables of the block declared before it
+};
+
+struct PendingGoto {
+  GotoStmt* stmt;
+  std::size_t active;  // locals in scope at the goto (or where it left its block)
+};
+
+struct BlockScope {
+  std::size_t active_at_start = 0;
+  bool is_loop = false;
+  bool inside_tbc = false;
+  int block_id = -1;  // the statement list parsed in this scope, if any
+  std::size_t closes = 0;
+  std::vector<LabelDecl> labels;
+  std::vector<PendingGoto> pending;  // forward gotos not matched yet
+};
+
+// Per-function parse state.
+struct FuncState {
+  FuncState* parent = nullptr;
+  std::shared_ptr<Proto> proto;
+  std::vector<VarInfo*> active;
+  std::vector<BlockScope> blocks;
+  int loop_depth = 0;
+  int declared = 0;  // locals declared by the statement being parsed, not yet active
+};
+
+class Parser {
+ public:
+  Parser(std::string_view chunkname, std::string_view source) : lex_(chunkname, source) {}
+
+  Chunk parse_main() {
+    Chunk chunk;
+    FuncState fs;
+    fs.proto = std::make_shared<Proto>();
+    fs.proto->is_main = true;
+    fs.proto->is_vararg = true;
+    fs.proto->name = "main chunk";
+    open_function(fs);
+    lex_.next();
+    enter_block(false);
+    fs.proto->body = parse_statements();
+    leave_block();
+    if (lex_.current().type != Tok::Eof) lex_.error_near("<eof> expected");
+    close_function();
+    chunk.main = fs.proto;
+    return chunk;
+  }
+
+ private:
+  // ---- helpers ----------------------------------------------------------------------------
+  const Token& tok() const { return lex_.current(); }
+  bool is_char(char c) const { return tok().type == Tok::Char && tok().ch == c; }
+  bool test_char(char c) {
+    if (!is_char(c)) return false;
+    lex_.next();
+    return true;
+  }
+  bool test(Tok t) {
+    if (tok().type != t) return false;
+    lex_.next();
+    return true;
+  }
+  void check_char(char c) {
+    if (!test_char(c)) lex_.error_near(Lexer::token_name(Tok::Char, c) + " expected");
+  }
+  void check(Tok t) {
+    if (!test(t)) lex_.error_near(Lexer::token_name(t) + " expected");
+  }
+  // Lua's check_match: names the opening token when it is on another line.
+  void check_match(Tok what, char what_ch, Tok who, char who_ch, int where) {
+    bool ok = what == Tok::Char ? test_char(what_ch) : test(what);
+    if (ok) return;
+    std::string expected = Lexer::token_name(what, what_ch);
+    if (where == lex_.line()) lex_.error_near(expected + " expected");
+    lex_.error_near(expected + " expected (to close " + Lexer::token_name(who, who_ch) +
+                    " at line " + std::to_string(where) + ")");
+  }
+  std::string check_name() {
+    if (tok().type != Tok::Name) lex_.error_near("<name> expected");
+    std::string n = tok().text;
+    lex_.next();
+    return n;
+  }
+  bool block_follow(bool with_until) const {
+    switch (tok().type) {
+      case Tok::Else:
+      case Tok::Elseif:
+      case Tok::End:
+      case Tok::Eof:
+        return true;
+      case Tok::Until:
+        return with_until;
+      default:
+        return false;
+    }
+  }
+
+  // Lua's enterlevel: every statement and every subexpression is one level.
+  struct LevelGuard {
+    explicit LevelGuard(Parser& p) : parser(p) {
+      if (++parser.level_ >= kMaxCCalls) throw SyntaxError("C stack overflow");
+    }
+    ~LevelGuard() { --parser.level_; }
+    Parser& parser;
+  };
+
+  // ---- scopes -----------------------------------------------------------------------------
+  void open_function(FuncState& fs) {
+    fs.parent = fs_;
+    fs_ = &fs;
+  }
+  void close_function() { fs_ = fs_->parent; }
+
+  void enter_block(bool is_loop) {
+    bool inside_tbc = !fs_->blocks.empty() && fs_->blocks.back().inside_tbc;
+    BlockScope scope;
+    scope.active_at_start = fs_->active.size();
+    scope.is_loop = is_loop;
+    scope.inside_tbc = inside_tbc;
+    fs_->blocks.push_back(std::move(scope));
+    if (is_loop) ++fs_->loop_depth;
+  }
+  // Gotos still looking for their label continue in the enclosing block, at its level (Lua's
+  // movegotosout); at the end of the function they have none.
+  void leave_block() {
+    BlockScope b = std::move(fs_->blocks.back());
+    fs_->blocks.pop_back();
+    fs_->active.resize(b.active_at_start);
+    if (b.is_loop) --fs_->loop_depth;
+    for (PendingGoto& g : b.pending) {
+      if (fs_->blocks.empty())
+        lex_.error_plain("no visible label '" + g.stmt->label + "' for <goto> at line " +
+                             std::to_string(g.stmt->line),
+                         lex_.line());
+      g.active = std::min(g.active, b.active_at_start);
+      fs_->blocks.back().pending.push_back(g);
+    }
+  }
+
+  VarInfo* new_local(const std::string& name, int line) {
+    // Lua counts a local against the limit as soon as it is declared.
+    if (static_cast<int>(fs_->active.size()) + fs_->declared + 1 > kMaxLocals) {
+      std::string where = fs_->proto->is_main
+                              ? "main function"
+                              : "function at line " + std::to_string(fs_->proto->line);
+      lex_.error_near("too many local variables (limit is " + std::to_string(kMaxLocals) + ") in " +
+                      where);
+    }
+    ++fs_->declared;
+    Proto& p = *fs_->proto;
+    auto v = std::make_unique<VarInfo>();
+    v->name = name;
+    v->line = line;
+    VarInfo* raw = v.get();
+    p.vars.push_back(std::move(v));
+    return raw;
+  }
+  // Makes declared locals visible (Lua's adjustlocalvars): slots follow the active ones.
+  void activate(VarInfo* v) {
+    --fs_->declared;
+    v->slot = static_cast<int>(fs_->active.size());
+    fs_->active.push_back(v);
+    if (static_cast<int>(fs_->active.size()) > fs_->proto->frame_size)
+      fs_->proto->frame_size = static_cast<int>(fs_->active.size());
+  }
+
+  static VarInfo* find_local(FuncState* fs, const std::string& name) {
+    for (auto it = fs->active.rbegin(); it != fs->active.rend(); ++it)
+      if ((*it)->name == name) return *it;
+    return nullptr;
+  }
+
+  int find_upvalue(FuncState* fs, const std::string& name) {
+    auto& ups = fs->proto->upvalues;
+    for (std::size_t i = 0; i < ups.size(); ++i)
+      if (ups[i].name == name) return static_cast<int>(i);
+    if (fs->parent == nullptr) return -1;
+    Proto::UpvalueDesc desc{name, true, 0};
+    if (VarInfo* v = find_local(fs->parent, name)) {
+      v->captured = true;
+      desc.index = v->slot;
+    } else {
+      int outer = find_upvalue(fs->parent, name);
+      if (outer < 0) return -1;
+      desc.from_parent_local = false;
+      desc.index = outer;
+    }
+    if (static_cast<int>(ups.size()) >= kMaxUpvalues) {
+      std::string where = fs->proto->is_main
+                              ? "main function"
+                              : "function at line " + std::to_string(fs->proto->line);
+      lex_.error_near("too many upvalues (limit is " + std::to_string(kMaxUpvalues) + ") in " +
+                      where);
+    }
+    ups.push_back(desc);
+    return static_cast<int>(ups.size()) - 1;
+  }
+
+  ExprPtr resolve_name(const std::string& name, int line) {
+    if (VarInfo* v = find_local(fs_, name)) return std::make_unique<LocalExpr>(line, v);
+    int up = find_upvalue(fs_, name);
+    if (up >= 0) return std::make_unique<UpvalueExpr>(line, up, name);
+    return std::make_unique<GlobalExpr>(line, name);
+  }
+
+  // ---- statements -------------------------------------------------------------------------
+  Block parse_statements() {
+    Block block;
+    block.id = next_block_id_++;
+    fs_->blocks.back().block_id = block.id;
+    while (!block_follow(true)) {
+      if (tok().type == Tok::Return) {
+        block.stmts.push_back(parse_statement(block));
+        break;
+      }
+      StmtPtr s = parse_statement(block);
+      if (s) block.stmts.push_back(std::move(s));
+    }
+    return block;
+  }
+
+  Block parse_block(bool is_loop) {
+    enter_block(is_loop);
+    Block b = parse_statements();
+    leave_block();
+    return b;
+  }
+
+  StmtPtr parse_statement(Block& block) {
+    LevelGuard level(*this);
+    int line = lex_.line();
+    switch (tok().type) {
+      case Tok::Char:
+        if (is_char(';')) {
+          lex_.next();
+          return nullptr;
+        }
+        break;
+      case Tok::If:
+        return parse_if(line);
+      case Tok::While:
+        return parse_while(line);
+      case Tok::Do: {
+        lex_.next();
+        auto s = std::make_unique<DoStmt>(line);
+        s->body = parse_block(false);
+        check_match(Tok::End, 0, Tok::Do, 0, line);
+        return s;
+      }
+      case Tok::For:
+        return parse_for(line);
+      case Tok::Repeat:
+        return parse_repeat(line);
+      case Tok::Function:
+        return parse_function_stat(line);
+      case Tok::Local:
+        lex_.next();
+        if (test(Tok::Function)) return parse_local_function(line);
+        return parse_local(line, block);
+      case Tok::DbColon:
+        parse_label(block);
+        return nullptr;
+      case Tok::Return: {
+        lex_.next();
+        return parse_return(line);
+      }
+      case Tok::Break: {
+        lex_.next();
+        if (fs_->loop_depth == 0)
+          lex_.error_plain("break outside loop at line " + std::to_string(line), lex_.line());
+        return std::make_unique<GotoStmt>(StmtKind::Break, line);
+      }
+      case Tok::Goto:
+        return parse_goto(line);
+      default:
+        break;
+    }
+    return parse_expr_stat(line);
+  }
+
+  // ::name:: (Lua's labelstat). A label followed only by void statements up to the end of its
+  // block is outside the scope of the block's locals, so a goto may jump to it past them.
+  void parse_label(Block& block) {
+    const int line = lex_.line();
+    lex_.next();  // '::'
+    std::string name = check_name();
+    check(Tok::DbColon);
+    while (is_char(';') || tok().type == Tok::DbColon) {
+      if (is_char(';'))
+        lex_.next();
+      else
+        parse_label(block);
+    }
+    for (const BlockScope& scope : fs_->blocks)
+      for (const LabelDecl& l : scope.labels)
+        if (l.name == name)
+          lex_.error_plain("label '" + name + "' already defined on line " + std::to_string(l.line),
+                           lex_.line());
+    BlockScope& scope = fs_->blocks.back();
+    const bool last = block_follow(false);
+    LabelDecl label{name, line, block.stmts.size(),
+                    last ? scope.active_at_start : fs_->active.size(), scope.closes};
+    scope.labels.push_back(label);
+    // Forward gotos of this block that were waiting for it.
+    auto& pending = scope.pending;
+    for (std::size_t i = 0; i < pending.size();) {
+      if (pending[i].stmt->label != name) {
+        ++i;
+        continue;
+      }
+      if (pending[i].active < label.active)
+        lex_.error_plain("<goto " + name + "> at line " + std::to_string(pending[i].stmt->line) +
+                             " jumps into the scope of local '" +
+                             fs_->active[pending[i].active]->name + "'",
+                         lex_.line());
+      aim(*pending[i].stmt, scope, label);
+      pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+  }
+
+  static void aim(GotoStmt& g, const BlockScope& scope, const LabelDecl& label) {
+    g.target_block = scope.block_id;
+    g.target_index = label.index;
+    g.target_closes = label.closes_before;
+  }
+
+  StmtPtr parse_goto(int line) {
+    lex_.next();
+    auto s = std::make_unique<GotoStmt>(StmtKind::Goto, line);
+    s->label = check_name();
+    // A label already seen in this or an enclosing block: a backward jump.
+    for (auto scope = fs_->blocks.rbegin(); scope != fs_->blocks.rend(); ++scope) {
+      for (const LabelDecl& l : scope->labels) {
+        if (l.name == s->label) {
+          aim(*s, *scope, l);
+          return s;
+        }
+      }
+    }
+    fs_->blocks.back().pending.push_back(PendingGoto{s.get(), fs_->active.size()});
+    return s;
+  }
+
+  StmtPtr parse_if(int line) {
+    auto s = std::make_unique<IfStmt>(line);
+    do {  // 'if' or 'elseif'
+      lex_.next();
+      s->conds.push_back(parse_expr());
+      check(Tok::Then);
+      s->blocks.push_back(parse_block(false));
+    } while (tok().type == Tok::Elseif);
+    if (test(Tok::Else)) {
+      s->has_else = true;
+      s->else_block = parse_block(false);
+    }
+    check_match(Tok::End, 0, Tok::If, 0, line);
+    return s;
+  }
+
+  StmtPtr parse_while(int line) {
+    lex_.next();
+    auto s = std::make_unique<WhileStmt>(StmtKind::While, line);
+    s->cond = parse_expr();
+    check(Tok::Do);
+    s->body = parse_block(true);
+    check_match(Tok::End, 0, Tok::While, 0, line);
+    return s;
+  }
+
+  StmtPtr parse_repeat(int line) {
+    lex_.next();
+    auto s = std::make_unique<WhileStmt>(StmtKind::Repeat, line);
+    enter_block(true);  // the condition sees the body's locals
+    s->body = parse_statements();
+    check_match(Tok::Until, 0, Tok::Repeat, 0, line);
+    s->cond = parse_expr();
+    leave_block();
+    return s;
+  }
+
+  StmtPtr parse_for(int line) {
+    lex_.next();
+    int name_line = lex_.line();
+    std::string first = check_name();
+    if (is_char('=')) return parse_numeric_for(line, first, name_line);
+    if (is_char(',') || tok().type == Tok::In) return parse_generic_for(line, first, name_line);
+    lex_.error_near("'=' or 'in' expected");
+  }
+
+  StmtPtr parse_numeric_for(int line, const std::string& name, int name_line) {
+    lex_.next();  // '='
+    auto s = std::make_unique<NumForStmt>(line);
+    s->start = parse_expr();
+    check_char(',');
+    s->limit = parse_expr();
+    if (test_char(',')) s->step = parse_expr();
+    s->prep_line = tok().line;
+    check(Tok::Do);
+    enter_block(true);
+    s->var = new_local(name, name_line);
+    activate(s->var);
+    s->body = parse_block(false);
+    leave_block();
+    check_match(Tok::End, 0, Tok::For, 0, line);
+    return s;
+  }
+
+  StmtPtr parse_generic_for(int line, const std::string& first, int name_line) {
+    auto s = std::make_unique<GenForStmt>(line);
+    std::vector<std::string> names{first};
+    while (test_char(',')) names.push_back(check_name());
+    check(Tok::In);
+    s->exprs = parse_expr_list();
+    check(Tok::Do);
+    enter_block(true);
+    for (const std::string& n : names) s->vars.push_back(new_local(n, name_line));
+    for (VarInfo* v : s->vars) activate(v);
+    s->body = parse_block(false);
+    leave_block();
+    check_match(Tok::End, 0, Tok::For, 0, line);
+    return s;
+  }
+
+  StmtPtr parse_function_stat(int line) {
+    lex_.next();
+    // funcname: Name {'.' Name} [':' Name]
+    int name_line = lex_.line();
+    std::string name = check_name();
+    ExprPtr target = resolve_name(name, name_line);
+    std::string full = name;
+    bool is_method = false;
+    while (is_char('.') || is_char(':')) {
+      is_method = is_char(':');
+      lex_.next();
+      int key_line = lex_.line();
+      std::string key = check_name();
+      full += (is_method ? ":" : ".") + key;
+      target = std::make_unique<IndexExpr>(
+          key_line, std::move(target),
+          std::make_unique<ConstExpr>(ExprKind::Str, key_line, Value::string(key)));
+      if (is_method) break;
+    }
+    ExprPtr body = parse_body(is_method, line);
+    auto s = std::make_unique<AssignStmt>(line);
+    s->targets.push_back(std::move(target));
+    s->values.push_back(std::move(body));
+    return s;
+  }
+
+  StmtPtr parse_local_function(int line) {
+    auto s = std::make_unique<LocalFunctionStmt>(line);
+    int name_line = lex_.line();
+    s->var = new_local(check_name(), name_line);
+    activate(s->var);  // visible inside its own body, for recursion
+    s->function = parse_body(false, line);
+    return s;
+  }
+
+  Attrib parse_attrib() {
+    if (!test_char('<')) return Attrib::None;
+    std::string attr = check_name();
+    check_char('>');
+    if (attr == "const") return Attrib::Const;
+    if (attr == "close") return Attrib::Close;
+    lex_.error_plain("unknown attribute '" + attr + "'", lex_.line());
+  }
+
+  StmtPtr parse_local(int line, Block& block) {
+    auto s = std::make_unique<LocalStmt>(line);
+    int close_count = 0;
+    do {
+      int name_line = lex_.line();
+      VarInfo* v = new_local(check_name(), name_line);
+      v->attrib = parse_attrib();
+      if (v->attrib == Attrib::Close && ++close_count > 1)
+        lex_.error_plain("multiple to-be-closed variables in local list", lex_.line());
+      s->vars.push_back(v);
+    } while (test_char(','));
+    if (test_char('=')) s->values = parse_expr_list();
+    for (VarInfo* v : s->vars) activate(v);
+    if (close_count > 0) {
+      block.has_close = true;
+      fs_->blocks.back().inside_tbc = true;
+      ++fs_->blocks.back().closes;
+    }
+    return s;
+  }
+
+  StmtPtr parse_return(int line) {
+    auto s = std::make_unique<ReturnStmt>(line);
+    if (!block_follow(true) && !is_char(';')) s->values = parse_expr_list();
+    test_char(';');  // whatever follows is the enclosing block's to reject ('end' expected...)
+    bool inside_tbc = !fs_->blocks.empty() && fs_->blocks.back().inside_tbc;
+    s->tail_call = s->values.size() == 1 && !inside_tbc &&
+                   (s->values[0]->kind == ExprKind::Call || s->values[0]->kind == ExprKind::Method);
+    return s;
+  }
+
+  StmtPtr parse_expr_stat(int line) {
+    ExprPtr first = parse_suffixed();
+    if (is_char('=') || is_char(',')) {
+      auto s = std::make_unique<AssignStmt>(line);
+      s->targets.push_back(std::move(first));
+      check_assignable(*s->targets.back());
+      while (test_char(',')) {
+        s->targets.push_back(parse_suffixed());
+        check_assignable(*s->targets.back());
+      }
+      check_char('=');
+      s->values = parse_expr_list();
+      return s;
+    }
+    if (first->kind != ExprKind::Call && first->kind != ExprKind::Method)
+      lex_.error_near("syntax error");
+    return std::make_unique<CallStmt>(line, std::move(first));
+  }
+
+  void check_assignable(const Expr& e) {
+    switch (e.kind) {
+      case ExprKind::Local: {
+        const VarInfo* v = static_cast<const LocalExpr&>(e).var;
+        if (v->attrib != Attrib::None)
+          lex_.error_plain("attempt to assign to const variable '" + v->name + "'", lex_.line());
+        return;
+      }
+      case ExprKind::Upvalue: {
+        const std::string& name = static_cast<const UpvalueExpr&>(e).name;
+        if (upvalue_is_const(fs_, static_cast<const UpvalueExpr&>(e).index))
+          lex_.error_plain("attempt to assign to const variable '" + name + "'", lex_.line());
+        return;
+      }
+      case ExprKind::Global:
+      case ExprKind::Index:
+        return;
+      default:
+        lex_.error_near("syntax error");
+    }
+  }
+
+  bool upvalue_is_const(FuncState* fs, int index) {
+    const Proto::UpvalueDesc& d = fs->proto->upvalues[static_cast<std::size_t>(index)];
+    if (fs->parent == nullptr) return false;
+    if (d.from_parent_local) {
+      for (VarInfo* v : fs->parent->active)
+        if (v->slot == d.index && v->name == d.name) return v->attrib != Attrib::None;
+      return false;
+    }
+    return upvalue_is_const(fs->parent, d.index);
+  }
+
+  // ---- functions --------------------------------------------------------------------------
+  ExprPtr parse_body(bool is_method, int line) {
+    FuncState fs;
+    fs.proto = std::make_shared<Proto>();
+    fs.proto->line = line;
+    fs.proto->name = "function <" + lex_.chunkname() + ":" + std::to_string(line) + ">";
+    open_function(fs);
+    enter_block(false);
+    if (is_method) {
+      VarInfo* self = new_local("self", line);
+      fs.proto->params.push_back(self);
+      activate(self);
+    }
+    check_char('(');
+    if (!is_char(')')) {
+      do {
+        if (tok().type == Tok::Name) {
+          VarInfo* p = new_local(check_name(), lex_.line());
+          fs.proto->params.push_back(p);
+          activate(p);
+        } else if (tok().type == Tok::Dots) {
+          lex_.next();
+          fs.proto->is_vararg = true;
+        } else {
+          lex_.error_near("<name> or '...' expected");
+        }
+      } while (!fs.proto->is_vararg && test_char(','));
+    }
+    fs.proto->num_params = static_cast<int>(fs.proto->params.size());
+    check_char(')');
+    fs.proto->body = parse_statements();
+    check_match(Tok::End, 0, Tok::Function, 0, line);
+    leave_block();
+    close_function();
+    return std::make_unique<FunctionExpr>(line, fs.proto);
+  }
+
+  // ---- expressions ------------------------------------------------------------------------
+  std::vector<ExprPtr> parse_expr_list() {
+    std::vector<ExprPtr> list;
+    list.push_back(parse_expr());
+    while (test_char(',')) list.push_back(parse_expr());
+    return list;
+  }
+
+  ExprPtr parse_expr() {
+    ExprPtr e;
+    parse_subexpr(e, 0);
+    return e;
+  }
+
+  // Lua's subexpr: returns the first binary operator it did not consume.
+  void parse_subexpr(ExprPtr& out, int limit) {
+    LevelGuard level(*this);
+    int line = lex_.line();
+    UnOp uop;
+    if (unary_op(uop)) {
+      lex_.next();
+      ExprPtr operand;
+      parse_subexpr(operand, kUnaryPriority);
+      out = std::make_unique<UnaryExpr>(line, uop, std::move(operand));
+    } else {
+      out = parse_simple();
+    }
+    BinOp op;
+    ExprKind kind;
+    Priority prio;
+    while (binary_op(tok(), op, kind, prio) && prio.left > limit) {
+      int op_line = lex_.line();
+      lex_.next();
+      ExprPtr right;
+      parse_subexpr(right, prio.right);
+      out = std::make_unique<BinaryExpr>(kind, op_line, op, std::move(out), std::move(right));
+    }
+  }
+
+  bool unary_op(UnOp& op) const {
+    if (tok().type == Tok::Not) {
+      op = UnOp::Not;
+      return true;
+    }
+    if (tok().type != Tok::Char) return false;
+    switch (tok().ch) {
+      case '-':
+        op = UnOp::Neg;
+        return true;
+      case '#':
+        op = UnOp::Len;
+        return true;
+      case '~':
+        op = UnOp::BNot;
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  ExprPtr parse_simple() {
+    int line = lex_.line();
+    const Token& t = tok();
+    ExprPtr e;
+    switch (t.type) {
+      case Tok::Int:
+        e = std::make_unique<ConstExpr>(ExprKind::Int, line, Value::integer(t.ival));
+        break;
+      case Tok::Float:
+        e = std::make_unique<ConstExpr>(ExprKind::Float, line, Value::number(t.fval));
+        break;
+      case Tok::String:
+        e = std::make_unique<ConstExpr>(ExprKind::Str, line, Value::string(t.text));
+        break;
+      case Tok::Nil:
+        e = std::make_unique<Expr>(ExprKind::Nil, line);
+        break;
+      case Tok::True:
+        e = std::make_unique<Expr>(ExprKind::True, line);
+        break;
+      case Tok::False:
+        e = std::make_unique<Expr>(ExprKind::False, line);
+        break;
+      case Tok::Dots:
+        if (!fs_->proto->is_vararg) lex_.error_near("cannot use '...' outside a vararg function");
+        e = std::make_unique<Expr>(ExprKind::Vararg, line);
+        break;
+      case Tok::Char:
+        if (t.ch == '{') return parse_table();
+        return parse_suffixed();
+      case Tok::Function:
+        lex_.next();
+        return parse_body(false, line);
+      default:
+        return parse_suffixed();
+    }
+    lex_.next();
+    return e;
+  }
+
+  ExprPtr parse_primary() {
+    int line = lex_.line();
+    if (tok().type == Tok::Name) {
+      std::string name = tok().text;
+      lex_.next();
+      return resolve_name(name, line);
+    }
+    if (is_char('(')) {
+      lex_.next();
+      ExprPtr inner = parse_expr();
+      check_match(Tok::Char, ')', Tok::Char, '(', line);
+      return std::make_unique<ParenExpr>(line, std::move(inner));
+    }
+    lex_.error_near("unexpected symbol");
+  }
+
+  static CallSiteName site_of(const Expr& fn) {
+    switch (fn.kind) {
+      case ExprKind::Global:
+        return {static_cast<const GlobalExpr&>(fn).name.str(), "global"};
+      case ExprKind::Local:
+        return {static_cast<const LocalExpr&>(fn).var->name, "local"};
+      case ExprKind::Upvalue:
+        return {static_cast<const UpvalueExpr&>(fn).name, "upvalue"};
+      case ExprKind::Index: {
+        const Expr& key = *static_cast<const IndexExpr&>(fn).key;
+        if (key.kind == ExprKind::Str)
+          return {static_cast<const ConstExpr&>(key).value.str(), "field"};
+        return {};
+      }
+      case ExprKind::Paren:
+        return site_of(*static_cast<const ParenExpr&>(fn).inner);
+      default:
+        return {};
+    }
+  }
+
+  ExprPtr parse_suffixed() {
+    int line = lex_.line();  // Lua reports calls at the line where the expression starts
+    ExprPtr e = parse_primary();
+    for (;;) {
+      if (is_char('.')) {
+        lex_.next();
+        int key_line = lex_.line();
+        std::string key = check_name();
+        e = std::make_unique<IndexExpr>(
+            key_line, std::move(e),
+            std::make_unique<ConstExpr>(ExprKind::Str, key_line, Value::string(key)));
+      } else if (is_char('[')) {
+        lex_.next();
+        ExprPtr key = parse_expr();
+        check_char(']');
+        e = std::make_unique<IndexExpr>(lex_.line(), std::move(e), std::move(key));
+      } else if (is_char(':')) {
+        lex_.next();
+        std::string name = check_name();
+        auto call = std::make_unique<CallExpr>(ExprKind::Method, line);
+        call->function = std::move(e);
+        call->method = Value::string(name);
+        call->site = {name, "method"};
+        parse_args(*call);
+        e = std::move(call);
+      } else if (is_char('(') || is_char('{') || tok().type == Tok::String) {
+        auto call = std::make_unique<CallExpr>(ExprKind::Call, line);
+        call->site = site_of(*e);
+        call->function = std::move(e);
+        parse_args(*call);
+        e = std::move(call);
+      } else {
+        return e;
+      }
+    }
+  }
+
+  void parse_args(CallExpr& call) {
+    int line = lex_.line();
+    if (tok().type == Tok::String) {
+      call.args.push_back(
+          std::make_unique<ConstExpr>(ExprKind::Str, line, Value::string(tok().text)));
+      lex_.next();
+      return;
+    }
+    if (is_char('{')) {
+      call.args.push_back(parse_table());
+      return;
+    }
+    if (!is_char('(')) lex_.error_near("function arguments expected");
+    lex_.next();
+    if (!is_char(')')) call.args = parse_expr_list();
+    check_match(Tok::Char, ')', Tok::Char, '(', line);
+  }
+
+  ExprPtr parse_table() {
+    int line = lex_.line();
+    check_char('{');
+    auto t = std::make_unique<TableExpr>(line);
+    while (!is_char('}')) {
+      int field_line = lex_.line();
+      if (tok().type == Tok::Name && lex_.lookahead().type == Tok::Char &&
+          lex_.lookahead().ch == '=') {
+        std::string key = check_name();
+        lex_.next();  // '='
+        TableExpr::Field f{
+            std::make_unique<ConstExpr>(ExprKind::Str, field_line, Value::string(key)),
+            parse_expr(), field_line};
+        t->fields.push_back(std::move(f));
+        t->order.push_back(false);
+      } else if (is_char('[')) {
+        lex_.next();
+        ExprPtr key = parse_expr();
+        check_char(']');
+        check_char('=');
+        TableExpr::Field f{std::move(key), parse_expr(), field_line};
+        t->fields.push_back(std::move(f));
+        t->order.push_back(false);
+      } else {
+        t->positional.push_back(parse_expr());
+        t->order.push_back(true);
+      }
+      if (!test_char(',') && !test_char(';')) break;
+    }
+    check_match(Tok::Char, '}', Tok::Char, '{', line);
+    return t;
+  }
+
+  Lexer lex_;
+  FuncState* fs_ = nullptr;
+  int next_block_id_ = 0;
+  int level_ = kParserBaseLevel;
+};
+
+}  // namespace
+
+Chunk parse_chunk(std::string_view chunkname, std::string_view source) {
+  Parser parser(chunkname, source);
+  return parser.parse_main();
+}
+
+}  // namespace replay

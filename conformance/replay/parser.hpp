@@ -1,0 +1,18 @@
+// The parser: Lua 5.4's grammar into the tree of ast.hpp, with names resolved to
+// locals, upvalues and globals. It counts nesting levels the way Lua's parser does, so a chunk
+// that is too deeply nested fails with Lua's "C stack overflow" at the same depth.
+#ifndef JMPCO_REPLAY_PARSER_HPP
+#define JMPCO_REPLAY_PARSER_HPP
+
+#include <string_view>
+
+#include "ast.hpp"
+
+namespace replay {
+
+// Throws SyntaxError with Lua's message on malformed input.
+Chunk parse_chunk(std::string_view chunkname, std::string_view source);
+
+}  // namespace replay
+
+#endif  // JMPCO_REPLAY_PARSER_HPP

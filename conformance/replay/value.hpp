@@ -1,0 +1,264 @@
+// Lua values for the replay interpreter: a tagged union whose collectable part is reference
+// counted. Objects are freed as soon as their last reference goes (iteratively, so long chains do
+// not recurse), and whatever cycles remain are broken when the run ends (Heap::break_cycles).
+#ifndef JMPCO_REPLAY_VALUE_HPP
+#define JMPCO_REPLAY_VALUE_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace replay {
+
+enum class GcKind : std::uint8_t { String, Table, Function, Cell, Thread };
+
+// Everything a Value can own. Every live object is on its heap's list, so that the objects that
+// only keep each other alive can be found and freed at the end of a run.
+struct GcObject {
+  explicit GcObject(GcKind k);
+  GcObject(const GcObject&) = delete;
+  GcObject& operator=(const GcObject&) = delete;
+  virtual ~GcObject();
+  // Drops every reference this object holds to others (cycle breaking at the end of a run).
+  virtual void drop_references() noexcept {}
+  // Called when the last reference goes: frees the object (threads may defer, see Heap).
+  virtual void dispose() noexcept { delete this; }
+
+  std::uint32_t refs = 0;
+  GcKind kind;
+  GcObject* prev_live = nullptr;
+  GcObject* next_live = nullptr;
+};
+
+void retain(GcObject* o) noexcept;
+void release(GcObject* o) noexcept;
+
+enum class Tag : std::uint8_t { Nil, Bool, Int, Float, Str, Table, Func, Thread, Cell };
+
+struct LString;
+struct Table;
+struct Function;
+struct ThreadObj;
+struct Cell;
+
+class Value {
+ public:
+  Value() noexcept : tag_(Tag::Nil) { u_.i = 0; }
+  static Value boolean(bool b) noexcept {
+    Value v;
+    v.tag_ = Tag::Bool;
+    v.u_.b = b;
+    return v;
+  }
+  static Value integer(std::int64_t i) noexcept {
+    Value v;
+    v.tag_ = Tag::Int;
+    v.u_.i = i;
+    return v;
+  }
+  static Value number(double d) noexcept {
+    Value v;
+    v.tag_ = Tag::Float;
+    v.u_.d = d;
+    return v;
+  }
+  static Value string(std::string_view s);
+  static Value object(GcObject* o) noexcept;  // tag from the object's kind
+
+  Value(const Value& o) noexcept : tag_(o.tag_), u_(o.u_) {
+    if (is_collectable()) retain(u_.gc);
+  }
+  Value(Value&& o) noexcept : tag_(o.tag_), u_(o.u_) { o.tag_ = Tag::Nil; }
+  Value& operator=(const Value& o) noexcept {
+    Value copy(o);
+    swap(copy);
+    return *this;
+  }
+  Value& operator=(Value&& o) noexcept {
+    Value moved(std::move(o));
+    swap(moved);
+    return *this;
+  }
+  ~Value() {
+    if (is_collectable()) release(u_.gc);
+  }
+  void swap(Value& o) noexcept {
+    std::swap(tag_, o.tag_);
+    std::swap(u_, o.u_);
+  }
+
+  Tag tag() const noexcept { return tag_; }
+  bool is_nil() const noexcept { return tag_ == Tag::Nil; }
+  bool is_false() const noexcept { return tag_ == Tag::Nil || (tag_ == Tag::Bool && !u_.b); }
+  bool truthy() const noexcept { return !is_false(); }
+  bool is_int() const noexcept { return tag_ == Tag::Int; }
+  bool is_float() const noexcept { return tag_ == Tag::Float; }
+  bool is_number() const noexcept { return tag_ == Tag::Int || tag_ == Tag::Float; }
+  bool is_string() const noexcept { return tag_ == Tag::Str; }
+  bool is_table() const noexcept { return tag_ == Tag::Table; }
+  bool is_function() const noexcept { return tag_ == Tag::Func; }
+  bool is_thread() const noexcept { return tag_ == Tag::Thread; }
+  bool is_collectable() const noexcept { return tag_ >= Tag::Str; }
+
+  bool as_bool() const noexcept { return u_.b; }
+  std::int64_t as_int() const noexcept { return u_.i; }
+  double as_float() const noexcept { return u_.d; }
+  double as_number() const noexcept { return tag_ == Tag::Int ? static_cast<double>(u_.i) : u_.d; }
+  GcObject* gc() const noexcept { return u_.gc; }
+  LString* str_obj() const noexcept;
+  const std::string& str() const noexcept;
+  Table* table() const noexcept;
+  Function* func() const noexcept;
+  ThreadObj* thread() const noexcept;
+  Cell* cell() const noexcept;
+
+  // Identity and value equality as rawequal sees it (no metamethods).
+  friend bool raw_equal(const Value& a, const Value& b) noexcept;
+
+ private:
+  Tag tag_;
+  union {
+    bool b;
+    std::int64_t i;
+    double d;
+    GcObject* gc;
+  } u_;
+};
+
+using Values = std::vector<Value>;
+
+struct LString final : GcObject {
+  explicit LString(std::string_view s);
+  std::string text;
+  std::size_t hash;
+};
+
+// A captured local: closures share the cell, not the value.
+struct Cell final : GcObject {
+  Cell() : GcObject(GcKind::Cell) {}
+  void drop_references() noexcept override { value = Value(); }
+  Value value;
+};
+
+struct KeyHash {
+  std::size_t operator()(const Value& v) const noexcept;
+};
+struct KeyEq {
+  bool operator()(const Value& a, const Value& b) const noexcept { return raw_equal(a, b); }
+};
+
+// A Lua table: keys 1..n live in `array`, the others in insertion order in `entries`. A key set
+// to nil keeps its entry (with a nil value) so that `next` can go on from it during a traversal.
+struct Table final : GcObject {
+  Table() : GcObject(GcKind::Table) {}
+  void drop_references() noexcept override;
+
+  // Raw access. `key` must already be normalized (see normalize_key) for set().
+  Value get(const Value& key) const;
+  Value get_int(std::int64_t k) const;
+  Value get_str(std::string_view k) const;
+  void set(const Value& key, Value v);
+  void set_int(std::int64_t k, Value v);
+  // The border `#` reports for this table (Lua's rule for sequences).
+  std::int64_t border() const noexcept;
+  // Traversal: the entry after `key` (nil starts). Returns false at the end; sets `bad_key`
+  // when `key` is not in the table.
+  bool next(const Value& key, Value& k_out, Value& v_out, bool& bad_key) const;
+
+  std::vector<Value> array;
+  struct Entry {
+    Value key;
+    Value value;
+  };
+  std::vector<Entry> entries;
+  std::unordered_map<Value, std::uint32_t, KeyHash, KeyEq> index;
+  std::size_t live_entries = 0;
+  Value meta;  // nil or a table
+
+ private:
+  void set_in_hash(const Value& key, Value v);
+  void migrate_to_array();
+  void compact();
+};
+
+// Float keys with an integer value index the same slot as that integer.
+Value normalize_key(const Value& key);
+
+struct Proto;
+class Interp;
+struct CallArgs;
+
+using NativeFn = void (*)(Interp& in, CallArgs& args);
+
+struct Function final : GcObject {
+  Function() : GcObject(GcKind::Function) {}
+  void drop_references() noexcept override;
+
+  const Proto* proto = nullptr;  // Lua closure
+  std::vector<Value> upvalues;   // Lua closure: cells; native: whatever it captured
+  NativeFn native = nullptr;     // native function
+  const char* qualified_name =
+      nullptr;  // e.g. "table.insert": used where Lua has no call-site name
+  bool is_lua() const noexcept { return proto != nullptr; }
+};
+
+// Heap bookkeeping for one run. Objects free themselves when their count drops to zero; the
+// queue makes that iterative, so freeing a long linked list does not recurse.
+class Heap {
+ public:
+  Heap();
+  ~Heap();
+  Heap(const Heap&) = delete;
+  Heap& operator=(const Heap&) = delete;
+
+  void link(GcObject* o) noexcept;
+  void unlink(GcObject* o) noexcept;
+  void zero_refs(GcObject* o) noexcept;
+  // Frees every object still alive (they can only be alive through cycles by now, or because
+  // something still holds them; callers drop their own references first).
+  void break_cycles() noexcept;
+  std::size_t live_count() const noexcept { return live_; }
+
+  // Threads whose last reference went while they still had a stack: the interpreter releases
+  // them at a safe point (releasing one switches into it to unwind its frames).
+  std::vector<GcObject*> orphaned_threads;
+  bool breaking() const noexcept { return breaking_; }
+
+  static Heap* current() noexcept;
+  static void set_current(Heap* h) noexcept;
+
+ private:
+  void drain() noexcept;
+  GcObject* first_ = nullptr;
+  std::size_t live_ = 0;
+  std::vector<GcObject*> doomed_;
+  bool draining_ = false;
+  bool breaking_ = false;
+};
+
+// Number formatting and parsing exactly as Lua 5.4 does them.
+std::string number_to_string(const Value& v);  // v is a number
+std::string float_to_string(double d);
+// Lua's string->number conversion (whole string, surrounding spaces allowed).
+bool string_to_number(std::string_view s, Value& out);
+// Float -> integer when the float has an exact integer value in range.
+bool float_to_int_exact(double d, std::int64_t& out) noexcept;
+// Floor/ceil of a float into an integer if in range (Lua's F2Ifloor / F2Iceil).
+bool float_to_int_floor(double d, std::int64_t& out) noexcept;
+bool float_to_int_ceil(double d, std::int64_t& out) noexcept;
+
+const char* type_name(const Value& v) noexcept;
+
+inline LString* Value::str_obj() const noexcept { return static_cast<LString*>(u_.gc); }
+inline const std::string& Value::str() const noexcept { return str_obj()->text; }
+inline Table* Value::table() const noexcept { return static_cast<Table*>(u_.gc); }
+inline Function* Value::func() const noexcept { return static_cast<Function*>(u_.gc); }
+inline Cell* Value::cell() const noexcept { return static_cast<Cell*>(u_.gc); }
+
+}  // namespace replay
+
+#endif  // JMPCO_REPLAY_VALUE_HPP
