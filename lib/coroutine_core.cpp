@@ -77,7 +77,7 @@ struct switch_machinery {
 
   // After control returns to a resumer: a coroutine whose handle is gone is closed and freed now.
   static void settle_released(coroutine_core* co) noexcept {
-    if (!co->released_) return;
+    if (!co->released_ || co->pinned_) return;
     co->released_ = false;  // this call ends the object; the close below must not end it again
     if (co->status_ == status::suspended) close_for_release(co);
     co->destroy();
@@ -223,6 +223,11 @@ void coroutine_core::die_with(const error& e) noexcept {
   if (self == nullptr) detail::fail_fatally(e.what());
   self->death_ = switch_machinery::as_death(e);
   switch_machinery::finish(self);
+}
+
+void coroutine_core::unpin() noexcept {
+  pinned_ = false;
+  if (status_ != status::running && status_ != status::normal) switch_machinery::settle_released(this);
 }
 
 void coroutine_core::release() noexcept {

@@ -65,8 +65,9 @@ bool save_below(context* c, std::uintptr_t upto) noexcept {
     std::size_t capacity = (need + 15) & ~std::size_t{15};  // malloc granularity
     auto* grown = static_cast<unsigned char*>(allocate(capacity));
     if (grown == nullptr) return false;
+    // Bytes saved before may already be covered by another slice: keep them, never re-read them.
     if (c->saved != 0) std::memcpy(grown, c->copy, c->saved);
-    free_copy(c);
+    if (c->copy != nullptr) deallocate(c->copy, c->capacity);
     c->copy = grown;
     c->capacity = capacity;
   }

@@ -178,3 +178,36 @@ TEST(Lifetime, YieldWhileBeingClosedFailsAndCloseReportsIt) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Lifetime, HandleMovedAwayByItsOwnCoroutineWhileResumed) {
+  // Found by the scenario fuzzer: resume() must not touch its handle after the switch.
+  jmpco::coroutine<int(int)> keeper;
+  jmpco::coroutine<int(int)>* handle = nullptr;
+  jmpco::coroutine<int(int)> co([&](jmpco::yielder<int(int)>& y, int v) {
+    keeper = std::move(*handle);  // the handle being resumed gives its coroutine away
+    return y.yield(v + 1);
+  });
+  handle = &co;
+  EXPECT_EQ(co.resume(1).value(), 2);
+  EXPECT_FALSE(co);
+  EXPECT_EQ(keeper.resume(5).value(), 5);
+}
+
+TEST(Lifetime, HandleDestroyedByItsOwnCoroutineWhileResumed) {
+  counters_reset reset;
+  auto* heap_handle = new jmpco::coroutine<int(int)>();
+  *heap_handle = jmpco::coroutine<int(int)>([&](jmpco::yielder<int(int)>& y, int v) {
+    counted here;
+    delete heap_handle;  // the last owner lets go while the coroutine runs
+    return y.yield(v + 1);
+  });
+  jmpco::coroutine<int(int)>* resumed = heap_handle;
+  // resume() reads nothing of the deleted handle after the switch; the yielded value still comes
+  // back, then the released coroutine is closed and freed.
+  EXPECT_EQ(resumed->resume(1).value(), 2);
+  EXPECT_EQ(counted::alive, 0);
+}
+
+}  // namespace

@@ -163,3 +163,42 @@ TEST(Stack, YieldFromAQsortComparator) {
 }
 
 }  // namespace
+
+namespace {
+
+// Found by the scenario fuzzer: when a context's heap copy had to grow, bytes saved earlier were
+// read again from the stack, where another slice had been restored over them meanwhile.
+using grow_co = jmpco::coroutine<long(long)>;
+grow_co* grow_a = nullptr;
+int grow_corrupted = 0;
+
+JMPCO_NOINLINE long grow_resume_here(grow_co& co, long v) { return co.resume(v).value(); }
+
+JMPCO_NOINLINE long grow_resume_deeper(grow_co& co, long v, int depth) {
+  volatile long pad[32];
+  for (int i = 0; i < 32; ++i) pad[i] = 0x5a5a0000L + depth * 100 + i;
+  const long r = depth == 0 ? grow_resume_here(co, v) : grow_resume_deeper(co, v, depth - 1);
+  for (int i = 0; i < 32; ++i)
+    if (pad[i] != 0x5a5a0000L + depth * 100 + i) ++grow_corrupted;
+  return r;
+}
+
+TEST(Stack, GrowingASavedCopyKeepsTheBytesSavedBefore) {
+  grow_co a([](jmpco::yielder<long(long)>& y, long v) -> long {
+    for (;;) v = y.yield(v + 1);
+  });
+  grow_co b([](jmpco::yielder<long(long)>& y, long v) -> long {
+    v = y.yield(v + 10);
+    v = grow_a->resume(v).value();  // A's slice reaches higher than B's
+    return v + 10;
+  });
+  grow_a = &a;
+  grow_corrupted = 0;
+  grow_resume_here(a, 0);          // A: shallow start, high stop
+  grow_resume_deeper(b, 0, 2);     // B: deeper start, lower stop
+  // The resumer, below B's stop, resumes B, which resumes A: the resumer's copy grows.
+  EXPECT_EQ(grow_resume_deeper(b, 100, 6), 111);
+  EXPECT_EQ(grow_corrupted, 0);
+}
+
+}  // namespace

@@ -105,6 +105,10 @@ class coroutine_core {
   // The owning handle lets go: frees now if possible, closes a suspended coroutine first, or
   // defers until a running/normal coroutine hands control back.
   void release() noexcept;
+  // Between pin() and unpin() a released coroutine is not freed when it hands control back, so a
+  // front end can still read its mailboxes after resume_core(); unpin() settles it.
+  void pin() noexcept { pinned_ = true; }
+  void unpin() noexcept;
 
 
  private:
@@ -120,6 +124,7 @@ class coroutine_core {
   bool started_ = false;
   bool closing_ = false;   // resumed only to unwind its stack
   bool released_ = false;  // no handle owns it any more
+  bool pinned_ = false;    // a front end still reads it after a resume
 };
 
 }  // namespace jmpco

@@ -106,8 +106,10 @@ class channel : public coroutine_core {
   slot<Out> outbox;                              // yield/return -> resumer
 
   using coroutine_core::close_core;
+  using coroutine_core::pin;
   using coroutine_core::release;
   using coroutine_core::resume_core;
+  using coroutine_core::unpin;
 };
 
 // The body of a coroutine, stored inline in the same allocation as its channel.
@@ -232,18 +234,15 @@ class coroutine<Out(In...)> {
   // Runs the coroutine until it yields or finishes; returns what it yielded or returned, or the
   // error it died with, or the misuse that stopped the resume (the coroutine is then unchanged).
   result<Out> resume(In... args) {
-    if (channel_ == nullptr) return error(errc::empty_handle);
-    channel_->inbox.put(std::move(args)...);
-    const errc e = channel_->resume_core();
-    if (channel_->inbox.full()) channel_->inbox.take();  // not delivered
-    if (e == errc::exception || e == errc::raised) return channel_->death();
-    if (e != errc::ok) return error(e);
-    if constexpr (std::is_void_v<Out>) {
-      channel_->outbox.take();
-      return result<void>();
-    } else {
-      return result<Out>(std::in_place, channel_->outbox.take());
-    }
+    // The body may move, reassign or destroy this very handle while it runs: after the switch
+    // only the pinned channel is used, never `this`.
+    detail::channel<Out, In...>* channel = channel_;
+    if (channel == nullptr) return error(errc::empty_handle);
+    channel->pin();
+    channel->inbox.put(std::move(args)...);
+    result<Out> r = collect(channel, channel->resume_core());
+    channel->unpin();  // frees it now if its last handle let go while it ran
+    return r;
   }
 
   jmpco::status status() const noexcept {
@@ -265,6 +264,18 @@ class coroutine<Out(In...)> {
  private:
   void reset() noexcept {
     if (channel_ != nullptr) std::exchange(channel_, nullptr)->release();
+  }
+
+  static result<Out> collect(detail::channel<Out, In...>* channel, errc e) {
+    if (channel->inbox.full()) channel->inbox.take();  // not delivered
+    if (e == errc::exception || e == errc::raised) return channel->death();
+    if (e != errc::ok) return error(e);
+    if constexpr (std::is_void_v<Out>) {
+      channel->outbox.take();
+      return result<void>();
+    } else {
+      return result<Out>(std::in_place, channel->outbox.take());
+    }
   }
 
   detail::channel<Out, In...>* channel_ = nullptr;
