@@ -1,0 +1,3 @@
+-- The main thread, asked from the main chunk, is "running".
+local main = coroutine.running()
+print(coroutine.status(main))

@@ -1,0 +1,4 @@
+-- A freshly created coroutine is "suspended".
+local co = coroutine.create(function() end)
+print(coroutine.status(co))
+print(coroutine.status(coroutine.create(print)))

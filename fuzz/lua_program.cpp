@@ -1,0 +1,286 @@
+// Lua program generator for the differential target. See lua_program.hpp.
+//
+// The bytes are read one at a time; each statement takes a byte for its kind and more for its
+// operands (a missing byte reads as 0, so every input ends). Statements:
+//   create / wrap a coroutine into C[1..8] (its body is a nested block), resume (plain or under
+//   pcall), call a wrap, yield, status, close, running / isyieldable, error with values of every
+//   type and levels 1-2, pcall and xpcall blocks, bounded for loops, to-be-closed variables,
+//   resume and close of the running coroutine, nested resume chains (chain, through
+//   coroutine.resume; wchain, through coroutine.wrap) of depths around Lua's C-stack limit, and
+//   deep Lua recursion (rec) before the block runs.
+// Values: integers, floats, strings (some with escapes), booleans, nil, tables, `...`, the loop
+// variable, the running thread and the C[] entries. Printed through show(), which prints
+// type names for tables, functions and threads, so output never contains an address.
+#include "lua_program.hpp"
+
+#include <string>
+
+namespace luagen {
+namespace {
+
+const char* const kPrelude =
+    "local function show(...)\n"
+    "  local n = select('#', ...)\n"
+    "  local parts = {}\n"
+    "  for i = 1, n do\n"
+    "    local v = select(i, ...)\n"
+    "    local t = type(v)\n"
+    "    if t == 'string' or t == 'number' or t == 'boolean' or t == 'nil' then\n"
+    "      parts[#parts + 1] = tostring(v)\n"
+    "    else\n"
+    "      parts[#parts + 1] = t\n"
+    "    end\n"
+    "  end\n"
+    "  return n .. ':' .. table.concat(parts, ',')\n"
+    "end\n"
+    "local C = {}\n"
+    "local function chain(n, f, ...)\n"
+    "  if n <= 0 then return 'bottom', f(...) end\n"
+    "  local ok, a, b = coroutine.resume(coroutine.create(chain), n - 1, f, ...)\n"
+    "  if not ok then return 'fail' .. AT(n), a end\n"
+    "  return a, b\n"
+    "end\n"
+    "local function wchain(n, f, ...)\n"
+    "  if n <= 0 then return 'bottom', f(...) end\n"
+    "  return coroutine.wrap(wchain)(n - 1, f, ...)\n"
+    "end\n"
+    "local function rec(n, f, ...)\n"
+    "  if n <= 0 then return f(...) end\n"
+    "  return (rec(n - 1, f, ...))\n"
+    "end\n"
+    "local function tail(ok, r, ...)\n"
+    "  if type(r) == 'string' and #r > 24 then r = '...' .. string.sub(r, -24) end\n"
+    "  return ok, r, ...\n"
+    "end\n"
+    "local function tbc(tag)\n"
+    "  return setmetatable({}, {__close = function(_, e) print('close', tag, show(e)) end})\n"
+    "end\n";
+
+class generator {
+ public:
+  generator(const std::uint8_t* data, std::size_t size, bool avoid_known)
+      : p_(data), end_(data + size), exact_(!avoid_known), hoist_(avoid_known) {}
+
+  std::string run() {
+    out_ = kPrelude;
+    // chain() reports the level where a resume failed, or not (see generate()).
+    const std::string at = exact_ ? "'@' .. n" : "''";
+    out_.replace(out_.find("AT(n)"), 5, "(" + at + ")");
+    block(0);
+    return out_;
+  }
+
+ private:
+  static constexpr int kMaxStatements = 120;
+  static constexpr int kMaxBlockDepth = 6;
+  static constexpr int kMaxFunctionDepth = 3;
+
+  int byte() { return p_ < end_ ? *p_++ : 0; }
+  bool more() const { return p_ < end_; }
+
+  void line(const std::string& s) {
+    out_.append(static_cast<std::size_t>(indent_) * 2, ' ');
+    out_ += s;
+    out_ += '\n';
+  }
+
+  std::string slot() { return "C[" + std::to_string(1 + byte() % 8) + "]"; }
+
+  std::string value() {
+    const int b = byte();
+    const int x = byte();
+    switch (b % 14) {
+      case 0: return std::to_string(x - 20);
+      case 1: return std::to_string(x / 4) + ".5";
+      case 2: return "'s" + std::to_string(x) + "'";
+      case 3: return "true";
+      case 4: return "false";
+      case 5: return "nil";
+      case 6: return "{}";
+      case 7: return "...";
+      case 8: return loop_vars_ > 0 ? "i" + std::to_string(loop_vars_) : std::to_string(x);
+      case 9: return "(coroutine.running())";
+      case 10: return slot();
+      case 11: return "'line\\nbreak " + std::to_string(x) + "'";
+      case 12: return std::to_string(x * 1000003LL) ;
+      default: return "-0.0";
+    }
+  }
+
+  std::string values() {
+    const int n = byte() % 4;
+    std::string s;
+    for (int i = 0; i < n; ++i) s += (i > 0 ? ", " : "") + value();
+    return s;
+  }
+
+  int chain_depth() {
+    static const int exact[] = {0, 1, 2, 5, 50, 150, 190, 194, 195, 196, 197, 198, 199, 200, 210, 250};
+    static const int coarse[] = {0, 1, 2, 3, 5, 10, 250, 300};
+    return exact_ ? exact[byte() % 16] : coarse[byte() % 8];
+  }
+
+  // A function literal whose body is a nested block.
+  std::string function() { return function_with_entry(""); }
+
+  // In hoisting mode a function literal is defined in a `do local fN = function ... end` opened
+  // before the statement that uses it (closed after it), so that every statement that can raise
+  // an error fits on one line.
+  std::string hoisted(const std::string& literal) {
+    if (!hoist_) return literal;
+    const std::string name = "f" + std::to_string(++functions_);
+    line("do local " + name + " = " + literal);
+    ++open_dos_;
+    return name;
+  }
+
+  void block(int depth) {
+    const int saved_depth = block_depth_;
+    block_depth_ = depth;
+    const int n = 1 + byte() % 6;
+    for (int i = 0; i < n && more() && statements_ < kMaxStatements; ++i) statement();
+    block_depth_ = saved_depth;
+  }
+
+  void nested_block() {
+    if (block_depth_ >= kMaxBlockDepth) {
+      line("print('deep')");
+      return;
+    }
+    ++indent_;
+    block(block_depth_ + 1);
+    --indent_;
+  }
+
+  void statement() {
+    ++statements_;
+    const int saved_dos = open_dos_;
+    open_dos_ = 0;
+    statement_body();
+    for (; open_dos_ > 0; --open_dos_) line("end");
+    open_dos_ = saved_dos;
+  }
+
+  void statement_body() {
+    const int kind = byte() % 28;
+    switch (kind) {
+      case 0:
+      case 1: {
+        const std::string s = slot();
+        const std::string tag = std::to_string(statements_);
+        line(s + " = coroutine." + (kind == 0 ? "create" : "wrap") + "(" + function_with_entry(tag) + ")");
+        break;
+      }
+      case 2: line("print('resume', show(coroutine.resume(" + slot() + ", " + value() + ")))"); break;
+      case 3:
+      case 4: line("print('presume', show(pcall(coroutine.resume, " + slot() + ", " + values_or_nil() + ")))"); break;
+      case 5: line("print('call', show(pcall(" + slot() + ", " + values_or_nil() + ")))"); break;
+      case 6:
+      case 7: line("print('yield', show(coroutine.yield(" + values() + ")))"); break;
+      case 8: line("print('pyield', show(pcall(coroutine.yield, " + values_or_nil() + ")))"); break;
+      case 9: line("print('status', show(pcall(coroutine.status, " + slot() + ")))"); break;
+      case 10: line("print('close', show(pcall(coroutine.close, " + slot() + ")))"); break;
+      case 11: {
+        const int how = byte() % 3;
+        if (how == 0) line("error(" + value() + ")");
+        else line("error(" + value() + ", " + std::to_string(how) + ")");
+        break;
+      }
+      case 12:
+      case 13: line("print('pcall', show(pcall(" + function() + ", " + values_or_nil() + ")))"); break;
+      case 14:
+        line("do local co, main = coroutine.running() print('running', type(co), main, coroutine.isyieldable()) end");
+        break;
+      case 15: {
+        if (loop_vars_ >= 3 || block_depth_ >= kMaxBlockDepth) break;
+        ++loop_vars_;
+        line("for i" + std::to_string(loop_vars_) + " = 1, " + std::to_string(1 + byte() % 3) + " do");
+        nested_block();
+        line("end");
+        --loop_vars_;
+        break;
+      }
+      case 16: {
+        line("do");
+        ++indent_;
+        line("local t" + std::to_string(statements_) + " <close> = tbc(" + std::to_string(statements_) + ")");
+        --indent_;
+        nested_block();
+        line("end");
+        break;
+      }
+      case 17: line("do return " + values() + " end"); break;
+      case 18:
+        line("print('chain', show(chain(" + std::to_string(chain_depth()) + ", " + function() + ", " + values_or_nil() + ")))");
+        break;
+      case 19:
+        // Every wrap level prefixes a string error with a position: only the end of the message
+        // is independent of the exact level where the chain stopped.
+        line(std::string("print('wchain', show(") + (exact_ ? "" : "tail(") + "pcall(wchain, " +
+             std::to_string(chain_depth()) + ", " + function() + ", " + values_or_nil() + ")" + (exact_ ? "" : ")") +
+             "))");
+        break;
+      case 20:
+        line("print('rec', show(rec(" + std::to_string(byte() % 4 * 60) + ", " + function() + ", " + values_or_nil() + ")))");
+        break;
+      case 21:
+        line("print('xpcall', show(xpcall(" + function() +
+             ", function(m) print('handler', show(m)) return 'handled' end, " + values_or_nil() + ")))");
+        break;
+      case 22: line(slot() + " = " + slot()); break;
+      case 23: line("print('self', show(coroutine.resume(coroutine.running())))"); break;
+      case 24: line("print('closeself', show(pcall(coroutine.close, (coroutine.running()))))"); break;
+      case 25: line("print('assert', show(pcall(assert, " + value() + ", " + value() + ")))"); break;
+      case 26: line("print('wrapcall', show(" + slot() + "(" + values() + ")))"); break;
+      default:
+        line("print('fmt', string.format('%d %s %q %5.1f %%', " + std::to_string(byte() - 100) + ", 's" +
+             std::to_string(byte()) + "', 'q\\n\"', " + std::to_string(byte()) + ".25))");
+        break;
+    }
+  }
+
+  std::string values_or_nil() {
+    const std::string v = values();
+    return v.empty() ? "nil" : v;
+  }
+
+  // A function literal whose body is a nested block, printing `enter TAG` first if TAG is given.
+  std::string function_with_entry(const std::string& tag) {
+    if (function_depth_ >= kMaxFunctionDepth) return hoisted("function(...) return ... end");
+    const int saved_loops = loop_vars_;
+    ++function_depth_;
+    loop_vars_ = 0;  // loop variables of the enclosing function are upvalues: fine, but keep it simple
+    std::string s = "function(...)\n";
+    std::swap(s, out_);
+    ++indent_;
+    if (!tag.empty()) line("print('enter', " + tag + ", show(...))");
+    block(block_depth_ + 1);
+    --indent_;
+    std::swap(s, out_);
+    s += std::string(static_cast<std::size_t>(indent_) * 2, ' ') + "end";
+    --function_depth_;
+    loop_vars_ = saved_loops;
+    return hoisted(s);
+  }
+
+  const std::uint8_t* p_;
+  const std::uint8_t* end_;
+  std::string out_;
+  int indent_ = 0;
+  int statements_ = 0;
+  int block_depth_ = 0;
+  int function_depth_ = 0;
+  int loop_vars_ = 0;
+  int functions_ = 0;
+  int open_dos_ = 0;  // hoisting `do` blocks opened for the current statement
+  bool exact_;
+  bool hoist_;
+};
+
+}  // namespace
+
+std::string generate(const std::uint8_t* data, std::size_t size, bool avoid_known) {
+  return generator(data, size, avoid_known).run();
+}
+
+}  // namespace luagen
