@@ -209,7 +209,8 @@ struct LocalFunctionStmt : Stmt {
 };
 
 struct AssignStmt : Stmt {
-  explicit AssignStmt(int l) : Stmt(StmtKind::Assign, l) {}
+  explicit AssignStmt(int l) : Stmt(StmtKind::Assign, l), store_line(l) {}
+  int store_line;  // where the values end: the line Lua's store instructions (and errors) carry
   std::vector<ExprPtr> targets;  // Local, Upvalue, Global or Index
   std::vector<ExprPtr> values;
 };

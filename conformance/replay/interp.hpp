@@ -199,7 +199,7 @@ class Interp {
   Value eval_table(const TableExpr& e, Frame& fr);
   Value make_closure(const Proto& p, Frame& fr);
   Value read_local(const VarInfo* v, Frame& fr);
-  void assign(const Expr& target, const Value* obj, const Value* key, Value v, Frame& fr);
+  void assign(const Expr& target, const Value* obj, const Value* key, Value v, int line, Frame& fr);
 
   void call_lua(Function* fn, Values args, Values& out, const CallSiteName* site, bool from_lua);
   void call_native(Function* fn, Values args, Values& out, const CallSiteName* site, bool from_lua);

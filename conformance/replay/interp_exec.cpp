@@ -214,7 +214,8 @@ Flow Interp::exec_local(const LocalStmt& s, Frame& fr) {
   return Flow::Normal;
 }
 
-void Interp::assign(const Expr& target, const Value* obj, const Value* key, Value v, Frame& fr) {
+void Interp::assign(const Expr& target, const Value* obj, const Value* key, Value v, int line,
+                    Frame& fr) {
   switch (target.kind) {
     case ExprKind::Local: {
       const VarInfo* var = static_cast<const LocalExpr&>(target).var;
@@ -234,7 +235,7 @@ void Interp::assign(const Expr& target, const Value* obj, const Value* key, Valu
       set_index(globals_, static_cast<const GlobalExpr&>(target).name, std::move(v));
       return;
     case ExprKind::Index:
-      fr.ci->line = target.line;
+      fr.ci->line = line;
       set_index(*obj, *key, std::move(v), static_cast<const IndexExpr&>(target).object.get());
       return;
     default:
@@ -250,9 +251,9 @@ Flow Interp::exec_assign(const AssignStmt& s, Frame& fr) {
       Value obj = eval(*ix.object, fr);
       Value key = eval(*ix.key, fr);
       Value v = eval(*s.values[0], fr);
-      assign(t, &obj, &key, std::move(v), fr);
+      assign(t, &obj, &key, std::move(v), s.store_line, fr);
     } else {
-      assign(t, nullptr, nullptr, eval(*s.values[0], fr), fr);
+      assign(t, nullptr, nullptr, eval(*s.values[0], fr), s.store_line, fr);
     }
     return Flow::Normal;
   }
@@ -270,8 +271,8 @@ Flow Interp::exec_assign(const AssignStmt& s, Frame& fr) {
   Values vals;
   eval_list(s.values, fr, vals);
   for (std::size_t i = s.targets.size(); i-- > 0;) {
-    fr.ci->line = s.line;
-    assign(*s.targets[i], &objs[i], &keys[i], i < vals.size() ? vals[i] : Value(), fr);
+    fr.ci->line = s.store_line;
+    assign(*s.targets[i], &objs[i], &keys[i], i < vals.size() ? vals[i] : Value(), s.store_line, fr);
   }
   return Flow::Normal;
 }

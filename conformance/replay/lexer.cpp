@@ -159,6 +159,7 @@ const Token& Lexer::lookahead() {
 }
 
 void Lexer::next() {
+  last_line_ = cur_.line;
   if (has_ahead_) {
     cur_ = std::move(ahead_);
     has_ahead_ = false;

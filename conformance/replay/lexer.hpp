@@ -77,6 +77,8 @@ class Lexer {
   const Token& lookahead();
   void next();
   int line() const { return line_; }
+  // The line of the last token consumed: Lua gives the code it emits after a construct this line.
+  int last_line() const { return last_line_; }
   const std::string& chunkname() const { return chunkname_; }
 
   // "CHUNK:LINE: msg near 'token'" at the current token.
@@ -103,6 +105,7 @@ class Lexer {
   std::string_view src_;
   std::size_t pos_ = 0;
   int line_ = 1;
+  int last_line_ = 1;
   Token cur_;
   Token ahead_;
   bool has_ahead_ = false;

@@ -575,6 +575,7 @@ class Parser {
     }
     ExprPtr body = parse_body(is_method, line);
     auto s = std::make_unique<AssignStmt>(line);
+    s->store_line = lex_.last_line();
     s->targets.push_back(std::move(target));
     s->values.push_back(std::move(body));
     return s;
@@ -641,6 +642,7 @@ class Parser {
       }
       check_char('=');
       s->values = parse_expr_list();
+      s->store_line = lex_.last_line();
       return s;
     }
     if (first->kind != ExprKind::Call && first->kind != ExprKind::Method)
