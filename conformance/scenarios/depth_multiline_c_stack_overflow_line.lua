@@ -1,5 +1,5 @@
 -- Regression (found by lua_differential_fuzzer, reduced): the same line difference as
--- replay_multiline_statement_error_line.lua, with "C stack overflow" raised at the deepest level of
+-- error_multiline_statement_line.lua, with "C stack overflow" raised at the deepest level of
 -- a resume chain. lua5.4 5.4.4 reports line 31 (the `end)` closing the function passed to
 -- coroutine.create); jmpco-replay reports line 30 (`C[1] = coroutine.create(...`).
 local function show(...)
