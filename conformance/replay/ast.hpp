@@ -193,6 +193,9 @@ using StmtPtr = std::unique_ptr<Stmt>;
 struct Block {
   std::vector<StmtPtr> stmts;
   bool has_close = false;  // declares a to-be-closed variable directly
+  // The line Lua reports while closing the block's variables when control falls off its end:
+  // its last token, or the 'end' of a function body.
+  int close_line = 0;
   int id = -1;             // identifies the block as a goto target
 };
 
@@ -225,10 +228,13 @@ struct DoStmt : Stmt {
   Block body;
 };
 
+// Loops record the line Lua reports while a `break` closes variables: the loop's 'end' (the
+// last token of the condition for repeat), where Lua puts the label the break jumps to.
 struct WhileStmt : Stmt {  // While and Repeat
   WhileStmt(StmtKind k, int l) : Stmt(k, l) {}
   ExprPtr cond;
   Block body;
+  int break_line = 0;
 };
 
 struct IfStmt : Stmt {
@@ -245,6 +251,7 @@ struct NumForStmt : Stmt {
   ExprPtr start, limit, step;
   int prep_line = 0;  // line of 'do': where Lua reports a bad initial value, limit or step
   Block body;
+  int break_line = 0;
 };
 
 struct GenForStmt : Stmt {
@@ -253,12 +260,14 @@ struct GenForStmt : Stmt {
   std::vector<ExprPtr> exprs;
   int state_slot = 0;  // four hidden slots: iterator, state, control, closing value
   Block body;
+  int break_line = 0;  // also where the closing value is closed
 };
 
 struct ReturnStmt : Stmt {
   explicit ReturnStmt(int l) : Stmt(StmtKind::Return, l) {}
   std::vector<ExprPtr> values;
   bool tail_call = false;  // a single call that may replace the frame
+  int close_line = 0;      // the line of its last token: where Lua closes variables
 };
 
 struct GotoStmt : Stmt {  // Break, Goto

@@ -315,6 +315,12 @@ void Interp::enter_c_level() {
   }
 }
 
+void Interp::restart_at_resume_base() {
+  if (cur_obj_->as_coroutine() == nullptr) return;  // the main thread never yields
+  ++cur_->epoch;
+  move_c_level_to(cur_->resume_base);
+}
+
 void Interp::call_from_native(const Value& f, Values args, Values& out, bool yieldable) {
   LuaThread& t = *cur_;
   NonYieldable guard(t, !yieldable);

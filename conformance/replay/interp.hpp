@@ -58,6 +58,7 @@ struct LuaThread {
   int lua_depth = 0;      // active Lua calls, for "stack overflow"
   int non_yieldable = 0;  // active calls that cannot be yielded across
   unsigned epoch = 0;     // bumped by every resume: C levels entered before a yield are not left
+  unsigned resume_base = 0;  // a coroutine's C level right after its last resume (Lua's nCcalls)
   // Values of to-be-closed variables left open when the coroutine died by error, innermost
   // first: coroutine.close (or wrap) closes them later with the error.
   std::vector<Value> pending_close;
@@ -124,6 +125,11 @@ class Interp {
   // ---- C levels (jmpco's nesting machinery) ------------------------------------------------
   // Enters one level for a call from C back into Lua; raises "C stack overflow" at Lua's limit.
   void enter_c_level();
+  // Lua 5.4.4 recovers a coroutine from an error caught by a yieldable pcall, and closes the
+  // variables of a closed or dead coroutine, from lua_resume's or lua_resetthread's frame: the
+  // count is back at the coroutine's resume base and the C levels of frames still on its stack
+  // are forgotten (they are never taken back off). Moves the running coroutine there.
+  void restart_at_resume_base();
 
   // ---- values ----------------------------------------------------------------------------
   Value index(const Value& obj, const Value& key, const Expr* obj_expr = nullptr);

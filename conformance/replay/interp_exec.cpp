@@ -51,6 +51,8 @@ Flow Interp::exec_block(const Block& b, Frame& fr) {
   Flow flow = Flow::Normal;
   try {
     flow = exec_statements(b, fr, mark);
+    if (flow == Flow::Normal) fr.ci->line = b.close_line;
+    if (flow == Flow::Break) fr.ci->line = fr.break_line;
     close_block(fr, mark);
   } catch (...) {
     failure = std::current_exception();
@@ -79,9 +81,19 @@ void Interp::close_block(Frame& fr, std::size_t mark) {
   }
 }
 
-// Runs `pending` (innermost first) with `err`; an error in a handler replaces `err`.
+// Runs `pending` (innermost first) with `err`; an error in a handler replaces `err`. Lua runs
+// these from C (a pcall's recovery, lua_resetthread): no Lua line is current while they start.
 void Interp::close_pending_with(std::vector<Value>& pending, Value& err, bool& failed,
                                 bool yieldable) {
+  struct FromC {
+    explicit FromC(LuaThread& t) : thread(t) {
+      frame.prev = t.ci;
+      t.ci = &frame;
+    }
+    ~FromC() { thread.ci = frame.prev; }
+    LuaThread& thread;
+    CallInfo frame;
+  } from_c(*cur_);
   while (!pending.empty()) {
     Value v = std::move(pending.front());
     pending.erase(pending.begin());
@@ -120,6 +132,7 @@ void Interp::unwind_block(Frame& fr, std::size_t mark, std::exception_ptr failur
       break;
     case Kind::Forced:
       if (co != nullptr && co->closing && !co->discarding) {
+        restart_at_resume_base();
         co->closing_frame_depth = t.lua_depth;
         close_pending_with(pending, co->close_error, co->close_failed, false);
       }
@@ -139,7 +152,10 @@ void Interp::unwind_block(Frame& fr, std::size_t mark, std::exception_ptr failur
         int saved;
         ~Restore() { thread.non_yieldable = saved; }
       } restore{t, t.non_yieldable};
-      if (yieldable) t.non_yieldable = 0;
+      if (yieldable) {
+        t.non_yieldable = 0;
+        restart_at_resume_base();
+      }
       bool failed = false;
       close_pending_with(pending, err, failed, yieldable);
       if (failed) throw LuaError{err};
@@ -277,6 +293,16 @@ Flow Interp::exec_assign(const AssignStmt& s, Frame& fr) {
   return Flow::Normal;
 }
 
+namespace {
+// Makes `line` the line a `break` reports while closing variables, inside one loop.
+struct LoopBreakLine {
+  LoopBreakLine(Frame& f, int line) : fr(f), saved(f.break_line) { fr.break_line = line; }
+  ~LoopBreakLine() { fr.break_line = saved; }
+  Frame& fr;
+  int saved;
+};
+}  // namespace
+
 Flow Interp::exec_if(const IfStmt& s, Frame& fr) {
   for (std::size_t i = 0; i < s.conds.size(); ++i) {
     if (eval(*s.conds[i], fr).truthy()) return exec_block(s.blocks[i], fr);
@@ -286,6 +312,7 @@ Flow Interp::exec_if(const IfStmt& s, Frame& fr) {
 }
 
 Flow Interp::exec_while(const WhileStmt& s, Frame& fr) {
+  LoopBreakLine break_line(fr, s.break_line);
   for (;;) {
     count_step();
     fr.ci->line = s.line;
@@ -297,6 +324,7 @@ Flow Interp::exec_while(const WhileStmt& s, Frame& fr) {
 }
 
 Flow Interp::exec_repeat(const WhileStmt& s, Frame& fr) {
+  LoopBreakLine break_line(fr, s.break_line);
   for (;;) {
     // The condition is evaluated inside the body's scope, before its variables are closed.
     const std::size_t mark = fr.tbc.size();
@@ -307,6 +335,7 @@ Flow Interp::exec_repeat(const WhileStmt& s, Frame& fr) {
       count_step();
       flow = exec_statements(s.body, fr, mark);
       if (flow == Flow::Normal) done = eval(*s.cond, fr).truthy();
+      if (flow == Flow::Normal || flow == Flow::Break) fr.ci->line = s.body.close_line;
       if (s.body.has_close) close_block(fr, mark);
     } catch (...) {
       failure = std::current_exception();
@@ -365,6 +394,7 @@ Flow Interp::exec_numfor(const NumForStmt& s, Frame& fr) {
   Value limit = eval(*s.limit, fr);
   Value step = s.step ? eval(*s.step, fr) : Value::integer(1);
   fr.ci->line = s.prep_line;
+  LoopBreakLine break_line(fr, s.break_line);
   bool stop = false;
   if (start.is_int() && step.is_int()) {
     const std::int64_t st = step.as_int();
@@ -406,6 +436,7 @@ Flow Interp::exec_genfor(const GenForStmt& s, Frame& fr) {
     fr.tbc.push_back(closing);
   }
   static const CallSiteName kIteratorSite{"for iterator", "for iterator"};
+  LoopBreakLine break_line(fr, s.break_line);
   std::exception_ptr failure;
   Flow result = Flow::Normal;
   try {
@@ -431,6 +462,7 @@ Flow Interp::exec_genfor(const GenForStmt& s, Frame& fr) {
         break;
       }
     }
+    if (result == Flow::Normal) fr.ci->line = s.break_line;
     if (has_closing) close_block(fr, mark);
   } catch (...) {
     failure = std::current_exception();
@@ -463,6 +495,7 @@ Flow Interp::exec_return(const ReturnStmt& s, Frame& fr) {
   }
   fr.results.clear();
   eval_list(s.values, fr, fr.results);
+  fr.ci->line = s.close_line;
   return Flow::Return;
 }
 

@@ -23,6 +23,7 @@ struct Frame {
   Values tail_args;
   const CallSiteName* tail_site = nullptr;
   const GotoStmt* jump = nullptr;  // the goto being followed (Flow::Goto)
+  int break_line = 0;              // the innermost loop's break_line
 };
 
 // One call from C back into Lua (pcall, metamethods, __close, the generic for's iterator): one
@@ -39,6 +40,13 @@ struct CLevel {
   LuaThread* thread;
   unsigned epoch;
 };
+
+// Moves the running jmpco context's nesting level to `target` (at most the nesting limit).
+inline void move_c_level_to(unsigned target) noexcept {
+  while (jmpco::coroutine_core::level() > target) jmpco::coroutine_core::leave_level();
+  while (jmpco::coroutine_core::level() < target)
+    if (jmpco::coroutine_core::enter_level() != jmpco::errc::ok) return;
+}
 
 // A call that Lua makes without a continuation (message handlers, __close while unwinding,
 // __tostring from tostring): a yield inside it fails with "attempt to yield across a C-call

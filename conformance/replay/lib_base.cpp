@@ -208,6 +208,7 @@ void protected_call(Interp& in, CallArgs& a, const Value& f, Values args, const 
   } catch (LuaError& e) {
     ok = false;
     err = std::move(e.value);
+    if (frame.yieldable) in.restart_at_resume_base();
   }
   a.results.push_back(Value::boolean(ok));
   if (ok) {

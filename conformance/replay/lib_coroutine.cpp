@@ -1,6 +1,7 @@
 // The coroutine library on jmpco: create, resume, yield, status, wrap, isyieldable, running,
 // close, with Lua 5.4.4's results and messages.
 #include "coroutine.hpp"
+#include "interp_internal.hpp"
 #include "libutil.hpp"
 
 namespace replay {
@@ -94,6 +95,7 @@ bool resume_coroutine(Interp& in, Coroutine* co, Values args, Values& out) {
   Value keep = Value::object(co);
   co->transfer = std::move(args);
   co->started = true;
+  co->state.resume_base = jmpco::coroutine_core::level() + 1;  // what enter() starts it at
   jmpco::errc rc;
   {
     ThreadSwitch to(in, co);
@@ -125,8 +127,14 @@ bool close_dead_coroutine(Interp& in, Coroutine* co, Value& err) {
   std::vector<Value> pending = std::move(co->state.pending_close);
   co->state.pending_close.clear();
   if (!pending.empty()) {
-    // Lua closes them on the dead coroutine: it is the running one while its handlers run.
+    // Lua closes them on the dead coroutine: it is the running one while its handlers run, at
+    // its own C level (lua_resetthread in 5.4.4 does not take the caller's).
     ThreadSwitch to(in, co);
+    struct LevelRestore {
+      unsigned saved = jmpco::coroutine_core::level();
+      ~LevelRestore() { move_c_level_to(saved); }
+    } restore;
+    move_c_level_to(co->state.resume_base);
     co->closing = true;
     bool failed = false;
     try {

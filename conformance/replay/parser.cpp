@@ -349,6 +349,7 @@ class Parser {
       StmtPtr s = parse_statement(block);
       if (s) block.stmts.push_back(std::move(s));
     }
+    block.close_line = lex_.last_line();
     return block;
   }
 
@@ -497,6 +498,7 @@ class Parser {
     check(Tok::Do);
     s->body = parse_block(true);
     check_match(Tok::End, 0, Tok::While, 0, line);
+    s->break_line = lex_.last_line();
     return s;
   }
 
@@ -507,6 +509,7 @@ class Parser {
     s->body = parse_statements();
     check_match(Tok::Until, 0, Tok::Repeat, 0, line);
     s->cond = parse_expr();
+    s->body.close_line = s->break_line = lex_.last_line();
     leave_block();
     return s;
   }
@@ -535,6 +538,7 @@ class Parser {
     s->body = parse_block(false);
     leave_block();
     check_match(Tok::End, 0, Tok::For, 0, line);
+    s->break_line = lex_.last_line();
     return s;
   }
 
@@ -551,6 +555,7 @@ class Parser {
     s->body = parse_block(false);
     leave_block();
     check_match(Tok::End, 0, Tok::For, 0, line);
+    s->break_line = lex_.last_line();
     return s;
   }
 
@@ -623,6 +628,7 @@ class Parser {
   StmtPtr parse_return(int line) {
     auto s = std::make_unique<ReturnStmt>(line);
     if (!block_follow(true) && !is_char(';')) s->values = parse_expr_list();
+    s->close_line = lex_.last_line();
     test_char(';');  // whatever follows is the enclosing block's to reject ('end' expected...)
     bool inside_tbc = !fs_->blocks.empty() && fs_->blocks.back().inside_tbc;
     s->tail_call = s->values.size() == 1 && !inside_tbc &&
@@ -715,6 +721,7 @@ class Parser {
     check_char(')');
     fs.proto->body = parse_statements();
     check_match(Tok::End, 0, Tok::Function, 0, line);
+    fs.proto->body.close_line = lex_.last_line();
     leave_block();
     close_function();
     return std::make_unique<FunctionExpr>(line, fs.proto);
