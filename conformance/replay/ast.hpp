@@ -22,6 +22,10 @@ struct VarInfo {
   bool captured = false;  // some closure refers to it: its slot holds a Cell
   Attrib attrib = Attrib::None;
   int line = 0;
+  // A <const> whose value Lua knows at compile time (luaK_exp2const): its uses are that constant,
+  // so error messages do not name it and closures do not capture it.
+  bool compile_time_constant = false;
+  Value constant;
 };
 
 enum class ExprKind : std::uint8_t {
@@ -76,6 +80,7 @@ struct Expr {
   virtual ~Expr() = default;
   ExprKind kind;
   int line;
+  const VarInfo* constant_of = nullptr;  // the compile-time constant this use stands for
 };
 using ExprPtr = std::unique_ptr<Expr>;
 

@@ -218,6 +218,23 @@ Value Interp::apply_message_handler(const Value& handler, Value v) {
   return out.empty() ? Value() : out[0];
 }
 
+bool Interp::has_value_stack_room(std::uint64_t n) const {
+  constexpr std::uint64_t kMaxStack = 1000000;  // LUAI_MAXSTACK
+  constexpr std::uint64_t kInUse = 27;          // a shallow script's slots, as measured with lua5.4
+  return n <= kMaxStack - kInUse;
+}
+
+void Interp::check_value_stack(std::uint64_t n, const char* msg) {
+  if (!has_value_stack_room(n)) lib_error(std::string("stack overflow (") + msg + ")");
+}
+
+void Interp::unsupported(const std::string& what) {
+  const CallInfo* ci = cur_->ci;
+  while (ci != nullptr && ci->proto == nullptr) ci = ci->prev;
+  std::string position = ci != nullptr ? chunkname_ + ":" + std::to_string(ci->line) + ": " : "";
+  throw Abort{1, position + "unsupported " + what};
+}
+
 void Interp::runtime_error(const std::string& msg) { raise(Value::string(where(0) + msg)); }
 
 void Interp::lib_error(const std::string& msg) { raise(Value::string(where(1) + msg)); }
@@ -285,9 +302,11 @@ std::string Interp::describe(const Expr* e) const {
   }
 }
 
-void Interp::call_error(const Value& f, const Expr* callee) {
+void Interp::call_error(const Value& f, const Expr* callee, const CallSiteName* site) {
   std::string desc;
-  if (callee != nullptr && callee->kind == ExprKind::Method) {
+  if (callee == nullptr && site != nullptr && std::strcmp(site->kind, "for iterator") == 0) {
+    desc = quoted(site->kind, site->name);  // Lua names the generic for's call site
+  } else if (callee != nullptr && callee->kind == ExprKind::Method) {
     desc = quoted("method", static_cast<const CallExpr*>(callee)->method.str());
   } else {
     desc = describe(callee);
@@ -347,9 +366,11 @@ void Interp::call(const Value& f, Values args, Values& out, const CallSiteName* 
     return call_native(fn, std::move(args), out, site, from_lua);
   }
   Value handler = metamethod(f, "__call");
-  if (!handler.is_function()) call_error(f, callee);
+  if (handler.is_nil()) call_error(f, callee, site);
   args.insert(args.begin(), f);
-  call(handler, std::move(args), out, site, nullptr);
+  // The handler may itself be a value with __call (Lua's precall retries); an error names the
+  // callee expression, whose register now holds the handler.
+  call(handler, std::move(args), out, site, callee);
 }
 
 void Interp::call_native(Function* fn, Values args, Values& out, const CallSiteName* site,

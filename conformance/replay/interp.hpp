@@ -116,6 +116,15 @@ class Interp {
   // A library error (luaL_error): position of the function that called the native.
   [[noreturn]] void lib_error(const std::string& msg);
   [[noreturn]] void arg_error(int arg, const std::string& extra);
+  // Lua's value stack holds at most LUAI_MAXSTACK (1,000,000) slots; a native that pushes `n`
+  // results needs room for them. The slots already in use are estimated (Lua's count depends on
+  // its stack layout), so the limit is matched only within a few dozen values.
+  bool has_value_stack_room(std::uint64_t n) const;
+  // luaL_checkstack: "stack overflow (MSG)" without room for `n` values.
+  void check_value_stack(std::uint64_t n, const char* msg);
+  // Stops the script (no pcall catches it): "FILE:LINE: unsupported WHAT", at the innermost Lua
+  // code running.
+  [[noreturn]] void unsupported(const std::string& what);
   [[noreturn]] void type_error_arg(int arg, const char* expected, const Value* got);
   // "FILE:LINE: " of the function `level` levels up (1 = the caller of the running native), or
   // "" when that is not a Lua function.
@@ -209,7 +218,7 @@ class Interp {
 
   void call_lua(Function* fn, Values args, Values& out, const CallSiteName* site, bool from_lua);
   void call_native(Function* fn, Values args, Values& out, const CallSiteName* site, bool from_lua);
-  [[noreturn]] void call_error(const Value& f, const Expr* callee);
+  [[noreturn]] void call_error(const Value& f, const Expr* callee, const CallSiteName* site = nullptr);
   void check_stack(int lua_depth);
 
   Value try_binary_metamethod(const Value& a, const Value& b, const char* event, bool& found);

@@ -446,9 +446,6 @@ Flow Interp::exec_genfor(const GenForStmt& s, Frame& fr) {
       fr.ci->line = s.line;
       {
         CLevel level(*this);  // the iterator is called from the VM like from C (luaD_call)
-        if (!f.is_function() && metamethod(f, "__call").is_nil())
-          runtime_error(std::string("attempt to call a ") + type_name(f) +
-                        " value (for iterator 'for iterator')");
         call(f, Values{state, control}, r, &kIteratorSite);
       }
       if (r.empty() || r[0].is_nil()) break;

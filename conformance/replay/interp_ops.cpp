@@ -196,7 +196,7 @@ bool raw_arith(BinOp op, const Value& a, const Value& b, Value& out, bool& div_z
       break;
     case BinOp::Mod: {
       double m = std::fmod(x, y);
-      if ((m > 0) ? y < 0 : (m < 0 && y != m)) m += y;
+      if ((m > 0) ? y < 0 : (m < 0 && y > 0)) m += y;  // trunc -> floor when the signs differ
       out = Value::number(m);
       break;
     }
@@ -247,7 +247,7 @@ Value Interp::index(const Value& obj, const Value& key, const Expr* obj_expr) {
     }
     cur = handler;
   }
-  runtime_error("'__index' chain too long; possibly a loop");
+  runtime_error("'__index' chain too long; possible loop");
 }
 
 void Interp::set_index(const Value& obj, const Value& key, Value v, const Expr* obj_expr) {
@@ -277,7 +277,7 @@ void Interp::set_index(const Value& obj, const Value& key, Value v, const Expr* 
     }
     cur = handler;
   }
-  runtime_error("'__newindex' chain too long; possibly a loop");
+  runtime_error("'__newindex' chain too long; possible loop");
 }
 
 bool Interp::to_number(const Value& v, Value& out) const {
@@ -440,8 +440,11 @@ bool Interp::less_equal(const Value& a, const Value& b) {
   if (a.is_string() && b.is_string()) return a.str() <= b.str();
   bool found = false;
   Value r = try_binary_metamethod(a, b, "__le", found);
+  if (found) return r.truthy();
+  // Lua 5.4.4 is built with LUA_COMPAT_LT_LE: a <= b falls back to not (b < a).
+  r = try_binary_metamethod(b, a, "__lt", found);
   if (!found) compare_error(a, b);
-  return r.truthy();
+  return !r.truthy();
 }
 
 std::string Interp::to_display_string(const Value& v) {

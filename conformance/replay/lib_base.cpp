@@ -59,7 +59,7 @@ std::string opt_string(Interp& in, const CallArgs& a, std::size_t i, const std::
 
 void unsupported_function(Interp& in, CallArgs& a) {
   const char* name = a.self->qualified_name != nullptr ? a.self->qualified_name : "function";
-  in.lib_error(std::string("unsupported ") + name);
+  in.unsupported(name);
 }
 
 namespace {
@@ -275,7 +275,7 @@ void lib_setmetatable(Interp& in, CallArgs& a) {
   if (mt.is_table()) {
     for (const char* field : {"__gc", "__mode"}) {
       if (!mt.table()->get_str(field).is_nil())
-        in.lib_error(std::string("unsupported ") + field + " metamethod");
+        in.unsupported(std::string(field) + " metamethod");
     }
   }
   t->meta = mt;

@@ -1,6 +1,7 @@
 // The string library subset: format, rep, len, sub, upper, lower, byte, char, reverse, and the
 // string metatable (methods through __index, arithmetic on numeric strings).
 #include <cctype>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -27,8 +28,14 @@ void str_rep(Interp& in, CallArgs& a) {
     return;
   }
   const std::size_t unit = s.size() + sep.size();
-  if (unit != 0 && static_cast<std::uint64_t>(n) > kMaxStringSize / unit)
-    in.lib_error("not enough memory");
+  if (unit == 0) {
+    a.results.push_back(Value::string(""));
+    return;
+  }
+  // Lua's own limit (MAXSIZE, INT_MAX in 5.4.4), then what this interpreter can hold.
+  if (static_cast<std::uint64_t>(n) > static_cast<std::uint64_t>(INT_MAX) / unit)
+    in.lib_error("resulting string too large");
+  if (static_cast<std::uint64_t>(n) > kMaxStringSize / unit) in.lib_error("not enough memory");
   std::string out;
   out.reserve(unit * static_cast<std::size_t>(n));
   for (std::int64_t i = 0; i < n; ++i) {
@@ -83,9 +90,11 @@ void str_reverse(Interp& in, CallArgs& a) {
 void str_byte(Interp& in, CallArgs& a) {
   const std::string s = check_string(in, a, 0);
   const std::int64_t pi = opt_integer(in, a, 1, 1);
-  std::size_t start = start_position(pi, s.size());
-  std::size_t end = end_position(opt_integer(in, a, 2, static_cast<std::int64_t>(start)), s.size());
-  for (std::size_t i = start; i <= end && i >= 1; ++i)
+  const std::size_t start = start_position(pi, s.size());
+  const std::size_t end = end_position(opt_integer(in, a, 2, pi), s.size());  // default: i as given
+  if (start > end) return;
+  in.check_value_stack(end - start + 1, "string slice too long");
+  for (std::size_t i = start; i <= end; ++i)
     a.results.push_back(Value::integer(static_cast<unsigned char>(s[i - 1])));
 }
 
@@ -209,17 +218,19 @@ void str_format(Interp& in, CallArgs& a) {
       case 'c': {
         check_format(in, form, "-", false);
         std::int64_t n = check_integer(in, a, arg);
-        std::snprintf(buf, sizeof buf, form.c_str(), static_cast<int>(n));
-        out += buf;
+        const int len = std::snprintf(buf, sizeof buf, form.c_str(), static_cast<int>(n));
+        out.append(buf, static_cast<std::size_t>(len));  // '%c' of 0 writes a NUL
         break;
       }
       case 'd':
       case 'i':
+      case 'u':
       case 'o':
       case 'x':
       case 'X': {
         std::int64_t n = check_integer(in, a, arg);
-        check_format(in, form, (spec == 'd' || spec == 'i') ? "-+ 0" : "-#0", true);
+        check_format(in, form, (spec == 'd' || spec == 'i') ? "-+ 0" : spec == 'u' ? "-0" : "-#0",
+                     true);
         form.insert(form.size() - 1, "ll");
         std::snprintf(buf, sizeof buf, form.c_str(), static_cast<long long>(n));
         out += buf;

@@ -89,7 +89,8 @@ void tab_unpack(Interp& in, CallArgs& a) {
   std::int64_t e = a[2].is_nil() ? in.length(a[0]).as_int() : check_integer(in, a, 2);
   if (i > e) return;
   const std::uint64_t n = static_cast<std::uint64_t>(e) - static_cast<std::uint64_t>(i);
-  if (n >= 1000000u) in.lib_error("too many results to unpack");
+  if (n >= static_cast<std::uint64_t>(INT_MAX) || !in.has_value_stack_room(n + 1))
+    in.lib_error("too many results to unpack");
   for (std::int64_t k = i; k <= e; ++k) {
     a.results.push_back(get_at(in, a[0], k));
     if (k == e) break;
@@ -203,22 +204,24 @@ void math_ceil(Interp& in, CallArgs& a) {
   a.results.push_back(int_or_float(std::ceil(check_number(in, a, 0).as_number())));
 }
 
+// Lua's math functions take the integer path only for integer values (lua_isinteger does not
+// convert strings); a numeric string is read as a float.
 void math_abs(Interp& in, CallArgs& a) {
-  Value n = check_number(in, a, 0);
-  if (n.is_int()) {
-    std::int64_t i = n.as_int();
+  if (a[0].is_int()) {
+    std::int64_t i = a[0].as_int();
     a.results.push_back(
         Value::integer(i < 0 ? static_cast<std::int64_t>(0u - static_cast<std::uint64_t>(i)) : i));
   } else {
-    a.results.push_back(Value::number(std::fabs(n.as_float())));
+    a.results.push_back(Value::number(std::fabs(check_number(in, a, 0).as_number())));
   }
 }
 
+// Lua compares the arguments as they are (lua_compare): no number check, no conversion.
 void math_minmax(Interp& in, CallArgs& a, bool want_max) {
   if (a.size() < 1) in.arg_error(1, "value expected");
-  Value best = check_number(in, a, 0);
+  Value best = a[0];
   for (std::size_t i = 1; i < a.size(); ++i) {
-    Value v = check_number(in, a, i);
+    const Value& v = a[i];
     if (want_max ? in.less_than(best, v) : in.less_than(v, best)) best = v;
   }
   a.results.push_back(best);
@@ -254,7 +257,7 @@ void math_sqrt(Interp& in, CallArgs& a) {
 
 void math_fmod(Interp& in, CallArgs& a) {
   Value x = check_number(in, a, 0), y = check_number(in, a, 1);
-  if (x.is_int() && y.is_int()) {
+  if (a[0].is_int() && a[1].is_int()) {
     std::int64_t d = y.as_int();
     if (static_cast<std::uint64_t>(d) + 1u <= 1u) {  // 0 or -1
       if (d == 0) in.arg_error(2, "zero");

@@ -271,6 +271,7 @@ class Parser {
   }
 
   VarInfo* new_local(const std::string& name, int line) {
+    if (name == "_ENV") lex_.error_plain("unsupported _ENV", line);
     // Lua counts a local against the limit as soon as it is declared.
     if (static_cast<int>(fs_->active.size()) + fs_->declared + 1 > kMaxLocals) {
       std::string where = fs_->proto->is_main
@@ -329,7 +330,63 @@ class Parser {
     return static_cast<int>(ups.size()) - 1;
   }
 
+  // The compile-time constant `name` refers to from inside fs (through enclosing functions), or
+  // null when it names anything else.
+  static const VarInfo* find_compile_time_constant(FuncState* fs, const std::string& name) {
+    for (; fs != nullptr; fs = fs->parent) {
+      if (const VarInfo* v = find_local(fs, name)) return v->compile_time_constant ? v : nullptr;
+      for (const Proto::UpvalueDesc& up : fs->proto->upvalues)
+        if (up.name == name) return nullptr;
+    }
+    return nullptr;
+  }
+
+  static ExprPtr constant_use(const VarInfo* v, int line) {
+    const Value& k = v->constant;
+    ExprPtr e;
+    if (k.is_nil()) {
+      e = std::make_unique<Expr>(ExprKind::Nil, line);
+    } else if (k.is_boolean()) {
+      e = std::make_unique<Expr>(k.truthy() ? ExprKind::True : ExprKind::False, line);
+    } else {
+      const ExprKind kind = k.is_int() ? ExprKind::Int : k.is_float() ? ExprKind::Float : ExprKind::Str;
+      e = std::make_unique<ConstExpr>(kind, line, k);
+    }
+    e->constant_of = v;
+    return e;
+  }
+
+  // luaK_exp2const: literals, other compile-time constants, and a folded unary minus (Lua folds
+  // no float result of 0.0, to keep -0.0 out of its constant table).
+  static bool constant_value(const Expr& e, Value& out) {
+    switch (e.kind) {
+      case ExprKind::Nil: out = Value(); return true;
+      case ExprKind::True: out = Value::boolean(true); return true;
+      case ExprKind::False: out = Value::boolean(false); return true;
+      case ExprKind::Int:
+      case ExprKind::Float:
+      case ExprKind::Str: out = static_cast<const ConstExpr&>(e).value; return true;
+      case ExprKind::Paren: return constant_value(*static_cast<const ParenExpr&>(e).inner, out);
+      case ExprKind::Unary: {
+        const auto& u = static_cast<const UnaryExpr&>(e);
+        Value v;
+        if (u.op != UnOp::Neg || !constant_value(*u.operand, v)) return false;
+        if (v.is_int()) {
+          out = Value::integer(static_cast<std::int64_t>(0u - static_cast<std::uint64_t>(v.as_int())));
+          return true;
+        }
+        if (!v.is_float() || v.as_float() == 0.0) return false;
+        out = Value::number(-v.as_float());
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
   ExprPtr resolve_name(const std::string& name, int line) {
+    if (name == "_ENV") lex_.error_plain("unsupported _ENV", line);
+    if (const VarInfo* k = find_compile_time_constant(fs_, name)) return constant_use(k, line);
     if (VarInfo* v = find_local(fs_, name)) return std::make_unique<LocalExpr>(line, v);
     int up = find_upvalue(fs_, name);
     if (up >= 0) return std::make_unique<UpvalueExpr>(line, up, name);
@@ -616,6 +673,13 @@ class Parser {
       s->vars.push_back(v);
     } while (test_char(','));
     if (test_char('=')) s->values = parse_expr_list();
+    VarInfo* last = s->vars.back();  // only the last variable can become a constant, as in Lua
+    Value k;
+    if (s->vars.size() == s->values.size() && last->attrib == Attrib::Const &&
+        constant_value(*s->values.back(), k)) {
+      last->compile_time_constant = true;
+      last->constant = k;
+    }
     for (VarInfo* v : s->vars) activate(v);
     if (close_count > 0) {
       block.has_close = true;
@@ -674,6 +738,9 @@ class Parser {
       case ExprKind::Index:
         return;
       default:
+        if (e.constant_of != nullptr)
+          lex_.error_plain("attempt to assign to const variable '" + e.constant_of->name + "'",
+                           lex_.line());
         lex_.error_near("syntax error");
     }
   }

@@ -99,6 +99,7 @@ class Value {
   bool is_float() const noexcept { return tag_ == Tag::Float; }
   bool is_number() const noexcept { return tag_ == Tag::Int || tag_ == Tag::Float; }
   bool is_string() const noexcept { return tag_ == Tag::Str; }
+  bool is_boolean() const noexcept { return tag_ == Tag::Bool; }
   bool is_table() const noexcept { return tag_ == Tag::Table; }
   bool is_function() const noexcept { return tag_ == Tag::Func; }
   bool is_thread() const noexcept { return tag_ == Tag::Thread; }

@@ -270,6 +270,24 @@ TEST(Guards, LeftOutFunctionsSayUnsupported) {
             "jmpco-replay: t.lua:1: unsupported string.gsub\n");
 }
 
+TEST(Guards, UnsupportedStopsTheScriptEvenInsidePcall) {
+  // No pcall may catch it and carry on with an answer lua5.4 would not give.
+  auto r = run_lua("print(pcall(string.find, 'abc', 'b'))\nprint('not reached')");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "jmpco-replay: t.lua:1: unsupported string.find\n");
+  r = run_lua("local co = coroutine.wrap(function() return pcall(os.time) end)\nprint(co())");
+  EXPECT_EQ(r.err, "jmpco-replay: t.lua:1: unsupported os.time\n");
+  EXPECT_EQ(run_lua("\nsetmetatable({}, {__gc = print})").err,
+            "jmpco-replay: t.lua:2: unsupported __gc metamethod\n");
+}
+
+TEST(Guards, EnvIsUnsupported) {
+  EXPECT_EQ(run_lua("print(_ENV == _G)").err, "jmpco-replay: t.lua:1: unsupported _ENV\n");
+  EXPECT_EQ(run_lua("local function f(_ENV) return z end").err,
+            "jmpco-replay: t.lua:1: unsupported _ENV\n");
+}
+
 TEST(Tool, MissingFileIsReportedLikeLua) {
   std::ostringstream out, err;
   EXPECT_EQ(replay::run_file("no/such/file.lua", out, err), 1);
