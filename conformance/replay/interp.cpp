@@ -63,7 +63,7 @@ const Value& CallArgs::operator[](std::size_t i) const {
 // Setup and the main chunk
 
 Interp::Interp(std::string_view chunkname, std::ostream& out, const options& opts)
-    : chunkname_(chunk_id(chunkname)), out_(out), opts_(opts) {
+    : chunkname_(chunk_id(chunkname)), script_name_(chunkname), out_(out), opts_(opts) {
   Heap::set_current(&heap_);
   globals_ = Value::object(new Table());
   main_thread_ = Value::object(new ThreadObj());
@@ -109,12 +109,16 @@ namespace {
 void lua_c_message_handler(Interp& in, CallArgs& a) {
   Value msg = a[0];
   std::string text;
+  Value to_string = in.metamethod(msg, "__tostring");
+  Values shown;
   if (msg.is_string()) {
     text = msg.str();
   } else if (msg.is_number()) {
     text = number_to_string(msg);
-  } else if (!in.metamethod(msg, "__tostring").is_nil()) {
-    a.results.push_back(Value::string(in.to_display_string(msg)));
+  } else if (!to_string.is_nil() &&
+             (in.call_from_native(to_string, Values{msg}, shown, false), !shown.empty()) &&
+             shown[0].is_string()) {
+    a.results.push_back(shown[0]);  // only a string from __tostring is the message
     return;
   } else {
     text = std::string("(error object is a ") + type_name(msg) + " value)";
@@ -197,12 +201,16 @@ std::string Interp::where(int level) const {
 void Interp::raise(Value v) {
   LuaThread& t = *cur_;
   Coroutine* co = cur_obj_->as_coroutine();
-  if (co != nullptr && co->closing && !co->stale_handler.is_nil() &&
-      co->pcalls_while_closing == 0 && t.prot != co->yield_prot) {
-    // See Coroutine::stale_handler.
-    if (co->closing_frame_depth == co->yield_handler_depth)
-      throw LuaError{Value::string("error in error handling")};
-    throw LuaError{apply_message_handler(co->stale_handler, std::move(v))};
+  if (closing_state) throw LuaError{std::move(v)};
+  if (co != nullptr && co->closing && co->pcalls_while_closing == 0) {
+    // See Coroutine::stale_handler: the handler in force is the one of the innermost protected
+    // call active at the yield, none if that was a pcall.
+    if (co->stale_handler.is_nil()) throw LuaError{std::move(v)};
+    if (t.prot != co->yield_prot) {
+      if (co->closing_frame_depth == co->yield_handler_depth)
+        throw LuaError{Value::string("error in error handling")};
+      throw LuaError{apply_message_handler(co->stale_handler, std::move(v))};
+    }
   }
   if (t.prot != nullptr && !t.prot->handler.is_nil())
     v = apply_message_handler(t.prot->handler, std::move(v));

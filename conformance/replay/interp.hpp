@@ -24,7 +24,8 @@ struct LuaError {
 // limits. Not catchable by pcall.
 struct Abort {
   int exit_code;
-  std::string message;  // empty: exit quietly
+  std::string message;       // empty: exit quietly
+  bool close_state = false;  // os.exit(code, true): the main thread's variables are closed first
 };
 
 // Lua's C-level limits (luaconf.h / llimits.h).
@@ -120,6 +121,13 @@ class Interp {
   // results needs room for them. The slots already in use are estimated (Lua's count depends on
   // its stack layout), so the limit is matched only within a few dozen values.
   bool has_value_stack_room(std::uint64_t n) const;
+  // lua.c runs scripts with the collector in generational mode; collectgarbage("incremental")
+  // and ("generational") return the mode they leave.
+  const char* gc_mode = "generational";
+  // While os.exit(code, true) closes the main thread's to-be-closed variables (lua_close): no
+  // message handler applies, and an error is handed on to the variables closed after it.
+  bool closing_state = false;
+  Value closing_state_error;
   // luaL_checkstack: "stack overflow (MSG)" without room for `n` values.
   void check_value_stack(std::uint64_t n, const char* msg);
   // Stops the script (no pcall catches it): "FILE:LINE: unsupported WHAT", at the innermost Lua
@@ -174,6 +182,7 @@ class Interp {
   Table* globals() { return globals_.table(); }
   Value& string_meta() { return string_meta_; }
   const std::string& chunkname() const { return chunkname_; }
+  const std::string& script_name() const { return script_name_; }
 
   // Registers a native function in table `t` under `name`.
   Value make_native(NativeFn fn, const char* qualified_name);
@@ -201,6 +210,9 @@ class Interp {
   Flow exec_return(const ReturnStmt& s, Frame& fr);
   void unwind_block(Frame& fr, std::size_t mark, std::exception_ptr failure);
   void close_block(Frame& fr, std::size_t mark);
+  // coroutine.close is unwinding the running coroutine: closes `pending` (innermost first) as
+  // part of it, unless the coroutine is being discarded.
+  void close_for_coroutine_close(std::vector<Value>& pending);
   void declare_local(const VarInfo* v, Frame& fr, Value value);
 
   // Expression evaluation.
@@ -229,6 +241,7 @@ class Interp {
 
   Heap heap_;  // first: destroyed last, after every Value member below
   std::string chunkname_;
+  std::string script_name_;  // as given, for arg[0]
   std::ostream& out_;
   options opts_;
   Value globals_;

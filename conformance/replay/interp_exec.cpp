@@ -97,19 +97,36 @@ void Interp::close_pending_with(std::vector<Value>& pending, Value& err, bool& f
   while (!pending.empty()) {
     Value v = std::move(pending.front());
     pending.erase(pending.begin());
+    std::exception_ptr closed;
     try {
       call_close_handler(v, err, yieldable);
     } catch (LuaError& e) {
       err = std::move(e.value);
       failed = true;
+    } catch (const jmpco::forced_unwind&) {
+      closed = std::current_exception();
+    }
+    if (closed) {
+      // coroutine.close found the coroutine suspended in this handler: the variables still
+      // pending here belong to that close now (Lua's lua_resetthread closes them all).
+      close_for_coroutine_close(pending);
+      std::rethrow_exception(closed);
     }
   }
+}
+
+void Interp::close_for_coroutine_close(std::vector<Value>& pending) {
+  Coroutine* co = cur_obj_->as_coroutine();
+  if (co == nullptr || !co->closing || co->discarding) return;
+  restart_at_resume_base();
+  co->closing_frame_depth = cur_->lua_depth;
+  close_pending_with(pending, co->close_error, co->close_failed, false);
 }
 
 // A block left by an exception. Handlers run outside any catch block (they may switch
 // coroutines), then the exception goes on.
 void Interp::unwind_block(Frame& fr, std::size_t mark, std::exception_ptr failure) {
-  enum class Kind { Lua, Forced, Other } kind = Kind::Other;
+  enum class Kind { Lua, Forced, Exit, Other } kind = Kind::Other;
   Value err;
   try {
     std::rethrow_exception(failure);
@@ -118,6 +135,8 @@ void Interp::unwind_block(Frame& fr, std::size_t mark, std::exception_ptr failur
     err = e.value;
   } catch (const jmpco::forced_unwind&) {
     kind = Kind::Forced;
+  } catch (const Abort& a) {
+    kind = a.close_state ? Kind::Exit : Kind::Other;
   } catch (...) {
     kind = Kind::Other;
   }
@@ -126,15 +145,16 @@ void Interp::unwind_block(Frame& fr, std::size_t mark, std::exception_ptr failur
       std::make_move_iterator(fr.tbc.rend() - static_cast<std::ptrdiff_t>(mark)));
   fr.tbc.resize(mark);
   LuaThread& t = *cur_;
-  Coroutine* co = cur_obj_->as_coroutine();
   switch (kind) {
     case Kind::Other:
       break;
     case Kind::Forced:
-      if (co != nullptr && co->closing && !co->discarding) {
-        restart_at_resume_base();
-        co->closing_frame_depth = t.lua_depth;
-        close_pending_with(pending, co->close_error, co->close_failed, false);
+      close_for_coroutine_close(pending);
+      break;
+    case Kind::Exit:
+      if (cur_obj_->as_coroutine() == nullptr) {  // lua_close closes the main thread only
+        bool failed = false;
+        close_pending_with(pending, closing_state_error, failed, false);
       }
       break;
     case Kind::Lua: {

@@ -342,13 +342,16 @@ void lib_collectgarbage(Interp& in, CallArgs& a) {
   const std::string opt = opt_string(in, a, 0, "collect");
   if (opt == "collect" || opt == "step") {
     in.release_orphans();
-    a.results.push_back(opt == "step" ? Value::boolean(true) : Value::integer(0));
+    // A step ends a cycle in incremental mode here; in generational mode Lua reports false.
+    const bool cycle_done = std::strcmp(in.gc_mode, "incremental") == 0;
+    a.results.push_back(opt == "step" ? Value::boolean(cycle_done) : Value::integer(0));
   } else if (opt == "count") {
     a.results.push_back(Value::number(64.0));
   } else if (opt == "isrunning") {
     a.results.push_back(Value::boolean(true));
   } else if (opt == "incremental" || opt == "generational") {
-    a.results.push_back(Value::string("incremental"));
+    a.results.push_back(Value::string(in.gc_mode));
+    in.gc_mode = opt == "incremental" ? "incremental" : "generational";
   } else if (opt == "stop" || opt == "restart" || opt == "setpause" || opt == "setstepmul") {
     a.results.push_back(Value::integer(0));
   } else {
@@ -384,7 +387,15 @@ void os_exit(Interp& in, CallArgs& a) {
     code = 1;
   else
     code = static_cast<int>(check_integer(in, a, 0));
-  throw Abort{code, ""};
+  const bool close = a[1].truthy();
+  in.closing_state = close;
+  throw Abort{code, "", close};
+}
+
+// __index of a library the subset leaves out: any field stops the script.
+void unsupported_field(Interp& in, CallArgs& a) {
+  const std::string key = a[1].is_string() ? a[1].str() : in.to_display_string(a[1]);
+  in.unsupported(std::string(a.self->qualified_name) + "." + key);
 }
 
 void add_unsupported(Interp& in, Table* t, std::initializer_list<const char*> qualified) {
@@ -435,8 +446,16 @@ void open_base(Interp& in) {
                    "os.tmpname", "os.execute", "os.difftime", "os.setlocale"});
   for (const char* lib : {"debug", "utf8", "package"}) {
     auto* t = new Table();
+    auto* meta = new Table();
+    meta->set(Value::string("__index"), in.make_native(unsupported_field, lib));
+    t->meta = Value::object(meta);
     g->set(Value::string(lib), Value::object(t));
   }
+  // lua.c's script arguments: arg[0] is the script as given, arg[-1] the interpreter.
+  auto* args = new Table();
+  args->set(Value::integer(0), Value::string(in.script_name()));
+  args->set(Value::integer(-1), Value::string("lua5.4"));
+  g->set(Value::string("arg"), Value::object(args));
 }
 
 }  // namespace replay

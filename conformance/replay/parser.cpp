@@ -946,7 +946,8 @@ class Parser {
         lex_.next();
         ExprPtr key = parse_expr();
         check_char(']');
-        e = std::make_unique<IndexExpr>(lex_.line(), std::move(e), std::move(key));
+        // Lua emits the access once the next token is read: at the line of the ']'.
+        e = std::make_unique<IndexExpr>(lex_.last_line(), std::move(e), std::move(key));
       } else if (is_char(':')) {
         lex_.next();
         std::string name = check_name();
