@@ -206,6 +206,7 @@ struct Block {
 
 struct LocalStmt : Stmt {
   explicit LocalStmt(int l) : Stmt(StmtKind::Local, l) {}
+  int check_line = 0;  // the last token of the values: where Lua checks a <close> value
   std::vector<VarInfo*> vars;
   std::vector<ExprPtr> values;
 };
@@ -264,6 +265,8 @@ struct GenForStmt : Stmt {
   std::vector<VarInfo*> vars;
   std::vector<ExprPtr> exprs;
   int state_slot = 0;  // four hidden slots: iterator, state, control, closing value
+  int call_line = 0;   // first token after 'in': where Lua reports the iterator call
+  int prep_line = 0;   // line of 'do': where Lua checks the closing value
   Block body;
   int break_line = 0;  // also where the closing value is closed
 };

@@ -312,14 +312,17 @@ std::string Interp::describe(const Expr* e) const {
 
 void Interp::call_error(const Value& f, const Expr* callee, const CallSiteName* site) {
   std::string desc;
-  if (callee == nullptr && site != nullptr && std::strcmp(site->kind, "for iterator") == 0) {
-    desc = quoted(site->kind, site->name);  // Lua names the generic for's call site
-  } else if (callee != nullptr && callee->kind == ExprKind::Method) {
+  if (callee == nullptr && site != nullptr &&
+      (std::strcmp(site->kind, "for iterator") == 0 || std::strcmp(site->kind, "metamethod") == 0)) {
+    desc = quoted(site->kind, site->name);  // Lua names these call sites by what calls
+  } else if (callee != nullptr && callee->kind == ExprKind::Method &&
+             site == &static_cast<const CallExpr*>(callee)->site) {
+    // The method call itself (the call of a method call's result names nothing).
     desc = quoted("method", static_cast<const CallExpr*>(callee)->method.str());
   } else {
     desc = describe(callee);
   }
-  runtime_error(std::string("attempt to call a ") + type_name(f) + " value" + desc);
+  runtime_error(std::string("attempt to call a ") + obj_type_name(f) + " value" + desc);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -348,11 +351,27 @@ void Interp::restart_at_resume_base() {
   move_c_level_to(cur_->resume_base);
 }
 
-void Interp::call_from_native(const Value& f, Values args, Values& out, bool yieldable) {
+void Interp::call_from_native(const Value& f, Values args, Values& out, bool yieldable,
+                              const CallSiteName* site) {
   LuaThread& t = *cur_;
   NonYieldable guard(t, !yieldable);
   CLevel level(*this);
-  call(f, std::move(args), out);
+  call(f, std::move(args), out, site);
+}
+
+const CallSiteName* Interp::metamethod_site(const char* event) const {
+  if (cur_->ci == nullptr || cur_->ci->proto == nullptr) return nullptr;
+  static const std::vector<CallSiteName> sites = [] {
+    std::vector<CallSiteName> v;
+    for (const char* e : {"index", "newindex", "len", "eq", "add", "sub", "mul", "mod", "pow",
+                          "div", "idiv", "band", "bor", "bxor", "shl", "shr", "unm", "bnot", "lt",
+                          "le", "concat", "close"})
+      v.push_back(CallSiteName{e, "metamethod"});
+    return v;
+  }();
+  for (const CallSiteName& s : sites)
+    if (s.name == event + 2) return &s;
+  return nullptr;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -105,7 +105,14 @@ class Interp {
   void call(const Value& f, Values args, Values& out, const CallSiteName* site = nullptr,
             const Expr* callee = nullptr);
   // Calls `f` the way Lua's C API does (lua_call): one more C level, optionally not yieldable.
-  void call_from_native(const Value& f, Values args, Values& out, bool yieldable);
+  // `site` names the call in messages (see metamethod_site).
+  void call_from_native(const Value& f, Values args, Values& out, bool yieldable,
+                        const CallSiteName* site = nullptr);
+  // How Lua names a call of the metamethod for `event` ("__add"): "metamethod 'add'" when the
+  // running code is Lua (funcnamefromcode), nothing when it is a native.
+  const CallSiteName* metamethod_site(const char* event) const;
+  // luaT_objtypename: a table's __name (a string in its metatable), else its type.
+  std::string obj_type_name(const Value& v);
 
   // ---- errors ----------------------------------------------------------------------------
   // Raises a Lua error: runs the nearest xpcall handler at the error point, then throws.

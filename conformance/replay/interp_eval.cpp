@@ -177,10 +177,10 @@ Value Interp::eval_unary(const UnaryExpr& e, Frame& fr) {
       {
         Value mm = metamethod(a, "__unm");
         if (mm.is_nil())
-          runtime_error(std::string("attempt to perform arithmetic on a ") + type_name(a) +
+          runtime_error(std::string("attempt to perform arithmetic on a ") + obj_type_name(a) +
                         " value" + describe(e.operand.get()));
         Values out;
-        call_from_native(mm, Values{a, a}, out, true);
+        call_from_native(mm, Values{a, a}, out, true, metamethod_site("__unm"));
         return out.empty() ? Value() : out[0];
       }
     case UnOp::BNot: {
@@ -193,10 +193,10 @@ Value Interp::eval_unary(const UnaryExpr& e, Frame& fr) {
       }
       Value mm = metamethod(a, "__bnot");
       if (mm.is_nil())
-        runtime_error(std::string("attempt to perform bitwise operation on a ") + type_name(a) +
+        runtime_error(std::string("attempt to perform bitwise operation on a ") + obj_type_name(a) +
                       " value" + describe(e.operand.get()));
       Values out;
-      call_from_native(mm, Values{a, a}, out, true);
+      call_from_native(mm, Values{a, a}, out, true, metamethod_site("__bnot"));
       return out.empty() ? Value() : out[0];
     }
   }

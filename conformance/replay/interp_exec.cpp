@@ -68,8 +68,7 @@ void Interp::call_close_handler(const Value& v, const Value& err, bool yieldable
   LuaThread& t = *cur_;
   NonYieldable guard(t, !yieldable);
   CLevel level(*this);
-  if (handler.is_nil()) runtime_error("attempt to call a nil value");
-  call(handler, Values{v, err}, out);
+  call(handler, Values{v, err}, out, metamethod_site("__close"));
 }
 
 // A block left normally (or by break/return): close in reverse order, handlers get nil.
@@ -240,7 +239,7 @@ Flow Interp::exec_local(const LocalStmt& s, Frame& fr) {
     const VarInfo* v = s.vars[i];
     Value value = i < vals.size() ? vals[i] : Value();
     if (v->attrib == Attrib::Close) {
-      fr.ci->line = s.line;
+      fr.ci->line = s.check_line;
       if (!value.is_false() && metamethod(value, "__close").is_nil())
         runtime_error("variable '" + v->name + "' got a non-closable value");
       fr.tbc.push_back(value);
@@ -372,7 +371,7 @@ Flow Interp::exec_repeat(const WhileStmt& s, Frame& fr) {
 
 namespace {
 [[noreturn]] void for_error(Interp& in, const Value& v, const char* what) {
-  in.runtime_error(std::string("bad 'for' ") + what + " (number expected, got " + type_name(v) +
+  in.runtime_error(std::string("bad 'for' ") + what + " (number expected, got " + in.obj_type_name(v) +
                    ")");
 }
 }  // namespace
@@ -450,7 +449,7 @@ Flow Interp::exec_genfor(const GenForStmt& s, Frame& fr) {
   const std::size_t mark = fr.tbc.size();
   const bool has_closing = !closing.is_false();
   if (has_closing) {
-    fr.ci->line = s.line;
+    fr.ci->line = s.prep_line;
     if (metamethod(closing, "__close").is_nil())
       runtime_error("variable '(for state)' got a non-closable value");
     fr.tbc.push_back(closing);
@@ -463,7 +462,7 @@ Flow Interp::exec_genfor(const GenForStmt& s, Frame& fr) {
     for (;;) {
       count_step();
       Values r;
-      fr.ci->line = s.line;
+      fr.ci->line = s.call_line;
       {
         CLevel level(*this);  // the iterator is called from the VM like from C (luaD_call)
         call(f, Values{state, control}, r, &kIteratorSite);

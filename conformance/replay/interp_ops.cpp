@@ -236,13 +236,13 @@ Value Interp::index(const Value& obj, const Value& key, const Expr* obj_expr) {
     } else {
       handler = metamethod(cur, "__index");
       if (handler.is_nil())
-        runtime_error(std::string("attempt to index a ") + type_name(cur) + " value" +
+        runtime_error(std::string("attempt to index a ") + obj_type_name(cur) + " value" +
                       (loop == 0 ? describe(obj_expr) : std::string()));
     }
     if (handler.is_function()) {
       Values out;
       const bool from_lua = cur_->ci != nullptr && cur_->ci->proto != nullptr;
-      call_from_native(handler, Values{cur, key}, out, from_lua);
+      call_from_native(handler, Values{cur, key}, out, from_lua, metamethod_site("__index"));
       return out.empty() ? Value() : out[0];
     }
     cur = handler;
@@ -266,13 +266,14 @@ void Interp::set_index(const Value& obj, const Value& key, Value v, const Expr* 
     } else {
       handler = metamethod(cur, "__newindex");
       if (handler.is_nil())
-        runtime_error(std::string("attempt to index a ") + type_name(cur) + " value" +
+        runtime_error(std::string("attempt to index a ") + obj_type_name(cur) + " value" +
                       (loop == 0 ? describe(obj_expr) : std::string()));
     }
     if (handler.is_function()) {
       Values out;
       const bool from_lua = cur_->ci != nullptr && cur_->ci->proto != nullptr;
-      call_from_native(handler, Values{cur, key, std::move(v)}, out, from_lua);
+      call_from_native(handler, Values{cur, key, std::move(v)}, out, from_lua,
+                       metamethod_site("__newindex"));
       return;
     }
     cur = handler;
@@ -307,7 +308,7 @@ Value Interp::try_binary_metamethod(const Value& a, const Value& b, const char* 
   if (!found) return Value();
   Values out;
   const bool from_lua = cur_->ci != nullptr && cur_->ci->proto != nullptr;
-  call_from_native(mm, Values{a, b}, out, from_lua);
+  call_from_native(mm, Values{a, b}, out, from_lua, metamethod_site(event));
   return out.empty() ? Value() : out[0];
 }
 
@@ -320,10 +321,10 @@ void Interp::arith_error(BinOp op, const Value& a, const Value& b, const Expr* e
     }
     const bool blame_a = !a.is_number();
     runtime_error(std::string("attempt to perform bitwise operation on a ") +
-                  type_name(blame_a ? a : b) + " value" + describe(blame_a ? ea : eb));
+                  obj_type_name(blame_a ? a : b) + " value" + describe(blame_a ? ea : eb));
   }
   const bool blame_a = !a.is_number();
-  runtime_error(std::string("attempt to perform arithmetic on a ") + type_name(blame_a ? a : b) +
+  runtime_error(std::string("attempt to perform arithmetic on a ") + obj_type_name(blame_a ? a : b) +
                 " value" + describe(blame_a ? ea : eb));
 }
 
@@ -380,7 +381,7 @@ Value Interp::concat(const Value& a, const Value& b, const Expr* ea, const Expr*
   Value r = try_binary_metamethod(a, b, "__concat", found);
   if (found) return r;
   const bool blame_a = !is_string_or_number(a);
-  runtime_error(std::string("attempt to concatenate a ") + type_name(blame_a ? a : b) + " value" +
+  runtime_error(std::string("attempt to concatenate a ") + obj_type_name(blame_a ? a : b) + " value" +
                 describe(blame_a ? ea : eb));
 }
 
@@ -390,11 +391,11 @@ Value Interp::length(const Value& v, const Expr* e) {
   if (!mm.is_nil()) {
     Values out;
     const bool from_lua = cur_->ci != nullptr && cur_->ci->proto != nullptr;
-    call_from_native(mm, Values{v}, out, from_lua);
+    call_from_native(mm, Values{v}, out, from_lua, metamethod_site("__len"));
     return out.empty() ? Value() : out[0];
   }
   if (v.is_table()) return Value::integer(v.table()->border());
-  runtime_error(std::string("attempt to get length of a ") + type_name(v) + " value" + describe(e));
+  runtime_error(std::string("attempt to get length of a ") + obj_type_name(v) + " value" + describe(e));
 }
 
 bool Interp::values_equal(const Value& a, const Value& b) {
@@ -404,14 +405,22 @@ bool Interp::values_equal(const Value& a, const Value& b) {
   if (mm.is_nil()) mm = metamethod(b, "__eq");
   if (mm.is_nil()) return false;
   Values out;
-  call_from_native(mm, Values{a, b}, out, true);
+  call_from_native(mm, Values{a, b}, out, true, metamethod_site("__eq"));
   return !out.empty() && out[0].truthy();
 }
 
+std::string Interp::obj_type_name(const Value& v) {
+  if (v.is_table()) {
+    Value name = metamethod(v, "__name");
+    if (name.is_string()) return name.str();
+  }
+  return type_name(v);
+}
+
 void Interp::compare_error(const Value& a, const Value& b) {
-  const char* ta = type_name(a);
-  const char* tb = type_name(b);
-  if (std::strcmp(ta, tb) == 0)
+  const std::string ta = obj_type_name(a);
+  const std::string tb = obj_type_name(b);
+  if (ta == tb)
     runtime_error(std::string("attempt to compare two ") + ta + " values");
   runtime_error(std::string("attempt to compare ") + ta + " with " + tb);
 }

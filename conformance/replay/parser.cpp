@@ -604,7 +604,9 @@ class Parser {
     std::vector<std::string> names{first};
     while (test_char(',')) names.push_back(check_name());
     check(Tok::In);
+    s->call_line = tok().line;
     s->exprs = parse_expr_list();
+    s->prep_line = tok().line;
     check(Tok::Do);
     enter_block(true);
     for (const std::string& n : names) s->vars.push_back(new_local(n, name_line));
@@ -673,6 +675,7 @@ class Parser {
       s->vars.push_back(v);
     } while (test_char(','));
     if (test_char('=')) s->values = parse_expr_list();
+    s->check_line = lex_.last_line();
     VarInfo* last = s->vars.back();  // only the last variable can become a constant, as in Lua
     Value k;
     if (s->vars.size() == s->values.size() && last->attrib == Attrib::Const &&
@@ -829,7 +832,30 @@ class Parser {
       lex_.next();
       ExprPtr right;
       parse_subexpr(right, prio.right);
-      out = std::make_unique<BinaryExpr>(kind, op_line, op, std::move(out), std::move(right));
+      out = std::make_unique<BinaryExpr>(kind, binary_line(op, kind, op_line, *right), op,
+                                         std::move(out), std::move(right));
+    }
+  }
+
+  // The line Lua gives the instruction of a binary operation: arithmetic carries its operator's
+  // line; a comparison is emitted after its right operand (the last token read by then); a chain
+  // of `..` is one instruction with the line of its last operator.
+  int binary_line(BinOp op, ExprKind kind, int op_line, const Expr& right) const {
+    if (kind != ExprKind::Binary) return op_line;
+    switch (op) {
+      case BinOp::Eq:
+      case BinOp::Ne:
+      case BinOp::Lt:
+      case BinOp::Le:
+      case BinOp::Gt:
+      case BinOp::Ge:
+        return lex_.last_line();
+      case BinOp::Concat:
+        if (right.kind == ExprKind::Binary && static_cast<const BinaryExpr&>(right).op == BinOp::Concat)
+          return right.line;
+        return op_line;
+      default:
+        return op_line;
     }
   }
 
@@ -999,7 +1025,8 @@ class Parser {
         lex_.next();  // '='
         TableExpr::Field f{
             std::make_unique<ConstExpr>(ExprKind::Str, field_line, Value::string(key)),
-            parse_expr(), field_line};
+            parse_expr(), 0};
+        f.line = lex_.last_line();  // Lua stores the field once its value is read
         t->fields.push_back(std::move(f));
         t->order.push_back(false);
       } else if (is_char('[')) {
@@ -1007,7 +1034,8 @@ class Parser {
         ExprPtr key = parse_expr();
         check_char(']');
         check_char('=');
-        TableExpr::Field f{std::move(key), parse_expr(), field_line};
+        TableExpr::Field f{std::move(key), parse_expr(), 0};
+        f.line = lex_.last_line();
         t->fields.push_back(std::move(f));
         t->order.push_back(false);
       } else {
