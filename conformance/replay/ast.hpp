@@ -123,6 +123,7 @@ struct CallExpr : Expr {  // Call and Method
   CallExpr(ExprKind k, int l) : Expr(k, l) {}
   ExprPtr function;  // Call: the callee; Method: the receiver
   Value method;      // Method: the method name
+  int self_line = 0;  // Method: the lookup's line, the method name's (Lua's OP_SELF)
   std::vector<ExprPtr> args;
   CallSiteName site;
 };

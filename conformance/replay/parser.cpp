@@ -538,6 +538,7 @@ class Parser {
       lex_.next();
       s->conds.push_back(parse_expr());
       check(Tok::Then);
+      settle_index_line(*s->conds.back());
       s->blocks.push_back(parse_block(false));
     } while (tok().type == Tok::Elseif);
     if (test(Tok::Else)) {
@@ -798,10 +799,20 @@ class Parser {
   }
 
   // ---- expressions ------------------------------------------------------------------------
+  // Lua emits an index (t.x, t[k]) only when its value is first used, with the line of the last
+  // token read by then: a ',' or ')' after it, the operator it is the left operand of, 'then'.
+  // Called at those points; elsewhere the index keeps the line of its own last token.
+  void settle_index_line(Expr& e) const {
+    if (e.kind == ExprKind::Index) e.line = lex_.last_line();
+  }
+
   std::vector<ExprPtr> parse_expr_list() {
     std::vector<ExprPtr> list;
     list.push_back(parse_expr());
-    while (test_char(',')) list.push_back(parse_expr());
+    while (test_char(',')) {
+      settle_index_line(*list.back());
+      list.push_back(parse_expr());
+    }
     return list;
   }
 
@@ -830,6 +841,7 @@ class Parser {
     while (binary_op(tok(), op, kind, prio) && prio.left > limit) {
       int op_line = lex_.line();
       lex_.next();
+      settle_index_line(*out);
       ExprPtr right;
       parse_subexpr(right, prio.right);
       out = std::make_unique<BinaryExpr>(kind, binary_line(op, kind, op_line, *right), op,
@@ -931,6 +943,7 @@ class Parser {
       lex_.next();
       ExprPtr inner = parse_expr();
       check_match(Tok::Char, ')', Tok::Char, '(', line);
+      settle_index_line(*inner);
       return std::make_unique<ParenExpr>(line, std::move(inner));
     }
     lex_.error_near("unexpected symbol");
@@ -977,7 +990,9 @@ class Parser {
       } else if (is_char(':')) {
         lex_.next();
         std::string name = check_name();
+        settle_index_line(*e);
         auto call = std::make_unique<CallExpr>(ExprKind::Method, line);
+        call->self_line = lex_.last_line();
         call->function = std::move(e);
         call->method = Value::string(name);
         call->site = {name, "method"};
@@ -1011,6 +1026,7 @@ class Parser {
     lex_.next();
     if (!is_char(')')) call.args = parse_expr_list();
     check_match(Tok::Char, ')', Tok::Char, '(', line);
+    if (!call.args.empty()) settle_index_line(*call.args.back());
   }
 
   ExprPtr parse_table() {
@@ -1043,8 +1059,10 @@ class Parser {
         t->order.push_back(true);
       }
       if (!test_char(',') && !test_char(';')) break;
+      if (t->order.back()) settle_index_line(*t->positional.back());
     }
     check_match(Tok::Char, '}', Tok::Char, '{', line);
+    if (!t->order.empty() && t->order.back()) settle_index_line(*t->positional.back());
     return t;
   }
 
