@@ -288,6 +288,9 @@ struct GotoStmt : Stmt {  // Break, Goto
   int target_block = -1;
   std::size_t target_index = 0;
   std::size_t target_closes = 0;
+  // The line Lua reports while the jump closes variables: a forward goto closes them at its
+  // label (the label's last token), a backward one where it stands.
+  int close_line = 0;
 };
 
 // A function's code and its frame layout.

@@ -35,6 +35,7 @@ Flow Interp::exec_statements(const Block& b, Frame& fr, std::size_t mark) {
     if (f == Flow::Normal) {
       ++i;
     } else if (f == Flow::Goto && fr.jump->target_block == b.id) {
+      fr.ci->line = fr.jump->close_line;
       close_block(fr, mark + fr.jump->target_closes);
       i = fr.jump->target_index;
     } else {
@@ -53,6 +54,7 @@ Flow Interp::exec_block(const Block& b, Frame& fr) {
     flow = exec_statements(b, fr, mark);
     if (flow == Flow::Normal) fr.ci->line = b.close_line;
     if (flow == Flow::Break) fr.ci->line = fr.break_line;
+    if (flow == Flow::Goto) fr.ci->line = fr.jump->close_line;
     close_block(fr, mark);
   } catch (...) {
     failure = std::current_exception();

@@ -487,6 +487,7 @@ class Parser {
         if (l.name == name)
           lex_.error_plain("label '" + name + "' already defined on line " + std::to_string(l.line),
                            lex_.line());
+    const int label_end_line = lex_.last_line();
     BlockScope& scope = fs_->blocks.back();
     const bool last = block_follow(false);
     LabelDecl label{name, line, block.stmts.size(),
@@ -505,6 +506,7 @@ class Parser {
                              fs_->active[pending[i].active]->name + "'",
                          lex_.line());
       aim(*pending[i].stmt, scope, label);
+      pending[i].stmt->close_line = label_end_line;
       pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(i));
     }
   }
@@ -518,6 +520,7 @@ class Parser {
   StmtPtr parse_goto(int line) {
     lex_.next();
     auto s = std::make_unique<GotoStmt>(StmtKind::Goto, line);
+    s->close_line = line;  // until a label ahead claims it
     s->label = check_name();
     // A label already seen in this or an enclosing block: a backward jump.
     for (auto scope = fs_->blocks.rbegin(); scope != fs_->blocks.rend(); ++scope) {

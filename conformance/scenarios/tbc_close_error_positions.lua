@@ -1,4 +1,4 @@
--- error(msg, 2) inside __close names the line Lua was at when it called the handler: the block's last token, the loop's `end` for a break, the return's last token; and no position when Lua called it from C (while recovering from an error, closing a coroutine).
+-- error(msg, 2) inside __close names the line Lua was at when it called the handler: the block's last token, the loop's `end` for a break, the return's last token, the label of a forward goto; and no position when Lua called it from C (while recovering from an error, closing a coroutine).
 local function mk(tag)
   return setmetatable({}, {__close = function() error(tag, 2) end})
 end
@@ -73,3 +73,21 @@ print(coroutine.close(co))
 co = coroutine.create(function() local a <close> = mk("dead coroutine"); error("d") end)
 print(coroutine.resume(co))
 print(coroutine.close(co))
+print(pcall(function()
+  do
+    local a <close> = mk("goto forward")
+    goto out
+  end
+  ::out::
+end))
+print(pcall(function()
+  local n = 0
+  ::top::
+  do
+    n = n + 1
+    local a <close> = mk("goto backward")
+    if n < 2 then
+      goto top
+    end
+  end
+end))
