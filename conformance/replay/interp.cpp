@@ -298,6 +298,18 @@ std::string Interp::describe(const Expr* e) const {
       }
       return quoted("field", "?");
     }
+    case ExprKind::And:
+    case ExprKind::Or: {
+      // Lua folds a constant left operand that decides nothing (`nil or x`, `true and x`): the
+      // result is the right operand itself, named as such.
+      const auto* b = static_cast<const BinaryExpr*>(e);
+      const ExprKind left = b->left->kind;
+      const bool passes = e->kind == ExprKind::Or
+                              ? left == ExprKind::Nil || left == ExprKind::False
+                              : left == ExprKind::True || left == ExprKind::Int ||
+                                    left == ExprKind::Float || left == ExprKind::Str;
+      return passes ? describe(b->right.get()) : "";
+    }
     case ExprKind::Paren: {
       const Expr* inner = static_cast<const ParenExpr*>(e)->inner.get();
       if (inner->kind == ExprKind::Call || inner->kind == ExprKind::Method ||

@@ -1,4 +1,4 @@
--- Runtime error messages raised inside coroutines and returned by resume carry Lua's names and lines: __name in type errors, "metamethod 'add'" for a metamethod that is not callable, the line where a comparison's right operand or a concatenation chain ends, the generic for's iterator line, and the line of a <close> value's check.
+-- Runtime error messages raised inside coroutines and returned by resume carry Lua's names and lines: __name in type errors, "metamethod 'add'" for a metamethod that is not callable, the line where a comparison's right operand or a concatenation chain ends, the generic for's iterator line, the line of a <close> value's check, and the variable behind a constant `and`/`or` operand.
 local function run(f)
   local co = coroutine.create(f)
   print(coroutine.resume(co))
@@ -35,3 +35,5 @@ run(function()
   local t = {f = function() end}
   return t:f()()
 end)
+run(function() return (nil or missing_global).field end)
+run(function() return (true and named)() end)
