@@ -236,30 +236,24 @@ class lua_main_chunk {
 // If handler throws, its exception replaces the one in flight, as in Lua.
 template <class Handler, class Body>
 auto with_close(Handler&& handler, Body&& body) {
+  auto closing = [&handler](auto&& run) {
+    try {
+      run();
+    } catch (const jmpco::forced_unwind&) {
+      handler(std::exception_ptr());
+      throw;
+    } catch (...) {
+      handler(std::current_exception());
+      throw;
+    }
+    handler(std::exception_ptr());
+  };
   using R = std::invoke_result_t<Body&>;
   if constexpr (std::is_void_v<R>) {
-    try {
-      body();
-    } catch (const jmpco::forced_unwind&) {
-      handler(std::exception_ptr());
-      throw;
-    } catch (...) {
-      handler(std::current_exception());
-      throw;
-    }
-    handler(std::exception_ptr());
+    closing(body);
   } else {
     std::optional<R> r;
-    try {
-      r.emplace(body());
-    } catch (const jmpco::forced_unwind&) {
-      handler(std::exception_ptr());
-      throw;
-    } catch (...) {
-      handler(std::current_exception());
-      throw;
-    }
-    handler(std::exception_ptr());
+    closing([&] { r.emplace(body()); });
     return std::move(*r);
   }
 }

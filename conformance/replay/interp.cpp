@@ -109,18 +109,18 @@ namespace {
 void lua_c_message_handler(Interp& in, CallArgs& a) {
   Value msg = a[0];
   std::string text;
-  Value to_string = in.metamethod(msg, "__tostring");
-  Values shown;
   if (msg.is_string()) {
     text = msg.str();
   } else if (msg.is_number()) {
     text = number_to_string(msg);
-  } else if (!to_string.is_nil() &&
-             (in.call_from_native(to_string, Values{msg}, shown, false), !shown.empty()) &&
-             shown[0].is_string()) {
-    a.results.push_back(shown[0]);  // only a string from __tostring is the message
-    return;
   } else {
+    Value to_string = in.metamethod(msg, "__tostring");
+    Values shown;
+    if (!to_string.is_nil()) in.call_from_native(to_string, Values{msg}, shown, false);
+    if (!shown.empty() && shown[0].is_string()) {
+      a.results.push_back(shown[0]);  // only a string from __tostring is the message
+      return;
+    }
     text = std::string("(error object is a ") + type_name(msg) + " value)";
   }
   a.results.push_back(Value::string(text + "\nstack traceback:\n\t[C]: in ?"));
@@ -372,7 +372,7 @@ void Interp::call_from_native(const Value& f, Values args, Values& out, bool yie
 }
 
 const CallSiteName* Interp::metamethod_site(const char* event) const {
-  if (cur_->ci == nullptr || cur_->ci->proto == nullptr) return nullptr;
+  if (!running_lua()) return nullptr;
   static const std::vector<CallSiteName> sites = [] {
     std::vector<CallSiteName> v;
     for (const char* e : {"index", "newindex", "len", "eq", "add", "sub", "mul", "mod", "pow",
@@ -398,7 +398,7 @@ void Interp::check_stack(int lua_depth) {
 
 void Interp::call(const Value& f, Values args, Values& out, const CallSiteName* site,
                   const Expr* callee) {
-  const bool from_lua = cur_->ci != nullptr && cur_->ci->proto != nullptr;
+  const bool from_lua = running_lua();
   if (f.is_function()) {
     Function* fn = f.func();
     if (fn->is_lua()) return call_lua(fn, std::move(args), out, site, from_lua);

@@ -111,6 +111,8 @@ class Interp {
   // How Lua names a call of the metamethod for `event` ("__add"): "metamethod 'add'" when the
   // running code is Lua (funcnamefromcode), nothing when it is a native.
   const CallSiteName* metamethod_site(const char* event) const;
+  // Whether the running function is a Lua one (else a native, or nothing yet).
+  bool running_lua() const { return cur_->ci != nullptr && cur_->ci->proto != nullptr; }
   // luaT_objtypename: a table's __name (a string in its metatable), else its type.
   std::string obj_type_name(const Value& v);
 

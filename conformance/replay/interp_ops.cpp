@@ -241,7 +241,7 @@ Value Interp::index(const Value& obj, const Value& key, const Expr* obj_expr) {
     }
     if (handler.is_function()) {
       Values out;
-      const bool from_lua = cur_->ci != nullptr && cur_->ci->proto != nullptr;
+      const bool from_lua = running_lua();
       call_from_native(handler, Values{cur, key}, out, from_lua, metamethod_site("__index"));
       return out.empty() ? Value() : out[0];
     }
@@ -271,7 +271,7 @@ void Interp::set_index(const Value& obj, const Value& key, Value v, const Expr* 
     }
     if (handler.is_function()) {
       Values out;
-      const bool from_lua = cur_->ci != nullptr && cur_->ci->proto != nullptr;
+      const bool from_lua = running_lua();
       call_from_native(handler, Values{cur, key, std::move(v)}, out, from_lua,
                        metamethod_site("__newindex"));
       return;
@@ -307,7 +307,7 @@ Value Interp::try_binary_metamethod(const Value& a, const Value& b, const char* 
   found = !mm.is_nil();
   if (!found) return Value();
   Values out;
-  const bool from_lua = cur_->ci != nullptr && cur_->ci->proto != nullptr;
+  const bool from_lua = running_lua();
   call_from_native(mm, Values{a, b}, out, from_lua, metamethod_site(event));
   return out.empty() ? Value() : out[0];
 }
@@ -390,7 +390,7 @@ Value Interp::length(const Value& v, const Expr* e) {
   Value mm = metamethod(v, "__len");
   if (!mm.is_nil()) {
     Values out;
-    const bool from_lua = cur_->ci != nullptr && cur_->ci->proto != nullptr;
+    const bool from_lua = running_lua();
     call_from_native(mm, Values{v}, out, from_lua, metamethod_site("__len"));
     return out.empty() ? Value() : out[0];
   }
