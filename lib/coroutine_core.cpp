@@ -41,25 +41,37 @@ struct switch_machinery {
     return context_of(ts, resumer);
   }
 
-  // Where a new coroutine starts, on its own slice; never returns.
+  // Where a new coroutine starts, on its own slice; never returns. Its frame stays on the
+  // coroutine's stack for its whole life and is copied on every switch: the handlers' work is
+  // done out of line to keep it small.
   static void launch() noexcept {
-    thread_state& ts = this_thread_state();
-    coroutine_core* self = ts.running;
+    coroutine_core* self = this_thread_state().running;
 #if JMPCO_EXCEPTIONS
     try {
       self->run();
     } catch (const forced_unwind&) {
       // Closed while suspended: its stack is unwound, it dies without error.
     } catch (const coroutine_error& raised) {
-      self->death_ = as_death(raised.error());  // an error value: the same as without exceptions
+      die_raising(self, raised);
     } catch (...) {
-      self->death_ = error(std::current_exception());
+      die_throwing(self);
     }
 #else
     self->run();
 #endif
     finish(self);
   }
+
+#if JMPCO_EXCEPTIONS
+  // An error value raised as an exception: the same death as without exceptions.
+  JMPCO_NOINLINE static void die_raising(coroutine_core* self, const coroutine_error& raised) noexcept {
+    self->death_ = as_death(raised.error());
+  }
+  // Called inside a catch (...) handler.
+  JMPCO_NOINLINE static void die_throwing(coroutine_core* self) noexcept {
+    self->death_ = error(std::current_exception());
+  }
+#endif
 
   // An error escaping a body is a death, even one that began as a misuse inside it (a call of a dead
   // wrap): the resumer must not read it as a misuse of its own resume, which changes nothing.
@@ -143,7 +155,9 @@ void coroutine_core::set_stack_reserve(std::size_t bytes) noexcept {
   this_thread_state().stack_reserve = bytes;
 }
 
-errc coroutine_core::resume_core() noexcept {
+// The switch is made here, not in a helper: each frame that a switch returns through after its
+// jump costs a mispredicted return.
+JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
   thread_state& ts = this_thread_state();
   if (errc refused = switch_machinery::check_resumable(*this, ts); refused != errc::ok)
     return refused;
@@ -156,12 +170,15 @@ errc coroutine_core::resume_core() noexcept {
   ts.running = this;
   const bool first = !started_;
   started_ = true;
-  if (!detail::switch_to(ts, &ctx_, &switch_machinery::launch)) {
-    // Not enough memory to save the bytes the coroutine would overwrite: nothing has changed.
-    started_ = !first;
-    status_ = status::suspended;
-    switch_machinery::hand_back(ts, this);
-    return errc::out_of_memory;
+  detail::prepare_switch(ts, &ctx_, &switch_machinery::launch);
+  if (JMPCO_SAVE_CONTEXT(ts.current->env) == 0) {
+    if (!detail::complete_switch()) {
+      // Not enough memory to save the bytes the coroutine would overwrite: nothing has changed.
+      started_ = !first;
+      status_ = status::suspended;
+      switch_machinery::hand_back(ts, this);
+      return errc::out_of_memory;
+    }
   }
   // Back from the coroutine: it yielded, returned or raised.
   const errc outcome = status_ == status::dead ? death_.code() : errc::ok;
@@ -169,19 +186,21 @@ errc coroutine_core::resume_core() noexcept {
   return outcome;
 }
 
-errc coroutine_core::yield_core() {
+JMPCO_NOINLINE errc coroutine_core::yield_core() {
   thread_state& ts = this_thread_state();
   coroutine_core* self = ts.running;
   if (self == nullptr) return errc::yield_outside;
   if (self->closing_) return errc::yield_while_closing;  // like Lua's yield inside a __close
   self->status_ = status::suspended;
-  context* resumer = switch_machinery::hand_back(ts, self);
-  if (!detail::switch_to(ts, resumer, nullptr)) {
-    // Its stack could not be saved: it keeps running, its resumer stays waiting.
-    self->status_ = status::running;
-    if (self->resumer_ != nullptr) self->resumer_->status_ = status::normal;
-    ts.running = self;
-    return errc::out_of_memory;
+  detail::prepare_switch(ts, switch_machinery::hand_back(ts, self), nullptr);
+  if (JMPCO_SAVE_CONTEXT(ts.current->env) == 0) {
+    if (!detail::complete_switch()) {
+      // Its stack could not be saved: it keeps running, its resumer stays waiting.
+      self->status_ = status::running;
+      if (self->resumer_ != nullptr) self->resumer_->status_ = status::normal;
+      ts.running = self;
+      return errc::out_of_memory;
+    }
   }
   // Resumed: resume_core() has set every status.
 #if JMPCO_EXCEPTIONS
@@ -225,8 +244,7 @@ void coroutine_core::die_with(const error& e) noexcept {
   switch_machinery::finish(self);
 }
 
-void coroutine_core::unpin() noexcept {
-  pinned_ = false;
+void coroutine_core::settle_unpinned() noexcept {
   if (status_ != status::running && status_ != status::normal) switch_machinery::settle_released(this);
 }
 

@@ -10,11 +10,9 @@
 // Must be expanded directly in the function whose frame is resumed (a macro, not a function).
 #define JMPCO_SAVE_CONTEXT(buffer) __builtin_setjmp((buffer).words)
 
-namespace jmpco::detail {
-// Never inlined into a function that calls __builtin_setjmp (GCC forbids both in one function).
-[[noreturn]] JMPCO_NOINLINE inline void jump_into(jump_buffer& buffer) noexcept {
-  __builtin_longjmp(buffer.words, 1);
-}
-}  // namespace jmpco::detail
+// Jumps to where JMPCO_SAVE_CONTEXT(buffer) was taken. A macro, so that it costs no call:
+// GCC forbids it in the very function that calls JMPCO_SAVE_CONTEXT, so only the switch's inner
+// frames use it.
+#define JMPCO_JUMP_INTO(buffer) __builtin_longjmp((buffer).words, 1)
 
 #endif  // JMPCO_LIB_JUMP_GCC_BUILTIN_HPP

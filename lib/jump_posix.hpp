@@ -10,10 +10,8 @@
 
 #define JMPCO_SAVE_CONTEXT(buffer) _setjmp((buffer).env)
 
-namespace jmpco::detail {
-[[noreturn]] JMPCO_NOINLINE inline void jump_into(jump_buffer& buffer) noexcept {
-  _longjmp(buffer.env, 1);
-}
-}  // namespace jmpco::detail
+// Jumps to where JMPCO_SAVE_CONTEXT(buffer) was taken. A macro, so that it costs no call:
+// only the switch's inner frames, never the one that saves the context, use it.
+#define JMPCO_JUMP_INTO(buffer) _longjmp((buffer).env, 1)
 
 #endif  // JMPCO_LIB_JUMP_POSIX_HPP

@@ -56,21 +56,26 @@ JMPCO_NO_ASAN void copy_stack_bytes(void* to, const void* from, std::size_t n) n
 #endif
 }
 
+// Grows c's heap copy to at least `need` bytes, keeping the bytes saved so far. Off the hot path:
+// a context's copy only grows while its deepest yield point is still being found.
+JMPCO_NOINLINE bool grow_copy(context* c, std::size_t need) noexcept {
+  const std::size_t capacity = (need + 15) & ~std::size_t{15};  // malloc granularity
+  auto* grown = static_cast<unsigned char*>(allocate(capacity));
+  if (grown == nullptr) return false;
+  // Bytes saved before may already be covered by another slice: keep them, never re-read them.
+  if (c->saved != 0) std::memcpy(grown, c->copy, c->saved);
+  if (c->copy != nullptr) deallocate(c->copy, c->capacity);
+  c->copy = grown;
+  c->capacity = capacity;
+  return true;
+}
+
 // Ensures [c->start, upto) is in c's heap copy, copying only the bytes not saved before.
-bool save_below(context* c, std::uintptr_t upto) noexcept {
+inline bool save_below(context* c, std::uintptr_t upto) noexcept {
   if (upto <= c->start) return true;
-  std::size_t need = upto - c->start;
+  const std::size_t need = upto - c->start;
   if (need <= c->saved) return true;
-  if (need > c->capacity) {
-    std::size_t capacity = (need + 15) & ~std::size_t{15};  // malloc granularity
-    auto* grown = static_cast<unsigned char*>(allocate(capacity));
-    if (grown == nullptr) return false;
-    // Bytes saved before may already be covered by another slice: keep them, never re-read them.
-    if (c->saved != 0) std::memcpy(grown, c->copy, c->saved);
-    if (c->copy != nullptr) deallocate(c->copy, c->capacity);
-    c->copy = grown;
-    c->capacity = capacity;
-  }
+  if (need > c->capacity && !grow_copy(c, need)) return false;
   copy_stack_bytes(c->copy + c->saved, reinterpret_cast<const void*>(c->start + c->saved),
                    need - c->saved);
   c->saved = need;
@@ -78,13 +83,13 @@ bool save_below(context* c, std::uintptr_t upto) noexcept {
 }
 
 // The context whose bytes the chain starts from: a dying context's frames are never saved.
-context* chain_head(thread_state& ts) noexcept {
+inline context* chain_head(thread_state& ts) noexcept {
   return ts.current->dying ? ts.current->older : ts.current;
 }
 
 // Saves every byte of other contexts that lies below target->stop. Saving never changes the
 // stack, so a failure part way leaves every context intact.
-bool save_colliding(thread_state& ts, context* target) noexcept {
+inline bool save_colliding(thread_state& ts, context* target) noexcept {
   context* owner = chain_head(ts);
   while (owner->stop < target->stop) {  // entirely inside the target's slice
     if (!save_below(owner, owner->stop)) return false;
@@ -94,7 +99,7 @@ bool save_colliding(thread_state& ts, context* target) noexcept {
 }
 
 // Makes `target` the head of the chain; contexts at or below its stop are wholly saved by now.
-void enter_chain(thread_state& ts, context* target) noexcept {
+inline void enter_chain(thread_state& ts, context* target) noexcept {
   context* owner = chain_head(ts);
   while (owner != nullptr && owner->stop <= target->stop) owner = owner->older;
   target->older = owner;
@@ -109,7 +114,7 @@ void enter_chain(thread_state& ts, context* target) noexcept {
   copy_stack_bytes(reinterpret_cast<void*>(target->start), target->copy, target->saved);
   target->saved = 0;
   forget_stack_poison();
-  jump_into(target->env);
+  JMPCO_JUMP_INTO(target->env);
 }
 
 // Recurses until the stack pointer is clearly below the target's lowest saved byte, so that
@@ -126,56 +131,70 @@ void enter_chain(thread_state& ts, context* target) noexcept {
   restore_and_jump(target, pad);
 }
 
-// Starts a context that has never run. Its slice begins where the switching context's live bytes
-// end, which is where this frame begins: only this frame's linkage (return address, saved frame
-// pointer, and spilled arguments on some ABIs) may lie above the slice, and it is never used
-// again because this function never returns.
-[[noreturn]] JMPCO_FRAME_FUNCTION void launch_on_new_slice(launch_fn launch, volatile char* anchor) noexcept {
-  volatile char marker = *anchor;  // a real use of the caller's frame: no tail call into here
-  (void)marker;  // only the fallback of JMPCO_OWN_FRAME_TOP reads it
-  // Every frame called from here lies below this frame's stack pointer, which is below its frame
-  // address: that must not be above the slice, or the new coroutine's bytes would not be saved.
-  if (JMPCO_OWN_FRAME_TOP(marker) > this_thread_state().current->stop)
-    fail_fatally("a new coroutine's first frame lies above its stack slice");
-  launch();
-  fail_fatally("a coroutine entry function returned");
-}
-
 [[noreturn]] void enter_target(context* target, volatile char* anchor) noexcept {
   if (target->saved == 0) {  // its bytes are all still in place
     forget_stack_poison();
-    jump_into(target->env);
+    JMPCO_JUMP_INTO(target->env);
   }
   descend_then_restore(target, anchor);
 }
 
-// Everything of a switch but the save itself, run in a frame below the saved one so that the
-// saved frame, which is copied on every switch, stays small. Returns false if the heap copies
-// could not be allocated, true when `target` is new and must be launched by the caller; else
-// never returns.
-JMPCO_FRAME_FUNCTION bool leave_for(thread_state& ts, context* target, volatile char* anchor) noexcept {
+// Starts the switch's target, which has never run, below the switching context; never returns.
+// The new slice ends at this frame's address: every frame the coroutine will ever have lies below
+// it. What lies between there and the saved frame is dead (this frame's linkage and the frame of
+// complete_switch, which never return), so the switching context's live bytes may be said to
+// start there too, and nothing collides. This frame stays on the new stack for good and is copied
+// on each of its switches: nothing in it outlives the call.
+JMPCO_FRAME_FUNCTION void launch_on_new_slice() noexcept {
+  thread_state& ts = this_thread_state();
+#if defined(__GNUC__) || defined(__clang__)
+  const auto frame_top = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
+#else
+  volatile char marker = 0;
+  const auto frame_top = reinterpret_cast<std::uintptr_t>(&marker);
+#endif
   context* self = ts.current;
-  const bool fresh = target->stop == 0;
-  if (fresh) target->stop = self->start;  // a new slice begins where self's live bytes end
-  if (!save_colliding(ts, target)) {
-    if (fresh) target->stop = 0;
-    return false;
-  }
+  context* target = ts.switch_target;
+  self->start = frame_top;
+  target->stop = frame_top;
   swap_exception_state(ts.exception_record, self, target);
   enter_chain(ts, target);
-  if (fresh) return true;
-  enter_target(target, anchor);
+  ts.launch();
 }
 
 }  // namespace
 
-JMPCO_FRAME_FUNCTION bool switch_to(thread_state& ts, context* target, launch_fn launch) noexcept {
-  // Everything after a jump back is read from the heap or thread state: locals are indeterminate.
-  if (JMPCO_SAVE_CONTEXT(ts.current->env) != 0) return true;
-  volatile char anchor = 0;
-  probe_stack(&ts.current->start);
-  if (!leave_for(ts, target, &anchor)) return false;
-  launch_on_new_slice(launch, &anchor);  // right below this frame: where the new slice begins
+JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
+  volatile char anchor = 0;  // the descent's first pad points here: no tail call out of this frame
+  thread_state& ts = this_thread_state();
+  context* self = ts.current;  // running, so all its bytes are on the stack; never dying here
+  context* target = ts.switch_target;
+  if (target->stop == 0) {
+    launch_on_new_slice();
+    fail_fatally("a coroutine entry function returned");
+  }
+  self->start = JMPCO_OWN_FRAME_TOP(anchor);  // this frame lies below the saved one
+  // The two switches of a resume-yield loop first, each the general case below with its chain
+  // walks done by hand. A yield to the next context on the chain: only self collides, wholly,
+  // and the chain from the target on is unchanged.
+  if (target == self->older && self->stop - self->start <= self->capacity) {
+    copy_stack_bytes(self->copy, reinterpret_cast<const void*>(self->start), self->stop - self->start);
+    self->saved = self->stop - self->start;
+    swap_exception_state(ts.exception_record, self, target);
+    ts.current = target;
+    enter_target(target, &anchor);
+  }
+  // A resume from at or above the target's slice: nothing collides, self comes next after it.
+  if (self->start >= target->stop) {
+    swap_exception_state(ts.exception_record, self, target);
+    target->older = self;
+    ts.current = target;
+    enter_target(target, &anchor);
+  }
+  if (!save_colliding(ts, target)) return false;
+  swap_exception_state(ts.exception_record, self, target);
+  enter_chain(ts, target);
+  enter_target(target, &anchor);
 }
 
 std::uintptr_t stack_position() noexcept {

@@ -7,17 +7,34 @@
 #ifndef JMPCO_LIB_STACK_SWITCH_HPP
 #define JMPCO_LIB_STACK_SWITCH_HPP
 
+#include "jump.hpp"
 #include "thread_state.hpp"
 
 namespace jmpco::detail {
 
 using launch_fn = void (*)();
 
-// Leaves ts.current for `target`. A target that has never run gets its slice just below the
-// caller and starts by calling `launch`, which must never return. Returns true when control comes
-// back to the caller's context, or false at once, with nothing changed, if a heap copy could not
-// be allocated.
-bool switch_to(thread_state& ts, context* target, launch_fn launch) noexcept;
+// A switch leaves the running context (ts.current) for `target`. It is made in the function that
+// control comes back to, because only that function can save its own context:
+//
+//   detail::prepare_switch(ts, target, launch);
+//   if (JMPCO_SAVE_CONTEXT(ts.current->env) == 0) {
+//     if (!detail::complete_switch()) { /* not enough memory: nothing has changed */ }
+//   }
+//   // control is back in this context
+//
+// Every call after the save could return through it a second time, so the compiler keeps each
+// value that lives across one in memory: in that frame, which is copied with the context's stack.
+// The steps therefore read their operands from the thread state. A target that has never run
+// gets its slice below the caller and starts by calling `launch`, which must never return.
+inline void prepare_switch(thread_state& ts, context* target, launch_fn launch) noexcept {
+  ts.switch_target = target;
+  ts.launch = launch;
+}
+
+// Saves what collides with the target's slice, puts the target's bytes back and jumps into it;
+// returns false at once, with nothing changed, if a heap copy could not be allocated.
+bool complete_switch() noexcept;
 
 // Leaves a context whose frames are garbage now (it finished) for `target`.
 [[noreturn]] void switch_from_dying(thread_state& ts, context* target) noexcept;

@@ -16,8 +16,16 @@ thread_state::thread_state() noexcept {
 
 thread_state::~thread_state() { free_copy(&main); }
 
-thread_state& this_thread_state() noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+__thread thread_state* this_thread_state_pointer = nullptr;
+#else
+thread_local thread_state* this_thread_state_pointer = nullptr;
+#endif
+
+// The state itself is a thread_local object, so that the C++ runtime destroys it with its thread.
+thread_state& create_this_thread_state() noexcept {
   static thread_local thread_state state;
+  this_thread_state_pointer = &state;
   return state;
 }
 

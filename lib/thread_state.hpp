@@ -24,9 +24,25 @@ struct thread_state {
   std::uintptr_t stack_low = 0;   // lowest usable address of this thread's stack; 0 if unknown
   const char* unsupported = nullptr;  // why this thread cannot run coroutines, if it cannot
   void* exception_record = nullptr;   // the C++ runtime's per-thread exception state
+  // Handed across the register save of a switch through here rather than in registers, which
+  // would be spilled into the saved frame.
+  context* switch_target = nullptr;
+  void (*launch)() = nullptr;
 };
 
-thread_state& this_thread_state() noexcept;
+// The calling thread's state is reached on every switch: a plain pointer in thread-local storage
+// (constant-initialised, so no guard and no wrapper call) points at it once it exists.
+#if defined(__GNUC__) || defined(__clang__)
+extern __thread thread_state* this_thread_state_pointer;
+#else
+extern thread_local thread_state* this_thread_state_pointer;
+#endif
+thread_state& create_this_thread_state() noexcept;
+
+inline thread_state& this_thread_state() noexcept {
+  thread_state* ts = this_thread_state_pointer;
+  return ts != nullptr ? *ts : create_this_thread_state();
+}
 
 // Platform probes, each in a file named after what it handles.
 // Lowest usable address of the calling thread's stack, or 0 where the OS cannot tell.

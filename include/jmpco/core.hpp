@@ -108,12 +108,16 @@ class coroutine_core {
   // Between pin() and unpin() a released coroutine is not freed when it hands control back, so a
   // front end can still read its mailboxes after resume_core(); unpin() settles it.
   void pin() noexcept { pinned_ = true; }
-  void unpin() noexcept;
-
+  void unpin() noexcept {
+    pinned_ = false;
+    if (released_) settle_unpinned();
+  }
 
  private:
   friend struct detail::thread_state;
   friend struct switch_machinery;
+
+  void settle_unpinned() noexcept;  // unpin() of a released coroutine
 
   detail::context ctx_;
   const void* signature_;

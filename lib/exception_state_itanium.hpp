@@ -1,0 +1,51 @@
+// Per-coroutine exception state for the Itanium C++ ABI (GCC's libstdc++ and LLVM's libc++abi on
+// every ELF and Mach-O target): the per-thread record is __cxa_eh_globals, reached through
+// __cxa_get_globals(). Its layout is fixed by that ABI; ARM's EHABI adds one field. Inline: it
+// runs on every switch.
+#ifndef JMPCO_LIB_EXCEPTION_STATE_ITANIUM_HPP
+#define JMPCO_LIB_EXCEPTION_STATE_ITANIUM_HPP
+
+#include <cxxabi.h>
+
+#include <cstdint>
+
+#include "jmpco/core.hpp"
+
+namespace jmpco::detail {
+
+struct itanium_eh_globals {
+  void* caught_exceptions;
+  unsigned int uncaught_exceptions;
+#if defined(__ARM_EABI_UNWINDER__)
+  void* propagating_exceptions;
+#endif
+};
+
+inline void* exception_state_record() noexcept { return abi::__cxa_get_globals(); }
+
+inline void install_exception_state(void* record, const context* to) noexcept {
+  auto& g = *static_cast<itanium_eh_globals*>(record);
+  g.caught_exceptions = to->eh_state[0];
+  g.uncaught_exceptions = static_cast<unsigned int>(reinterpret_cast<std::uintptr_t>(to->eh_state[1]));
+#if defined(__ARM_EABI_UNWINDER__)
+  g.propagating_exceptions = to->eh_state[2];
+#endif
+}
+
+inline void swap_exception_state(void* record, context* from, const context* to) noexcept {
+  const auto& g = *static_cast<const itanium_eh_globals*>(record);
+  from->eh_state[0] = g.caught_exceptions;
+  from->eh_state[1] = reinterpret_cast<void*>(static_cast<std::uintptr_t>(g.uncaught_exceptions));
+#if defined(__ARM_EABI_UNWINDER__)
+  from->eh_state[2] = g.propagating_exceptions;
+#endif
+  install_exception_state(record, to);
+}
+
+inline void load_exception_state(void* record, const context* to) noexcept {
+  install_exception_state(record, to);
+}
+
+}  // namespace jmpco::detail
+
+#endif  // JMPCO_LIB_EXCEPTION_STATE_ITANIUM_HPP
