@@ -18,8 +18,6 @@
 namespace jmpco::detail {
 namespace {
 
-// Each descent step moves the stack pointer down by about this much.
-constexpr std::size_t kDescentStep = 1024;
 // Distance kept between the frame that copies bytes back and the lowest byte it restores: covers
 // the copying frame's own linkage area (return address, saved frame pointer, PowerPC's LR/TOC).
 constexpr std::uintptr_t kRestoreClearance = 256;
@@ -117,26 +115,61 @@ inline void enter_chain(thread_state& ts, context* target) noexcept {
   JMPCO_JUMP_INTO(target->env);
 }
 
-// Recurses until the stack pointer is clearly below the target's lowest saved byte, so that
-// restoring them cannot overwrite the frame doing it. Each call passes its pad on, which keeps
-// the compiler from turning the call into a tail call that would reuse this frame; both ends of
-// the pad are written, so that the optimizer cannot shrink it.
+// The descent: how the restoring frame gets below the target's bytes. Defining
+// JMPCO_DESCENT_RECURSIVE selects the portable one everywhere (the fortify preset does, so that it
+// stays tested).
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(JMPCO_DESCENT_RECURSIVE)
+// GCC and Clang: alloca moves the stack pointer below the target's lowest saved byte in one step,
+// whatever the distance, up to a bound: Valgrind takes a larger move of the stack pointer for a
+// switch to another stack. Each call passes its pad on, which keeps the call from becoming a tail
+// call that would drop the pad; the pad is written, so that the optimizer keeps it.
+constexpr std::size_t kLargestDescentStep = 256 * 1024;
+
 [[noreturn]] JMPCO_FRAME_FUNCTION JMPCO_NO_ASAN void descend_then_restore(context* target, volatile char* anchor) noexcept {
+  const auto here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));  // >= sp
+  const std::uintptr_t floor = target->start - kRestoreClearance;
+  const std::size_t distance = here > floor ? here - floor : 0;
+  const std::size_t step = distance < kLargestDescentStep ? distance : kLargestDescentStep;
+  auto* pad = static_cast<volatile char*>(__builtin_alloca(step + 16));
+  pad[0] = *anchor;
+  if (step < distance) descend_then_restore(target, pad);
+  restore_and_jump(target, pad);
+}
+
+[[noreturn]] inline void descend_then_restore(context* target) noexcept {
+  volatile char anchor = 0;
+  descend_then_restore(target, &anchor);
+}
+#else
+// Each descent step moves the stack pointer down by about this much.
+constexpr std::size_t kDescentStep = 1024;
+
+// Elsewhere: recursion over a fixed pad until the stack pointer is clearly below the target's
+// lowest saved byte. Each call passes its pad on, which keeps the compiler from turning the call
+// into a tail call that would reuse this frame; both ends of the pad are written, so that the
+// optimizer cannot shrink it.
+[[noreturn]] JMPCO_FRAME_FUNCTION void descend_step(context* target, volatile char* anchor) noexcept {
   volatile char pad[kDescentStep];
   pad[0] = *anchor;
   pad[kDescentStep - 1] = 0;
   std::uintptr_t here = 0;
   probe_stack(&here);
-  if (here + kRestoreClearance > target->start) descend_then_restore(target, pad);
+  if (here + kRestoreClearance > target->start) descend_step(target, pad);
   restore_and_jump(target, pad);
 }
 
-[[noreturn]] void enter_target(context* target, volatile char* anchor) noexcept {
+[[noreturn]] JMPCO_FRAME_FUNCTION void descend_then_restore(context* target) noexcept {
+  volatile char anchor = 0;
+  descend_step(target, &anchor);
+}
+#endif
+
+[[noreturn]] inline void enter_target(context* target) noexcept {
   if (target->saved == 0) {  // its bytes are all still in place
     forget_stack_poison();
     JMPCO_JUMP_INTO(target->env);
   }
-  descend_then_restore(target, anchor);
+  descend_then_restore(target);
 }
 
 // Starts the switch's target, which has never run, below the switching context; never returns.
@@ -165,7 +198,8 @@ JMPCO_FRAME_FUNCTION void launch_on_new_slice() noexcept {
 }  // namespace
 
 JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
-  volatile char anchor = 0;  // the descent's first pad points here: no tail call out of this frame
+  volatile char marker = 0;  // only the fallback of JMPCO_OWN_FRAME_TOP reads it
+  (void)marker;
   thread_state& ts = this_thread_state();
   context* self = ts.current;  // running, so all its bytes are on the stack; never dying here
   context* target = ts.switch_target;
@@ -173,7 +207,7 @@ JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
     launch_on_new_slice();
     fail_fatally("a coroutine entry function returned");
   }
-  self->start = JMPCO_OWN_FRAME_TOP(anchor);  // this frame lies below the saved one
+  self->start = JMPCO_OWN_FRAME_TOP(marker);  // this frame lies below the saved one
   // The two switches of a resume-yield loop first, each the general case below with its chain
   // walks done by hand. A yield to the next context on the chain: only self collides, wholly,
   // and the chain from the target on is unchanged.
@@ -182,19 +216,19 @@ JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
     self->saved = self->stop - self->start;
     swap_exception_state(ts.exception_record, self, target);
     ts.current = target;
-    enter_target(target, &anchor);
+    enter_target(target);
   }
   // A resume from at or above the target's slice: nothing collides, self comes next after it.
   if (self->start >= target->stop) {
     swap_exception_state(ts.exception_record, self, target);
     target->older = self;
     ts.current = target;
-    enter_target(target, &anchor);
+    enter_target(target);
   }
   if (!save_colliding(ts, target)) return false;
   swap_exception_state(ts.exception_record, self, target);
   enter_chain(ts, target);
-  enter_target(target, &anchor);
+  enter_target(target);
 }
 
 std::uintptr_t stack_position() noexcept {
@@ -204,12 +238,11 @@ std::uintptr_t stack_position() noexcept {
 }
 
 void switch_from_dying(thread_state& ts, context* target) noexcept {
-  volatile char anchor = 0;
   ts.current->dying = true;
   if (!save_colliding(ts, target)) fail_fatally("not enough memory to leave a finished coroutine");
   load_exception_state(ts.exception_record, target);
   enter_chain(ts, target);
-  enter_target(target, &anchor);
+  enter_target(target);
 }
 
 void discard_slice(thread_state& ts, context* c) noexcept {
