@@ -104,6 +104,15 @@ struct switch_machinery {
     if (co->status_ != status::dead) discard(ts, co);
   }
 
+  // A yield whose stack could not be saved: the coroutine keeps running, its resumer waiting.
+  static errc undo_yield(thread_state& ts) noexcept {
+    coroutine_core* self = ts.yielding;
+    self->status_ = status::running;
+    if (self->resumer_ != nullptr) self->resumer_->status_ = status::normal;
+    ts.running = self;
+    return errc::out_of_memory;
+  }
+
   static void discard(thread_state& ts, coroutine_core* co) noexcept {
     detail::discard_slice(ts, &co->ctx_);
     co->status_ = status::dead;
@@ -193,19 +202,14 @@ JMPCO_NOINLINE errc coroutine_core::yield_core() {
   if (self == nullptr) return errc::yield_outside;
   if (self->closing_) return errc::yield_while_closing;  // like Lua's yield inside a __close
   self->status_ = status::suspended;
+  ts.yielding = self;  // so that not even `self` lives across the save
   detail::prepare_switch(ts, switch_machinery::hand_back(ts, self), nullptr);
   if (JMPCO_SAVE_CONTEXT(ts.current->env) == 0) {
-    if (!detail::complete_switch()) {
-      // Its stack could not be saved: it keeps running, its resumer stays waiting.
-      self->status_ = status::running;
-      if (self->resumer_ != nullptr) self->resumer_->status_ = status::normal;
-      this_thread_state().running = self;
-      return errc::out_of_memory;
-    }
+    if (!detail::complete_switch()) return switch_machinery::undo_yield(this_thread_state());
   }
-  // Resumed: resume_core() has set every status.
+  // Resumed: resume_core() has set every status and made this coroutine the running one.
 #if JMPCO_EXCEPTIONS
-  if (self->closing_) throw forced_unwind{};
+  if (this_thread_state().running->closing_) throw forced_unwind{};
 #endif
   return errc::ok;
 }

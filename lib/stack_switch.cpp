@@ -58,13 +58,14 @@ JMPCO_NO_ASAN void copy_stack_bytes(void* to, const void* from, std::size_t n) n
 // a context's copy only grows while its deepest yield point is still being found.
 JMPCO_NOINLINE bool grow_copy(context* c, std::size_t need) noexcept {
   const std::size_t capacity = (need + 15) & ~std::size_t{15};  // malloc granularity
+  if (static_cast<std::uint64_t>(capacity) > UINT32_MAX) return false;
   auto* grown = static_cast<unsigned char*>(allocate(capacity));
   if (grown == nullptr) return false;
   // Bytes saved before may already be covered by another slice: keep them, never re-read them.
   if (c->saved != 0) std::memcpy(grown, c->copy, c->saved);
   if (c->copy != nullptr) deallocate(c->copy, c->capacity);
   c->copy = grown;
-  c->capacity = capacity;
+  c->capacity = static_cast<std::uint32_t>(capacity);
   return true;
 }
 
@@ -76,7 +77,7 @@ inline bool save_below(context* c, std::uintptr_t upto) noexcept {
   if (need > c->capacity && !grow_copy(c, need)) return false;
   copy_stack_bytes(c->copy + c->saved, reinterpret_cast<const void*>(c->start + c->saved),
                    need - c->saved);
-  c->saved = need;
+  c->saved = static_cast<std::uint32_t>(need);  // need <= capacity
   return true;
 }
 
@@ -213,7 +214,7 @@ JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
   // and the chain from the target on is unchanged.
   if (target == self->older && self->stop - self->start <= self->capacity) {
     copy_stack_bytes(self->copy, reinterpret_cast<const void*>(self->start), self->stop - self->start);
-    self->saved = self->stop - self->start;
+    self->saved = static_cast<std::uint32_t>(self->stop - self->start);  // <= capacity
     swap_exception_state(ts.exception_record, self, target);
     ts.current = target;
     enter_target(target);

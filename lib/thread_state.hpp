@@ -28,6 +28,7 @@ struct thread_state {
   // would be spilled into the saved frame.
   context* switch_target = nullptr;
   void (*launch)() = nullptr;
+  coroutine_core* yielding = nullptr;  // the coroutine in yield_core(), for its failure path
 };
 
 // The calling thread's state is reached on every switch: a plain pointer in thread-local storage

@@ -33,13 +33,19 @@ struct context {
   std::uintptr_t stop = 0;        // exclusive top of the slice; fixed when the context first runs
   std::uintptr_t start = 0;       // lowest live byte when the context last left
   unsigned char* copy = nullptr;  // heap copy of the lowest `saved` bytes
-  std::size_t saved = 0;
-  std::size_t capacity = 0;
-  context* older = nullptr;  // next context on the chain, whose stop is higher
-  unsigned level = 0;        // nesting level (Lua's nCcalls)
-  bool dying = false;        // its frames are garbage; never save them
+  context* older = nullptr;       // next context on the chain, whose stop is higher
+  std::uint32_t saved = 0;        // 32 bits: a slice of 4 GiB or more fails as out of memory
+  std::uint32_t capacity = 0;
+  unsigned level = 0;             // nesting level (Lua's nCcalls)
+  bool dying = false;             // its frames are garbage; never save them
 #if JMPCO_EXCEPTIONS
-  void* eh_state[3] = {};  // this context's share of the C++ runtime's per-thread exception state
+  // This context's share of the C++ runtime's per-thread exception state: the caught-exception
+  // stack and the uncaught count, plus the propagating exception on ARM's EHABI.
+#if defined(__ARM_EABI_UNWINDER__)
+  void* eh_state[3] = {};
+#else
+  void* eh_state[2] = {};
+#endif
 #endif
 };
 }  // namespace detail
