@@ -63,6 +63,22 @@ void roundtrip(benchmark::State& state) {
   }
 }
 
+// A round trip whose yield is made `Depth` call frames below the body.
+template <int Depth>
+void yield_depth(benchmark::State& state) {
+  co_t co([](jmpco::yielder<void()>& y) {
+    auto yield = [&y] { y.yield(); };
+    for (;;) bench::yield_through<Depth>(yield);
+  });
+  if (!step(co)) return state.SkipWithError("first resume failed");
+  for (auto _ : state) {
+    if (!step(co)) {
+      state.SkipWithError("resume failed");
+      break;
+    }
+  }
+}
+
 void create_finish_destroy(benchmark::State& state) {
   for (auto _ : state) {
     co_t co([](jmpco::yielder<void()>&) {});
@@ -186,6 +202,13 @@ void memory_generator(benchmark::State& state) {
   state.counters["handle_bytes"] = sizeof(gen);
 }
 
+struct register_depth {
+  template <int Depth>
+  void operator()() const {
+    bench::add("depth/jmpco/" + std::to_string(Depth), yield_depth<Depth>);
+  }
+};
+
 struct register_sized {
   template <std::size_t N>
   void operator()() const {
@@ -209,6 +232,7 @@ void install_jmpco_allocator() {
 void register_jmpco() {
   add_library("jmpco", "jmpco " JMPCO_BENCH_VERSION);
   for_each_live_size(register_sized{});
+  for_each_yield_depth(register_depth{});
   bench::add("create/jmpco", create_finish_destroy);
   bench::add("chain/jmpco", chain)->Arg(10)->Arg(100);
   bench::add("generator/jmpco", generator_iteration)->Arg(1000);

@@ -56,6 +56,29 @@ void for_each_live_size(F&& f) {
   f.template operator()<16384>();
 }
 
+// Extra call frames between a coroutine body and its yield, for the depth/LIB/N benchmarks.
+constexpr int kYieldDepths[] = {0, 4, 16};
+
+// Calls yield() through N more frames, each a real call that returns after it: none can be inlined
+// or turned into a tail call.
+template <int N, class Yield>
+__attribute__((noinline)) void yield_through(Yield& yield) {
+  if constexpr (N == 0) {
+    yield();
+  } else {
+    yield_through<N - 1>(yield);
+    escape(&yield);
+  }
+}
+
+// Calls f.template operator()<N>() for every N in kYieldDepths.
+template <class F>
+void for_each_yield_depth(F&& f) {
+  f.template operator()<0>();
+  f.template operator()<4>();
+  f.template operator()<16>();
+}
+
 // What a set of heap blocks costs: the bytes asked for, the bytes malloc really reserved for them
 // (malloc_usable_size), and glibc's chunk header on top of that (one size_t per block), which
 // together with the usable size is the block's footprint in the heap.

@@ -40,6 +40,18 @@ void roundtrip(benchmark::State& state) {
   for (auto _ : state) f = std::move(f).resume();
 }  // destroying the suspended fiber unwinds its stack
 
+// A round trip whose switch back is made `Depth` call frames below the body.
+template <int Depth>
+void yield_depth(benchmark::State& state) {
+  ctx::fiber f(std::allocator_arg, small_stack(), [](ctx::fiber&& sink) {
+    auto yield = [&sink] { sink = std::move(sink).resume(); };
+    for (;;) bench::yield_through<Depth>(yield);
+    return std::move(sink);
+  });
+  f = std::move(f).resume();
+  for (auto _ : state) f = std::move(f).resume();
+}
+
 void create_finish_destroy(benchmark::State& state) {
   for (auto _ : state) {
     ctx::fiber f(std::allocator_arg, small_stack(), [](ctx::fiber&& sink) { return std::move(sink); });
@@ -153,6 +165,13 @@ void memory(benchmark::State& state) {
   state.counters["handle_bytes"] = sizeof(ctx::fiber);
 }
 
+struct register_depth {
+  template <int Depth>
+  void operator()() const {
+    bench::add("depth/boost-fiber/" + std::to_string(Depth), yield_depth<Depth>);
+  }
+};
+
 struct register_sized {
   template <std::size_t N>
   void operator()() const {
@@ -171,6 +190,7 @@ void register_boost_context() {
                                  "." + std::to_string(BOOST_VERSION / 100 % 1000) +
                                  ", fixedsize_stack(64 KiB) from malloc");
   for_each_live_size(register_sized{});
+  for_each_yield_depth(register_depth{});
   bench::add("create/boost-fiber", create_finish_destroy);
   bench::add("chain/boost-fiber", chain)->Arg(10)->Arg(100);
   bench::add("generator/boost-fiber", generator_iteration)->Arg(1000);

@@ -374,6 +374,11 @@ def render_markdown(context, runs, rss, revision=None):
             t = time_of(runs, f"chain/{lib}/{d}")
             cells += [fmt_ns(t), fmt_ns(None if t is None else t / (2 * d))]
         chain_rows.append(cells)
+    depth_rows = []
+    for lib in libraries_in(runs, "depth"):
+        times = [time_of(runs, f"depth/{lib}/{d}") for d in (0, 4, 16)]
+        per_frame = None if None in (times[0], times[2]) else (times[2] - times[0]) / 16
+        depth_rows.append([LABEL.get(lib, lib)] + [fmt_ns(t) for t in times] + [fmt_ns(per_frame)])
     gen_rows = []
     for lib in libraries_in(runs, "generator"):
         t = time_of(runs, f"generator/{lib}/1000")
@@ -418,6 +423,17 @@ def render_markdown(context, runs, rss, revision=None):
         "## Nested resume chains: one round trip through the whole chain",
         "",
         table(["library", "depth 10", "per switch", "depth 100", "per switch"], chain_rows),
+        "",
+        "## Round trip with the yield made N call frames below the body",
+        "",
+        "Each extra frame is one more return after every switch back into the coroutine. After a "
+        "switch the CPU's return-address predictor still holds the other side's calls, so every "
+        "library pays a mispredicted return for each frame it returns through (jmpco also copies "
+        "16 more bytes per frame). At 0 frames Boost.Context returns through none (its switch "
+        "ends with an indirect jump to the caller's continuation), jmpco through one on each side: "
+        "the frame that took the `setjmp` (`resume_core`, `yield_core`).",
+        "",
+        table(["library", "0 frames", "4 frames", "16 frames", "per extra frame"], depth_rows),
         "",
         "## Generator: iterating 1000 ints (creation included)",
         "",
