@@ -69,16 +69,20 @@ JMPCO_NOINLINE bool grow_copy(context* c, std::size_t need) noexcept {
   return true;
 }
 
-// Ensures [c->start, upto) is in c's heap copy, copying only the bytes not saved before.
-inline bool save_below(context* c, std::uintptr_t upto) noexcept {
-  if (upto <= c->start) return true;
+// Ensures c's heap copy can hold [c->start, upto).
+inline bool reserve_below(context* c, std::uintptr_t upto) noexcept {
+  return upto <= c->start || upto - c->start <= c->capacity || grow_copy(c, upto - c->start);
+}
+
+// Ensures [c->start, upto) is in c's heap copy, copying only the bytes not saved before. Its copy
+// must already be large enough (reserve_below).
+inline void save_below(context* c, std::uintptr_t upto) noexcept {
+  if (upto <= c->start) return;
   const std::size_t need = upto - c->start;
-  if (need <= c->saved) return true;
-  if (need > c->capacity && !grow_copy(c, need)) return false;
+  if (need <= c->saved) return;
   copy_stack_bytes(c->copy + c->saved, reinterpret_cast<const void*>(c->start + c->saved),
                    need - c->saved);
   c->saved = static_cast<std::uint32_t>(need);  // need <= capacity
-  return true;
 }
 
 // The context whose bytes the chain starts from: a dying context's frames are never saved.
@@ -86,15 +90,30 @@ inline context* chain_head(thread_state& ts) noexcept {
   return ts.current->dying ? ts.current->older : ts.current;
 }
 
-// Saves every byte of other contexts that lies below target->stop. Saving never changes the
-// stack, so a failure part way leaves every context intact.
-inline bool save_colliding(thread_state& ts, context* target) noexcept {
+// Calls step(owner, upto) for each context with bytes below target->stop, with the end of the
+// bytes it must save: the contexts wholly inside the target's slice, then the one straddling its
+// stop. Stops at the first step that returns false.
+template <class Step>
+bool for_each_colliding(thread_state& ts, context* target, Step step) noexcept {
   context* owner = chain_head(ts);
   while (owner->stop < target->stop) {  // entirely inside the target's slice
-    if (!save_below(owner, owner->stop)) return false;
+    if (!step(owner, owner->stop)) return false;
     owner = owner->older;
   }
-  return owner == target || save_below(owner, target->stop);  // straddles the target's stop
+  return owner == target || step(owner, target->stop);
+}
+
+// Saves every byte of other contexts that lies below target->stop. Every copy is allocated before
+// any byte is copied, so that a failure changes nothing: the running context, had some of its
+// bytes been counted as saved, would go on changing them and not save them again at its next
+// switch.
+inline bool save_colliding(thread_state& ts, context* target) noexcept {
+  if (!for_each_colliding(ts, target, reserve_below)) return false;
+  for_each_colliding(ts, target, [](context* c, std::uintptr_t upto) {
+    save_below(c, upto);
+    return true;
+  });
+  return true;
 }
 
 // Makes `target` the head of the chain; contexts at or below its stop are wholly saved by now.

@@ -101,6 +101,43 @@ TEST(Allocator, FailureWhileSavingForAResumeLeavesTheCoroutineResumable) {
   });
 }
 
+// Found by scenario_fuzzer. A switch that must save several contexts allocates every copy before
+// it copies a byte: had the running coroutine's bytes been saved before a later allocation failed,
+// they would count as saved while it went on changing them, and its next switch would keep the
+// stale copy.
+TEST(Allocator, FailureWhileSavingForAResumeLosesNoneOfTheResumersLaterChanges) {
+  install_counting_allocator installed;
+  on_fresh_thread([] {
+    jmpco::coroutine<sig> shallow(&echo_body);  // its slice begins high up: it starts here
+    ASSERT_EQ(shallow.resume(1).value(), 2);
+    int outcome = 0;
+    auto from_deep = [&] {
+      // Started far below, so resuming `shallow` from it must save all of it and the part of the
+      // main context inside shallow's slice: the first from its existing copy, the second in a
+      // new one, which is refused.
+      jmpco::coroutine<sig> deep([&](yielder& y, int) {
+        volatile int marker = 1;
+        // A first yield from 2 KiB further down gives it a heap copy larger than the saves below
+        // need: saving it allocates nothing.
+        auto pause = [&] { return y.yield(0); };
+        from_deeper_frames(2, pause);
+        counting_allocator::failing = true;
+        const jmpco::errc refused = shallow.resume(5).code();
+        counting_allocator::failing = false;
+        if (refused != jmpco::errc::out_of_memory) return -1;
+        marker = 2;  // changed after the failed switch: must survive the next one
+        const int echoed = shallow.resume(7).value();
+        return marker * 100 + echoed;
+      });
+      if (deep.resume(0).value() != 0) return 0;
+      outcome = deep.resume(0).value();
+      return 0;
+    };
+    from_deeper_frames(16, from_deep);
+    EXPECT_EQ(outcome, 208);
+  });
+}
+
 TEST(Allocator, FailureWhileSavingForAYieldKeepsTheCoroutineRunning) {
   install_counting_allocator installed;
   on_fresh_thread([] {
