@@ -11,16 +11,10 @@
 namespace jmpco::detail {
 namespace {
 
-// Compares a callee's frame with the caller's (frame addresses, not locals: under ASan's
-// use-after-return mode locals live on a heap "fake stack").
+// Compares a callee's frame with the caller's.
 JMPCO_NOINLINE bool stack_grows_down() noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-  const auto here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
-#else
-  volatile char marker = 0;
-  const auto here = reinterpret_cast<std::uintptr_t>(&marker);
-#endif
-  return stack_position() < here;
+  JMPCO_FRAME_MARKER;
+  return stack_position() < JMPCO_OWN_FRAME_TOP();
 }
 
 // Linux reports enabled x86 user shadow stacks in /proc/self/status ("x86_Thread_features:").

@@ -22,24 +22,12 @@ namespace {
 // the copying frame's own linkage area (return address, saved frame pointer, PowerPC's LR/TOC).
 constexpr std::uintptr_t kRestoreClearance = 256;
 
-// The highest address a function may treat as its own: its frame address, or a local's address
-// where the compiler has no __builtin_frame_address. Both lie at or above its stack pointer.
-#if defined(__GNUC__) || defined(__clang__)
-#define JMPCO_OWN_FRAME_TOP(local) reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0))
-#else
-#define JMPCO_OWN_FRAME_TOP(local) reinterpret_cast<std::uintptr_t>(&(local))
-#endif
-
 // The frame of a function lies below its caller's stack pointer, so its frame address is a lower
 // bound of the caller's. Returned through an out-parameter: returning a local's address is
 // undefined, and GCC folds it to null.
 JMPCO_FRAME_FUNCTION void probe_stack(std::uintptr_t* out) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-  *out = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
-#else
-  volatile char marker = 0;
-  *out = reinterpret_cast<std::uintptr_t>(&marker);
-#endif
+  JMPCO_FRAME_MARKER;
+  *out = JMPCO_OWN_FRAME_TOP();
 }
 
 // Copies stack bytes. Under ASan the bytes include other frames' redzones, so the copy must not be
@@ -200,13 +188,9 @@ constexpr std::size_t kDescentStep = 1024;
 // start there too, and nothing collides. This frame stays on the new stack for good and is copied
 // on each of its switches: nothing in it outlives the call.
 JMPCO_FRAME_FUNCTION void launch_on_new_slice() noexcept {
+  JMPCO_FRAME_MARKER;
   thread_state& ts = this_thread_state();
-#if defined(__GNUC__) || defined(__clang__)
-  const auto frame_top = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
-#else
-  volatile char marker = 0;
-  const auto frame_top = reinterpret_cast<std::uintptr_t>(&marker);
-#endif
+  const std::uintptr_t frame_top = JMPCO_OWN_FRAME_TOP();  // after the call: no register to save
   context* self = ts.current;
   context* target = ts.switch_target;
   self->start = frame_top;
@@ -219,8 +203,7 @@ JMPCO_FRAME_FUNCTION void launch_on_new_slice() noexcept {
 }  // namespace
 
 JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
-  volatile char marker = 0;  // only the fallback of JMPCO_OWN_FRAME_TOP reads it
-  (void)marker;
+  JMPCO_FRAME_MARKER;
   thread_state& ts = this_thread_state();
   context* self = ts.current;  // running, so all its bytes are on the stack; never dying here
   context* target = ts.switch_target;
@@ -228,7 +211,7 @@ JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
     launch_on_new_slice();
     fail_fatally("a coroutine entry function returned");
   }
-  self->start = JMPCO_OWN_FRAME_TOP(marker);  // this frame lies below the saved one
+  self->start = JMPCO_OWN_FRAME_TOP();  // this frame lies below the saved one
   // The two switches of a resume-yield loop first, each the general case below with its chain
   // walks done by hand.
   if (target == self->older && self->stop - self->start <= self->capacity) {

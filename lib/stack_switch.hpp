@@ -10,9 +10,20 @@
 #include "jump.hpp"
 #include "thread_state.hpp"
 
-namespace jmpco::detail {
+// The highest address the calling function may treat as its own: its frame address, or, where
+// the compiler has no __builtin_frame_address, the address of the local that JMPCO_FRAME_MARKER
+// declares (a statement; empty where it is not needed). Both lie at or above its stack pointer.
+// Not a local's address under GCC and Clang: with ASan's use-after-return mode, locals live on a
+// heap "fake stack".
+#if defined(__GNUC__) || defined(__clang__)
+#define JMPCO_FRAME_MARKER static_cast<void>(0)
+#define JMPCO_OWN_FRAME_TOP() reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0))
+#else
+#define JMPCO_FRAME_MARKER volatile char jmpco_frame_marker = 0
+#define JMPCO_OWN_FRAME_TOP() reinterpret_cast<std::uintptr_t>(&jmpco_frame_marker)
+#endif
 
-using launch_fn = void (*)();
+namespace jmpco::detail {
 
 // A switch leaves the running context (ts.current) for `target`. It is made in the function that
 // control comes back to, because only that function can save its own context:

@@ -10,6 +10,8 @@
 
 namespace jmpco::detail {
 
+using launch_fn = void (*)();
+
 struct thread_state {
   thread_state() noexcept;
   ~thread_state();
@@ -27,7 +29,7 @@ struct thread_state {
   // Handed across the register save of a switch through here rather than in registers, which
   // would be spilled into the saved frame.
   context* switch_target = nullptr;
-  void (*launch)() = nullptr;
+  launch_fn launch = nullptr;
   coroutine_core* yielding = nullptr;  // the coroutine in yield_core(), for its failure path
 };
 
