@@ -1,6 +1,9 @@
 // Lua's coroutine state machine on top of the stack switch: resume, yield, finish, close.
 #include "jmpco/core.hpp"
 
+#include <utility>
+
+#include "assert.hpp"
 #include "stack_switch.hpp"
 #include "thread_state.hpp"
 
@@ -16,20 +19,22 @@ struct switch_machinery {
     return co != nullptr ? &co->ctx_ : &ts.main;
   }
 
-  // The misuse check of a resume, in Lua's order; errc::ok if it may go ahead.
-  static errc check_resumable(const coroutine_core& co, thread_state& ts) noexcept {
+  // The misuse check of a resume, in Lua's order; errc::ok if it may go ahead. `here` is the
+  // resumer's stack position.
+  static errc check_resumable(const coroutine_core& co, thread_state& ts, std::uintptr_t here) noexcept {
     if (ts.unsupported != nullptr) return errc::unsupported_platform;
     if (co.owner_ != nullptr && co.owner_ != &ts) return errc::wrong_thread;
     if (co.status_ == status::dead) return errc::dead_coroutine;
     if (co.status_ != status::suspended) return errc::non_suspended;
-    if (ts.current->level + 1 > ts.nesting_limit) return errc::c_stack_overflow;
-    if (!co.started_ && !stack_left_for_new_coroutine(ts)) return errc::c_stack_overflow;
+    if (!detail::on_thread_stack(ts, here)) return errc::foreign_stack;
+    if (ts.current->level + 1 > ts.nesting_limit && ts.unwinding_for_release != &co)
+      return errc::c_stack_overflow;
+    if (!co.started_ && !stack_left_for_new_coroutine(ts, here)) return errc::c_stack_overflow;
     return errc::ok;
   }
 
-  static bool stack_left_for_new_coroutine(const thread_state& ts) noexcept {
+  static bool stack_left_for_new_coroutine(const thread_state& ts, std::uintptr_t here) noexcept {
     if (ts.stack_low == 0) return true;  // unknown bounds: only the nesting limit applies
-    const std::uintptr_t here = detail::stack_position();
     return here > ts.stack_low && here - ts.stack_low >= ts.stack_reserve;
   }
 
@@ -49,8 +54,10 @@ struct switch_machinery {
 #if JMPCO_EXCEPTIONS
     try {
       self->run();
-    } catch (const forced_unwind&) {
-      // Closed while suspended: its stack is unwound, it dies without error.
+    } catch (const forced_unwind& unwind) {
+      // Closed while suspended: its stack is unwound, it dies without error. Another
+      // coroutine's forced unwind, kept and rethrown here, is an error like any other.
+      if (unwind.target() != self) die_throwing(self);
     } catch (const coroutine_error& raised) {
       die_raising(self, raised);
     } catch (...) {
@@ -87,21 +94,58 @@ struct switch_machinery {
     detail::switch_from_dying(ts, resumer);
   }
 
-  // After control returns to a resumer: a coroutine whose handle is gone is closed and freed now.
+  // After control returns to a resumer: a coroutine whose handle is gone is closed and freed now,
+  // or, if its unwind cannot run now, as soon as it can.
   static void settle_released(coroutine_core* co) noexcept {
-    if (!co->released_ || co->pinned_) return;
+    if (!co->released_ || co->pins_ != 0) return;
     co->released_ = false;  // this call ends the object; the close below must not end it again
-    if (co->status_ == status::suspended) close_for_release(co);
+    if (co->status_ == status::suspended && !unwind_for_release(this_thread_state(), co)) {
+      defer_unwind(this_thread_state(), co);
+      return;
+    }
     co->destroy();
   }
 
-  static void close_for_release(coroutine_core* co) noexcept {
-    thread_state& ts = this_thread_state();
+  // Closes a released suspended coroutine; false if its unwind could not be entered now (no
+  // memory to save the frames it would cover, or a foreign stack): it is intact then.
+  static bool unwind_for_release(thread_state& ts, coroutine_core* co) noexcept {
     if (co->owner_ != nullptr && co->owner_ != &ts)
       detail::fail_fatally("a suspended coroutine was destroyed by a thread that does not own it");
+    const coroutine_core* outer = ts.unwinding_for_release;
+    ts.unwinding_for_release = co;
     (void)co->close_core();
-    // The unwind could not run (nesting limit or thread stack exhausted): drop the stack instead.
-    if (co->status_ != status::dead) discard(ts, co);
+    this_thread_state().unwinding_for_release = outer;
+    JMPCO_ASSERT(co->status_ == status::dead || co->status_ == status::suspended);
+    return co->status_ == status::dead;
+  }
+
+  static void defer_unwind(thread_state& ts, coroutine_core* co) noexcept {
+    co->resumer_ = ts.deferred;
+    ts.deferred = co;
+  }
+
+  // Unwinds and frees the deferred coroutines whose unwind can run now; returns how many wait.
+  static std::size_t run_deferred(thread_state& ts) noexcept {
+    if (ts.running_deferred) return count_deferred(ts);  // the outer call goes on with the list
+    ts.running_deferred = true;
+    coroutine_core* waiting = std::exchange(ts.deferred, nullptr);
+    while (waiting != nullptr) {
+      coroutine_core* co = std::exchange(waiting, waiting->resumer_);
+      co->resumer_ = nullptr;
+      if (unwind_for_release(this_thread_state(), co))
+        co->destroy();
+      else
+        defer_unwind(this_thread_state(), co);
+    }
+    thread_state& now = this_thread_state();
+    now.running_deferred = false;
+    return count_deferred(now);
+  }
+
+  static std::size_t count_deferred(const thread_state& ts) noexcept {
+    std::size_t n = 0;
+    for (const coroutine_core* co = ts.deferred; co != nullptr; co = co->resumer_) ++n;
+    return n;
   }
 
   // A yield whose stack could not be saved: the coroutine keeps running, its resumer waiting.
@@ -118,6 +162,20 @@ struct switch_machinery {
     co->status_ = status::dead;
   }
 };
+
+namespace detail {
+
+void release_thread_resources(thread_state& ts) noexcept {
+  if (ts.running != nullptr) return;  // a coroutine still runs: its resumers finish the work
+  // At the thread's exit the stack is shallow, above every slice: nothing collides, so an unwind
+  // needs no memory and none can be refused; one still waiting has met a fault we cannot mend.
+  if (switch_machinery::run_deferred(ts) != 0)
+    fail_fatally("a destroyed coroutine could not be unwound before its thread exited");
+  thread_state& now = this_thread_state();
+  if (now.current == &now.main) free_copy(&now.main);  // main runs: its copy holds nothing
+}
+
+}  // namespace detail
 
 coroutine_core::~coroutine_core() {
   if (status_ == status::running || status_ == status::normal)
@@ -169,8 +227,9 @@ void coroutine_core::set_stack_reserve(std::size_t bytes) noexcept {
 // that lives across the save in the saving frame, which every switch copies, so only the object
 // itself does; the thread state is read again.
 JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
+  JMPCO_FRAME_MARKER;
   thread_state& ts = this_thread_state();
-  if (errc refused = switch_machinery::check_resumable(*this, ts); refused != errc::ok)
+  if (errc refused = switch_machinery::check_resumable(*this, ts, JMPCO_OWN_FRAME_TOP()); refused != errc::ok)
     return refused;
   coroutine_core* resumer = ts.running;
   owner_ = &ts;
@@ -196,11 +255,13 @@ JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
   return outcome;
 }
 
-JMPCO_NOINLINE errc coroutine_core::yield_core() {
+JMPCO_NOINLINE errc coroutine_core::yield_core() noexcept {
+  JMPCO_FRAME_MARKER;
   thread_state& ts = this_thread_state();
   coroutine_core* self = ts.running;
   if (self == nullptr) return errc::yield_outside;
   if (self->closing_) return errc::yield_while_closing;  // like Lua's yield inside a __close
+  if (!detail::on_thread_stack(ts, JMPCO_OWN_FRAME_TOP())) return errc::foreign_stack;
   self->status_ = status::suspended;
   ts.yielding = self;  // so that not even `self` lives across the save
   detail::prepare_switch(ts, switch_machinery::hand_back(ts, self), nullptr);
@@ -208,11 +269,16 @@ JMPCO_NOINLINE errc coroutine_core::yield_core() {
     if (!detail::complete_switch()) return switch_machinery::undo_yield(this_thread_state());
   }
   // Resumed: resume_core() has set every status and made this coroutine the running one.
-#if JMPCO_EXCEPTIONS
-  if (this_thread_state().running->closing_) throw forced_unwind{};
-#endif
-  return errc::ok;
+  return this_thread_state().running->closing_ ? errc::closing : errc::ok;
 }
+
+#if JMPCO_EXCEPTIONS
+void coroutine_core::unwind_for_close() {
+  const coroutine_core* self = running();
+  JMPCO_ASSERT(self != nullptr && self->closing_);
+  throw forced_unwind(self);
+}
+#endif
 
 error coroutine_core::close_core() noexcept {
   thread_state& ts = this_thread_state();
@@ -227,19 +293,25 @@ error coroutine_core::close_core() noexcept {
         return error();
       }
 #if JMPCO_EXCEPTIONS
+    {
       closing_ = true;
-      if (errc refused = resume_core(); error(refused).is_misuse()) {
+      pin();  // an unwinding destructor may let go of this coroutine's last handle
+      const errc refused = resume_core();
+      if (error(refused).is_misuse()) {
         closing_ = false;  // it could not be entered; it stays suspended and intact
+        unpin();
         return error(refused);
       }
+      error died_with = std::exchange(death_, error());  // handed out once, as Lua's close does
+      unpin();  // may free *this
+      return died_with;
+    }
 #else
       switch_machinery::discard(ts, this);
 #endif
       break;
   }
-  error died_with = death_;
-  death_ = error();  // handed out once, as Lua's close does
-  return died_with;
+  return std::exchange(death_, error());  // handed out once, as Lua's close does
 }
 
 void coroutine_core::die_with(const error& e) noexcept {
@@ -250,13 +322,27 @@ void coroutine_core::die_with(const error& e) noexcept {
 }
 
 void coroutine_core::settle_unpinned() noexcept {
-  if (status_ != status::running && status_ != status::normal) switch_machinery::settle_released(this);
+  if (status_ != status::running && status_ != status::normal) release();
 }
 
 void coroutine_core::release() noexcept {
   released_ = true;
   if (status_ == status::running || status_ == status::normal) return;  // settled by its resumer
   switch_machinery::settle_released(this);
+  thread_state* ts = detail::this_thread_state_pointer;
+  if (ts == nullptr) return;
+  if (ts->exited)
+    detail::release_thread_resources(*ts);  // a thread_local handle that outlived the exit
+  else if (ts->deferred != nullptr)
+    (void)switch_machinery::run_deferred(*ts);
+}
+
+std::size_t coroutine_core::deferred_closes() noexcept {
+  return switch_machinery::count_deferred(this_thread_state());
+}
+
+std::size_t coroutine_core::run_deferred_closes() noexcept {
+  return switch_machinery::run_deferred(this_thread_state());
 }
 
 }  // namespace jmpco

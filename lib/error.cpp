@@ -1,5 +1,7 @@
 #include "jmpco/error.hpp"
 
+#include "jmpco/core.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -41,6 +43,8 @@ const char* message(errc code) noexcept {
     case errc::unsupported_platform: return "copied-stack coroutines cannot run on this platform";
     case errc::empty_handle: return "coroutine handle is empty";
     case errc::yield_while_closing: return "attempt to yield across a C-call boundary";
+    case errc::closing: return "coroutine closed while suspended";
+    case errc::foreign_stack: return "cannot switch coroutines on a stack that is not the thread's own";
     case errc::exception: return "coroutine raised an exception";
     case errc::raised: return "coroutine raised an error";
   }
@@ -65,6 +69,9 @@ const char* error::what() const noexcept {
 #if JMPCO_EXCEPTIONS
 void error::rethrow() const {
   if (exception_) std::rethrow_exception(exception_);
+  // A yield's errc::closing, raised in the coroutine that close() unwinds: the forced unwind.
+  if (code_ == errc::closing && coroutine_core::running() != nullptr && !coroutine_core::is_yieldable())
+    coroutine_core::unwind_for_close();
   throw coroutine_error(*this);
 }
 #endif

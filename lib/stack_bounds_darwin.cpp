@@ -6,11 +6,11 @@
 
 namespace jmpco::detail {
 
-std::uintptr_t thread_stack_low() noexcept {
+stack_bounds thread_stack_bounds() noexcept {
   pthread_t self = pthread_self();
   auto top = reinterpret_cast<std::uintptr_t>(pthread_get_stackaddr_np(self));
   std::size_t size = pthread_get_stacksize_np(self);
-  return top - size + 16384;  // stay clear of the guard page(s)
+  return {top - size + 16384, top};  // stay clear of the guard page(s)
 }
 
 }  // namespace jmpco::detail

@@ -11,24 +11,25 @@
 
 namespace jmpco::detail {
 
-std::uintptr_t thread_stack_low() noexcept {
+stack_bounds thread_stack_bounds() noexcept {
   pthread_attr_t attr;
 #if defined(__FreeBSD__) || defined(__OpenBSD__)
-  if (pthread_attr_init(&attr) != 0) return 0;
+  if (pthread_attr_init(&attr) != 0) return {0, 0};
   if (pthread_attr_get_np(pthread_self(), &attr) != 0) {
     pthread_attr_destroy(&attr);
-    return 0;
+    return {0, 0};
   }
 #else
-  if (pthread_getattr_np(pthread_self(), &attr) != 0) return 0;
+  if (pthread_getattr_np(pthread_self(), &attr) != 0) return {0, 0};
 #endif
   void* low = nullptr;
   std::size_t size = 0;
   const int rc = pthread_attr_getstack(&attr, &low, &size);
   pthread_attr_destroy(&attr);
-  if (rc != 0) return 0;
+  if (rc != 0) return {0, 0};
   // The guard page(s) at the bottom are part of the reported range; keep a page clear of them.
-  return reinterpret_cast<std::uintptr_t>(low) + 4096;
+  const auto base = reinterpret_cast<std::uintptr_t>(low);
+  return {base + 4096, base + size};
 }
 
 }  // namespace jmpco::detail

@@ -6,6 +6,6 @@
 #if !defined(__linux__) && !defined(__FreeBSD__) && !defined(__OpenBSD__) && \
     !defined(__NetBSD__) && !defined(__APPLE__)
 namespace jmpco::detail {
-std::uintptr_t thread_stack_low() noexcept { return 0; }
+stack_bounds thread_stack_bounds() noexcept { return {0, 0}; }
 }  // namespace jmpco::detail
 #endif

@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "assert.hpp"
 #include "exception_state.hpp"
 #include "jmpco/allocator.hpp"
 #include "jump.hpp"
@@ -101,6 +102,17 @@ inline bool save_colliding(thread_state& ts, context* target) noexcept {
     save_below(c, upto);
     return true;
   });
+  return true;
+}
+
+// The chain invariant: stops increase from the head to the main context, every heap copy fits
+// its capacity, and each context's live bytes [start + saved, stop) are a real range.
+[[maybe_unused]] bool chain_is_ordered(const thread_state& ts) noexcept {
+  for (const context* c = ts.current; c != nullptr; c = c->older) {
+    if (c->saved > c->capacity) return false;
+    if (c->older != nullptr && c->older->stop <= c->stop) return false;
+    if (c->older == nullptr && c != &ts.main) return false;
+  }
   return true;
 }
 
@@ -212,6 +224,8 @@ JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
     fail_fatally("a coroutine entry function returned");
   }
   self->start = JMPCO_OWN_FRAME_TOP();  // this frame lies below the saved one
+  JMPCO_ASSERT(!self->dying && self->saved == 0 && self->start < self->stop);
+  JMPCO_ASSERT(target != self && target->stop > target->start);
   // The two switches of a resume-yield loop first, each the general case below with its chain
   // walks done by hand.
   if (target == self->older && self->stop - self->start <= self->capacity) {
@@ -220,14 +234,22 @@ JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
     copy_stack_bytes(self->copy, reinterpret_cast<const void*>(self->start), self->stop - self->start);
     self->saved = static_cast<std::uint32_t>(self->stop - self->start);  // <= capacity
     ts.current = target;
-  } else if (self->start >= target->stop) {
-    // A resume from at or above the target's slice: nothing collides, self comes next after it.
-    target->older = self;
-    ts.current = target;
   } else {
-    if (!save_colliding(ts, target)) return false;
-    enter_chain(ts, target);
+    // A yielding context that stays on the chain reserves a copy of all its live bytes now, when
+    // a failure can still be reported: a coroutine that finishes later may have to save them
+    // (switch_from_dying), and leaving a finished coroutine must not need memory.
+    if (ts.launch == nullptr && !reserve_below(self, self->stop)) return false;
+    if (self->start >= target->stop) {
+      // A resume or yield from at or above the target's slice: nothing collides, self comes
+      // next after it.
+      target->older = self;
+      ts.current = target;
+    } else {
+      if (!save_colliding(ts, target)) return false;
+      enter_chain(ts, target);
+    }
   }
+  JMPCO_ASSERT(chain_is_ordered(ts));
   swap_exception_state(ts.exception_record, self, target);
   // enter_target(), with the jump made from here: one call less on every switch.
   if (target->saved == 0) {
@@ -245,6 +267,7 @@ std::uintptr_t stack_position() noexcept {
 
 void switch_from_dying(thread_state& ts, context* target) noexcept {
   ts.current->dying = true;
+  // Every context that may have to be saved here reserved its copy when it last switched away.
   if (!save_colliding(ts, target)) fail_fatally("not enough memory to leave a finished coroutine");
   load_exception_state(ts.exception_record, target);
   enter_chain(ts, target);

@@ -1,6 +1,7 @@
 #include "thread_state.hpp"
 
 #include <cstdint>
+#include <new>
 
 #include "exception_state.hpp"
 #include "stack_switch.hpp"
@@ -10,11 +11,11 @@ namespace jmpco::detail {
 thread_state::thread_state() noexcept {
   main.stop = UINTPTR_MAX;  // the main context owns everything above the coroutines
   unsupported = platform_refusal();
-  stack_low = thread_stack_low();
+  const stack_bounds bounds = thread_stack_bounds();
+  stack_low = bounds.low;
+  stack_high = bounds.high;
   exception_record = exception_state_record();
 }
-
-thread_state::~thread_state() { free_copy(&main); }
 
 #if defined(__GNUC__) || defined(__clang__)
 __thread thread_state* this_thread_state_pointer = nullptr;
@@ -22,11 +23,35 @@ __thread thread_state* this_thread_state_pointer = nullptr;
 thread_local thread_state* this_thread_state_pointer = nullptr;
 #endif
 
-// The state itself is a thread_local object, so that the C++ runtime destroys it with its thread.
+namespace {
+
+// The state lives in raw thread-local storage, which stays valid until the thread's memory is
+// gone: a user's thread_local handle may be destroyed after the thread's exit has begun (the C++
+// runtime destroys thread_local objects in the reverse order of their construction), and closing
+// its coroutine needs the state. So no destructor ends the state; the thread's exit is marked and
+// finishes what is left (see thread_exit below).
+alignas(thread_state) thread_local unsigned char state_storage[sizeof(thread_state)];
+
+// Constructed with the state: its destructor runs when the thread exits.
+struct thread_exit {
+  thread_exit() noexcept = default;
+  thread_exit(const thread_exit&) = delete;
+  thread_exit& operator=(const thread_exit&) = delete;
+  ~thread_exit() {
+    thread_state& ts = *this_thread_state_pointer;
+    ts.exited = true;
+    release_thread_resources(ts);
+  }
+};
+
+}  // namespace
+
 thread_state& create_this_thread_state() noexcept {
-  static thread_local thread_state state;
-  this_thread_state_pointer = &state;
-  return state;
+  auto* ts = ::new (static_cast<void*>(state_storage)) thread_state();
+  this_thread_state_pointer = ts;
+  static thread_local thread_exit at_exit;
+  static_cast<void>(at_exit);
+  return *ts;
 }
 
 }  // namespace jmpco::detail

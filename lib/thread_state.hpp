@@ -13,8 +13,7 @@ namespace jmpco::detail {
 using launch_fn = void (*)();
 
 struct thread_state {
-  thread_state() noexcept;
-  ~thread_state();
+  thread_state() noexcept;  // never destroyed: see create_this_thread_state()
   thread_state(const thread_state&) = delete;
   thread_state& operator=(const thread_state&) = delete;
 
@@ -24,6 +23,7 @@ struct thread_state {
   unsigned nesting_limit = 200;
   std::size_t stack_reserve = 64 * 1024;
   std::uintptr_t stack_low = 0;   // lowest usable address of this thread's stack; 0 if unknown
+  std::uintptr_t stack_high = 0;  // its top (exclusive); 0 if unknown
   const char* unsupported = nullptr;  // why this thread cannot run coroutines, if it cannot
   void* exception_record = nullptr;   // the C++ runtime's per-thread exception state
   // Handed across the register save of a switch through here rather than in registers, which
@@ -31,7 +31,19 @@ struct thread_state {
   context* switch_target = nullptr;
   launch_fn launch = nullptr;
   coroutine_core* yielding = nullptr;  // the coroutine in yield_core(), for its failure path
+  // The coroutine whose unwind for a released handle is being entered: exempt from the nesting
+  // limit, which guards ordinary nesting, not the unwinding of stacks that already exist.
+  const coroutine_core* unwinding_for_release = nullptr;
+  // Released coroutines whose unwind could not run yet (linked through their resumer_).
+  coroutine_core* deferred = nullptr;
+  bool running_deferred = false;  // run_deferred_closes() is on the stack
+  bool exited = false;            // the thread's exit has begun: its thread_local objects go
 };
+
+// True when `sp`, a stack position, lies on this thread's own stack (or the bounds are unknown).
+inline bool on_thread_stack(const thread_state& ts, std::uintptr_t sp) noexcept {
+  return ts.stack_high == 0 || (sp >= ts.stack_low - 4096 && sp < ts.stack_high);
+}
 
 // The calling thread's state is reached on every switch: a plain pointer in thread-local storage
 // (constant-initialised, so no guard and no wrapper call) points at it once it exists.
@@ -41,6 +53,9 @@ extern __thread thread_state* this_thread_state_pointer;
 extern thread_local thread_state* this_thread_state_pointer;
 #endif
 thread_state& create_this_thread_state() noexcept;
+// At the thread's exit, and after it for each handle released later: runs the deferred unwinds
+// and frees the main context's scratch copy.
+void release_thread_resources(thread_state& ts) noexcept;
 
 inline thread_state& this_thread_state() noexcept {
   thread_state* ts = this_thread_state_pointer;
@@ -48,8 +63,13 @@ inline thread_state& this_thread_state() noexcept {
 }
 
 // Platform probes, each in a file named after what it handles.
-// Lowest usable address of the calling thread's stack, or 0 where the OS cannot tell.
-std::uintptr_t thread_stack_low() noexcept;
+// The calling thread's stack: the lowest usable address and the top, or {0, 0} where the OS
+// cannot tell.
+struct stack_bounds {
+  std::uintptr_t low;
+  std::uintptr_t high;
+};
+stack_bounds thread_stack_bounds() noexcept;
 // Non-null (a reason) when the stack grows up, or a shadow stack would reject our jumps.
 const char* platform_refusal() noexcept;
 

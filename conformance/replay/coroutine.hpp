@@ -19,8 +19,13 @@ class Coroutine final : public ThreadObj, public jmpco::coroutine_core {
   jmpco::errc enter() noexcept { return resume_core(); }
   // Unwinds a suspended coroutine (jmpco's close_core).
   jmpco::error unwind() noexcept { return close_core(); }
-  // Leaves the running coroutine for its resumer.
-  static jmpco::errc leave() { return yield_core(); }
+  // Leaves the running coroutine for its resumer; throws jmpco::forced_unwind when
+  // coroutine.close resumes it to unwind its stack.
+  static jmpco::errc leave() {
+    const jmpco::errc e = yield_core();
+    if (e == jmpco::errc::closing) unwind_for_close();
+    return e;
+  }
   // The last reference is gone (jmpco's release: frees now, or once it stops running).
   void let_go() noexcept { release(); }
 

@@ -15,11 +15,23 @@
 
 namespace jmpco {
 
+class coroutine_core;
+
 #if JMPCO_EXCEPTIONS
 // Thrown from the yield a suspended coroutine waits in when that coroutine is closed (or its last
 // handle is destroyed), so that the destructors of every object on its stack run. A `catch (...)`
-// that catches it must rethrow it; it is not a std::exception.
-struct forced_unwind {};
+// that catches it must rethrow it; it is not a std::exception. It ends only the coroutine it was
+// thrown for: rethrown anywhere else (kept with std::current_exception()), it is an error there.
+class forced_unwind {
+ public:
+  // The coroutine being closed.
+  const coroutine_core* target() const noexcept { return target_; }
+
+ private:
+  friend class coroutine_core;
+  explicit forced_unwind(const coroutine_core* target) noexcept : target_(target) {}
+  const coroutine_core* target_;
+};
 #endif
 
 namespace detail {
@@ -78,6 +90,20 @@ class coroutine_core {
   static std::size_t stack_reserve() noexcept;
   static void set_stack_reserve(std::size_t bytes) noexcept;
 
+  // Coroutines whose last handle let go while they were suspended, and whose unwind could not
+  // run then (not enough memory to save the releasing frames): none of their destructors is
+  // skipped; each waits for the next release on this thread, run_deferred_closes(), or this
+  // thread's exit, whichever comes first. Both return how many still wait.
+  static std::size_t deferred_closes() noexcept;
+  static std::size_t run_deferred_closes() noexcept;
+
+#if JMPCO_EXCEPTIONS
+  // Throws the forced_unwind that ends the running coroutine while close() unwinds it (what a
+  // yield that returned errc::closing throws where an exception may propagate; raising or
+  // rethrowing an errc::closing error there does the same).
+  [[noreturn]] static void unwind_for_close();
+#endif
+
   // The compile-time signature tag of a typed front end, checked where yields are untyped.
   const void* signature() const noexcept { return signature_; }
 
@@ -101,9 +127,13 @@ class coroutine_core {
   // code of an operation that did nothing.
   errc resume_core() noexcept;
   // Leaves the running coroutine for its resumer and returns when it is resumed again: errc::ok,
-  // errc::yield_outside on a thread's main context, or errc::yield_while_closing (without
-  // leaving) while close() unwinds it. Throws forced_unwind when close() resumes it.
-  static errc yield_core();
+  // or errc::closing when close() (or the release of its last handle) resumed it to unwind its
+  // stack. Without leaving: errc::yield_outside on a thread's main context,
+  // errc::yield_while_closing while close() unwinds it, errc::foreign_stack on a stack that is not
+  // the thread's own, errc::out_of_memory when its stack could not be saved. Never throws: on
+  // errc::closing a front end throws unwind_for_close() where an exception may propagate.
+  static errc yield_core() noexcept;
+
   // Closes a suspended or dead coroutine: a started one is unwound (with exceptions) or discarded
   // (without). Returns the error it died with, or the error an unwinding destructor raised.
   jmpco::error close_core() noexcept;
@@ -112,11 +142,12 @@ class coroutine_core {
   // defers until a running/normal coroutine hands control back.
   void release() noexcept;
   // Between pin() and unpin() a released coroutine is not freed when it hands control back, so a
-  // front end can still read its mailboxes after resume_core(); unpin() settles it.
-  void pin() noexcept { pinned_ = true; }
+  // front end can still read its mailboxes after resume_core(); the last unpin() settles it.
+  // Pins nest (a value's move may re-enter the library while a resume holds its pin).
+  void pin() noexcept { ++pins_; }
   void unpin() noexcept {
-    pinned_ = false;
-    if (released_) settle_unpinned();
+    --pins_;
+    if (released_ && pins_ == 0) settle_unpinned();
   }
 
  private:
@@ -127,14 +158,16 @@ class coroutine_core {
 
   detail::context ctx_;
   const void* signature_;
-  coroutine_core* resumer_ = nullptr;           // where yield and death return to
+  // Where yield and death return to. While a released coroutine waits for its deferred unwind
+  // (it is suspended then, so it has no resumer), the next one waiting on its thread.
+  coroutine_core* resumer_ = nullptr;
   detail::thread_state* owner_ = nullptr;       // set by the first resume
   jmpco::error death_;
   jmpco::status status_ = jmpco::status::suspended;
   bool started_ = false;
   bool closing_ = false;   // resumed only to unwind its stack
   bool released_ = false;  // no handle owns it any more
-  bool pinned_ = false;    // a front end still reads it after a resume
+  std::uint8_t pins_ = 0;  // front ends still reading it after a resume
 };
 
 }  // namespace jmpco

@@ -13,6 +13,7 @@
 #ifndef JMPCO_COROUTINE_HPP
 #define JMPCO_COROUTINE_HPP
 
+#include <exception>
 #include <new>
 #include <optional>
 #include <tuple>
@@ -67,6 +68,7 @@ values_t<T...> unpack(std::tuple<T...>&& values) {
 }
 
 // A slot for values of type T, where void takes no room but still records "a value came".
+// Empty again after take() even when the value's move throws.
 template <class T>
 struct slot {
   std::optional<T> value;
@@ -76,10 +78,13 @@ struct slot {
   }
   bool full() const noexcept { return value.has_value(); }
   T take() {
-    T v = std::move(*value);
-    value.reset();
-    return v;
+    struct empty_on_exit {
+      std::optional<T>& value;
+      ~empty_on_exit() { value.reset(); }
+    } empty{value};
+    return std::move(*value);
   }
+  void clear() noexcept { value.reset(); }
 };
 template <>
 struct slot<void> {
@@ -87,6 +92,7 @@ struct slot<void> {
   void put() noexcept { filled = true; }
   bool full() const noexcept { return filled; }
   void take() noexcept { filled = false; }
+  void clear() noexcept { filled = false; }
 };
 
 // One address per signature: the tag an untyped yield checks against.
@@ -104,6 +110,9 @@ class channel : public coroutine_core {
 
   slot<std::tuple<std::decay_t<In>...>> inbox;  // resume -> coroutine
   slot<Out> outbox;                              // yield/return -> resumer
+  // The handle object that owns this channel, for a front end that keeps state in its handle
+  // (generator): after a switch it touches its handle only if it is still this one.
+  const void* holder = nullptr;
 
   using coroutine_core::close_core;
   using coroutine_core::pin;
@@ -150,6 +159,32 @@ channel<Out, In...>* make_channel(F&& fn) {
   return ::new (memory) holder(std::forward<F>(fn));
 }
 
+// What a resume_core() outcome means for the resumer: no error, the error the coroutine died
+// with, or the misuse that stopped the resume.
+inline error failure_of(const coroutine_core& co, errc outcome) noexcept {
+  if (outcome == errc::exception || outcome == errc::raised) return co.death();
+  return error(outcome);
+}
+
+// Resumes `channel` with `in` and hands resume_core()'s outcome to `collect`, which reads the
+// mailboxes. The channel is pinned from before the switch until after `collect` on every path,
+// a throwing value move included: the body may release its own handle while it runs, and nothing
+// but the channel may be touched after the switch. Every front end's resume goes through here.
+template <class Channel, class Collect, class... A>
+auto resume_pinned(Channel* channel, Collect&& collect, A&&... in) {
+  struct pin_guard {
+    Channel* channel;
+    explicit pin_guard(Channel* c) noexcept : channel(c) { channel->pin(); }
+    ~pin_guard() { channel->unpin(); }  // frees it now if its last handle let go while it ran
+    pin_guard(const pin_guard&) = delete;
+    pin_guard& operator=(const pin_guard&) = delete;
+  } pinned(channel);
+  channel->inbox.put(std::forward<A>(in)...);
+  const errc outcome = channel->resume_core();
+  channel->inbox.clear();  // not delivered: a misuse, or it died before taking it
+  return collect(outcome);
+}
+
 template <class Signature>
 struct channel_of;
 template <class Out, class... In>
@@ -170,20 +205,44 @@ class yielder<Out(In...)> {
   // Hands `out` to the resumer and suspends; returns the arguments of the next resume. On a
   // failure (yield_outside, out_of_memory) raises it: throws, or without exceptions kills the
   // coroutine with it.
+  //
+  // When the coroutine is closed (or its last handle destroyed) while suspended here, throws
+  // forced_unwind so that every destructor on its stack runs. Where an exception is already
+  // propagating through the coroutine, throwing would terminate: yield() then returns a
+  // value-initialized resume_type instead, and the unwind in progress goes on.
   template <class... V>
   resume_type yield(V&&... out) {
     result<resume_type> r = try_yield(std::forward<V>(out)...);
-    if (!r) this_coroutine::raise(r.error());
+    if (!r) {
+#if JMPCO_EXCEPTIONS
+      if (r.code() == errc::closing) {
+        if (std::uncaught_exceptions() == 0) coroutine_core::unwind_for_close();
+        if constexpr (std::is_void_v<resume_type>) {
+          return;
+        } else if constexpr (std::is_default_constructible_v<resume_type>) {
+          return resume_type();
+        } else {
+          detail::fail_fatally(
+              "a coroutine closed while suspended in yield() during an unwind has no value to "
+              "return: yield with try_yield() where an exception may be propagating");
+        }
+      }
+#endif
+      this_coroutine::raise(r.error());
+    }
     if constexpr (!std::is_void_v<resume_type>) return std::move(r).value();
   }
 
   // As yield(), but returns a failure instead of raising it; the coroutine is still running then.
+  // Never throws for the library's sake (only a throwing value move propagates): when the
+  // coroutine is closed while suspended here, returns errc::closing, and the code around it
+  // should return so that the coroutine's stack unwinds (it can yield no more).
   template <class... V>
   result<resume_type> try_yield(V&&... out) {
     if (coroutine_core::running() != channel_) return error(errc::yield_outside);
     channel_->outbox.put(std::forward<V>(out)...);
     if (errc e = coroutine_core_access::yield(); e != errc::ok) {
-      channel_->outbox.take();
+      channel_->outbox.clear();  // not handed over (or, when closing, already taken)
       return error(e);
     }
     if constexpr (std::is_void_v<resume_type>) {
@@ -197,8 +256,7 @@ class yielder<Out(In...)> {
  private:
   // yield_core is protected; the yielder reaches it through this local subclass.
   struct coroutine_core_access : coroutine_core {
-    using coroutine_core::yield_core;
-    static errc yield() { return yield_core(); }
+    static errc yield() noexcept { return yield_core(); }
   };
 
   detail::channel<Out, In...>* channel_;
@@ -238,11 +296,8 @@ class coroutine<Out(In...)> {
     // only the pinned channel is used, never `this`.
     detail::channel<Out, In...>* channel = channel_;
     if (channel == nullptr) return error(errc::empty_handle);
-    channel->pin();
-    channel->inbox.put(std::move(args)...);
-    result<Out> r = collect(channel, channel->resume_core());
-    channel->unpin();  // frees it now if its last handle let go while it ran
-    return r;
+    return detail::resume_pinned(
+        channel, [channel](errc e) { return collect(channel, e); }, std::move(args)...);
   }
 
   jmpco::status status() const noexcept {
@@ -267,9 +322,7 @@ class coroutine<Out(In...)> {
   }
 
   static result<Out> collect(detail::channel<Out, In...>* channel, errc e) {
-    if (channel->inbox.full()) channel->inbox.take();  // not delivered
-    if (e == errc::exception || e == errc::raised) return channel->death();
-    if (e != errc::ok) return error(e);
+    if (e != errc::ok) return detail::failure_of(*channel, e);
     if constexpr (std::is_void_v<Out>) {
       channel->outbox.take();
       return result<void>();

@@ -39,6 +39,8 @@ enum class errc : unsigned char {
   unsupported_platform,  // this target cannot run copied-stack coroutines (see README)
   empty_handle,          // the handle holds no coroutine (moved from, or creation failed)
   yield_while_closing,   // attempt to yield across a C-call boundary (while close() unwinds it)
+  closing,               // try_yield: the coroutine was closed while suspended; unwind and return
+  foreign_stack,         // a switch from a stack that is not the thread's own (a signal stack)
   // The coroutine died with an error.
   exception,  // the body threw; error::exception() holds it
   raised,     // the body called jmpco::raise() with an error value

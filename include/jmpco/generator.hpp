@@ -22,6 +22,8 @@ class generator {
  public:
   using yielder_type = yielder<T()>;
 
+  // Reads the generator's current value, which lives in the coroutine object: it stays valid
+  // while the generator is moved, until the next increment.
   class iterator {
    public:
     using iterator_category = std::input_iterator_tag;
@@ -30,8 +32,8 @@ class generator {
     using pointer = T*;
     using reference = T&;
 
-    reference operator*() const noexcept { return *owner_->current_; }
-    pointer operator->() const noexcept { return &*owner_->current_; }
+    reference operator*() const noexcept { return *owner_->channel_->outbox.value; }
+    pointer operator->() const noexcept { return &**this; }
     iterator& operator++() {
       owner_->advance();
       return *this;
@@ -43,7 +45,9 @@ class generator {
    private:
     friend class generator;
     explicit iterator(generator* owner) noexcept : owner_(owner) {}
-    bool at_end() const noexcept { return !owner_->current_.has_value(); }
+    bool at_end() const noexcept {
+      return owner_->channel_ == nullptr || !owner_->channel_->outbox.full();
+    }
     generator* owner_;
   };
 
@@ -53,15 +57,19 @@ class generator {
   explicit generator(F&& body) : channel_(detail::make_channel<T>(std::forward<F>(body))) {
     static_assert(std::is_void_v<std::invoke_result_t<std::decay_t<F>&, yielder_type&>>,
                   "a generator body returns void");
+    hold();
   }
   generator(generator&& other) noexcept
       : channel_(std::exchange(other.channel_, nullptr)),
-        current_(std::move(other.current_)),
         error_(std::move(other.error_)),
-        started_(other.started_) {}
+        started_(other.started_) {
+    hold();
+  }
   generator& operator=(generator&&) = delete;
   ~generator() {
-    if (channel_ != nullptr) channel_->release();
+    if (channel_ == nullptr) return;
+    channel_->holder = nullptr;
+    channel_->release();
   }
 
   // Starts (or continues) the sequence. A generator is a single pass: begin() resumes it once.
@@ -81,27 +89,35 @@ class generator {
   }
 
  private:
-  void advance() {
-    current_.reset();
-    if (channel_ == nullptr) return fail(jmpco::error(errc::empty_handle));
-    if (channel_->status() == jmpco::status::dead) return;
-    channel_->inbox.put();
-    const errc e = channel_->resume_core();
-    if (channel_->inbox.full()) channel_->inbox.take();  // not delivered
-    if (e == errc::exception || e == errc::raised) return fail(channel_->death());
-    if (e != errc::ok) return fail(jmpco::error(e));
-    if (channel_->outbox.full()) current_.emplace(channel_->outbox.take());  // else: it returned
+  void hold() noexcept {
+    if (channel_ != nullptr) channel_->holder = this;
   }
 
-  void fail(const jmpco::error& e) {
-    error_ = e;
+  // Resumes the body for its next value. The body may destroy or move this very generator while
+  // it runs: after the switch, `this` is touched only if it still holds the channel.
+  void advance() {
+    detail::channel<T>* channel = channel_;
+    if (channel == nullptr) return fail(jmpco::error(errc::empty_handle), true);
+    channel->outbox.clear();
+    if (channel->status() == jmpco::status::dead) return;
+    struct step {
+      jmpco::error failure;
+      bool held;
+    };
+    step s = detail::resume_pinned(channel, [this, channel](errc e) {
+      return step{detail::failure_of(*channel, e), channel->holder == this};
+    });
+    if (s.failure) fail(s.failure, s.held);
+  }
+
+  void fail(const jmpco::error& e, bool held) {
+    if (held) error_ = e;
 #if JMPCO_EXCEPTIONS
-    error_.rethrow();
+    e.rethrow();
 #endif
   }
 
   detail::channel<T>* channel_;
-  std::optional<T> current_;
   jmpco::error error_;
   bool started_ = false;
 };
