@@ -1,5 +1,6 @@
 #include "thread_state.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <new>
 
@@ -8,7 +9,11 @@
 
 namespace jmpco::detail {
 
-thread_state::thread_state() noexcept {
+namespace {
+std::atomic<std::uintptr_t> last_thread_id{0};
+}  // namespace
+
+thread_state::thread_state() noexcept : id(last_thread_id.fetch_add(1, std::memory_order_relaxed) + 1) {
   main.stop = UINTPTR_MAX;  // the main context owns everything above the coroutines
   unsupported = platform_refusal();
   const stack_bounds bounds = thread_stack_bounds();

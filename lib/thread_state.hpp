@@ -17,6 +17,7 @@ struct thread_state {
   thread_state(const thread_state&) = delete;
   thread_state& operator=(const thread_state&) = delete;
 
+  std::uintptr_t id;          // unique among every thread this process has run coroutines on
   context main;               // the thread's own context; its stop is above every address
   context* current = &main;   // the context executing now: the head of the stack chain
   coroutine_core* running = nullptr;  // the coroutine executing now, nullptr on main
