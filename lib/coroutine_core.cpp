@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Lua's coroutine state machine on top of the stack switch: resume, yield, finish, close.
 #include "jmpco/core.hpp"
 

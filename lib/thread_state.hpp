@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Per-thread bookkeeping: the thread's main context, the chain of contexts that still have bytes
 // on the stack, and the limits that resume enforces.
 #ifndef JMPCO_LIB_THREAD_STATE_HPP

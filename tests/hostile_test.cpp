@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The public API used the way a careless or hostile user would: bodies that free their own
 // handles, destructors that yield or free handles while a close runs, values whose moves throw,
 // an allocator that fails at each allocation in turn, foreign stacks, thread exit. Each case ends

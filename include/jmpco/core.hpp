@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The untyped core: a coroutine control block that runs on the calling thread's own stack and keeps
 // the live part of its stack in a heap copy while it is not running. Typed front ends
 // (coroutine.hpp, generator.hpp) and the Lua replay interpreter derive from coroutine_core and

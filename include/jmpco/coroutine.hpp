@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The typed front end: coroutine<Out(In...)>, its yielder, wrap(), and this_coroutine.
 //
 //   jmpco::coroutine<int(int)> co([](jmpco::yielder<int(int)>& y, int first) {

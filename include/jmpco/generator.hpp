@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // generator<T>: a coroutine that yields a sequence of T, usable in a range-for loop.
 //
 //   jmpco::generator<int> squares([](jmpco::yielder<int()>& y) {
