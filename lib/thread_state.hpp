@@ -25,7 +25,10 @@ struct thread_state {
   unsigned nesting_limit = 200;
   std::size_t stack_reserve = 64 * 1024;
   std::uintptr_t stack_low = 0;   // lowest usable address of this thread's stack; 0 if unknown
-  std::uintptr_t stack_high = 0;  // its top (exclusive); 0 if unknown
+  // The thread's whole stack is [stack_floor, stack_floor + stack_span): one subtraction and one
+  // comparison tell a foreign stack on every switch. Unknown bounds: 0 and the whole address space.
+  std::uintptr_t stack_floor = 0;
+  std::uintptr_t stack_span = UINTPTR_MAX;
   const char* unsupported = nullptr;  // why this thread cannot run coroutines, if it cannot
   void* exception_record = nullptr;   // the C++ runtime's per-thread exception state
   // Handed across the register save of a switch through here rather than in registers, which
@@ -44,7 +47,7 @@ struct thread_state {
 
 // True when `sp`, a stack position, lies on this thread's own stack (or the bounds are unknown).
 inline bool on_thread_stack(const thread_state& ts, std::uintptr_t sp) noexcept {
-  return ts.stack_high == 0 || (sp >= ts.stack_low - 4096 && sp < ts.stack_high);
+  return sp - ts.stack_floor < ts.stack_span;
 }
 
 // The calling thread's state is reached on every switch: a plain pointer in thread-local storage
