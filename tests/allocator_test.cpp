@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "jmpco/jmpco.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -38,12 +39,7 @@ struct install_counting_allocator {
   ~install_counting_allocator() { jmpco::set_allocator({}); }
 };
 
-// Each thread keeps a small buffer for its main context until it exits; a fresh thread makes every
-// block of a test visible, and gone once it has joined.
-template <class F>
-void on_fresh_thread(F fn) {
-  std::thread(fn).join();
-}
+using jmpco_test::on_fresh_thread;
 
 int echo_body(yielder& y, int v) {
   for (;;) v = y.yield(v + 1);

@@ -16,22 +16,14 @@
 #include <utility>
 
 #include "jmpco/jmpco.hpp"
+#include "test_support.hpp"
 
 namespace {
 
-struct counted {
-  static inline int alive = 0;
-  static inline int destroyed = 0;
-  counted() { ++alive; }
-  counted(const counted&) { ++alive; }
-  ~counted() {
-    --alive;
-    ++destroyed;
-  }
-};
+using jmpco_test::counted;
+using jmpco_test::on_fresh_thread;
 
-struct counters_reset {
-  counters_reset() { counted::alive = counted::destroyed = 0; }
+struct counters_reset : jmpco_test::counters_reset {
   ~counters_reset() { jmpco::coroutine_core::set_nesting_limit(200); }
 };
 
@@ -65,13 +57,6 @@ struct install_failing_allocator {
   }
   ~install_failing_allocator() { jmpco::set_allocator({}); }
 };
-
-// A thread's main context keeps a scratch buffer until the thread exits: a fresh thread shows
-// every block of a test, and its exit returns them.
-template <class F>
-void on_fresh_thread(F fn) {
-  std::thread(fn).join();
-}
 
 template <class F>
 JMPCO_NOINLINE void from_deeper_frames(int depth, F&& fn) {

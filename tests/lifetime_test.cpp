@@ -7,26 +7,15 @@
 #include <stdexcept>
 
 #include "jmpco/jmpco.hpp"
+#include "test_support.hpp"
 
 namespace {
 
 using sig = void();
 using yielder = jmpco::yielder<sig>;
 
-struct counted {
-  static inline int alive = 0;
-  static inline int destroyed = 0;
-  counted() { ++alive; }
-  counted(const counted&) { ++alive; }
-  ~counted() {
-    --alive;
-    ++destroyed;
-  }
-};
-
-struct counters_reset {
-  counters_reset() { counted::alive = counted::destroyed = 0; }
-};
+using jmpco_test::counted;
+using jmpco_test::counters_reset;
 
 JMPCO_NOINLINE void nested_frames_then_yield(yielder& y, int depth) {
   counted here;
