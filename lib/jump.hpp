@@ -5,9 +5,9 @@
 
 #include "jmpco/config.hpp"
 
-#if defined(JMPCO_JUMP_BUILTIN)
+#if JMPCO_JUMP_KIND == JMPCO_JUMP_KIND_BUILTIN
 #include "jump_gcc_builtin.hpp"
-#elif defined(JMPCO_JUMP_POSIX)
+#elif JMPCO_JUMP_KIND == JMPCO_JUMP_KIND_POSIX
 #include "jump_posix.hpp"
 #else
 #include "jump_iso.hpp"

@@ -18,21 +18,31 @@
 #endif
 
 // The jump primitive. Choose one explicitly by defining it to 1 before including any jmpco header
-// (and when building the library), or let the compiler decide:
+// and when building the library (CMake: -DJMPCO_JUMP=builtin|posix|iso, which the jmpco target
+// passes on to its users), or let the compiler decide:
 //   JMPCO_JUMP_BUILTIN  GCC's __builtin_setjmp/__builtin_longjmp (and Clang's, on x86 only): saves
 //                       three words, no signal mask, no pointer mangling to pay for.
 //   JMPCO_JUMP_POSIX    _setjmp/_longjmp: no signal-mask system call.
 //   JMPCO_JUMP_ISO      std::setjmp/std::longjmp: the portable fallback for any other compiler.
-#if !defined(JMPCO_JUMP_BUILTIN) && !defined(JMPCO_JUMP_POSIX) && !defined(JMPCO_JUMP_ISO)
-#  if defined(__GNUC__) && !defined(__clang__) && !defined(__INTEL_COMPILER)
-#    define JMPCO_JUMP_BUILTIN 1
-#  elif defined(__clang__) && (defined(__x86_64__) || defined(__i386__))
-#    define JMPCO_JUMP_BUILTIN 1
-#  elif defined(__unix__) || defined(__APPLE__)
-#    define JMPCO_JUMP_POSIX 1
-#  else
-#    define JMPCO_JUMP_ISO 1
-#  endif
+// They are read by value: JMPCO_JUMP_BUILTIN=0 does not select the builtin. JMPCO_JUMP_KIND is the
+// choice made: one of the three values below.
+#define JMPCO_JUMP_KIND_BUILTIN 1
+#define JMPCO_JUMP_KIND_POSIX 2
+#define JMPCO_JUMP_KIND_ISO 3
+#if defined(JMPCO_JUMP_BUILTIN) && (JMPCO_JUMP_BUILTIN + 0)
+#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_BUILTIN
+#elif defined(JMPCO_JUMP_POSIX) && (JMPCO_JUMP_POSIX + 0)
+#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_POSIX
+#elif defined(JMPCO_JUMP_ISO) && (JMPCO_JUMP_ISO + 0)
+#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_ISO
+#elif defined(__GNUC__) && !defined(__clang__) && !defined(__INTEL_COMPILER)
+#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_BUILTIN
+#elif defined(__clang__) && (defined(__x86_64__) || defined(__i386__))
+#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_BUILTIN
+#elif defined(__unix__) || defined(__APPLE__)
+#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_POSIX
+#else
+#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_ISO
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -41,6 +51,49 @@
 #  define JMPCO_NOINLINE __declspec(noinline)
 #else
 #  define JMPCO_NOINLINE
+#endif
+
+// The configuration tag. A program must be built with the library's configuration: exceptions on
+// or off and the jump primitive change the layout of its types, and AddressSanitizer changes how
+// it may copy stack frames. The library defines one symbol named after its configuration, and
+// every translation unit that includes a jmpco header refers to the one named after its own; a
+// mismatch fails at link time with, for example,
+//   undefined reference to `jmpco_library_built_with_exceptions_off_jump_builtin_asan_off'
+// (the configuration the program wanted and no library provides).
+#if JMPCO_EXCEPTIONS
+#  define JMPCO_TAG_EXCEPTIONS exceptions_on
+#else
+#  define JMPCO_TAG_EXCEPTIONS exceptions_off
+#endif
+#if JMPCO_JUMP_KIND == JMPCO_JUMP_KIND_BUILTIN
+#  define JMPCO_TAG_JUMP jump_builtin
+#elif JMPCO_JUMP_KIND == JMPCO_JUMP_KIND_POSIX
+#  define JMPCO_TAG_JUMP jump_posix
+#else
+#  define JMPCO_TAG_JUMP jump_iso
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#  define JMPCO_TAG_ASAN asan_on
+#elif defined(__has_feature)
+#  if __has_feature(address_sanitizer)
+#    define JMPCO_TAG_ASAN asan_on
+#  endif
+#endif
+#if !defined(JMPCO_TAG_ASAN)
+#  define JMPCO_TAG_ASAN asan_off
+#endif
+#define JMPCO_TAG_JOIN2(a, b, c) jmpco_library_built_with_##a##_##b##_##c
+#define JMPCO_TAG_JOIN(a, b, c) JMPCO_TAG_JOIN2(a, b, c)  // expands the parts first
+#define JMPCO_CONFIGURATION_TAG JMPCO_TAG_JOIN(JMPCO_TAG_EXCEPTIONS, JMPCO_TAG_JUMP, JMPCO_TAG_ASAN)
+
+extern "C" const char JMPCO_CONFIGURATION_TAG;
+#if defined(__GNUC__) || defined(__clang__)
+namespace jmpco::detail {
+namespace {
+// Kept by `used` although nothing reads it: the reference is what the linker checks.
+[[gnu::used]] const char* const configuration_check = &JMPCO_CONFIGURATION_TAG;
+}  // namespace
+}  // namespace jmpco::detail
 #endif
 
 #endif  // JMPCO_CONFIG_HPP

@@ -6,7 +6,7 @@
 
 #include "jmpco/config.hpp"
 
-#if defined(JMPCO_JUMP_BUILTIN)
+#if JMPCO_JUMP_KIND == JMPCO_JUMP_KIND_BUILTIN
 namespace jmpco::detail {
 // __builtin_setjmp stores the frame pointer, the resume address and the stack pointer; the other
 // two words are reserved by GCC's documentation of the builtin.
@@ -14,7 +14,7 @@ struct jump_buffer {
   void* words[5];
 };
 }  // namespace jmpco::detail
-#elif defined(JMPCO_JUMP_POSIX)
+#elif JMPCO_JUMP_KIND == JMPCO_JUMP_KIND_POSIX
 #include <setjmp.h>
 namespace jmpco::detail {
 struct jump_buffer {
