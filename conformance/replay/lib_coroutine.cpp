@@ -177,9 +177,9 @@ Value new_coroutine(Interp& in, CallArgs& a) {
   return Value::object(new Coroutine(in, a[0]));
 }
 
-void co_create(Interp& in, CallArgs& a) { a.results.push_back(new_coroutine(in, a)); }
+void coroutine_create(Interp& in, CallArgs& a) { a.results.push_back(new_coroutine(in, a)); }
 
-void co_resume(Interp& in, CallArgs& a) {
+void coroutine_resume(Interp& in, CallArgs& a) {
   ThreadObj* t = check_thread(in, a, 0);
   Coroutine* co = t->as_coroutine();
   Values out;
@@ -194,7 +194,7 @@ void co_resume(Interp& in, CallArgs& a) {
   for (Value& v : out) a.results.push_back(std::move(v));
 }
 
-void co_yield (Interp& in, CallArgs& a) {
+void coroutine_yield(Interp& in, CallArgs& a) {
   Coroutine* co = in.current_thread()->as_coroutine();
   if (co == nullptr) in.runtime_error("attempt to yield from outside a coroutine");
   if (co->closing || in.thread_state().non_yieldable > 0 || co != jmpco::coroutine_core::running())
@@ -210,17 +210,17 @@ void co_yield (Interp& in, CallArgs& a) {
   co->transfer.clear();
 }
 
-void co_status(Interp& in, CallArgs& a) {
+void coroutine_status(Interp& in, CallArgs& a) {
   a.results.push_back(Value::string(status_of(in, check_thread(in, a, 0))));
 }
 
-void co_running(Interp& in, CallArgs& a) {
+void coroutine_running(Interp& in, CallArgs& a) {
   ThreadObj* t = in.current_thread();
   a.results.push_back(Value::object(t));
   a.results.push_back(Value::boolean(t->as_coroutine() == nullptr));
 }
 
-void co_isyieldable(Interp& in, CallArgs& a) {
+void coroutine_isyieldable(Interp& in, CallArgs& a) {
   ThreadObj* t = a.size() == 0 ? in.current_thread() : check_thread(in, a, 0);
   Coroutine* co = t->as_coroutine();
   a.results.push_back(Value::boolean(co != nullptr && !co->closing && t->state.non_yieldable == 0));
@@ -241,14 +241,14 @@ void wrap_call(Interp& in, CallArgs& a) {
   in.raise(err);
 }
 
-void co_wrap(Interp& in, CallArgs& a) {
+void coroutine_wrap(Interp& in, CallArgs& a) {
   Value co = new_coroutine(in, a);
   Value f = in.make_native(wrap_call, "wrap");
   f.func()->upvalues.push_back(co);
   a.results.push_back(f);
 }
 
-void co_close(Interp& in, CallArgs& a) {
+void coroutine_close(Interp& in, CallArgs& a) {
   ThreadObj* t = check_thread(in, a, 0);
   const std::string status = status_of(in, t);
   if (status == "running") in.lib_error("cannot close a running coroutine");
@@ -299,14 +299,14 @@ void co_close(Interp& in, CallArgs& a) {
 void open_coroutine(Interp& in) {
   auto* t = new Table();
   in.globals()->set(Value::string("coroutine"), Value::object(t));
-  in.register_native(t, "create", co_create, "coroutine.create");
-  in.register_native(t, "resume", co_resume, "coroutine.resume");
-  in.register_native(t, "yield", co_yield, "coroutine.yield");
-  in.register_native(t, "status", co_status, "coroutine.status");
-  in.register_native(t, "running", co_running, "coroutine.running");
-  in.register_native(t, "isyieldable", co_isyieldable, "coroutine.isyieldable");
-  in.register_native(t, "wrap", co_wrap, "coroutine.wrap");
-  in.register_native(t, "close", co_close, "coroutine.close");
+  in.register_native(t, "create", coroutine_create, "coroutine.create");
+  in.register_native(t, "resume", coroutine_resume, "coroutine.resume");
+  in.register_native(t, "yield", coroutine_yield, "coroutine.yield");
+  in.register_native(t, "status", coroutine_status, "coroutine.status");
+  in.register_native(t, "running", coroutine_running, "coroutine.running");
+  in.register_native(t, "isyieldable", coroutine_isyieldable, "coroutine.isyieldable");
+  in.register_native(t, "wrap", coroutine_wrap, "coroutine.wrap");
+  in.register_native(t, "close", coroutine_close, "coroutine.close");
 }
 
 }  // namespace replay

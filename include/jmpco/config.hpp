@@ -7,6 +7,10 @@
 #ifndef JMPCO_CONFIG_HPP
 #define JMPCO_CONFIG_HPP
 
+#if !(__cplusplus >= 201703L || (defined(_MSVC_LANG) && _MSVC_LANG >= 201703L))
+#error "jmpco needs C++17 or newer: compile with -std=c++17 (MSVC: /std:c++17)"
+#endif
+
 // Exceptions: errors then travel as std::exception_ptr and close() unwinds suspended stacks.
 // Without them (-fno-exceptions) errors are error values and close() discards the stack.
 #if !defined(JMPCO_EXCEPTIONS)
