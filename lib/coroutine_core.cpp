@@ -41,6 +41,8 @@ struct switch_machinery {
   // Hands the thread back to `co`'s resumer: `co` stops running (it yielded or died).
   static context* hand_back(thread_state& ts, coroutine_core* co) noexcept {
     coroutine_core* resumer = co->resumer_;
+    JMPCO_ASSERT(ts.running == co && co->status_ != status::running);
+    JMPCO_ASSERT(resumer == nullptr || resumer->status_ == status::normal);
     if (resumer != nullptr) resumer->status_ = status::running;
     ts.running = resumer;
     return context_of(ts, resumer);
@@ -88,6 +90,7 @@ struct switch_machinery {
 
   [[noreturn]] static void finish(coroutine_core* self) noexcept {
     thread_state& ts = this_thread_state();
+    JMPCO_ASSERT(self->status_ == status::running && ts.running == self);
     self->status_ = status::dead;
     self->closing_ = false;
     context* resumer = hand_back(ts, self);
@@ -250,6 +253,7 @@ JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
     }
   }
   // Back from the coroutine: it yielded, returned or raised.
+  JMPCO_ASSERT(status_ == status::suspended || status_ == status::dead);
   const errc outcome = status_ == status::dead ? death_.code() : errc::ok;
   switch_machinery::settle_released(this);  // may free *this
   return outcome;
@@ -261,6 +265,7 @@ JMPCO_NOINLINE errc coroutine_core::yield_core() noexcept {
   coroutine_core* self = ts.running;
   if (self == nullptr) return errc::yield_outside;
   if (self->closing_) return errc::yield_while_closing;  // like Lua's yield inside a __close
+  JMPCO_ASSERT(self->status_ == status::running && !self->ctx_.dying);
   if (!detail::on_thread_stack(ts, JMPCO_OWN_FRAME_TOP())) return errc::foreign_stack;
   self->status_ = status::suspended;
   ts.yielding = self;  // so that not even `self` lives across the save

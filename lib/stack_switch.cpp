@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "assert.hpp"
+#include "checked_mode.hpp"
 #include "exception_state.hpp"
 #include "jmpco/allocator.hpp"
 #include "jump.hpp"
@@ -31,6 +32,13 @@ JMPCO_FRAME_FUNCTION void probe_stack(std::uintptr_t* out) noexcept {
   *out = JMPCO_OWN_FRAME_TOP();
 }
 
+#if JMPCO_CHECKED
+JMPCO_NO_ASAN void fill_vacated_stack(void* where, std::size_t n) noexcept {
+  auto* d = static_cast<volatile unsigned char*>(where);  // no memset: see copy_stack_bytes
+  for (std::size_t i = 0; i < n; ++i) d[i] = kVacatedStackByte;
+}
+#endif
+
 // Copies stack bytes. Under ASan the bytes include other frames' redzones, so the copy must not be
 // instrumented or intercepted: a byte loop through volatile cannot become a memcpy call.
 JMPCO_NO_ASAN void copy_stack_bytes(void* to, const void* from, std::size_t n) noexcept {
@@ -40,6 +48,17 @@ JMPCO_NO_ASAN void copy_stack_bytes(void* to, const void* from, std::size_t n) n
   for (std::size_t i = 0; i < n; ++i) d[i] = s[i];
 #else
   std::memcpy(to, from, n);
+#endif
+}
+
+// Moves stack bytes of a context that is leaving the stack to its heap copy. In checked mode
+// (checked_mode.hpp) the bytes left behind are filled with a pattern: until their context comes
+// back they belong to nobody, and a pointer into them that survived the switch reads the pattern,
+// every time, instead of whatever the running context happened to leave there.
+inline void save_stack_bytes(unsigned char* to, std::uintptr_t from, std::size_t n) noexcept {
+  copy_stack_bytes(to, reinterpret_cast<const void*>(from), n);
+#if JMPCO_CHECKED
+  fill_vacated_stack(reinterpret_cast<void*>(from), n);
 #endif
 }
 
@@ -69,8 +88,7 @@ inline void save_below(context* c, std::uintptr_t upto) noexcept {
   if (upto <= c->start) return;
   const std::size_t need = upto - c->start;
   if (need <= c->saved) return;
-  copy_stack_bytes(c->copy + c->saved, reinterpret_cast<const void*>(c->start + c->saved),
-                   need - c->saved);
+  save_stack_bytes(c->copy + c->saved, c->start + c->saved, need - c->saved);
   c->saved = static_cast<std::uint32_t>(need);  // need <= capacity
 }
 
@@ -231,7 +249,7 @@ JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
   if (target == self->older && self->stop - self->start <= self->capacity) {
     // A yield to the next context on the chain: only self collides, wholly, and the chain from
     // the target on is unchanged.
-    copy_stack_bytes(self->copy, reinterpret_cast<const void*>(self->start), self->stop - self->start);
+    save_stack_bytes(self->copy, self->start, self->stop - self->start);
     self->saved = static_cast<std::uint32_t>(self->stop - self->start);  // <= capacity
     ts.current = target;
   } else {

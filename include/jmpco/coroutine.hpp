@@ -101,100 +101,13 @@ struct signature_tag {
   static constexpr char id = 0;
 };
 
-// The heap object shared by a handle and its coroutine: the control block plus the two mailboxes.
-// Values always travel through here, never through pointers into either side's stack.
 template <class Out, class... In>
-class channel : public coroutine_core {
- public:
-  channel() noexcept : coroutine_core(&signature_tag<Out(In...)>::id) {}
-
-  slot<std::tuple<std::decay_t<In>...>> inbox;  // resume -> coroutine
-  slot<Out> outbox;                              // yield/return -> resumer
-  // The handle object that owns this channel, for a front end that keeps state in its handle
-  // (generator): after a switch it touches its handle only if it is still this one.
-  const void* holder = nullptr;
-
-  using coroutine_core::close_core;
-  using coroutine_core::pin;
-  using coroutine_core::release;
-  using coroutine_core::resume_core;
-  using coroutine_core::unpin;
-};
-
-// The body of a coroutine, stored inline in the same allocation as its channel.
-template <class F, class Out, class... In>
-class body_holder final : public channel<Out, In...> {
- public:
-  explicit body_holder(F&& fn) : fn_(std::move(fn)) {}
-  explicit body_holder(const F& fn) : fn_(fn) {}
-
- private:
-  void run() override {
-    yielder<Out(In...)> y(this);
-    std::apply(
-        [&](auto&&... first) {
-          using returned = decltype(fn_(y, std::move(first)...));
-          if constexpr (std::is_void_v<returned>) {
-            fn_(y, std::move(first)...);
-          } else {
-            this->outbox.put(fn_(y, std::move(first)...));
-          }
-        },
-        this->inbox.take());
-  }
-  void destroy() noexcept override {
-    this->~body_holder();
-    deallocate(this, sizeof(body_holder));
-  }
-
-  F fn_;
-};
-
-// Builds a body_holder with jmpco's allocator; nullptr when it cannot.
-template <class Out, class... In, class F>
-channel<Out, In...>* make_channel(F&& fn) {
-  using holder = body_holder<std::decay_t<F>, Out, In...>;
-  void* memory = allocate(sizeof(holder));
-  if (memory == nullptr) return nullptr;
-  return ::new (memory) holder(std::forward<F>(fn));
-}
-
-// What a resume_core() outcome means for the resumer: no error, the error the coroutine died
-// with, or the misuse that stopped the resume.
-inline error failure_of(const coroutine_core& co, errc outcome) noexcept {
-  if (outcome == errc::exception || outcome == errc::raised) return co.death();
-  return error(outcome);
-}
-
-// Resumes `channel` with `in` and hands resume_core()'s outcome to `collect`, which reads the
-// mailboxes. The channel is pinned from before the switch until after `collect` on every path,
-// a throwing value move included: the body may release its own handle while it runs, and nothing
-// but the channel may be touched after the switch. Every front end's resume goes through here.
-template <class Channel, class Collect, class... A>
-auto resume_pinned(Channel* channel, Collect&& collect, A&&... in) {
-  struct pin_guard {
-    Channel* channel;
-    explicit pin_guard(Channel* c) noexcept : channel(c) { channel->pin(); }
-    ~pin_guard() { channel->unpin(); }  // frees it now if its last handle let go while it ran
-    pin_guard(const pin_guard&) = delete;
-    pin_guard& operator=(const pin_guard&) = delete;
-  } pinned(channel);
-  channel->inbox.put(std::forward<A>(in)...);
-  const errc outcome = channel->resume_core();
-  channel->inbox.clear();  // not delivered: a misuse, or it died before taking it
-  return collect(outcome);
-}
-
-template <class Signature>
-struct channel_of;
-template <class Out, class... In>
-struct channel_of<Out(In...)> {
-  using type = channel<Out, In...>;
-};
-
+class channel;
 }  // namespace detail
 
-// What a body uses to yield. Only valid inside the coroutine it was given to.
+// What a body uses to yield. It lives in the coroutine object, not on a stack, so that its
+// check of who may yield with it never reads a suspended stack's bytes: used by any other
+// coroutine (or after its own has died) it fails with errc::yield_outside.
 template <class Out, class... In>
 class yielder<Out(In...)> {
  public:
@@ -261,6 +174,102 @@ class yielder<Out(In...)> {
 
   detail::channel<Out, In...>* channel_;
 };
+
+namespace detail {
+
+// The heap object shared by a handle and its coroutine: the control block plus the two mailboxes.
+// Values always travel through here, never through pointers into either side's stack.
+template <class Out, class... In>
+class channel : public coroutine_core {
+ public:
+  channel() noexcept : coroutine_core(&signature_tag<Out(In...)>::id), yielder_for_body(this) {}
+
+  slot<std::tuple<std::decay_t<In>...>> inbox;  // resume -> coroutine
+  slot<Out> outbox;                              // yield/return -> resumer
+  yielder<Out(In...)> yielder_for_body;          // handed to the body
+  // The handle object that owns this channel, for a front end that keeps state in its handle
+  // (generator): after a switch it touches its handle only if it is still this one.
+  const void* holder = nullptr;
+
+  using coroutine_core::close_core;
+  using coroutine_core::pin;
+  using coroutine_core::release;
+  using coroutine_core::resume_core;
+  using coroutine_core::unpin;
+};
+
+// The body of a coroutine, stored inline in the same allocation as its channel.
+template <class F, class Out, class... In>
+class body_holder final : public channel<Out, In...> {
+ public:
+  explicit body_holder(F&& fn) : fn_(std::move(fn)) {}
+  explicit body_holder(const F& fn) : fn_(fn) {}
+
+ private:
+  void run() override {
+    yielder<Out(In...)>& y = this->yielder_for_body;
+    std::apply(
+        [&](auto&&... first) {
+          using returned = decltype(fn_(y, std::move(first)...));
+          if constexpr (std::is_void_v<returned>) {
+            fn_(y, std::move(first)...);
+          } else {
+            this->outbox.put(fn_(y, std::move(first)...));
+          }
+        },
+        this->inbox.take());
+  }
+  void destroy() noexcept override {
+    this->~body_holder();
+    deallocate(this, sizeof(body_holder));
+  }
+
+  F fn_;
+};
+
+// Builds a body_holder with jmpco's allocator; nullptr when it cannot.
+template <class Out, class... In, class F>
+channel<Out, In...>* make_channel(F&& fn) {
+  using holder = body_holder<std::decay_t<F>, Out, In...>;
+  void* memory = allocate(sizeof(holder));
+  if (memory == nullptr) return nullptr;
+  return ::new (memory) holder(std::forward<F>(fn));
+}
+
+// What a resume_core() outcome means for the resumer: no error, the error the coroutine died
+// with, or the misuse that stopped the resume.
+inline error failure_of(const coroutine_core& co, errc outcome) noexcept {
+  if (outcome == errc::exception || outcome == errc::raised) return co.death();
+  return error(outcome);
+}
+
+// Resumes `channel` with `in` and hands resume_core()'s outcome to `collect`, which reads the
+// mailboxes. The channel is pinned from before the switch until after `collect` on every path,
+// a throwing value move included: the body may release its own handle while it runs, and nothing
+// but the channel may be touched after the switch. Every front end's resume goes through here.
+template <class Channel, class Collect, class... A>
+auto resume_pinned(Channel* channel, Collect&& collect, A&&... in) {
+  struct pin_guard {
+    Channel* channel;
+    explicit pin_guard(Channel* c) noexcept : channel(c) { channel->pin(); }
+    ~pin_guard() { channel->unpin(); }  // frees it now if its last handle let go while it ran
+    pin_guard(const pin_guard&) = delete;
+    pin_guard& operator=(const pin_guard&) = delete;
+  } pinned(channel);
+  channel->inbox.put(std::forward<A>(in)...);
+  const errc outcome = channel->resume_core();
+  channel->inbox.clear();  // not delivered: a misuse, or it died before taking it
+  return collect(outcome);
+}
+
+template <class Signature>
+struct channel_of;
+template <class Out, class... In>
+struct channel_of<Out(In...)> {
+  using type = channel<Out, In...>;
+};
+
+}  // namespace detail
 
 // An owning handle to a coroutine. Destroying the handle of a suspended coroutine closes it.
 template <class Out, class... In>
