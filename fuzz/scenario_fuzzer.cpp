@@ -609,6 +609,7 @@ struct fuzz_state {
   int ops = 0;
   int frames_live = 0;
   bool trace = false;
+  std::string skip_ops;  // JMPCO_FUZZ_SKIP_OPS: operations run as no-ops
   trace_rec ring[64];
   unsigned ring_pos = 0;
   std::string program_dump;
@@ -1045,8 +1046,6 @@ struct mv_body {
 };
 
 // --- create -----------------------------------------------------------------------------------
-// Releases the coroutine a handle holds (the caller checked can_drop): a started, suspended one
-// is unwound first, then the coroutine object and its captured state are freed.
 // After the handle of g, which was not running or normal, let go of it: it is dead and freed,
 // unwound where the closed yield returned (see model::closing_arrived), or, only when an
 // allocation failed meanwhile, deferred.
@@ -1091,7 +1090,7 @@ void drop_handle(slot_t& S, int g, int, bool top = false) {
     diverge("a release left %zu deferred unwinds waiting though no allocation failed", F.m.ndeferred);
 }
 
-// Releases what slot s holds (the caller checked can_drop).
+// Releases what slot s holds.
 void drop_slot(int s, int self, bool top = false) {
   const int g = F.m.slot_gen[s];
   if (g == NO_HANDLE) return;
@@ -1731,8 +1730,11 @@ struct acting_object {
         break;
       }
       case 1: do_close(slot, c); break;
-      case 2: (void)do_yield(c, Y_ANY, false, true); break;
-      case 3: (void)do_yield(c, Y_THROWING, false, true); break;
+      case 2:
+      case 3:
+        if (F.skip_ops.find('Q') != std::string::npos) break;  // JMPCO_FUZZ_SKIP_OPS=Q: no yields here
+        (void)do_yield(c, mode == 2 ? Y_ANY : Y_THROWING, false, true);
+        break;
       default: do_move(slot, (slot + 1) % kSlots, c, false); break;
     }
   }
@@ -2068,6 +2070,11 @@ flow exec(const node& n, ctx& c) {
   F.ops += 1 + F.frames_live / 256;
   if (F.ops > kMaxOps) return flow::ret;  // out of budget: every body returns, main stops
   check_context(c);
+  if (!F.skip_ops.empty() && n.op != '[' && F.skip_ops.find(n.op) != std::string::npos) {
+    // Skipped (JMPCO_FUZZ_SKIP_OPS; Q: the yields of q's destructors); a skipped q still runs
+    // its block, with no acting object.
+    return n.op == 'q' ? exec_block(n, c) : flow::next;
+  }
   switch (n.op) {
     case '[': return exec_list(n.kids, c);
     case 'c': return op_create(n, c, false);
@@ -2161,6 +2168,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   jmpco::set_allocator(a);
   const char* t = std::getenv("JMPCO_FUZZ_TRACE");
   F.trace = t != nullptr && *t != '\0' && *t != '0';
+  if (const char* skip = std::getenv("JMPCO_FUZZ_SKIP_OPS")) F.skip_ops = skip;
   const char* st = std::getenv("JMPCO_FUZZ_STATS");
   stats_enabled = st != nullptr && *st != '\0' && *st != '0';
   if (stats_enabled) std::atexit(&print_stats);
