@@ -54,6 +54,7 @@
 //   a K       fail the K-th jmpco allocation from now (digits: 1 2 3 4 5 6 8 10 16 32), one
 //             allocation, wherever it comes: creation, a switch, a close, a release's unwind
 //   X         coroutine_core::run_deferred_closes()
+//   U         rethrow a forced_unwind that a guard (g) kept from another coroutine's close
 //   F S       from a signal handler on an mmap'd sigaltstack: resume slot S and try_yield;
 //             both must be refused with errc::foreign_stack (or their usual misuse)
 // Kind 4 of `c` is coroutine<mv(mv)>, a value whose move or copy throws on demand.
@@ -173,7 +174,9 @@ std::string show(err e) {
   std::string s = names[e.kind];
   if (e.kind == E_MISUSE || e.kind == E_MISUSE_DEATH) {
     s += std::string("(") + jmpco::message(static_cast<errc>(e.id)) + ")";
-  } else if (e.kind != E_NONE && e.kind != E_FORCED) {
+  } else if (e.kind == E_FORCED) {
+    if (e.id != 0) s += " (another coroutine's)";
+  } else if (e.kind != E_NONE) {
     s += "#" + std::to_string(e.id);
   }
   return s;
@@ -494,7 +497,7 @@ struct model {
     r.closing = false;
     // What it died with while unwinding: a guard's own error, or an error that was propagating
     // when it suspended in a destructor.
-    err result = r.cx.fly.kind == E_FORCED ? err() : r.cx.fly;
+    err result = r.cx.fly == err{E_FORCED, 0} ? err() : r.cx.fly;
     if (result.kind == E_MISUSE) result.kind = E_MISUSE_DEATH;
     r.cx.fly = err();
     r.death = err();
@@ -610,6 +613,7 @@ struct fuzz_state {
   int frames_live = 0;
   bool trace = false;
   std::string skip_ops;  // JMPCO_FUZZ_SKIP_OPS: operations run as no-ops
+  std::exception_ptr captured_unwind;  // a forced_unwind a guard saw, for U
   trace_rec ring[64];
   unsigned ring_pos = 0;
   std::string program_dump;
@@ -741,6 +745,15 @@ struct counted {
 // ---------------------------------------------------------------------------------------------
 // Describing what arrived.
 // An errc::raised error: a body's own jmpco::error, or a misuse that killed a body.
+bool is_foreign_unwind(const jmpco::forced_unwind& u) {
+#if JMPCO_FUZZ_OLD_API
+  (void)u;
+  return false;
+#else
+  return u.target() != jmpco::this_coroutine::running();
+#endif
+}
+
 err describe_raised(const jmpco::error& e) {
   const int code = e.user_code();
   if (code > 0 && code < static_cast<int>(errc::exception) && std::strcmp(e.what(), raised_text(code)) != 0) {
@@ -770,8 +783,9 @@ err describe_current() {
     return {E_MISUSE, static_cast<long>(x.code())};
   } catch (const close_failure& e) {
     return {E_CLOSE, e.id};
-  } catch (const jmpco::forced_unwind&) {
-    return {E_FORCED, 0};
+  } catch (const jmpco::forced_unwind& u) {
+    // #0: the running coroutine's own close; #1: another coroutine's, kept and rethrown (U)
+    return {E_FORCED, is_foreign_unwind(u) ? 1 : 0};
   } catch (const move_failure& e) {
     return {E_MOVE, e.id};
   } catch (const catch_probe& e) {
@@ -882,10 +896,10 @@ int arg_count(char op) {
 }
 
 char decode_op(std::uint8_t b) {
-  static const char known[] = "czrRuyYvexCdmlspPtgkonwhDqijbTaXF";
+  static const char known[] = "czrRuyYvexCdmlspPtgkonwhDqijbTaXFU";
   if (b != 0 && std::strchr(known, static_cast<char>(b)) != nullptr) return static_cast<char>(b);
   // Every other byte is an operation too; resumes and yields come up most often.
-  static const char dense[] = "crrRuyyYvexCdmlspPtgkonwcrryhDqijbTaXF";
+  static const char dense[] = "crrRuyyYvexCdmlspPtgkonwcrryhDqijbTaXFU";
   return dense[b % (sizeof dense - 1)];
 }
 
@@ -1313,8 +1327,12 @@ flow resume_handle(ctx& c, slot_t& S, int g, bool raising_variant, bool oom) {
   if (oom) arm();
   try {
     got = real_resume(S, g, v, raising);
-  } catch (const jmpco::forced_unwind&) {
-    diverge("forced_unwind came out of a resume");
+  } catch (const jmpco::forced_unwind& u) {
+    // Only a wrap or generator re-raising a death by another coroutine's forced unwind (U).
+    if (!is_foreign_unwind(u)) diverge("the running coroutine's own forced_unwind came out of a resume");
+    got.what = outcome::ERROR;
+    got.e = describe_current();
+    raised = std::current_exception();
   } catch (...) {
     got.what = outcome::ERROR;
     got.e = describe_current();
@@ -1762,6 +1780,18 @@ flow op_fail_alloc(const node& n, ctx& c) {
   return flow::next;
 }
 
+// U: rethrows a forced_unwind kept from another coroutine's close: here it is an error like any
+// other (no pcall scope of the fuzzer catches a forced_unwind), and a coroutine it escapes dies
+// with errc::exception, never silently.
+flow op_rethrow_unwind(ctx& c) {
+  if (!F.captured_unwind || JMPCO_FUZZ_OLD_API) return flow::next;
+  note(c, 'U', 0, 0, 0);
+  ctx_rec& x = F.m.cx(c.self);
+  x.fly = {E_FORCED, 1};
+  x.catchable = c.self == MAIN;
+  std::rethrow_exception(F.captured_unwind);
+}
+
 flow op_run_deferred(ctx& c) {
   note(c, 'X', 0, 0, 0);
   const unsigned long before = F.alloc_failures;
@@ -1930,10 +1960,12 @@ flow op_guard(const node& n, ctx& c) {
   const long id = next_err_id();
   try {
     return exec_block(n, c);
-  } catch (const jmpco::forced_unwind&) {
+  } catch (const jmpco::forced_unwind& u) {
+    if (is_foreign_unwind(u)) throw;  // another coroutine's (U): an error like any other here
     if (c.self == MAIN) diverge("forced_unwind on the main context");
     co_rec& r = F.m.at(c.self);
-    if (!r.closing || r.cx.fly.kind != E_FORCED) diverge("a guard of g%d saw an unexpected forced_unwind", c.self);
+    if (!r.closing || r.cx.fly != err{E_FORCED, 0}) diverge("a guard of g%d saw an unexpected forced_unwind", c.self);
+    if (!F.captured_unwind) F.captured_unwind = std::current_exception();  // for U
     if (replace) {
       stat(S_CLOSE_REPLACED);
       r.cx.fly = {E_CLOSE, id};
@@ -2093,6 +2125,7 @@ flow exec(const node& n, ctx& c) {
     case 'q': return op_acting(n, c);
     case 'a': return op_fail_alloc(n, c);
     case 'X': return op_run_deferred(c);
+    case 'U': return op_rethrow_unwind(c);
     case 'F': return op_foreign(n, c);
     case 'e': return op_raise(n, c);
     case 'x': note(c, 'x', 0, 0, 0); return flow::ret;
@@ -2209,6 +2242,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   F.ring_pos = 0;
   F.fail_countdown = 0;
   F.injection_paused = 0;
+  F.captured_unwind = nullptr;
   disarm();
   static jmpco_fuzz::big_stack_worker worker(kWorkerStack);
   worker.run(&run_input, nullptr);
