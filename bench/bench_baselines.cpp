@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Baselines that are not coroutines: copying N bytes out and back with memcpy (what a copied-stack
 // round trip must do at least), and a hand-written iterator producing a generator's sequence.
 #include <benchmark/benchmark.h>

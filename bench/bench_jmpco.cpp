@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // jmpco's side of every comparison: round trip at each live-stack size, create-to-destroy, nested
 // resume chains, generator iteration, and bytes per suspended coroutine (counted by an allocator
 // installed with jmpco::set_allocator, which sees the coroutine objects and the stack copies).

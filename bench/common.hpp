@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Shared by every benchmark translation unit (C++17 and the C++20 one): the live-stack buffer that
 // a coroutine body keeps across its yields, the list of sizes, and a counter of heap blocks that
 // also records what the allocator really hands out (malloc_usable_size).

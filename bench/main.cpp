@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Runs every registered benchmark in one process, so that all libraries are measured in the same
 // run on the same machine state.
 #include <benchmark/benchmark.h>

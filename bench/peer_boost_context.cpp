@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Peer: Boost.Context's boost::context::fiber (fcontext switch in assembly, one separate stack per
 // fiber). The timed benchmarks use Boost's own fixedsize_stack(64 KiB), which takes the stack from
 // std::malloc; the memory benchmark uses a stack allocator of the same shape that also counts.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Peer: C++20 stackless coroutines (compiled with -std=c++20), with a minimal task and generator
 // written here. A suspended coroutine's state is its heap frame, whose size the compiler fixes:
 // the live buffer sits in the frame and nothing is copied on a switch.

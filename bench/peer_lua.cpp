@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Peer: Lua 5.4 coroutines through the C API. Two bodies: a Lua function that calls
 // coroutine.yield() (the usual Lua coroutine), and a C function that yields with lua_yieldk and a
 // continuation (Lua's machinery without the interpreter loop). The host resumes with lua_resume.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Peer: a std::thread per "coroutine", handing control back and forth with a mutex and a condition
 // variable (only one side runs at a time, as with coroutines). A round trip is two hand-offs, each
 // a wake-up of a sleeping thread by the kernel.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Peer: POSIX ucontext (getcontext/makecontext/swapcontext from glibc), one malloc'ed 64 KiB stack
 // per coroutine. glibc's swapcontext saves and restores the signal mask with a system call on
 // every switch.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The benchmark binary's table of contents: each translation unit registers its benchmarks through
 // one of these functions, which main.cpp calls for the peers that were found at configure time.
 #ifndef JMPCO_BENCH_REGISTRY_HPP

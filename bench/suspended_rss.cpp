@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // How much resident memory suspended jmpco generators really take: creates COUNT trivial
 // generators, starts each one (so it is suspended at its first yield with its stack slice copied
 // to the heap), keeps them all at once, and reports peak RSS minus the baseline. Each COUNT runs in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # GoogleTest built from source, for builds whose target ABI has no installed libgtest
 # (-m32, cross compilers).
 #

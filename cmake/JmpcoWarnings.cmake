@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # jmpco_warnings(target): the warning set every jmpco-owned target builds with.
 function(jmpco_warnings target)
   if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The example shown in the README, compiled and run by the test suite.
 #include <cstdio>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "jmpco/allocator.hpp"
 
 #include <cstdlib>

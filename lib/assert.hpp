@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // JMPCO_ASSERT: the core's invariants, checked where the build asks for it and compiled out
 // elsewhere. On by default unless NDEBUG is defined (debug, asan, valgrind and fortify presets);
 // -DJMPCO_ASSERTIONS=1 or =0 decides explicitly (the fuzz preset turns them on). A failed check is

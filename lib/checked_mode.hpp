@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Checked mode: patterns that the README calls invalid fail loudly and the same way every time,
 // instead of silently reading or corrupting another context's bytes. On by default unless NDEBUG
 // is defined (debug, asan, valgrind and fortify presets); -DJMPCO_CHECKED=1 or =0 decides

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Lua's coroutine state machine on top of the stack switch: resume, yield, finish, close.
 #include "jmpco/core.hpp"
 
@@ -23,7 +24,7 @@ struct switch_machinery {
   // resumer's stack position.
   static errc check_resumable(const coroutine_core& co, thread_state& ts, std::uintptr_t here) noexcept {
     if (ts.unsupported != nullptr) return errc::unsupported_platform;
-    if (co.owner_ != nullptr && co.owner_ != &ts) return errc::wrong_thread;
+    if (co.owner_ != 0 && co.owner_ != ts.id) return errc::wrong_thread;
     if (co.status_ == status::dead) return errc::dead_coroutine;
     if (co.status_ != status::suspended) return errc::non_suspended;
     if (!detail::on_thread_stack(ts, here)) return errc::foreign_stack;
@@ -112,7 +113,7 @@ struct switch_machinery {
   // Closes a released suspended coroutine; false if its unwind could not be entered now (no
   // memory to save the frames it would cover, or a foreign stack): it is intact then.
   static bool unwind_for_release(thread_state& ts, coroutine_core* co) noexcept {
-    if (co->owner_ != nullptr && co->owner_ != &ts)
+    if (co->owner_ != 0 && co->owner_ != ts.id)
       detail::fail_fatally("a suspended coroutine was destroyed by a thread that does not own it");
     const coroutine_core* outer = ts.unwinding_for_release;
     ts.unwinding_for_release = co;
@@ -185,9 +186,10 @@ coroutine_core::~coroutine_core() {
     detail::fail_fatally("a coroutine was destroyed while it was running");
   // A layer that destroys a suspended coroutine without release() drops its stack (no unwind).
   if (started_ && status_ == status::suspended) {
-    if (owner_ != &this_thread_state())
+    thread_state& ts = this_thread_state();
+    if (owner_ != ts.id)
       detail::fail_fatally("a suspended coroutine was destroyed by a thread that does not own it");
-    detail::discard_slice(*owner_, &ctx_);
+    detail::discard_slice(ts, &ctx_);
   }
   detail::free_copy(&ctx_);
 }
@@ -235,7 +237,7 @@ JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
   if (errc refused = switch_machinery::check_resumable(*this, ts, JMPCO_OWN_FRAME_TOP()); refused != errc::ok)
     return refused;
   coroutine_core* resumer = ts.running;
-  owner_ = &ts;
+  owner_ = ts.id;
   resumer_ = resumer;
   ctx_.level = ts.current->level + 1;
   if (resumer != nullptr) resumer->status_ = status::normal;
@@ -287,7 +289,7 @@ void coroutine_core::unwind_for_close() {
 
 error coroutine_core::close_core() noexcept {
   thread_state& ts = this_thread_state();
-  if (owner_ != nullptr && owner_ != &ts) return error(errc::wrong_thread);
+  if (owner_ != 0 && owner_ != ts.id) return error(errc::wrong_thread);
   switch (status_) {
     case status::running: return error(errc::close_running);
     case status::normal: return error(errc::close_normal);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "jmpco/error.hpp"
 
 #include "jmpco/core.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The C++ runtime keeps one record of caught and in-flight exceptions per thread. Coroutines share
 // the thread, so each context keeps its own share and swaps it in when it runs: otherwise a yield
 // inside a catch block would let the resumer see (and end) the coroutine's caught exception, and

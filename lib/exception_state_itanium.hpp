@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Per-coroutine exception state for the Itanium C++ ABI (GCC's libstdc++ and LLVM's libc++abi on
 // every ELF and Mach-O target): the per-thread record is __cxa_eh_globals, reached through
 // __cxa_get_globals(). Its layout is fixed by that ABI; ARM's EHABI adds one field. Inline: it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Without exceptions there is no per-thread exception record to keep apart. Other ABIs (MSVC)
 // are not supported with exceptions yet: see the README.
 #ifndef JMPCO_LIB_EXCEPTION_STATE_NONE_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Selects the jump primitive that config.hpp chose for this compiler and target.
 #ifndef JMPCO_LIB_JUMP_HPP
 #define JMPCO_LIB_JUMP_HPP

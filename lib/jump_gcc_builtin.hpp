@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Jump primitive for GCC (any target) and Clang (x86 only): __builtin_setjmp/__builtin_longjmp.
 // The function that calls __builtin_setjmp saves every callee-saved register in its own frame, so
 // the builtin itself only records the frame pointer, stack pointer and resume address: cheaper

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Jump primitive for any other compiler: ISO C setjmp/longjmp. Correct everywhere, slower where
 // setjmp saves the signal mask. On Windows x64 longjmp unwinds the frames it leaves through SEH;
 // that walk is untested there (see the README's support table).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Jump primitive for POSIX systems where the compiler has no usable __builtin_setjmp (e.g. Clang
 // on AArch64): _setjmp/_longjmp, which skip the signal-mask system call that setjmp makes on BSD
 // and macOS. With _FORTIFY_SOURCE glibc checks each longjmp goes to a shallower frame; ours do.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Conditions under which copied-stack switching cannot work, detected instead of assumed:
 // a stack that grows upward (HP PA-RISC and a few others), and Intel CET shadow stacks, whose
 // hardware copy of return addresses cannot follow a jump into frames that were restored.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "jmpco/coroutine.hpp"
 
 namespace jmpco::this_coroutine {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What AddressSanitizer needs from a library that copies live stack frames around.
 #ifndef JMPCO_LIB_SANITIZER_SUPPORT_HPP
 #define JMPCO_LIB_SANITIZER_SUPPORT_HPP

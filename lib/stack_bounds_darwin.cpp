@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Thread stack bounds on macOS and iOS: pthread_get_stackaddr_np gives the top.
 #include "thread_state.hpp"
 

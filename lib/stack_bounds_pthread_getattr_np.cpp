@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Thread stack bounds on glibc, musl, Bionic and the BSDs that share glibc's extension
 // pthread_getattr_np (FreeBSD spells it pthread_attr_get_np). For the main thread glibc derives
 // the size from RLIMIT_STACK, which is what the kernel will let the stack grow to.

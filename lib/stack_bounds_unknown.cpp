@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Targets whose OS cannot tell a thread's stack bounds (bare metal, RTOS, Windows for now): only
 // the nesting limit protects the stack there. Firmware that knows its stack can set a reserve
 // through coroutine_core::set_stack_reserve() once this learns the bound; see the README.

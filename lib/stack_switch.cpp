@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The switch: save what collides with the target's slice, put the target's bytes back, jump.
 #include "stack_switch.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Stack slicing: moving control between contexts that all live on one thread's stack.
 //
 // A switch saves to the heap every byte of other contexts that lies inside the target's slice

@@ -1,5 +1,7 @@
+// SPDX-License-Identifier: MIT
 #include "thread_state.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <new>
 
@@ -8,12 +10,21 @@
 
 namespace jmpco::detail {
 
-thread_state::thread_state() noexcept {
+namespace {
+std::atomic<std::uintptr_t> last_thread_id{0};
+// thread_stack_bounds() keeps `low` a page clear of the guard; the stack itself starts there.
+constexpr std::uintptr_t kStackGuardAllowance = 4096;
+}  // namespace
+
+thread_state::thread_state() noexcept : id(last_thread_id.fetch_add(1, std::memory_order_relaxed) + 1) {
   main.stop = UINTPTR_MAX;  // the main context owns everything above the coroutines
   unsupported = platform_refusal();
   const stack_bounds bounds = thread_stack_bounds();
   stack_low = bounds.low;
-  stack_high = bounds.high;
+  if (bounds.high != 0) {
+    stack_floor = bounds.low - kStackGuardAllowance;
+    stack_span = bounds.high - stack_floor;
+  }
   exception_record = exception_state_record();
 }
 

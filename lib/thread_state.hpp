@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Per-thread bookkeeping: the thread's main context, the chain of contexts that still have bytes
 // on the stack, and the limits that resume enforces.
 #ifndef JMPCO_LIB_THREAD_STATE_HPP
@@ -17,13 +18,17 @@ struct thread_state {
   thread_state(const thread_state&) = delete;
   thread_state& operator=(const thread_state&) = delete;
 
+  std::uintptr_t id;          // unique among every thread this process has run coroutines on
   context main;               // the thread's own context; its stop is above every address
   context* current = &main;   // the context executing now: the head of the stack chain
   coroutine_core* running = nullptr;  // the coroutine executing now, nullptr on main
   unsigned nesting_limit = 200;
   std::size_t stack_reserve = 64 * 1024;
   std::uintptr_t stack_low = 0;   // lowest usable address of this thread's stack; 0 if unknown
-  std::uintptr_t stack_high = 0;  // its top (exclusive); 0 if unknown
+  // The thread's whole stack is [stack_floor, stack_floor + stack_span): one subtraction and one
+  // comparison tell a foreign stack on every switch. Unknown bounds: 0 and the whole address space.
+  std::uintptr_t stack_floor = 0;
+  std::uintptr_t stack_span = UINTPTR_MAX;
   const char* unsupported = nullptr;  // why this thread cannot run coroutines, if it cannot
   void* exception_record = nullptr;   // the C++ runtime's per-thread exception state
   // Handed across the register save of a switch through here rather than in registers, which
@@ -42,7 +47,7 @@ struct thread_state {
 
 // True when `sp`, a stack position, lies on this thread's own stack (or the bounds are unknown).
 inline bool on_thread_stack(const thread_state& ts, std::uintptr_t sp) noexcept {
-  return ts.stack_high == 0 || (sp >= ts.stack_low - 4096 && sp < ts.stack_high);
+  return sp - ts.stack_floor < ts.stack_span;
 }
 
 // The calling thread's state is reached on every switch: a plain pointer in thread-local storage

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // All memory goes through the replaceable allocator, and running out of it is an error that
 // leaves every coroutine intact and resumable.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Checked mode (lib/checked_mode.hpp): patterns the README calls invalid fail the same way every
 // time. These tests only build where the library is checked (not in release builds).
 #include <gtest/gtest.h>

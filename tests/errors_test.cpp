@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // An error escaping the body kills the coroutine and comes back from resume untouched; nothing
 // unwinds through the resumer's frames by accident.
 #include <gtest/gtest.h>

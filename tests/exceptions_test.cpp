@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The C++ runtime's per-thread exception state belongs to each coroutine: a yield inside a catch
 // block, and std::uncaught_exceptions() during unwinding, stay correct on both sides.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The public API used the way a careless or hostile user would: bodies that free their own
 // handles, destructors that yield or free handles while a close runs, values whose moves throw,
 // an allocator that fails at each allocation in turn, foreign stacks, thread exit. Each case ends
@@ -583,6 +584,61 @@ TEST(Hostile, ThreadLocalHandleDestroyedAfterTheThreadStateClosesItsCoroutine) {
   EXPECT_EQ(counted::alive, 0);
   EXPECT_EQ(counted::destroyed, 1);
   EXPECT_EQ(failing_allocator::live, 0);
+}
+
+}  // namespace
+
+namespace {
+
+// --- Found by the independent adversarial programs -------------------------------------------
+
+struct throws_on_copy {
+  throws_on_copy() = default;
+  throws_on_copy(const throws_on_copy&) { throw std::runtime_error("body copy failed"); }
+  void operator()(jmpco::yielder<void()>&) const {}
+};
+
+TEST(Hostile, BodyWhoseCopyThrowsLeavesNoCoroutineObjectBehind) {
+  install_failing_allocator installed;
+  const throws_on_copy body;
+  EXPECT_THROW(jmpco::coroutine<void()>{body}, std::runtime_error);
+  EXPECT_EQ(failing_allocator::live, 0);
+}
+
+TEST(Hostile, GeneratorStepRefusedToAnotherThreadKeepsTheCurrentValue) {
+  jmpco::generator<int> numbers([](jmpco::yielder<int()>& y) {
+    for (int i = 0; i < 3; ++i) y.yield(i);
+  });
+  auto it = numbers.begin();
+  ASSERT_EQ(*it, 0);
+  std::thread([&it] {
+    try {
+      ++it;
+      ADD_FAILURE() << "another thread may not step the generator";
+    } catch (const jmpco::coroutine_error& e) {
+      EXPECT_EQ(e.error().code(), jmpco::errc::wrong_thread);
+    }
+  }).join();
+  ASSERT_NE(it, nullptr);  // the refused step changed nothing
+  int sum = 0;
+  for (; it != nullptr; ++it) sum += *it;
+  EXPECT_EQ(sum, 0 + 1 + 2);
+}
+
+TEST(Hostile, CoroutineOfAnExitedThreadIsNotOwnedByTheNextThread) {
+  auto* orphan = new jmpco::coroutine<int()>([](jmpco::yielder<int()>& y) -> int {
+    for (;;) y.yield(1);
+  });
+  std::thread([orphan] { ASSERT_EQ(orphan->resume().value(), 1); }).join();
+  // A new thread may get the exited thread's thread-local storage at the same address.
+  for (int i = 0; i < 4; ++i) {
+    std::thread([orphan] { EXPECT_EQ(orphan->resume().code(), jmpco::errc::wrong_thread); }).join();
+  }
+  EXPECT_EQ(orphan->resume().code(), jmpco::errc::wrong_thread);
+  // Its stack died with its thread: it can be neither closed nor destroyed (a fatal error), so the
+  // test keeps it, reachable, for good.
+  static jmpco::coroutine<int()>* kept_for_good = orphan;
+  static_cast<void>(kept_for_good);
 }
 
 }  // namespace

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Closing or destroying a suspended coroutine runs the destructors of every object alive on its
 // stack exactly once (forced unwind); a coroutine is freed exactly once whatever the order.
 #include <gtest/gtest.h>

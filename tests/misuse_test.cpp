@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every misuse gets a clear error with Lua's wording, and changes nothing.
 #include <gtest/gtest.h>
 

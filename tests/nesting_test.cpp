@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Nested resumes run to the configured limit; past it, and when the thread's stack runs short,
 // resume fails with "C stack overflow" and nothing is corrupted.
 #include <gtest/gtest.h>

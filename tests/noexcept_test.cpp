@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // jmpco built and used with -fno-exceptions -fno-rtti: errors travel as error values, raise()
 // kills the coroutine at once, and close() discards a suspended stack without running destructors.
 // A plain program (GoogleTest itself needs exceptions to be built this way); every check counts.

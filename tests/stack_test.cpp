@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The coroutine's stack is restored to the very same addresses: pointers into it stay valid, deep
 // frames survive, and it does not matter how deep the resumer stands.
 #include <gtest/gtest.h>

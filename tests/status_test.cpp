@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every state transition of Lua's model: suspended -> running -> (normal while it resumes another)
 // -> suspended on yield -> dead on return, error or close.
 #include <gtest/gtest.h>

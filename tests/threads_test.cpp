@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Coroutines belong to the thread that first ran them; threads run their own coroutines at once.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Values travel both ways: resume arguments become the body's parameters, then yield's results;
 // yield's and return's values become resume's results (Lua's coroutine.resume/yield contract).
 #include <gtest/gtest.h>

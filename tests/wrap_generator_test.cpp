@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Lua's coroutine.wrap (a callable that re-raises the coroutine's errors) and generators usable
 // in a range-for loop.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Toolchain: cross build for 64-bit Arm Linux (aarch64, glibc), tests run under qemu-user.
 #
 # Packages (Debian/Ubuntu): g++-11-aarch64-linux-gnu qemu-user googletest

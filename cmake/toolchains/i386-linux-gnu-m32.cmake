@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Toolchain: 32-bit x86 (i386 ABI) with the host's gcc and -m32, tests run natively.
 #
 # Packages (Debian/Ubuntu): gcc-12-multilib g++-12-multilib googletest qemu-user

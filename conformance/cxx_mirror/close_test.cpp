@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Mirrors of the close_* and tbc_* scenarios. A to-be-closed variable is an object with a
 // destructor (mirror::closer logs "close NAME"); where the __close handler must see the error or
 // raise its own, mirror::with_close plays it. close() resumes a suspended coroutine with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Mirrors of the depth_* and deep_* scenarios: nesting limits and deep stacks.
 //
 // Nesting levels: in C++ the main context is level 0 and a resumed coroutine runs one level above

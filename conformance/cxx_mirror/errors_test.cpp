@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Mirrors of the error_* and pcall_* scenarios. Lua's error(v) is `throw v`: strings are
 // mirror::lua_error, tables are shared_ptr (identity), numbers int/double, booleans bool, nil
 // nullptr. pcall is a try/catch (mirror::pcall). C++ errors carry no "NAME.lua:LINE: " position:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Mirrors of the gen_*, prodcons_* and misc_* scenarios: generators (jmpco::generator<T>, or a
 // wrap returning std::optional when the scenario calls it by hand), pipelines of coroutines,
 // schedulers and trampolines. Recursive generators yield from any depth, with the yielder passed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Helpers shared by the GoogleTest mirrors of the Lua conformance scenarios.
 //
 // Each test in this directory is named after the scenario it mirrors

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Mirrors of the resume_*, yield_* and values_* scenarios: values both ways through resume and
 // yield, misuse of resume and yield, yields from nested calls, loops, iterators, methods,
 // destructors and try blocks.

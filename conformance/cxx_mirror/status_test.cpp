@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Mirrors of the status_*, running_* and isyieldable_* scenarios. The main thread has no handle in
 // C++: its status is mirror::main_status() (running when no coroutine runs, else normal), and
 // coroutine.running() on it is this_coroutine::running() == nullptr. A coroutine's identity

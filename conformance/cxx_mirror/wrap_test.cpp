@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Mirrors of the wrap_* scenarios. jmpco::wrap<Sig> is coroutine.wrap: each call resumes the
 // coroutine and returns what it yielded or returned, and its errors are raised in the caller.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The syntax tree the parser builds and the interpreter walks. Names are resolved at parse time:
 // a local is a slot in its function's frame (boxed in a Cell when a closure captures it), an
 // upvalue is an index into the closure's captured cells, anything else is a global.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A Lua coroutine: a jmpco coroutine whose body calls a Lua function. Values cross the switch
 // through `transfer`, which lives in this heap object: while a coroutine runs, the resumer's
 // frames that overlap its stack slice are copied away, so pointers into them would not do.

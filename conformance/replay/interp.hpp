@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The tree-walking interpreter. A Lua call is a C++ call (Interp::call), so a coroutine.yield
 // deep inside nested Lua calls is a jmpco yield from deep inside these C++ frames. Lua errors are
 // C++ exceptions (LuaError); errors that no pcall may catch (step budget, os.exit) are other

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Expression evaluation: constants, variables, calls, operators, closures, table constructors.
 #include <cmath>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Statement execution: blocks and their to-be-closed variables, assignments, loops, returns.
 #include <exception>
 

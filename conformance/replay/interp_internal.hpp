@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Pieces shared by the interpreter's source files (not part of its interface).
 #ifndef JMPCO_REPLAY_INTERP_INTERNAL_HPP
 #define JMPCO_REPLAY_INTERP_INTERNAL_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Operators and metatables: indexing with __index/__newindex, arithmetic with Lua's integer and
 // float rules, comparisons, concatenation, length, and tostring.
 #include <cmath>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "lexer.hpp"
 
 #include <cctype>

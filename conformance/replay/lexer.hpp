@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The lexer: Lua 5.4's tokens, numerals, strings with escapes and long brackets, comments.
 // Errors carry Lua's wording ("unfinished string near '"abc'").
 #ifndef JMPCO_REPLAY_LEXER_HPP

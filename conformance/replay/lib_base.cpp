@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The basic library (print, type, pcall, ...), argument checks, and stand-ins for the standard
 // functions the replay subset leaves out.
 #include <cmath>

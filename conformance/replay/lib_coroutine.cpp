@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The coroutine library on jmpco: create, resume, yield, status, wrap, isyieldable, running,
 // close, with Lua 5.4.4's results and messages.
 #include "coroutine.hpp"

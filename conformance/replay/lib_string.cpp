@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The string library subset: format, rep, len, sub, upper, lower, byte, char, reverse, and the
 // string metatable (methods through __index, arithmetic on numeric strings).
 #include <cctype>

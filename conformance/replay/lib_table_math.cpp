@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The table and math library subsets.
 #include <climits>
 #include <cmath>

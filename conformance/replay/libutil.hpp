@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Argument checks shared by the library functions, with lauxlib's messages.
 #ifndef JMPCO_REPLAY_LIBUTIL_HPP
 #define JMPCO_REPLAY_LIBUTIL_HPP

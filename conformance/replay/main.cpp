@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // jmpco-replay FILE.lua: runs a Lua 5.4 script (of the replay subset) on jmpco coroutines.
 #include <cstdlib>
 #include <cstring>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The parser: Lua 5.4's grammar into the tree of ast.hpp, with names resolved to
 // locals, upvalues and globals. It counts nesting levels the way Lua's parser does, so a chunk
 // that is too deeply nested fails with Lua's "C stack overflow" at the same depth.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // jmpco-replay: a tree-walking interpreter for a subset of Lua 5.4 whose coroutines are jmpco
 // coroutines. For a script inside the subset it prints what `lua5.4 FILE` prints and exits with
 // the same status; an uncaught error prints `<program>: <message>` on the error stream.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Lua values for the replay interpreter: a tagged union whose collectable part is reference
 // counted. Objects are freed as soon as their last reference goes (iteratively, so long chains do
 // not recurse), and whatever cycles remain are broken when the run ends (Heap::break_cycles).

@@ -127,3 +127,4 @@ make_golden() {
     printf 'warning: lua5.4 %s.lua ended with status %s (timeout or signal)\n' "${name}" "${status}" >&2
   fi
 }
+# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Where jmpco's memory comes from: coroutine objects and the heap copies of suspended stacks.
 #ifndef JMPCO_ALLOCATOR_HPP
 #define JMPCO_ALLOCATOR_HPP

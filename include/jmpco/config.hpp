@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Compile-time configuration: which language features and which jump primitive this build uses.
 //
 // Every macro here depends only on the compiler, the target and the user's explicit choices, never

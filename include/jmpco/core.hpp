@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The untyped core: a coroutine control block that runs on the calling thread's own stack and keeps
 // the live part of its stack in a heap copy while it is not running. Typed front ends
 // (coroutine.hpp, generator.hpp) and the Lua replay interpreter derive from coroutine_core and
@@ -135,7 +136,9 @@ class coroutine_core {
   static errc yield_core() noexcept;
 
   // Closes a suspended or dead coroutine: a started one is unwound (with exceptions) or discarded
-  // (without). Returns the error it died with, or the error an unwinding destructor raised.
+  // (without). Returns the error it died with, or the error the unwind ended with (a handler
+  // that caught the forced unwind and threw its own error). A destructor that throws while the
+  // forced unwind propagates terminates the program, as any throw during stack unwinding does.
   jmpco::error close_core() noexcept;
 
   // The owning handle lets go: frees now if possible, closes a suspended coroutine first, or
@@ -161,7 +164,9 @@ class coroutine_core {
   // Where yield and death return to. While a released coroutine waits for its deferred unwind
   // (it is suspended then, so it has no resumer), the next one waiting on its thread.
   coroutine_core* resumer_ = nullptr;
-  detail::thread_state* owner_ = nullptr;       // set by the first resume
+  // The id of the owning thread's state, set by the first resume (0 before): an id, not an
+  // address, because a new thread may get an exited thread's thread-local storage.
+  std::uintptr_t owner_ = 0;
   jmpco::error death_;
   jmpco::status status_ = jmpco::status::suspended;
   bool started_ = false;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The typed front end: coroutine<Out(In...)>, its yielder, wrap(), and this_coroutine.
 //
 //   jmpco::coroutine<int(int)> co([](jmpco::yielder<int(int)>& y, int first) {
@@ -233,7 +234,15 @@ channel<Out, In...>* make_channel(F&& fn) {
   using holder = body_holder<std::decay_t<F>, Out, In...>;
   void* memory = allocate(sizeof(holder));
   if (memory == nullptr) return nullptr;
-  return ::new (memory) holder(std::forward<F>(fn));
+  struct free_unless_built {  // the body's copy or move may throw
+    void* memory;
+    ~free_unless_built() {
+      if (memory != nullptr) deallocate(memory, sizeof(holder));
+    }
+  } guard{memory};
+  auto* built = ::new (memory) holder(std::forward<F>(fn));
+  guard.memory = nullptr;
+  return built;
 }
 
 // What a resume_core() outcome means for the resumer: no error, the error the coroutine died

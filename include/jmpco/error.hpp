@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Statuses, error codes and the result type that every resume, yield and close returns.
 #ifndef JMPCO_ERROR_HPP
 #define JMPCO_ERROR_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // generator<T>: a coroutine that yields a sequence of T, usable in a range-for loop.
 //
 //   jmpco::generator<int> squares([](jmpco::yielder<int()>& y) {
@@ -98,13 +99,15 @@ class generator {
   void advance() {
     detail::channel<T>* channel = channel_;
     if (channel == nullptr) return fail(jmpco::error(errc::empty_handle), true);
-    channel->outbox.clear();
-    if (channel->status() == jmpco::status::dead) return;
+    if (channel->status() == jmpco::status::dead) return channel->outbox.clear();
     struct step {
       jmpco::error failure;
       bool held;
     };
+    // The current value stays in the outbox until the body yields the next (which replaces it)
+    // or finishes; a refused step (a misuse, not enough memory) changes nothing.
     step s = detail::resume_pinned(channel, [this, channel](errc e) {
+      if (channel->status() == jmpco::status::dead) channel->outbox.clear();
       return step{detail::failure_of(*channel, e), channel->holder == this};
     });
     if (s.failure) fail(s.failure, s.held);

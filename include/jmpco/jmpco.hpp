@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // jmpco: Lua 5.4 coroutines for C++, switched with setjmp/longjmp on copied-out stack segments.
 #ifndef JMPCO_JMPCO_HPP
 #define JMPCO_JMPCO_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Coroutines on jmpco as Lua 5.4.4 sees them: values both ways, statuses, wrap, close and
 // to-be-closed variables, and the C-level nesting limit. Each script's expected output is what
 // lua5.4 printed for it (chunk name t.lua).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Interpreter: operators, conversions, error messages and positions, library functions, and the
 // guards (step budget, stack overflow). Expected values were taken from lua5.4 (5.4.4).
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Lexer: tokens, numerals, escapes, long brackets, and Lua's wording for malformed input.
 // Expected values come from running the same text through lua5.4 (5.4.4).
 #include "lexer.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Parser: syntax errors as lua5.4 words them, nesting limits counted like Lua's parser, and
 // scoping rules that decide what a name refers to.
 #include <gtest/gtest.h>

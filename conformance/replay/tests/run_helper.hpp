@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Runs Lua source through the replay interpreter and captures what it prints.
 #ifndef JMPCO_REPLAY_TESTS_RUN_HELPER_HPP
 #define JMPCO_REPLAY_TESTS_RUN_HELPER_HPP

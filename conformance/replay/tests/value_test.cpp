@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Values: number formatting and parsing, table borders and traversal.
 #include "value.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The saved register context of a coroutine. Its layout follows the jump primitive chosen in
 // config.hpp; the library never reads or patches its contents (glibc mangles the pointers in it).
 #ifndef JMPCO_DETAIL_JUMP_BUFFER_HPP
