@@ -899,7 +899,8 @@ char decode_op(std::uint8_t b) {
   static const char known[] = "czrRuyYvexCdmlspPtgkonwhDqijbTaXFU";
   if (b != 0 && std::strchr(known, static_cast<char>(b)) != nullptr) return static_cast<char>(b);
   // Every other byte is an operation too; resumes and yields come up most often.
-  static const char dense[] = "crrRuyyYvexCdmlspPtgkonwcrryhDqijbTaXFU";
+  // (U is left out: a byte's operation must not change, so that found inputs keep their meaning)
+  static const char dense[] = "crrRuyyYvexCdmlspPtgkonwcrryhDqijbTaXF";
   return dense[b % (sizeof dense - 1)];
 }
 

@@ -32,12 +32,15 @@ cmake --build "${work}/build" -j2 --target scenario_fuzzer >/dev/null
 status=0
 for input in "${fuzz}"/regressions/defect*.scenario "${fuzz}"/regressions/pins_do_not_nest*.scenario; do
   log="$(mktemp)"
-  if JMPCO_FUZZ_SKIP_OPS=FiQ "${work}/build/fuzz/scenario_fuzzer" -runs=1 "${input}" >"${log}" 2>&1; then
+  if JMPCO_FUZZ_SKIP_OPS=FiQ "${work}/build/scenario_fuzzer" -runs=1 "${input}" >"${log}" 2>&1; then
     printf 'NOT FOUND %s: runs clean on the old core\n' "$(basename "${input}")"
     status=1
+  elif sign="$(grep -a -m1 -E 'DIVERGENCE|ERROR: |runtime error|not enough memory' "${log}")"; then
+    printf 'found     %s: %s\n' "$(basename "${input}")" "$(sed -E 's/^=* *//; s/==[0-9]+==//' <<<"${sign}" | cut -c1-150)"
   else
-    printf 'found     %s: %s\n' "$(basename "${input}")" \
-      "$(grep -a -m1 -E 'DIVERGENCE|ERROR: |runtime error|not enough memory|terminate' "${log}" | sed 's/^=* *//' | cut -c1-150)"
+    printf 'FAILED    %s: no crash report (see below)\n' "$(basename "${input}")"
+    tail -n 5 "${log}"
+    status=1
   fi
   rm -f "${log}"
 done
