@@ -39,10 +39,30 @@
 //             resuming the next (K odd: with .value(), so errors kill every link), the last
 //             running B; this is how nesting reaches the limit
 //   [ ... ]   a block of operations
+// Hostile use (issue 13):
+//   D S       destroy slot S's handle whatever its state: a body may release its own coroutine
+//             (or generator, or wrap) or one that is normal; it is closed and freed when it
+//             hands control back (m moves running and normal handles of every kind too)
+//   q M S B   an object alive during B whose destructor, on any exit (a close's unwind
+//             included), acts on slot S: M%5 = 0 destroy it, 1 close it, 2 try_yield, 3 yield
+//             with yielder::yield() (no-throw while an exception propagates), 4 move it to S+1
+//   i         yield with try_yield from inside a noexcept function
+//   j         yield with yielder::yield() (throws forced_unwind when closed)
+//   b M       kind 4 only (coroutine<mv(mv)>): yield a value whose move throws, M even in the
+//             body (before the switch), M odd in the resumer (after the switch)
+//   T S       resume slot S (kind 4) with a value whose move throws in the resumer
+//   a K       fail the K-th jmpco allocation from now (digits: 1 2 3 4 5 6 8 10 16 32), one
+//             allocation, wherever it comes: creation, a switch, a close, a release's unwind
+//   X         coroutine_core::run_deferred_closes()
+//   U         rethrow a forced_unwind that a guard (g) kept from another coroutine's close
+//   F S       from a signal handler on an mmap'd sigaltstack: resume slot S and try_yield;
+//             both must be refused with errc::foreign_stack (or their usual misuse)
+// Kind 4 of `c` is coroutine<mv(mv)>, a value whose move or copy throws on demand.
 //
-// The handle of a running or normal coroutine is never moved or destroyed (see
-// regressions/resume_reads_handle_after_switch.cpp), and a suspended coroutine is destroyed only
-// where its stack can be unwound (else jmpco drops the stack and its objects' memory leaks).
+// The model follows a close wherever jmpco starts it: the forced unwind is entered where the
+// closed yield returns errc::closing (or throws), and left where the body exits by an exception;
+// a release whose unwind did not arrive must have met a failed allocation and be counted by
+// coroutine_core::deferred_closes().
 //
 // Limits per input: 2000 operations (deep stacks cost more), 64 coroutines created in slots and
 // 1024 in chains, 16 slots, 3000 recursion frames alive at once. Environment:
@@ -50,6 +70,9 @@
 //
 // Built with -DJMPCO_FUZZ_PLANT_DIVERGENCE=1 the model is deliberately wrong about the nesting
 // limit (off by one); fuzz/check_divergence_detection.sh shows that this build traps.
+#include <signal.h>
+#include <sys/mman.h>
+
 #include <cstdarg>
 #include <cstdint>
 #include <cstdio>
@@ -67,6 +90,9 @@
 #include "fuzz_support.hpp"
 #include "jmpco/jmpco.hpp"
 
+#ifndef JMPCO_FUZZ_OLD_API
+#define JMPCO_FUZZ_OLD_API 0
+#endif
 #ifndef JMPCO_FUZZ_PLANT_DIVERGENCE
 #define JMPCO_FUZZ_PLANT_DIVERGENCE 0
 #endif
@@ -90,11 +116,32 @@ constexpr int MAIN = -1;        // the thread's main context
 constexpr int NO_HANDLE = -1;   // slot_gen: nothing in the slot
 constexpr int EMPTY_HANDLE = -2;  // slot_gen: a handle object that holds no coroutine
 
-enum kind : std::uint8_t { K_CO, K_WRAP, K_GEN, K_TUP };
+enum kind : std::uint8_t { K_CO, K_WRAP, K_GEN, K_TUP, K_MV };
+constexpr int kKinds = 5;
 const char* kind_name(kind k) {
-  static const char* const names[] = {"coroutine", "wrap", "generator", "tuple-coroutine"};
+  static const char* const names[] = {"coroutine", "wrap", "generator", "tuple-coroutine", "mv-coroutine"};
   return names[k];
 }
+
+// A value whose move or copy throws move_failure when it is poisoned and happens while the
+// context `tag` runs (nullptr: the main context).
+struct move_failure {
+  long id;
+};
+struct mv {
+  long v = 0;
+  bool poison = false;
+  const void* tag = nullptr;
+  mv() = default;
+  explicit mv(long x, bool p = false, const void* t = nullptr) : v(x), poison(p), tag(t) {}
+  mv(const mv& o) : v(o.v), poison(o.poison), tag(o.tag) { check(); }
+  mv(mv&& o) : v(o.v), poison(o.poison), tag(o.tag) { check(); }
+  mv& operator=(const mv&) = default;
+  mv& operator=(mv&&) = default;
+  void check() const {
+    if (poison && static_cast<const void*>(jmpco::this_coroutine::running()) == tag) throw move_failure{v};
+  }
+};
 
 using co_sig = long(long);
 using tup_sig = std::tuple<long, std::string>(long, std::string);
@@ -102,6 +149,8 @@ using co_t = jmpco::coroutine<co_sig>;
 using wrap_t = jmpco::wrapped<co_sig>;
 using gen_t = jmpco::generator<long>;
 using tup_t = jmpco::coroutine<tup_sig>;
+using mv_sig = mv(mv);
+using mv_t = jmpco::coroutine<mv_sig>;
 
 // ---------------------------------------------------------------------------------------------
 // Errors: what can be raised, and how the model names it.
@@ -109,7 +158,7 @@ using tup_t = jmpco::coroutine<tup_sig>;
 // escaped a body: jmpco turns it into a death, an errc::raised error whose user code is the
 // misuse code and whose text is Lua's message, so that no resumer mistakes it for a misuse of
 // its own resume.
-enum ek : std::uint8_t { E_NONE, E_STD, E_INT, E_CUSTOM, E_RAISED, E_MISUSE, E_CLOSE, E_FORCED, E_MISUSE_DEATH };
+enum ek : std::uint8_t { E_NONE, E_STD, E_INT, E_CUSTOM, E_RAISED, E_MISUSE, E_CLOSE, E_FORCED, E_MISUSE_DEATH, E_MOVE };
 
 struct err {
   ek kind = E_NONE;
@@ -121,11 +170,13 @@ bool operator!=(err a, err b) { return !(a == b); }
 std::string show(err e) {
   static const char* const names[] = {"none",   "std-exception", "int",           "custom",
                                       "raised", "misuse",        "close",         "forced-unwind",
-                                      "death by misuse"};
+                                      "death by misuse", "move-failure"};
   std::string s = names[e.kind];
   if (e.kind == E_MISUSE || e.kind == E_MISUSE_DEATH) {
     s += std::string("(") + jmpco::message(static_cast<errc>(e.id)) + ")";
-  } else if (e.kind != E_NONE && e.kind != E_FORCED) {
+  } else if (e.kind == E_FORCED) {
+    if (e.id != 0) s += " (another coroutine's)";
+  } else if (e.kind != E_NONE) {
     s += "#" + std::to_string(e.id);
   }
   return s;
@@ -180,6 +231,23 @@ struct ctx {
 // The model.
 enum out_t : std::uint8_t { O_NONE, O_YIELD, O_FINISH };
 
+// What the resumer must see. UNSEEN: a generator the body released or moved while it ran is not
+// read through its old iterator.
+struct outcome {
+  enum { VALUE, END, ERROR, UNSEEN } what = VALUE;
+  long v = 0;
+  err e;
+};
+std::string show(const outcome& o) {
+  switch (o.what) {
+    case outcome::VALUE: return "value " + std::to_string(o.v);
+    case outcome::END: return "end of generator";
+    case outcome::ERROR: return "error " + show(o.e);
+    case outcome::UNSEEN: return "(not read)";
+  }
+  return "?";
+}
+
 struct ctx_rec {
   unsigned level = 0;  // Lua's nCcalls for this context
   int pd = 0;          // pcall-like scopes active
@@ -207,6 +275,13 @@ struct co_rec {
   const void* core = nullptr;
   int live_cap = 0;  // counted objects captured by the body
   int frames = 0;    // recursion frames alive on its stack
+  bool released = false;   // its handle let go of it
+  bool deferred = false;   // released, its unwind waits (deferred_closes())
+  bool lazy = false;       // being unwound by a release, entered where the closed yield returned
+  bool lazy_done = false;  // that unwind ended
+  bool has_pending = false;  // its resumer's outcome, settled when the release unwound it
+  outcome pending;
+  bool out_poison = false;   // its yielded value throws when the resumer moves it
 };
 
 enum pred_t { P_OK, P_MISUSE, P_END, P_IMMEDIATE, P_UNWIND };
@@ -217,20 +292,6 @@ struct pred {
   err e;
 };
 
-// What the resumer must see.
-struct outcome {
-  enum { VALUE, END, ERROR } what = VALUE;
-  long v = 0;
-  err e;
-};
-std::string show(const outcome& o) {
-  switch (o.what) {
-    case outcome::VALUE: return "value " + std::to_string(o.v);
-    case outcome::END: return "end of generator";
-    case outcome::ERROR: return "error " + show(o.e);
-  }
-  return "?";
-}
 
 // ---------------------------------------------------------------------------------------------
 // Global state of one input.
@@ -247,12 +308,14 @@ struct slot_t {
   std::unique_ptr<wrap_t> wr;
   std::unique_ptr<gen_t> gen;
   std::unique_ptr<tup_t> tup;
+  std::unique_ptr<mv_t> mvc;
   bool gen_begun = false;
   void clear() {
     co.reset();
     wr.reset();
     gen.reset();
     tup.reset();
+    mvc.reset();
     gen_begun = false;
   }
 };
@@ -290,8 +353,12 @@ struct model {
   unsigned limit = 200;
   bool huge_reserve = false;
   int slot_gen[kSlots];
+  std::size_t ndeferred = 0;
+  std::vector<int> released;  // coroutines whose handle let go, until their object is freed
 
   void reset() {
+    ndeferred = 0;
+    released.clear();
     main = ctx_rec();
     co.clear();
     co.reserve(kMaxCreations + kMaxChainLinks);
@@ -363,6 +430,10 @@ struct model {
       stat(S_YIELD);
       r.st = status::suspended;
       o.v = r.outv;
+      if (r.out_poison) {  // the resumer's move of the value throws, after the switch
+        o.what = outcome::ERROR;
+        o.e = {E_MOVE, r.outv};
+      }
     } else if (r.out == O_FINISH) {
       stat(S_FINISH);
       r.st = status::dead;
@@ -382,6 +453,7 @@ struct model {
       r.cx.fly = err();
     }
     r.out = O_NONE;
+    r.out_poison = false;
     if (r.st == status::dead && r.cx.live_stack != 0)
       diverge("g%d is dead but %d counted objects on its stack are alive", g, r.cx.live_stack);
     return o;
@@ -408,8 +480,10 @@ struct model {
     if (over_limit(self)) return {P_MISUSE, errc::c_stack_overflow};
     enter(g, self);
     r.closing = true;
-    r.cx.fly = {E_FORCED, 0};
-    r.cx.catchable = false;
+    if (r.cx.fly.kind == E_NONE) {  // else: suspended in a destructor while an error propagates
+      r.cx.fly = {E_FORCED, 0};
+      r.cx.catchable = false;
+    }
     stat(S_CLOSE_UNWIND);
     return {P_UNWIND};
   }
@@ -421,7 +495,10 @@ struct model {
     leave(g);
     r.st = status::dead;
     r.closing = false;
-    err result = r.cx.fly.kind == E_CLOSE ? r.cx.fly : err();
+    // What it died with while unwinding: a guard's own error, or an error that was propagating
+    // when it suspended in a destructor.
+    err result = r.cx.fly == err{E_FORCED, 0} ? err() : r.cx.fly;
+    if (result.kind == E_MISUSE) result.kind = E_MISUSE_DEATH;
     r.cx.fly = err();
     r.death = err();
     if (r.cx.live_stack != 0)
@@ -429,14 +506,83 @@ struct model {
     return result;
   }
 
-  // Whether releasing the coroutine in slot g can unwind its stack from `self` (else jmpco
-  // discards the stack, which the fuzzer avoids: the heap memory of its objects would leak).
-  bool can_drop(int g, int self) {
+  // Whether `d` may release the coroutine in slot g (a release's unwind is exempt from the
+  // nesting limit; `D` releases active ones too).
+  bool can_drop(int g, int) {
     if (g < 0) return true;
     co_rec& r = at(g);
-    if (r.st == status::running || r.st == status::normal) return false;
-    if (r.st == status::suspended && r.started && over_limit(self)) return false;
-    return true;
+    return r.st != status::running && r.st != status::normal;
+  }
+  bool active(int g) { return g >= 0 && (at(g).st == status::running || at(g).st == status::normal); }
+
+  void defer(int g) {
+    co_rec& r = at(g);
+    if (r.deferred) diverge("g%d deferred twice", g);
+    r.deferred = true;
+    ++ndeferred;
+  }
+
+  // The closed yield of g returned: a close entered g. Where the model did not enter it itself
+  // (close()), it must be a release's unwind (or a deferred one's): entered from the running
+  // context now.
+  void closing_arrived(int g) {
+    co_rec& r = at(g);
+    r.ran = true;
+    if (current == g && r.closing) return;  // close(): entered by begin_close
+    if (current == g && r.out == O_YIELD && r.released && !r.has_pending) {
+      // The resume that it yielded to released it when it let go of its pin: that resume's
+      // outcome is settled now, then the unwind begins.
+      r.pending = end_resume(g);
+      r.has_pending = true;
+    }
+    if (r.st != status::suspended || !r.started || !(r.released || r.deferred) || r.closing)
+      diverge("g%d was resumed to be closed while it is %s%s and nothing may close it", g, jmpco::to_string(r.st),
+              r.released ? " (released)" : "");
+    if (r.deferred) {
+      r.deferred = false;
+      --ndeferred;
+    }
+    enter(g, current);
+    r.closing = true;
+    r.lazy = true;
+    r.ran = true;
+    if (r.cx.fly.kind == E_NONE) {
+      r.cx.fly = {E_FORCED, 0};
+      r.cx.catchable = false;
+    }
+    stat(S_DROP_UNWIND);
+  }
+
+  // g's body is left by an exception: a release's unwind ends here.
+  void body_left(int g) {
+    co_rec& r = at(g);
+    if (!r.lazy) return;
+    if (current != g) diverge("g%d's unwind ended while the model says %d runs", g, current);
+    leave(g);
+    r.st = status::dead;
+    r.closing = false;
+    r.lazy = false;
+    r.lazy_done = true;
+    r.cx.fly = err();
+    r.death = err();
+    r.out = O_NONE;
+    if (r.cx.live_stack != 0)
+      diverge("g%d was unwound for its release but %d counted objects on its stack are alive", g, r.cx.live_stack);
+  }
+
+  // Released coroutines that are dead: their object is freed by now.
+  void reap() {
+    std::size_t keep = 0;
+    for (int g : released) {
+      co_rec& r = at(g);
+      if (r.st == status::dead && !r.closing) {
+        r.channel = false;
+        if (r.live_cap != 0) diverge("g%d was released and is dead but its captured object is alive", g);
+      } else {
+        released[keep++] = g;
+      }
+    }
+    released.resize(keep);
   }
 
   void raise_in(int self, err e) {
@@ -466,12 +612,16 @@ struct fuzz_state {
   int ops = 0;
   int frames_live = 0;
   bool trace = false;
+  std::string skip_ops;  // JMPCO_FUZZ_SKIP_OPS: operations run as no-ops
+  std::exception_ptr captured_unwind;  // a forced_unwind a guard saw, for U
   trace_rec ring[64];
   unsigned ring_pos = 0;
   std::string program_dump;
   // The failing allocator.
-  bool alloc_armed = false;
-  int alloc_failures = 0;
+  bool alloc_armed = false;       // every allocation fails (u, v, z)
+  unsigned long alloc_failures = 0;  // failed allocations so far (operations compare snapshots)
+  int fail_countdown = 0;         // a: the countdown-th allocation from now fails
+  int injection_paused = 0;       // no allocation fails while > 0
   // Coroutines of `h` chains, by generation number (null for slot coroutines or once dropped).
   std::vector<std::unique_ptr<slot_t>> anon;
   std::vector<int> anon_live;
@@ -497,8 +647,8 @@ void dump_node(const node& n, std::string& out) {
   switch (n.op) {
     case 'c': case 'z': arg(n.a); arg(n.b); arg(n.c); break;
     case 'r': case 'R': case 'u': case 'Y': case 'e': case 'C': case 'd': case 'l': case 's':
-    case 'g': case 'n': case 'w': arg(n.a); break;
-    case 'm': case 'h': arg(n.a); arg(n.b); break;
+    case 'g': case 'n': case 'w': case 'D': case 'b': case 'T': case 'a': case 'F': arg(n.a); break;
+    case 'm': case 'h': case 'q': arg(n.a); arg(n.b); break;
     default: break;
   }
   for (const node& k : n.kids) dump_node(k, out);
@@ -595,6 +745,15 @@ struct counted {
 // ---------------------------------------------------------------------------------------------
 // Describing what arrived.
 // An errc::raised error: a body's own jmpco::error, or a misuse that killed a body.
+bool is_foreign_unwind(const jmpco::forced_unwind& u) {
+#if JMPCO_FUZZ_OLD_API
+  (void)u;
+  return false;
+#else
+  return u.target() != jmpco::this_coroutine::running();
+#endif
+}
+
 err describe_raised(const jmpco::error& e) {
   const int code = e.user_code();
   if (code > 0 && code < static_cast<int>(errc::exception) && std::strcmp(e.what(), raised_text(code)) != 0) {
@@ -624,8 +783,11 @@ err describe_current() {
     return {E_MISUSE, static_cast<long>(x.code())};
   } catch (const close_failure& e) {
     return {E_CLOSE, e.id};
-  } catch (const jmpco::forced_unwind&) {
-    return {E_FORCED, 0};
+  } catch (const jmpco::forced_unwind& u) {
+    // #0: the running coroutine's own close; #1: another coroutine's, kept and rethrown (U)
+    return {E_FORCED, is_foreign_unwind(u) ? 1 : 0};
+  } catch (const move_failure& e) {
+    return {E_MOVE, e.id};
   } catch (const catch_probe& e) {
     diverge("catch_probe #%ld escaped its catch block", e.id);
   } catch (...) {
@@ -659,18 +821,22 @@ void expect(const char* what, const outcome& want, const outcome& got) {
 // ---------------------------------------------------------------------------------------------
 // The failing allocator: while armed, every jmpco allocation fails.
 void* fuzz_allocate(std::size_t size, void*) {
-  if (F.alloc_armed) {
+  if (F.injection_paused == 0 &&
+      (F.alloc_armed || (F.fail_countdown > 0 && --F.fail_countdown == 0))) {
     ++F.alloc_failures;
     return nullptr;
   }
   return std::malloc(size);
 }
 void fuzz_deallocate(void* block, std::size_t, void*) { std::free(block); }
-void arm() {
-  F.alloc_armed = true;
-  F.alloc_failures = 0;
-}
+void arm() { F.alloc_armed = true; }
 void disarm() { F.alloc_armed = false; }
+struct pause_injection {
+  pause_injection() { ++F.injection_paused; }
+  ~pause_injection() { --F.injection_paused; }
+  pause_injection(const pause_injection&) = delete;
+  pause_injection& operator=(const pause_injection&) = delete;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Checks at every operation boundary.
@@ -681,6 +847,7 @@ status real_status(const slot_t& s, int g) {
     case K_WRAP: return s.wr->status();
     case K_GEN: return s.gen->status();
     case K_TUP: return s.tup->status();
+    case K_MV: return s.mvc->status();
   }
   return status::dead;
 }
@@ -695,6 +862,9 @@ void check_context(const ctx& c) {
     diverge("level() is %u, the model says %u", jmpco::coroutine_core::level(), F.m.cx(c.self).level);
   if (jmpco::coroutine_core::nesting_limit() != F.m.limit) diverge("nesting limit changed");
   if (std::uncaught_exceptions() != 0) diverge("uncaught_exceptions() is %d outside any unwinding", std::uncaught_exceptions());
+  F.m.reap();
+  if (jmpco::coroutine_core::deferred_closes() != F.m.ndeferred)
+    diverge("deferred_closes() is %zu, the model says %zu", jmpco::coroutine_core::deferred_closes(), F.m.ndeferred);
   for (int s = 0; s < kSlots; ++s) {
     const int g = F.m.slot_gen[s];
     if (g == NO_HANDLE) continue;
@@ -714,22 +884,23 @@ void check_context(const ctx& c) {
 // Program parsing.
 int digit(std::uint8_t b) { return b >= '0' && b <= '9' ? b - '0' : b; }
 
-bool is_block(char op) { return std::strchr("pPtgkonwh", op) != nullptr; }
+bool is_block(char op) { return std::strchr("pPtgkonwhq", op) != nullptr; }
 int arg_count(char op) {
   switch (op) {
     case 'c': case 'z': return 3;
-    case 'm': case 'h': return 2;
+    case 'm': case 'h': case 'q': return 2;
     case 'r': case 'R': case 'u': case 'Y': case 'e': case 'C': case 'd': case 'l': case 's':
-    case 'g': case 'n': case 'w': return 1;
+    case 'g': case 'n': case 'w': case 'D': case 'b': case 'T': case 'a': case 'F': return 1;
     default: return 0;
   }
 }
 
 char decode_op(std::uint8_t b) {
-  static const char known[] = "czrRuyYvexCdmlspPtgkonwh";
+  static const char known[] = "czrRuyYvexCdmlspPtgkonwhDqijbTaXFU";
   if (b != 0 && std::strchr(known, static_cast<char>(b)) != nullptr) return static_cast<char>(b);
   // Every other byte is an operation too; resumes and yields come up most often.
-  static const char dense[] = "crrRuyyYvexCdmlspPtgkonwcrryh";
+  // (U is left out: a byte's operation must not change, so that found inputs keep their meaning)
+  static const char dense[] = "crrRuyyYvexCdmlspPtgkonwcrryhDqijbTaXF";
   return dense[b % (sizeof dense - 1)];
 }
 
@@ -820,15 +991,34 @@ void on_finish(int g, long v) {
   r.outv = v;
 }
 
+// A coroutine that a close resumed (where the closed yield returned errc::closing and the code
+// went on: a destructor, a noexcept function, a pcall scope that caught the error propagating
+// then) throws the forced unwind at the next operation, as a body that obeys errc::closing does.
+void throw_if_closing(const ctx& c) {
+  if (c.self == MAIN) return;
+  co_rec& r = F.m.at(c.self);
+  if (!r.closing || F.m.current != c.self) return;
+  if (std::uncaught_exceptions() != 0) return;  // the exception in flight goes on
+  r.cx.fly = {E_FORCED, 0};
+  r.cx.catchable = false;
+  jmpco::coroutine_core::unwind_for_close();
+}
+
 long run_body(int g, kind k, void* y) {
   ctx c{g, k, y};
   long result;
-  {
-    counted top(g);
-    const int prog = F.m.at(g).prog;
-    static const std::vector<node> empty;
-    (void)exec_list(prog < 0 ? empty : F.programs[static_cast<std::size_t>(prog)], c);
-    result = next_value();
+  try {
+    {
+      counted top(g);
+      const int prog = F.m.at(g).prog;
+      static const std::vector<node> empty;
+      (void)exec_list(prog < 0 ? empty : F.programs[static_cast<std::size_t>(prog)], c);
+      throw_if_closing(c);
+      result = next_value();
+    }
+  } catch (...) {
+    F.m.body_left(g);
+    throw;
   }
   on_finish(g, result);
   return result;
@@ -861,39 +1051,66 @@ struct tup_body {
     return {r, make_str(r)};
   }
 };
+struct mv_body {
+  int g;
+  counted cap;
+  mv operator()(jmpco::yielder<mv_sig>& y, mv v) {
+    on_entry(g, true, v.v);
+    return mv(run_body(g, K_MV, &y));
+  }
+};
 
 // --- create -----------------------------------------------------------------------------------
-// Releases the coroutine a handle holds (the caller checked can_drop): a started, suspended one
-// is unwound first, then the coroutine object and its captured state are freed.
-void drop_handle(slot_t& S, int g, int self) {
-  bool unwind = false;
-  if (g >= 0) {
-    co_rec& r = F.m.at(g);
-    if (r.st == status::suspended && r.started) {
-      F.m.enter(g, self);
-      r.closing = true;
-      r.cx.fly = {E_FORCED, 0};
-      r.cx.catchable = false;
-      unwind = true;
-      stat(S_DROP_UNWIND);
-    }
+// After the handle of g, which was not running or normal, let go of it: it is dead and freed,
+// unwound where the closed yield returned (see model::closing_arrived), or, only when an
+// allocation failed meanwhile, deferred.
+void settle_release(int g, bool failed) {
+  co_rec& r = F.m.at(g);
+  if (r.lazy_done) {
+    r.lazy_done = false;
+  } else if (r.st == status::suspended && r.started && !r.deferred) {
+    if (!failed)
+      diverge("g%d's handle let go of it while suspended, but its stack was neither unwound nor deferred "
+              "(no allocation failed)", g);
+    F.m.defer(g);
+    return;
   }
-  S.clear();
-  if (g >= 0) {
-    if (unwind) (void)F.m.end_close(g);
-    co_rec& r = F.m.at(g);
-    r.st = status::dead;
-    r.channel = false;
-    if (r.live_cap != 0) diverge("g%d's handle is gone but its captured object is alive", g);
+  if (r.st != status::dead && !r.deferred) {
+    if (r.started) diverge("g%d is %s after its release", g, jmpco::to_string(r.st));
+    r.st = status::dead;  // never started: freed as it is
   }
+  F.m.reap();
 }
 
-// Releases what slot s holds (the caller checked can_drop).
-void drop_slot(int s, int self) {
+// Releases the coroutine a handle holds (any state: a running or normal one goes when it hands
+// control back). `top`: an operation's own release, not one run by a destructor inside another.
+void drop_handle(slot_t& S, int g, int, bool top = false) {
+  if (g < 0) {
+    S.clear();
+    return;
+  }
+  co_rec& r = F.m.at(g);
+  const bool was_active = F.m.active(g);
+  const unsigned long before = F.alloc_failures;
+  if (!r.released) {
+    r.released = true;
+    F.m.released.push_back(g);
+  }
+  S.clear();
+  if (was_active) return;
+  const bool failed = F.alloc_failures != before;
+  settle_release(g, failed);
+  // Every release runs the deferred unwinds that can run.
+  if (top && !failed && F.m.ndeferred != 0)
+    diverge("a release left %zu deferred unwinds waiting though no allocation failed", F.m.ndeferred);
+}
+
+// Releases what slot s holds.
+void drop_slot(int s, int self, bool top = false) {
   const int g = F.m.slot_gen[s];
   if (g == NO_HANDLE) return;
   F.m.slot_gen[s] = NO_HANDLE;
-  drop_handle(F.slots[s], g, self);
+  drop_handle(F.slots[s], g, self, top);
 }
 
 // Drops every chain coroutine that can be dropped from `self` (all of them from main).
@@ -906,7 +1123,7 @@ void drop_anon(int self) {
       continue;
     }
     std::unique_ptr<slot_t> h = std::move(F.anon[static_cast<std::size_t>(g)]);
-    drop_handle(*h, g, self);
+    drop_handle(*h, g, self, true);
   }
   // Chains made while this ran are still live too (unwinding runs no operations, so none).
   F.anon_live = keep;
@@ -914,12 +1131,13 @@ void drop_anon(int self) {
 
 flow op_create(const node& n, ctx& c, bool oom) {
   const int s = digit(n.a) % kSlots;
-  const kind k = static_cast<kind>(digit(n.b) % 4);
+  const kind k = static_cast<kind>(digit(n.b) % kKinds);
   if (F.creations >= kMaxCreations) return flow::next;
-  if (!F.m.can_drop(F.m.slot_gen[s], c.self)) return flow::next;
   const int g = static_cast<int>(F.m.co.size());
   note(c, n.op, s, g, k);
-  drop_slot(s, c.self);
+  // (a destructor run by the release may move another handle into the slot: release that too)
+  for (int i = 0; i < 8 && F.m.slot_gen[s] != NO_HANDLE; ++i) drop_slot(s, c.self, i == 0);
+  if (F.m.slot_gen[s] != NO_HANDLE) return flow::next;
   ++F.creations;
   F.anon.emplace_back();
   co_rec rec;
@@ -929,6 +1147,7 @@ flow op_create(const node& n, ctx& c, bool oom) {
   F.m.co.push_back(rec);
   slot_t& S = F.slots[s];
   S.k = k;
+  const unsigned long before = F.alloc_failures;
   if (oom) arm();
   {
     counted cap(kCapBase + g);
@@ -937,12 +1156,14 @@ flow op_create(const node& n, ctx& c, bool oom) {
       case K_WRAP: S.wr = std::make_unique<wrap_t>(jmpco::wrap<co_sig>(co_body{g, cap})); break;
       case K_GEN: S.gen = std::make_unique<gen_t>(gen_body{g, cap}); break;
       case K_TUP: S.tup = std::make_unique<tup_t>(tup_body{g, cap}); break;
+      case K_MV: S.mvc = std::make_unique<mv_t>(mv_body{g, cap}); break;
     }
   }
-  const bool failed = oom && F.alloc_failures > 0;
+  const bool failed = F.alloc_failures != before;
   disarm();
   co_rec& r = F.m.at(g);
-  if ((k == K_CO && !*S.co) != (failed && k == K_CO) || (k == K_TUP && !*S.tup) != (failed && k == K_TUP))
+  if ((k == K_CO && !*S.co) != (failed && k == K_CO) || (k == K_TUP && !*S.tup) != (failed && k == K_TUP) ||
+      (k == K_MV && !*S.mvc) != (failed && k == K_MV))
     diverge("creation with a failing allocator: handle %s", failed ? "not empty" : "empty");
   if (failed) {
     stat(S_OOM_CREATE);
@@ -954,6 +1175,7 @@ flow op_create(const node& n, ctx& c, bool oom) {
     F.m.slot_gen[s] = g;
     if (k == K_CO) r.core = S.co->core();
     if (k == K_TUP) r.core = S.tup->core();
+    if (k == K_MV) r.core = S.mvc->core();
     if (r.live_cap != 1) diverge("g%d holds %d captured objects, not 1", g, r.live_cap);
   }
   return flow::next;
@@ -983,10 +1205,34 @@ outcome value_of(jmpco::result<std::tuple<long, std::string>>& r) {
   return o;
 }
 
-// One real resume; raising resumes let the error propagate as an exception.
-outcome real_resume(slot_t& S, long v, bool raising) {
+// The generator object that holds g now (the body may have moved or released it).
+gen_t* holder_of(int g) {
+  if (g < 0) return nullptr;
+  for (int t = 0; t < kSlots; ++t)
+    if (F.m.slot_gen[t] == g && F.slots[t].k == K_GEN) return F.slots[t].gen.get();
+  return nullptr;
+}
+
+// One real resume; raising resumes let the error propagate as an exception. `poison_in`: the
+// argument's move throws in the resumer (kind 4 only).
+outcome real_resume(slot_t& S, int g, long v, bool raising, bool poison_in = false) {
   outcome o;
   switch (S.k) {
+    case K_MV: {
+      const void* here = jmpco::this_coroutine::running();
+      if (raising) {
+        o.v = S.mvc->resume(mv(v, poison_in, here)).value().v;
+      } else {
+        jmpco::result<mv> r = S.mvc->resume(mv(v, poison_in, here));
+        if (r.ok()) {
+          o.v = r->v;
+        } else {
+          o.what = outcome::ERROR;
+          o.e = describe(r.error());
+        }
+      }
+      break;
+    }
     case K_CO:
       if (raising) {
         o.v = S.co->resume(v).value();
@@ -1014,10 +1260,16 @@ outcome real_resume(slot_t& S, long v, bool raising) {
       S.gen_begun = true;
       gen_t::iterator it = gen.begin();
       if (begun) ++it;
-      if (it == nullptr) {
-        o.what = outcome::END;
+      gen_t* now = holder_of(g);
+      if (now == nullptr) {
+        o.what = outcome::UNSEEN;  // released by its body: nothing to read
       } else {
-        o.v = *it;
+        if (now != &gen) it = now->begin();  // moved: the value lives in the coroutine object
+        if (it == nullptr) {
+          o.what = outcome::END;
+        } else {
+          o.v = *it;
+        }
       }
       break;
     }
@@ -1035,6 +1287,34 @@ flow op_resume(const node& n, ctx& c, bool raising_variant, bool oom) {
   return resume_handle(c, F.slots[s], g, raising_variant, oom);
 }
 
+// T S: a resume whose argument throws when it is moved in: the exception comes out of resume()
+// before anything entered the coroutine, which is unchanged.
+flow op_throwing_resume(const node& n, ctx& c) {
+  const int s = digit(n.a) % kSlots;
+  const int g = F.m.slot_gen[s];
+  if (g == NO_HANDLE || F.slots[s].k != K_MV) return flow::next;
+  note(c, 'T', s, g, F.value_serial);
+  const long v = next_value();
+  outcome got;
+  std::exception_ptr raised;
+  try {
+    got = real_resume(F.slots[s], g, v, false, true);
+  } catch (...) {
+    got.what = outcome::ERROR;
+    got.e = describe_current();
+    raised = std::current_exception();
+  }
+  outcome want;
+  want.what = outcome::ERROR;
+  want.e = g == EMPTY_HANDLE ? err{E_MISUSE, static_cast<long>(errc::empty_handle)} : err{E_MOVE, v};
+  expect("resume with a throwing argument", want, got);
+  if (raised) {
+    F.m.raise_in(c.self, got.e);
+    std::rethrow_exception(raised);
+  }
+  return flow::next;
+}
+
 flow resume_handle(ctx& c, slot_t& S, int g, bool raising_variant, bool oom) {
   const bool raising = raising_variant || S.k == K_WRAP || S.k == K_GEN;
   const long v = next_value();
@@ -1044,19 +1324,23 @@ flow resume_handle(ctx& c, slot_t& S, int g, bool raising_variant, bool oom) {
   if (p.what == P_END && S.k != K_GEN) diverge("model: END for a non-generator");
   outcome got;
   std::exception_ptr raised;
+  const unsigned long before = F.alloc_failures;
   if (oom) arm();
   try {
-    got = real_resume(S, v, raising);
-  } catch (const jmpco::forced_unwind&) {
-    diverge("forced_unwind came out of a resume");
+    got = real_resume(S, g, v, raising);
+  } catch (const jmpco::forced_unwind& u) {
+    // Only a wrap or generator re-raising a death by another coroutine's forced unwind (U).
+    if (!is_foreign_unwind(u)) diverge("the running coroutine's own forced_unwind came out of a resume");
+    got.what = outcome::ERROR;
+    got.e = describe_current();
+    raised = std::current_exception();
   } catch (...) {
     got.what = outcome::ERROR;
     got.e = describe_current();
     raised = std::current_exception();
   }
-  const bool failed_alloc = oom && F.alloc_failures > 0;
+  const bool failed_alloc = F.alloc_failures != before;
   disarm();
-  if (raised && !raising) diverge("a non-raising resume threw %s", show(got.e).c_str());
   outcome want;
   switch (p.what) {
     case P_MISUSE:
@@ -1065,8 +1349,15 @@ flow resume_handle(ctx& c, slot_t& S, int g, bool raising_variant, bool oom) {
       want.e = {E_MISUSE, static_cast<long>(p.code)};
       break;
     case P_END: want.what = outcome::END; break;
-    default:
-      if (!F.m.at(g).ran) {
+    default: {
+      co_rec& r = F.m.at(g);
+      if (r.has_pending) {
+        // Released while it ran; the release unwound it when this resume let go of its pin.
+        want = r.pending;
+        r.has_pending = false;
+        if (!r.lazy_done) diverge("g%d's release began its unwind but did not end it", g);
+        r.lazy_done = false;
+      } else if (!r.ran) {
         // The switch needed memory and could not get it: nothing may have changed.
         if (!failed_alloc) diverge("resume of g%d returned without running it (%s)", g, show(got).c_str());
         F.m.revert_resume(g, was_started);
@@ -1075,10 +1366,24 @@ flow resume_handle(ctx& c, slot_t& S, int g, bool raising_variant, bool oom) {
         want.e = {E_MISUSE, static_cast<long>(errc::out_of_memory)};
       } else {
         want = F.m.end_resume(g);
+        if (r.released && r.st == status::suspended) {
+          // Its release had to wait: only for lack of memory.
+          if (!failed_alloc)
+            diverge("released g%d yielded, and was neither unwound nor deferred (no allocation failed)", g);
+          if (!r.deferred) F.m.defer(g);
+        }
       }
+      F.m.reap();
       break;
+    }
   }
-  expect("resume", want, got);
+  if (raised && !raising && !(want.what == outcome::ERROR && want.e.kind == E_MOVE))
+    diverge("a non-raising resume threw %s", show(got.e).c_str());
+  if (got.what == outcome::UNSEEN) {
+    if (want.what == outcome::ERROR) diverge("resume: the model expects %s, the generator was not read", show(want).c_str());
+  } else {
+    expect("resume", want, got);
+  }
   if (raised) {
     stat(S_RERAISE);
     F.m.raise_in(c.self, got.e);
@@ -1098,77 +1403,205 @@ void after_yield(int g, bool has_value, long v) {
   if (has_value && v != r.inbox) diverge("g%d's yield received %ld, the resume passed %ld", g, v, r.inbox);
 }
 
-void forced_arrived(int g) {
-  disarm();
-  co_rec& r = F.m.at(g);
-  if (F.m.current != g || !r.closing || r.cx.fly.kind != E_FORCED)
-    diverge("forced_unwind arrived in g%d, which is not being closed", g);
-  r.ran = true;
+// How a yield is made.
+enum yield_how {
+  Y_YIELDER,      // yielder::try_yield
+  Y_ANY,          // this_coroutine::try_yield with the body's signature
+  Y_LONG,         // this_coroutine::try_yield<long(long)>
+  Y_THROWING,     // yielder::yield(): raises failures, throws forced_unwind when closed
+  Y_NOEXCEPT,     // this_coroutine::try_yield from inside a noexcept function
+  Y_POISON_SELF,  // kind 4: a value whose move throws in the body, before the switch
+  Y_POISON_BACK,  // kind 4: a value whose move throws in the resumer, after the switch
+};
+enum class yres { resumed, refused, closing };
+
+template <class R>
+errc code_of(const R& r) {
+  return r.ok() ? errc::ok : r.code();
 }
 
-// How a yield attempt must end when it cannot suspend.
-flow op_yield(const node& n, ctx& c, int how, bool oom) {
-  // how: 0 the yielder, 1 try_yield with the body's signature, 2 try_yield<long(long)>
+// One yield attempt; `dtor`: made by a destructor (then it never throws for the library's sake).
+yres do_yield(ctx& c, yield_how how, bool oom, bool dtor) {
   const long w = next_value();
-  note(c, n.op, how, 0, w);
+  note(c, dtor ? 'Q' : 'y', how, 0, w);
+  if ((how == Y_POISON_SELF || how == Y_POISON_BACK) && c.k != K_MV) how = Y_YIELDER;
+  if (c.self == MAIN) how = Y_LONG;  // main has no yielder
   errc want_refusal = errc::ok;
   if (c.self == MAIN) {
     want_refusal = errc::yield_outside;
-  } else if (how == 2 && (c.k == K_GEN || c.k == K_TUP)) {
+  } else if (how == Y_LONG && c.k != K_CO && c.k != K_WRAP) {
     want_refusal = errc::type_mismatch;
+  } else if (F.m.at(c.self).closing) {
+    want_refusal = errc::yield_while_closing;
+  }
+  if (how == Y_THROWING && std::uncaught_exceptions() != 0 && want_refusal != errc::ok)
+    return yres::refused;  // yield() would raise while an exception propagates: std::terminate
+  if (how == Y_POISON_SELF && c.self != MAIN) {
+    // The value's move into the coroutine's outbox throws in the body: nothing switches.
+    F.m.raise_in(c.self, {E_MOVE, w});
+    try {
+      (void)static_cast<jmpco::yielder<mv_sig>*>(c.y)->try_yield(mv(w, true, F.m.at(c.self).core));
+    } catch (const move_failure& e) {
+      if (e.id != w) diverge("move_failure #%ld, not #%ld, came out of the yield", e.id, w);
+      throw;
+    }
+    diverge("g%d yielded a value whose move throws, and nothing threw", c.self);
   }
   if (want_refusal == errc::ok) {
     co_rec& r = F.m.at(c.self);
     r.out = O_YIELD;
     r.outv = w;
+    r.out_poison = how == Y_POISON_BACK;
   }
+  std::optional<pause_injection> paused;
+  if (how == Y_THROWING && std::uncaught_exceptions() != 0) paused.emplace();  // see above
   errc refused = errc::ok;
-  bool has_value = c.k != K_GEN;
+  const bool has_value = c.k != K_GEN;
   long received = 0;
+  bool threw_forced = false;
+  const unsigned long before = F.alloc_failures;
   if (oom) arm();
   try {
-    if (c.self == MAIN || how == 2) {
-      jmpco::result<long> r = jmpco::this_coroutine::try_yield<co_sig>(w);
-      if (r.ok()) received = *r; else refused = r.code();
+    if (how == Y_LONG) {
+      auto r = jmpco::this_coroutine::try_yield<co_sig>(w);
+      refused = code_of(r);
+      if (r.ok()) received = *r;
+    } else if (how == Y_NOEXCEPT) {
+      [&]() noexcept {
+        switch (c.k) {
+          case K_GEN: refused = code_of(jmpco::this_coroutine::try_yield<long()>(w)); break;
+          case K_TUP: {
+            auto r = jmpco::this_coroutine::try_yield<tup_sig>(w, make_str(w));
+            refused = code_of(r);
+            if (r.ok()) received = std::get<0>(*r);
+            break;
+          }
+          case K_MV: {
+            auto r = jmpco::this_coroutine::try_yield<mv_sig>(mv(w));
+            refused = code_of(r);
+            if (r.ok()) received = r->v;
+            break;
+          }
+          default: {
+            auto r = jmpco::this_coroutine::try_yield<co_sig>(w);
+            refused = code_of(r);
+            if (r.ok()) received = *r;
+          }
+        }
+      }();
+    } else if (how == Y_THROWING) {
+      try {
+        switch (c.k) {
+          case K_GEN: static_cast<jmpco::yielder<long()>*>(c.y)->yield(w); break;
+          case K_TUP: {
+            std::tuple<long, std::string> t = static_cast<jmpco::yielder<tup_sig>*>(c.y)->yield(w, make_str(w));
+            received = std::get<0>(t);
+            if (received == 0 && !std::get<1>(t).empty()) diverge("a value-initialized tuple holds a string");
+            if (received != 0 && std::get<1>(t) != make_str(received)) diverge("g%d's yield received a corrupted string", c.self);
+            break;
+          }
+          case K_MV: received = static_cast<jmpco::yielder<mv_sig>*>(c.y)->yield(mv(w)).v; break;
+          default: received = static_cast<jmpco::yielder<co_sig>*>(c.y)->yield(w);
+        }
+      } catch (const jmpco::forced_unwind&) {
+        threw_forced = true;
+        throw;
+      } catch (const jmpco::coroutine_error& e) {
+        refused = e.error().code();
+        if (refused == errc::ok || refused == errc::closing) diverge("yield() raised '%s'", jmpco::message(refused));
+        const bool oom_refusal = refused == errc::out_of_memory && F.alloc_failures != before;
+        if (refused != want_refusal && !oom_refusal)
+          diverge("yield(): the model expects refusal '%s', jmpco raised '%s'", jmpco::message(want_refusal),
+                  jmpco::message(refused));
+        disarm();
+        if (c.self != MAIN) F.m.at(c.self).out = O_NONE, F.m.at(c.self).out_poison = false;
+        if (oom_refusal) stat(S_OOM_YIELD);
+        F.m.raise_in(c.self, {E_MISUSE, static_cast<long>(refused)});
+        throw;
+      }
     } else if (c.k == K_GEN) {
-      jmpco::result<void> r = how == 0 ? static_cast<jmpco::yielder<long()>*>(c.y)->try_yield(w)
-                                       : jmpco::this_coroutine::try_yield<long()>(w);
-      if (!r.ok()) refused = r.code();
+      refused = how == Y_YIELDER ? code_of(static_cast<jmpco::yielder<long()>*>(c.y)->try_yield(w))
+                                 : code_of(jmpco::this_coroutine::try_yield<long()>(w));
     } else if (c.k == K_TUP) {
       jmpco::result<std::tuple<long, std::string>> r =
-          how == 0 ? static_cast<jmpco::yielder<tup_sig>*>(c.y)->try_yield(w, make_str(w))
-                   : jmpco::this_coroutine::try_yield<tup_sig>(w, make_str(w));
+          how == Y_YIELDER ? static_cast<jmpco::yielder<tup_sig>*>(c.y)->try_yield(w, make_str(w))
+                           : jmpco::this_coroutine::try_yield<tup_sig>(w, make_str(w));
+      refused = code_of(r);
       if (r.ok()) {
         received = std::get<0>(*r);
         if (std::get<1>(*r) != make_str(received)) diverge("g%d's yield received a corrupted string", c.self);
-      } else {
-        refused = r.code();
       }
+    } else if (c.k == K_MV) {
+      const int back = F.m.at(c.self).resumer;
+      const mv out(w, how == Y_POISON_BACK, back == MAIN ? nullptr : F.m.at(back).core);
+      jmpco::result<mv> r = how == Y_ANY ? jmpco::this_coroutine::try_yield<mv_sig>(out)
+                                         : static_cast<jmpco::yielder<mv_sig>*>(c.y)->try_yield(out);
+      refused = code_of(r);
+      if (r.ok()) received = r->v;
     } else {
-      jmpco::result<long> r = how == 0 ? static_cast<jmpco::yielder<co_sig>*>(c.y)->try_yield(w)
-                                       : jmpco::this_coroutine::try_yield<co_sig>(w);
-      if (r.ok()) received = *r; else refused = r.code();
+      jmpco::result<long> r = how == Y_YIELDER ? static_cast<jmpco::yielder<co_sig>*>(c.y)->try_yield(w)
+                                               : jmpco::this_coroutine::try_yield<co_sig>(w);
+      refused = code_of(r);
+      if (r.ok()) received = *r;
     }
-  } catch (const jmpco::forced_unwind&) {
-    forced_arrived(c.self);
+  } catch (const jmpco::forced_unwind& u) {
+    // Only yield() throws it; before 1d72c48 try_yield did too (JMPCO_FUZZ_OLD_API: the build
+    // of this fuzzer against the old library for the planted-bug check accepts that).
+    if (!threw_forced && !JMPCO_FUZZ_OLD_API) diverge("g%d's try_yield threw forced_unwind", c.self);
+    disarm();
+#if !JMPCO_FUZZ_OLD_API
+    if (u.target() != jmpco::this_coroutine::running()) diverge("g%d's yield() threw another coroutine's forced_unwind", c.self);
+#else
+    (void)u;
+#endif
+    F.m.closing_arrived(c.self);
     throw;
   }
-  const bool failed_alloc = oom && F.alloc_failures > 0;
+  const bool failed_alloc = F.alloc_failures != before;
   disarm();
+  if (c.self != MAIN && refused == errc::ok && how == Y_THROWING &&
+      !(F.m.current == c.self && !F.m.at(c.self).closing && F.m.at(c.self).out == O_NONE)) {
+    // yield() returned while an exception propagates: it was closed (value-initialized result).
+    refused = errc::closing;
+    if (received != 0) diverge("yield() of a closed g%d returned %ld, not a value-initialized value", c.self, received);
+  }
+  if (refused == errc::closing) {
+    if (c.self == MAIN) diverge("errc::closing on the main context");
+    F.m.closing_arrived(c.self);
+    if (F.m.at(c.self).out == O_YIELD) diverge("closing arrived with the yield pending");
+    return yres::closing;
+  }
   if (want_refusal != errc::ok) {
     if (refused != want_refusal)
       diverge("yield: the model expects refusal '%s', jmpco gave '%s'", jmpco::message(want_refusal), jmpco::message(refused));
-    return flow::next;
+    return yres::refused;
   }
   if (refused == errc::out_of_memory && failed_alloc) {
     // Its stack could not be saved: it keeps running.
     F.m.at(c.self).out = O_NONE;
+    F.m.at(c.self).out_poison = false;
     stat(S_OOM_YIELD);
-    return flow::next;
+    return yres::refused;
   }
   if (refused != errc::ok) diverge("yield refused with '%s'", jmpco::message(refused));
   after_yield(c.self, has_value, received);
-  return flow::next;
+  return yres::resumed;
+}
+
+// A yield operation of the interpreter: when the coroutine was closed while suspended, the
+// forced unwind is thrown here, each way the API offers.
+flow op_yield(const node& n, ctx& c, yield_how how, bool oom) {
+  (void)n;
+  if (do_yield(c, how, oom, false) != yres::closing) return flow::next;
+  co_rec& r = F.m.at(c.self);
+  if (r.cx.fly.kind != E_FORCED) diverge("g%d closed at an operation boundary with %s in flight", c.self, show(r.cx.fly).c_str());
+  const jmpco::error closing(errc::closing);
+  switch (how) {
+    case Y_YIELDER: closing.rethrow(); break;
+    case Y_ANY: (void)jmpco::result<long>(closing).value(); break;
+    default: jmpco::coroutine_core::unwind_for_close();
+  }
+  diverge("rethrowing errc::closing in g%d did not throw", c.self);
 }
 
 // --- raise, close, destroy, move --------------------------------------------------------------
@@ -1192,79 +1625,244 @@ flow op_raise(const node& n, ctx& c) {
   }
 }
 
-flow op_close(const node& n, ctx& c) {
-  const int s = digit(n.a) % kSlots;
+// close() of slot s; `dtor`: from a destructor.
+void do_close(int s, ctx& c) {
   const int g = F.m.slot_gen[s];
-  if (g == NO_HANDLE) return flow::next;
+  if (g == NO_HANDLE) return;
   slot_t& S = F.slots[s];
-  if (S.k != K_CO && S.k != K_TUP) return flow::next;  // wraps and generators have no close()
+  if (S.k != K_CO && S.k != K_TUP && S.k != K_MV) return;  // wraps and generators have no close()
   note(c, 'C', s, g, 0);
   const pred p = F.m.begin_close(g, c.self);
-  jmpco::result<void> r = S.k == K_CO ? S.co->close() : S.tup->close();
+  const unsigned long before = F.alloc_failures;
+  // The handle may be destroyed by a destructor the unwind runs: close() must not touch it after.
+  jmpco::result<void> r = S.k == K_CO ? S.co->close() : S.k == K_TUP ? S.tup->close() : S.mvc->close();
   const err got = describe(r.error());
   err want;
   switch (p.what) {
     case P_MISUSE: want = {E_MISUSE, static_cast<long>(p.code)}; break;
     case P_IMMEDIATE: want = p.e; break;
-    default: want = F.m.end_close(g); break;
+    default:
+      if (!F.m.at(g).ran) {
+        if (F.alloc_failures == before) diverge("close of g%d returned without unwinding it", g);
+        // Not enough memory to enter it: it stays suspended and intact.
+        co_rec& rr = F.m.at(g);
+        rr.closing = false;
+        if (rr.cx.fly.kind == E_FORCED) rr.cx.fly = err();
+        F.m.revert_resume(g, true);
+        want = {E_MISUSE, static_cast<long>(errc::out_of_memory)};
+      } else {
+        want = F.m.end_close(g);
+      }
+      break;
   }
   if (got != want) diverge("close: the model expects %s, jmpco gave %s", show(want).c_str(), show(got).c_str());
+  F.m.reap();
+}
+
+flow op_close(const node& n, ctx& c) {
+  do_close(digit(n.a) % kSlots, c);
   return flow::next;
 }
 
-flow op_destroy(const node& n, ctx& c) {
+// d S: release a handle that is not running or normal; D S: any handle (a body may release its
+// own coroutine, or one that resumed it).
+flow op_destroy(const node& n, ctx& c, bool any) {
   const int s = digit(n.a) % kSlots;
   const int g = F.m.slot_gen[s];
   if (g == NO_HANDLE) return flow::next;
-  if (!F.m.can_drop(g, c.self)) return flow::next;
-  note(c, 'd', s, g, 0);
-  drop_slot(s, c.self);
+  if (!any && !F.m.can_drop(g, c.self)) return flow::next;
+  note(c, any ? 'D' : 'd', s, g, 0);
+  drop_slot(s, c.self, true);
   return flow::next;
 }
 
-flow op_move(const node& n, ctx& c) {
-  const int from = digit(n.a) % kSlots;
-  const int to = digit(n.b) % kSlots;
+// Moves handle `from` into slot `to`, whatever the state of its coroutine. `top`: not from a
+// destructor.
+void do_move(int from, int to, ctx& c, bool top) {
   const int g = F.m.slot_gen[from];
-  if (from == to || g == NO_HANDLE) return flow::next;
+  if (from == to || g == NO_HANDLE) return;
   slot_t& A = F.slots[from];
-  if (A.k != K_CO && A.k != K_TUP) return flow::next;
-  if (!F.m.can_drop(g, c.self)) return flow::next;  // never move the handle of an active coroutine
-  const int old = F.m.slot_gen[to];
   slot_t& B = F.slots[to];
-  const bool assign = old != NO_HANDLE && B.k == A.k;
-  if (!F.m.can_drop(old, c.self)) return flow::next;
   note(c, 'm', from, to, g);
-  if (assign) {
-    // Move assignment releases the old coroutine of `to`, exactly as destroying it would.
-    bool unwind = false;
-    if (old >= 0) {
-      co_rec& r = F.m.at(old);
-      if (r.st == status::suspended && r.started) {
-        F.m.enter(old, c.self);
-        r.closing = true;
-        r.cx.fly = {E_FORCED, 0};
-        r.cx.catchable = false;
-        unwind = true;
-      }
+  const int old = F.m.slot_gen[to];
+  const bool same = old != NO_HANDLE && B.k == A.k && (A.k == K_CO || A.k == K_TUP || A.k == K_MV);
+  // Move assignment releases the old coroutine of `to` first; only where that runs no code (an
+  // unwind's destructors may act on these very slots).
+  const bool quiet = old < 0 || F.m.active(old) || !F.m.at(old).started || F.m.at(old).st == status::dead;
+  if (same && quiet) {
+    const unsigned long before = F.alloc_failures;
+    const bool old_active = F.m.active(old);
+    if (old >= 0 && !F.m.at(old).released) {
+      F.m.at(old).released = true;
+      F.m.released.push_back(old);
     }
-    if (A.k == K_CO) *B.co = std::move(*A.co); else *B.tup = std::move(*A.tup);
-    if (old >= 0) {
-      if (unwind) (void)F.m.end_close(old);
-      co_rec& r = F.m.at(old);
-      r.st = status::dead;
-      r.channel = false;
-      if (r.live_cap != 0) diverge("g%d's handle was overwritten but its captured object is alive", old);
+    F.m.slot_gen[to] = NO_HANDLE;
+    switch (A.k) {
+      case K_CO: *B.co = std::move(*A.co); break;
+      case K_TUP: *B.tup = std::move(*A.tup); break;
+      default: *B.mvc = std::move(*A.mvc); break;
     }
+    if (old >= 0 && !old_active) settle_release(old, F.alloc_failures != before);
   } else {
-    drop_slot(to, c.self);
+    for (int i = 0; i < 8 && F.m.slot_gen[to] != NO_HANDLE; ++i) drop_slot(to, c.self, top && i == 0);
+    if (F.m.slot_gen[to] != NO_HANDLE || F.m.slot_gen[from] != g) return;  // destructors moved things
+    B.clear();
     B.k = A.k;
-    if (A.k == K_CO) B.co = std::make_unique<co_t>(std::move(*A.co));
-    else B.tup = std::make_unique<tup_t>(std::move(*A.tup));
+    switch (A.k) {
+      case K_CO: B.co = std::make_unique<co_t>(std::move(*A.co)); break;
+      case K_TUP: B.tup = std::make_unique<tup_t>(std::move(*A.tup)); break;
+      case K_MV: B.mvc = std::make_unique<mv_t>(std::move(*A.mvc)); break;
+      case K_WRAP: B.wr = std::make_unique<wrap_t>(std::move(*A.wr)); break;
+      case K_GEN:
+        B.gen = std::make_unique<gen_t>(std::move(*A.gen));
+        B.gen_begun = A.gen_begun;
+        break;
+    }
   }
   F.m.slot_gen[to] = g;
   F.m.slot_gen[from] = EMPTY_HANDLE;
   if (g >= 0) F.m.at(g).slot = to;
+}
+
+flow op_move(const node& n, ctx& c) {
+  do_move(digit(n.a) % kSlots, digit(n.b) % kSlots, c, true);
+  return flow::next;
+}
+
+// q M S B: an object whose destructor acts on slot S when B is left, by any way: returning,
+// an error, a close's forced unwind.
+struct acting_object {
+  ctx& c;
+  int mode, slot;
+  counted obj;
+  acting_object(ctx& cx, int m, int s) : c(cx), mode(m), slot(s), obj(cx.self) {}
+  acting_object(const acting_object&) = delete;
+  acting_object& operator=(const acting_object&) = delete;
+  ~acting_object() noexcept(false) {
+    if (F.m.current != c.self) diverge("an acting object of context %d is destroyed while %d runs", c.self, F.m.current);
+    switch (mode) {
+      case 0: {
+        const int g = F.m.slot_gen[slot];
+        if (g == NO_HANDLE) break;
+        note(c, 'D', slot, g, 1);
+        drop_slot(slot, c.self);
+        break;
+      }
+      case 1: do_close(slot, c); break;
+      case 2:
+      case 3:
+        if (F.skip_ops.find('Q') != std::string::npos) break;  // JMPCO_FUZZ_SKIP_OPS=Q: no yields here
+        (void)do_yield(c, mode == 2 ? Y_ANY : Y_THROWING, false, true);
+        break;
+      default: do_move(slot, (slot + 1) % kSlots, c, false); break;
+    }
+  }
+};
+
+flow op_acting(const node& n, ctx& c) {
+  const int mode = digit(n.a) % 5;
+  const int slot = digit(n.b) % kSlots;
+  note(c, 'q', mode, slot, 0);
+  flow f;
+  {
+    acting_object o(c, mode, slot);
+    f = exec_block(n, c);
+  }
+  throw_if_closing(c);
+  return f;
+}
+
+// a K: the K-th allocation from now fails.
+flow op_fail_alloc(const node& n, ctx& c) {
+  static const int table[] = {1, 2, 3, 4, 5, 6, 8, 10, 16, 32};
+  const int k = n.a >= '0' && n.a <= '9' ? table[n.a - '0'] : 1 + n.a % 32;
+  note(c, 'a', k, 0, 0);
+  F.fail_countdown = k;
+  return flow::next;
+}
+
+// U: rethrows a forced_unwind kept from another coroutine's close: here it is an error like any
+// other (no pcall scope of the fuzzer catches a forced_unwind), and a coroutine it escapes dies
+// with errc::exception, never silently.
+flow op_rethrow_unwind(ctx& c) {
+  if (!F.captured_unwind || JMPCO_FUZZ_OLD_API) return flow::next;
+  note(c, 'U', 0, 0, 0);
+  ctx_rec& x = F.m.cx(c.self);
+  x.fly = {E_FORCED, 1};
+  x.catchable = c.self == MAIN;
+  std::rethrow_exception(F.captured_unwind);
+}
+
+flow op_run_deferred(ctx& c) {
+  note(c, 'X', 0, 0, 0);
+  const unsigned long before = F.alloc_failures;
+  const std::size_t left = jmpco::coroutine_core::run_deferred_closes();
+  F.m.reap();
+  if (left != F.m.ndeferred) diverge("run_deferred_closes() left %zu, the model says %zu", left, F.m.ndeferred);
+  if (left != 0 && F.alloc_failures == before) diverge("run_deferred_closes() left %zu though no allocation failed", left);
+  return flow::next;
+}
+
+// F S: switches from a signal handler running on an mmap'd alternate stack.
+struct foreign_request {
+  co_t* co = nullptr;
+  long v = 0;
+  errc resumed = errc::ok, yielded = errc::ok;
+  bool done = false;
+};
+foreign_request foreign;
+int foreign_signal() { return SIGRTMIN + 3; }
+
+void on_foreign_signal(int) {
+  if (foreign.co != nullptr) foreign.resumed = code_of(foreign.co->resume(foreign.v));
+  foreign.yielded = code_of(jmpco::this_coroutine::try_yield<co_sig>(foreign.v));
+  foreign.done = true;
+}
+
+bool install_foreign_stack() {
+  static thread_local int state = 0;  // 1 installed, 2 impossible
+  if (state != 0) return state == 1;
+  state = 2;
+  const std::size_t size = 256 * 1024;
+  void* mem = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED) return false;
+  stack_t ss{};
+  ss.ss_sp = mem;
+  ss.ss_size = size;
+  if (sigaltstack(&ss, nullptr) != 0) return false;
+  struct sigaction sa{};
+  sa.sa_handler = &on_foreign_signal;
+  sa.sa_flags = SA_ONSTACK;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(foreign_signal(), &sa, nullptr) != 0) return false;
+  state = 1;
+  return true;
+}
+
+flow op_foreign(const node& n, ctx& c) {
+  if (!install_foreign_stack()) return flow::next;
+  const int s = digit(n.a) % kSlots;
+  const int g = F.m.slot_gen[s];
+  const bool use = g != NO_HANDLE && F.slots[s].k == K_CO;
+  note(c, 'F', s, use ? g : NO_HANDLE, 0);
+  foreign = foreign_request();
+  foreign.co = use ? F.slots[s].co.get() : nullptr;
+  foreign.v = next_value();
+  pthread_kill(pthread_self(), foreign_signal());
+  if (!foreign.done) diverge("the signal handler did not run");
+  if (use) {
+    errc want = errc::foreign_stack;
+    if (g == EMPTY_HANDLE) want = errc::empty_handle;
+    else if (F.m.at(g).st == status::dead) want = errc::dead_coroutine;
+    else if (F.m.at(g).st != status::suspended) want = errc::non_suspended;
+    if (foreign.resumed != want)
+      diverge("resume on a signal stack: the model expects '%s', jmpco gave '%s'", jmpco::message(want), jmpco::message(foreign.resumed));
+  }
+  errc want_y = errc::foreign_stack;
+  if (c.self == MAIN) want_y = errc::yield_outside;
+  else if (c.k != K_CO && c.k != K_WRAP) want_y = errc::type_mismatch;
+  if (foreign.yielded != want_y)
+    diverge("try_yield on a signal stack: the model expects '%s', jmpco gave '%s'", jmpco::message(want_y), jmpco::message(foreign.yielded));
   return flow::next;
 }
 
@@ -1363,10 +1961,12 @@ flow op_guard(const node& n, ctx& c) {
   const long id = next_err_id();
   try {
     return exec_block(n, c);
-  } catch (const jmpco::forced_unwind&) {
+  } catch (const jmpco::forced_unwind& u) {
+    if (is_foreign_unwind(u)) throw;  // another coroutine's (U): an error like any other here
     if (c.self == MAIN) diverge("forced_unwind on the main context");
     co_rec& r = F.m.at(c.self);
-    if (!r.closing || r.cx.fly.kind != E_FORCED) diverge("a guard of g%d saw an unexpected forced_unwind", c.self);
+    if (!r.closing || r.cx.fly != err{E_FORCED, 0}) diverge("a guard of g%d saw an unexpected forced_unwind", c.self);
+    if (!F.captured_unwind) F.captured_unwind = std::current_exception();  // for U
     if (replace) {
       stat(S_CLOSE_REPLACED);
       r.cx.fly = {E_CLOSE, id};
@@ -1438,6 +2038,7 @@ int make_chain_link(int left, const node& n, bool raising) {
   ++F.chain_links;
   auto h = std::make_unique<slot_t>();
   h->k = K_CO;
+  pause_injection no_failures;  // `a` does not aim at chain links' creation
   {
     counted cap(kCapBase + g);
     h->co = std::make_unique<co_t>(chain_body{g, left, &n, raising, cap});
@@ -1453,7 +2054,7 @@ long chain_body::operator()(jmpco::yielder<co_sig>& y, long v) {
   on_entry(g, true, v);
   ctx c{g, K_CO, &y};
   long result;
-  {
+  try {
     counted top(g);
     if (left > 0 && F.chain_links < kMaxChainLinks) {
       const int next = make_chain_link(left - 1, *n, raising);
@@ -1462,7 +2063,11 @@ long chain_body::operator()(jmpco::yielder<co_sig>& y, long v) {
     } else {
       (void)exec_block(*n, c);
     }
+    throw_if_closing(c);
     result = next_value();
+  } catch (...) {
+    F.m.body_left(g);
+    throw;
   }
   on_finish(g, result);
   return result;
@@ -1494,9 +2099,15 @@ flow op_loop(const node& n, ctx& c) {
 }
 
 flow exec(const node& n, ctx& c) {
+  throw_if_closing(c);
   F.ops += 1 + F.frames_live / 256;
   if (F.ops > kMaxOps) return flow::ret;  // out of budget: every body returns, main stops
   check_context(c);
+  if (!F.skip_ops.empty() && n.op != '[' && F.skip_ops.find(n.op) != std::string::npos) {
+    // Skipped (JMPCO_FUZZ_SKIP_OPS; Q: the yields of q's destructors); a skipped q still runs
+    // its block, with no acting object.
+    return n.op == 'q' ? exec_block(n, c) : flow::next;
+  }
   switch (n.op) {
     case '[': return exec_list(n.kids, c);
     case 'c': return op_create(n, c, false);
@@ -1504,13 +2115,23 @@ flow exec(const node& n, ctx& c) {
     case 'r': return op_resume(n, c, false, false);
     case 'R': return op_resume(n, c, true, false);
     case 'u': return op_resume(n, c, false, true);
-    case 'y': return op_yield(n, c, 0, false);
-    case 'v': return op_yield(n, c, 0, true);
-    case 'Y': return op_yield(n, c, digit(n.a) % 2 == 0 ? 1 : 2, false);
+    case 'y': return op_yield(n, c, Y_YIELDER, false);
+    case 'v': return op_yield(n, c, Y_YIELDER, true);
+    case 'Y': return op_yield(n, c, digit(n.a) % 2 == 0 ? Y_ANY : Y_LONG, false);
+    case 'i': return op_yield(n, c, Y_NOEXCEPT, false);
+    case 'j': return op_yield(n, c, Y_THROWING, false);
+    case 'b': return op_yield(n, c, digit(n.a) % 2 == 0 ? Y_POISON_SELF : Y_POISON_BACK, false);
+    case 'T': return op_throwing_resume(n, c);
+    case 'D': return op_destroy(n, c, true);
+    case 'q': return op_acting(n, c);
+    case 'a': return op_fail_alloc(n, c);
+    case 'X': return op_run_deferred(c);
+    case 'U': return op_rethrow_unwind(c);
+    case 'F': return op_foreign(n, c);
     case 'e': return op_raise(n, c);
     case 'x': note(c, 'x', 0, 0, 0); return flow::ret;
     case 'C': return op_close(n, c);
-    case 'd': return op_destroy(n, c);
+    case 'd': return op_destroy(n, c, false);
     case 'm': return op_move(n, c);
     case 'l': return op_limit(n, c);
     case 's': return op_reserve(n, c);
@@ -1554,6 +2175,12 @@ void* run_input(void*) {
   }
   drop_anon(MAIN);
   if (!F.anon_live.empty()) diverge("chain coroutines cannot be dropped from main");
+  F.fail_countdown = 0;
+  disarm();
+  // No allocation fails now: every deferred unwind runs.
+  if (jmpco::coroutine_core::run_deferred_closes() != 0) diverge("deferred unwinds are left at the end");
+  F.m.reap();
+  if (F.m.ndeferred != 0) diverge("the model has %zu deferred unwinds that never ran", F.m.ndeferred);
   check_context(c);
   for (std::size_t i = 0; i < F.objs.size(); ++i)
     if (F.objs[i].state != 2) diverge("counted object %zu (owner %d) was never destroyed", i, F.objs[i].owner);
@@ -1575,6 +2202,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   jmpco::set_allocator(a);
   const char* t = std::getenv("JMPCO_FUZZ_TRACE");
   F.trace = t != nullptr && *t != '\0' && *t != '0';
+  if (const char* skip = std::getenv("JMPCO_FUZZ_SKIP_OPS")) F.skip_ops = skip;
   const char* st = std::getenv("JMPCO_FUZZ_STATS");
   stats_enabled = st != nullptr && *st != '\0' && *st != '0';
   if (stats_enabled) std::atexit(&print_stats);
@@ -1613,6 +2241,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   F.ops = 0;
   F.frames_live = 0;
   F.ring_pos = 0;
+  F.fail_countdown = 0;
+  F.injection_paused = 0;
+  F.captured_unwind = nullptr;
   disarm();
   static jmpco_fuzz::big_stack_worker worker(kWorkerStack);
   worker.run(&run_input, nullptr);
