@@ -30,8 +30,8 @@ if command -v ninja >/dev/null 2>&1; then generator=(-G Ninja); fi
 # -fsanitize-address-use-after-return=never when it sees ASan in the flags).
 cmake -S "${root}" -B "${build}" "${generator[@]}" \
   -DCMAKE_C_COMPILER="${CC}" -DCMAKE_CXX_COMPILER="${CXX}" \
-  -DCMAKE_C_FLAGS="${CFLAGS}" -DCMAKE_CXX_FLAGS="${CXXFLAGS}" \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_FLAGS="${CFLAGS}" -DCMAKE_CXX_FLAGS="${CXXFLAGS} -DJMPCO_ASSERTIONS=1" \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJMPCO_CHECKED=ON \
   -DJMPCO_BUILD_FUZZERS=ON -DJMPCO_BUILD_TESTS=OFF -DJMPCO_BUILD_EXAMPLES=OFF \
   -DJMPCO_BUILD_CONFORMANCE=ON \
   -DJMPCO_FUZZ_ENGINE="${LIB_FUZZING_ENGINE}"
