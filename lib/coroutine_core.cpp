@@ -59,8 +59,9 @@ struct switch_machinery {
       self->run();
     } catch (const forced_unwind& unwind) {
       // Closed while suspended: its stack is unwound, it dies without error. Another
-      // coroutine's forced unwind, kept and rethrown here, is an error like any other.
-      if (unwind.target() != self) die_throwing(self);
+      // coroutine's forced unwind, kept and rethrown here, is an error like any other (even one
+      // whose coroutine was freed and had this address: this coroutine is not being closed).
+      if (unwind.target() != self || !self->closing_) die_throwing(self);
     } catch (const coroutine_error& raised) {
       die_raising(self, raised);
     } catch (...) {

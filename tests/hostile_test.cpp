@@ -502,6 +502,30 @@ TEST(Hostile, ForcedUnwindRethrownInAnotherCoroutineIsAnErrorThere) {
   EXPECT_EQ(healthy.status(), jmpco::status::dead);
 }
 
+TEST(Hostile, ForcedUnwindOfAFreedCoroutineRethrownInOneAtItsAddressIsAnErrorThere) {
+  std::exception_ptr kept;
+  const void* freed_at = nullptr;
+  {
+    jmpco::coroutine<int()> closed([&kept](jmpco::yielder<int()>& y) -> int {
+      try {
+        y.yield(1);
+      } catch (...) {
+        kept = std::current_exception();
+        throw;
+      }
+      return 0;
+    });
+    ASSERT_EQ(closed.resume().value(), 1);
+    freed_at = closed.core();
+  }  // closed and freed: the same allocation may come back for the next coroutine
+  ASSERT_TRUE(kept);
+  jmpco::coroutine<int()> healthy([&kept](jmpco::yielder<int()>&) -> int { std::rethrow_exception(kept); });
+  SCOPED_TRACE(healthy.core() == freed_at ? "at the freed coroutine's address" : "elsewhere");
+  jmpco::result<int> r = healthy.resume();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.code(), jmpco::errc::exception);
+}
+
 // --- Foreign stacks --------------------------------------------------------------------------
 
 jmpco::coroutine<int()>* signal_target = nullptr;
