@@ -60,3 +60,4 @@ for target in "${targets[@]}"; do
   [[ -f "${OUT}/${target}.dict" ]] && printf 'dict = %s.dict\n' "${target}" >>"${OUT}/${target}.options"
 done
 printf 'fuzz/build.sh: %s targets in %s: %s\n' "${#targets[@]}" "${OUT}" "${targets[*]}"
+# SPDX-License-Identifier: MIT

@@ -47,3 +47,4 @@ else
   status=1
 fi
 exit "${status}"
+# SPDX-License-Identifier: MIT

@@ -66,3 +66,4 @@ fuzz_targets() {
     grep -v '^$' build/fuzz/fuzz-targets.txt
   fi
 }
+# SPDX-License-Identifier: MIT

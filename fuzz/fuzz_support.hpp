@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Shared by the fuzz targets: sanitizer defaults and a worker thread with a large stack.
 #ifndef JMPCO_FUZZ_SUPPORT_HPP
 #define JMPCO_FUZZ_SUPPORT_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // lua_differential_fuzzer: generated Lua coroutine programs, run by the real Lua 5.4 (embedded
 // liblua5.4, hosted the way the lua5.4 command hosts a script) and by jmpco-replay; any
 // difference in what they print, in the exit status or in the error message traps.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Lua program generator for the differential target. See lua_program.hpp.
 //
 // The bytes are read one at a time; each statement takes a byte for its kind and more for its

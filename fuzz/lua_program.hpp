@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The program generator of lua_differential_fuzzer: turns fuzzer bytes into a small Lua 5.4
 // program inside jmpco-replay's subset, built from coroutine operations.
 #ifndef JMPCO_FUZZ_LUA_PROGRAM_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // replay_parser_fuzzer: jmpco-replay's lexer, parser and interpreter on arbitrary bytes.
 //
 // Every input is run as a Lua chunk by replay::run_source with a step budget, so loops end; the

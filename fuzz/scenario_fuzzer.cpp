@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // scenario_fuzzer: structured scenarios on jmpco's C++ API, checked against a reference model of
 // Lua's coroutine state machine.
 //

@@ -45,3 +45,4 @@ for input in "${fuzz}"/regressions/defect*.scenario "${fuzz}"/regressions/pins_d
   rm -f "${log}"
 done
 exit "${status}"
+# SPDX-License-Identifier: MIT

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Regression (found by scenario_fuzzer): growing a context's heap copy re-reads bytes that were
 // saved before and have since been overwritten.
 //

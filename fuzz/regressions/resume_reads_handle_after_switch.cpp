@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Regression (found while writing scenario_fuzzer): coroutine<>::resume() reads this->channel_
 // again after the switch, but the coroutine may have moved its own handle away (or had it
 // reassigned) while it ran.
