@@ -50,6 +50,14 @@
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
+#  define JMPCO_ALWAYS_INLINE inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#  define JMPCO_ALWAYS_INLINE __forceinline
+#else
+#  define JMPCO_ALWAYS_INLINE inline
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
 #  define JMPCO_NOINLINE __attribute__((noinline))
 #elif defined(_MSC_VER)
 #  define JMPCO_NOINLINE __declspec(noinline)

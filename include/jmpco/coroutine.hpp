@@ -256,8 +256,9 @@ inline error failure_of(const coroutine_core& co, errc outcome) noexcept {
 // mailboxes. The channel is pinned from before the switch until after `collect` on every path,
 // a throwing value move included: the body may release its own handle while it runs, and nothing
 // but the channel may be touched after the switch. Every front end's resume goes through here.
+// Inlined into each front end's resume: it is on every round trip.
 template <class Channel, class Collect, class... A>
-auto resume_pinned(Channel* channel, Collect&& collect, A&&... in) {
+JMPCO_ALWAYS_INLINE auto resume_pinned(Channel* channel, Collect&& collect, A&&... in) {
   struct pin_guard {
     Channel* channel;
     explicit pin_guard(Channel* c) noexcept : channel(c) { channel->pin(); }
