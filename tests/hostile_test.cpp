@@ -574,8 +574,13 @@ TEST(Hostile, ResumeFromASignalHandlerOnAnAlternateStackIsRefused) {
 
 // --- Thread exit -----------------------------------------------------------------------------
 
+// Lets its coroutine go from frames deep enough to collide with the coroutine's slice, so that
+// the unwind must save them (and allocate) after the thread's exit has begun.
 struct thread_local_holder {
   std::unique_ptr<jmpco::coroutine<void()>> co;
+  ~thread_local_holder() {
+    from_deeper_frames(8, [this] { co.reset(); });
+  }
 };
 
 TEST(Hostile, ThreadLocalHandleDestroyedAfterTheThreadStateClosesItsCoroutine) {
