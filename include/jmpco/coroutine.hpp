@@ -27,10 +27,24 @@
 
 namespace jmpco {
 
+namespace detail {
+// For a static_assert that fires only when its template is instantiated.
+template <class...>
+inline constexpr bool dependent_false = false;
+}  // namespace detail
+
+// Each front end takes a function type, Out(In...); anything else is a compile error that says so.
 template <class Signature>
-class coroutine;
+class coroutine {
+  static_assert(detail::dependent_false<Signature>,
+                "jmpco::coroutine takes a function type: coroutine<Out(In...)>, e.g. "
+                "coroutine<int(int)> or coroutine<void()>");
+};
 template <class Signature>
-class yielder;
+class yielder {
+  static_assert(detail::dependent_false<Signature>,
+                "jmpco::yielder takes the coroutine's function type: yielder<Out(In...)>");
+};
 
 namespace this_coroutine {
 // Raises an error in the running code: with exceptions it is thrown (what the body threw is
@@ -153,6 +167,19 @@ class yielder<Out(In...)> {
   // should return so that the coroutine's stack unwinds (it can yield no more).
   template <class... V>
   result<resume_type> try_yield(V&&... out) {
+    if constexpr (!(std::is_void_v<Out> ? sizeof...(V) == 0 : std::is_constructible_v<Out, V&&...>)) {
+      static_assert(detail::dependent_false<V...>,
+                    "yield's values must make the coroutine's Out type: nothing for a void Out, "
+                    "else the arguments of an Out constructor (for a std::tuple Out, its elements)");
+      return error(errc::type_mismatch);
+    } else {
+      return yield_values(std::forward<V>(out)...);
+    }
+  }
+
+ private:
+  template <class... V>
+  result<resume_type> yield_values(V&&... out) {
     if (coroutine_core::running() != channel_) return error(errc::yield_outside);
     channel_->outbox.put(std::forward<V>(out)...);
     if (errc e = coroutine_core_access::yield(); e != errc::ok) {
@@ -230,7 +257,7 @@ class body_holder final : public channel<Out, In...> {
 
 // Builds a body_holder with jmpco's allocator; nullptr when it cannot.
 template <class Out, class... In, class F>
-channel<Out, In...>* make_channel(F&& fn) {
+channel<Out, In...>* build_channel(F&& fn) {
   using holder = body_holder<std::decay_t<F>, Out, In...>;
   void* memory = allocate(sizeof(holder));
   if (memory == nullptr) return nullptr;
@@ -243,6 +270,24 @@ channel<Out, In...>* make_channel(F&& fn) {
   auto* built = ::new (memory) holder(std::forward<F>(fn));
   guard.memory = nullptr;
   return built;
+}
+
+// Whether F can be the body of a coroutine<Out(In...)>: callable as body(yielder&, In...).
+template <class F, class Out, class... In>
+inline constexpr bool is_body_v =
+    std::is_invocable_v<std::decay_t<F>&, yielder<Out(In...)>&, std::decay_t<In>&&...>;
+
+// Builds the coroutine object for body `fn`, or says at compile time what a body must look like.
+template <class Out, class... In, class F>
+channel<Out, In...>* make_channel(F&& fn) {
+  if constexpr (!is_body_v<F, Out, In...>) {
+    static_assert(dependent_false<F>,
+                  "a jmpco body is called as body(jmpco::yielder<Out(In...)>& y, In... in): take "
+                  "the yielder by reference first, then one parameter per In (none for a generator)");
+    return nullptr;
+  } else {
+    return build_channel<Out, In...>(std::forward<F>(fn));
+  }
 }
 
 // What a resume_core() outcome means for the resumer: no error, the error the coroutine died
@@ -292,9 +337,11 @@ class coroutine<Out(In...)> {
   // be allocated the handle is empty and resume() reports errc::empty_handle.
   template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, coroutine>>>
   explicit coroutine(F&& body) : channel_(detail::make_channel<Out, In...>(std::forward<F>(body))) {
-    using returned = std::invoke_result_t<std::decay_t<F>&, yielder_type&, std::decay_t<In>&&...>;
-    static_assert(std::is_void_v<Out> ? std::is_void_v<returned> : std::is_convertible_v<returned, Out>,
-                  "the body must return the coroutine's Out type");
+    if constexpr (detail::is_body_v<F, Out, In...>) {
+      using returned = std::invoke_result_t<std::decay_t<F>&, yielder_type&, std::decay_t<In>&&...>;
+      static_assert(std::is_void_v<Out> ? std::is_void_v<returned> : std::is_convertible_v<returned, Out>,
+                    "the body must return the coroutine's Out type");
+    }
   }
   coroutine(coroutine&& other) noexcept : channel_(std::exchange(other.channel_, nullptr)) {}
   coroutine& operator=(coroutine&& other) noexcept {
@@ -357,7 +404,10 @@ class coroutine<Out(In...)> {
 // coroutine.wrap does: with exceptions the error is rethrown; without, it kills the calling
 // coroutine with the same error (or fails fatally on a thread's main context).
 template <class Signature>
-class wrapped;
+class wrapped {
+  static_assert(detail::dependent_false<Signature>,
+                "jmpco::wrap takes a function type: wrap<Out(In...)>(body)");
+};
 
 template <class Out, class... In>
 class wrapped<Out(In...)> {

@@ -20,6 +20,11 @@ namespace jmpco {
 
 template <class T>
 class generator {
+  static_assert(!std::is_reference_v<T> && !std::is_void_v<T> && !std::is_const_v<T>,
+                "generator<T> yields values of a plain object type: generator<T>, not "
+                "generator<const T&> (use generator<std::reference_wrapper<T>> or a pointer "
+                "for references)");
+
  public:
   using yielder_type = yielder<T()>;
 
@@ -56,8 +61,10 @@ class generator {
   // allocated, iterating reports errc::empty_handle.
   template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, generator>>>
   explicit generator(F&& body) : channel_(detail::make_channel<T>(std::forward<F>(body))) {
-    static_assert(std::is_void_v<std::invoke_result_t<std::decay_t<F>&, yielder_type&>>,
-                  "a generator body returns void");
+    if constexpr (detail::is_body_v<F, T>) {
+      static_assert(std::is_void_v<std::invoke_result_t<std::decay_t<F>&, yielder_type&>>,
+                    "a generator body returns void");
+    }
     hold();
   }
   generator(generator&& other) noexcept
