@@ -6,7 +6,6 @@
 #include <new>
 
 #include "exception_state.hpp"
-#include "stack_switch.hpp"
 
 namespace jmpco::detail {
 
