@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Thread stack bounds on glibc, musl, Bionic and the BSDs that share glibc's extension
 // pthread_getattr_np (FreeBSD spells it pthread_attr_get_np). For the main thread glibc derives
-// the size from RLIMIT_STACK, which is what the kernel will let the stack grow to.
+// the size from RLIMIT_STACK, which is what the kernel will let the stack grow to; other Linux C
+// libraries (musl) report only the part mapped so far, so there the main thread's bounds come from
+// stack_bounds_linux_main_thread.cpp.
+#include "stack_bounds_linux_main_thread.hpp"
 #include "thread_state.hpp"
 
 #if defined(__linux__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__)
@@ -13,6 +16,9 @@
 namespace jmpco::detail {
 
 stack_bounds thread_stack_bounds() noexcept {
+#if defined(__linux__) && !defined(__GLIBC__)
+  if (is_linux_main_thread()) return linux_main_thread_stack_bounds();
+#endif
   pthread_attr_t attr;
 #if defined(__FreeBSD__) || defined(__OpenBSD__)
   if (pthread_attr_init(&attr) != 0) return {0, 0};
