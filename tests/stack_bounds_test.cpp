@@ -88,7 +88,9 @@ TEST(StackBounds, LiveMainThreadBoundsHoldTheStackAndFollowTheRlimit) {
   EXPECT_GT(bounds.high, sp);
   rlimit limit{};
   ASSERT_EQ(getrlimit(RLIMIT_STACK, &limit), 0);
-  if (limit.rlim_cur != RLIM_INFINITY) EXPECT_LE(bounds.high - bounds.low, limit.rlim_cur);
+  if (limit.rlim_cur != RLIM_INFINITY) {
+    EXPECT_LE(bounds.high - bounds.low, limit.rlim_cur);
+  }
 }
 
 void* other_thread_is_not_main(void* out) {
