@@ -11,6 +11,8 @@
 #error "jmpco needs C++17 or newer: compile with -std=c++17 (MSVC: /std:c++17)"
 #endif
 
+#include "jmpco/detail/unsupported_targets.hpp"
+
 // Exceptions: errors then travel as std::exception_ptr and close() unwinds suspended stacks.
 // Without them (-fno-exceptions) errors are error values and close() discards the stack.
 #if !defined(JMPCO_EXCEPTIONS)
