@@ -8,7 +8,7 @@ include(CheckCXXSourceCompiles)
 
 # jmpco_configuration_is(VAR CONDITION): VAR is true when CONDITION holds in config.hpp as this
 # build compiles it (the compiler, CMAKE_CXX_FLAGS and the jmpco target's definitions). Asked
-# again at every configure, so that a changed flag is never answered from the cache.
+# again whenever one of those changed, never answered from a stale cache.
 function(jmpco_configuration_is var condition)
   set(CMAKE_REQUIRED_INCLUDES ${PROJECT_SOURCE_DIR}/include)
   get_target_property(definitions jmpco COMPILE_DEFINITIONS)
@@ -21,12 +21,16 @@ function(jmpco_configuration_is var condition)
   set(CMAKE_REQUIRED_QUIET ON)
   # Compile only: linking would need the configuration tag symbol, which the library defines.
   set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
-  unset(${var} CACHE)
+  string(MD5 asked "${CMAKE_CXX_COMPILER}|${CMAKE_CXX_FLAGS}|${CMAKE_REQUIRED_DEFINITIONS}|${condition}")
+  if(NOT "${${var}_ASKED}" STREQUAL "${asked}")
+    unset(${var} CACHE)
+  endif()
   check_cxx_source_compiles("#include \"jmpco/config.hpp\"
 #if !(${condition})
 #error no
 #endif
 int main() { return 0; }" ${var})
+  set(${var}_ASKED "${asked}" CACHE INTERNAL "What ${var} was asked under")
   set(${var} ${${var}} PARENT_SCOPE)
 endfunction()
 

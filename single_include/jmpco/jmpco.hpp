@@ -84,9 +84,10 @@
 #  define JMPCO_NOINLINE
 #endif
 
-// JMPCO_API marks what a program calls in the compiled library: a shared libjmpco is built with
-// hidden visibility (CMake sets it) and exports only these. On Windows a DLL needs JMPCO_SHARED
-// defined for its users (the jmpco target passes it on) and JMPCO_BUILDING_LIBRARY inside it.
+// JMPCO_API marks what a program calls in the compiled library: a shared libjmpco (JMPCO_SHARED,
+// which the jmpco target passes on to its users) is built with hidden visibility and exports only
+// these; a static one leaves visibility to the program, which may hide jmpco inside its own shared
+// library. On Windows the DLL itself is built with JMPCO_BUILDING_LIBRARY.
 #if defined(_WIN32) || defined(__CYGWIN__)
 #  if defined(JMPCO_SHARED) && defined(JMPCO_BUILDING_LIBRARY)
 #    define JMPCO_API __declspec(dllexport)
@@ -95,7 +96,7 @@
 #  else
 #    define JMPCO_API
 #  endif
-#elif defined(__GNUC__) || defined(__clang__)
+#elif (defined(__GNUC__) || defined(__clang__)) && defined(JMPCO_SHARED)
 #  define JMPCO_API __attribute__((visibility("default")))
 #else
 #  define JMPCO_API
@@ -1136,7 +1137,7 @@ class generator {
 // ---- include/jmpco/version.hpp
 // jmpco's version. Generated from project(VERSION) in CMakeLists.txt (cmake/version.hpp.in) and
 // checked in, so that a copy of include/ without CMake has it too; the ctest
-// version_header_matches_project fails when the two disagree.
+// version_header_and_meson_build_match_project fails when the two disagree.
 #ifndef JMPCO_VERSION_HPP
 #define JMPCO_VERSION_HPP
 
