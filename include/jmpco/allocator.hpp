@@ -5,6 +5,8 @@
 
 #include <cstddef>
 
+#include "jmpco/config.hpp"
+
 namespace jmpco {
 
 // A process-wide allocator. `allocate` returns nullptr when it cannot serve the request (jmpco
@@ -20,12 +22,12 @@ struct allocator {
 // are freed, so replace it later only while no coroutine object exists; each thread that has run a
 // coroutine also keeps one small buffer (for its own stack bytes) until it exits. Passing an
 // allocator with null functions restores the default (std::malloc/std::free).
-void set_allocator(const allocator& a) noexcept;
-allocator get_allocator() noexcept;
+JMPCO_API void set_allocator(const allocator& a) noexcept;
+JMPCO_API allocator get_allocator() noexcept;
 
 namespace detail {
-void* allocate(std::size_t size) noexcept;
-void deallocate(void* block, std::size_t size) noexcept;
+JMPCO_API void* allocate(std::size_t size) noexcept;
+JMPCO_API void deallocate(void* block, std::size_t size) noexcept;
 }  // namespace detail
 
 }  // namespace jmpco

@@ -67,6 +67,24 @@
 #  define JMPCO_NOINLINE
 #endif
 
+// JMPCO_API marks what a program calls in the compiled library: a shared libjmpco (JMPCO_SHARED,
+// which the jmpco target passes on to its users) is built with hidden visibility and exports only
+// these; a static one leaves visibility to the program, which may hide jmpco inside its own shared
+// library. On Windows the DLL itself is built with JMPCO_BUILDING_LIBRARY.
+#if defined(_WIN32) || defined(__CYGWIN__)
+#  if defined(JMPCO_SHARED) && defined(JMPCO_BUILDING_LIBRARY)
+#    define JMPCO_API __declspec(dllexport)
+#  elif defined(JMPCO_SHARED)
+#    define JMPCO_API __declspec(dllimport)
+#  else
+#    define JMPCO_API
+#  endif
+#elif (defined(__GNUC__) || defined(__clang__)) && defined(JMPCO_SHARED)
+#  define JMPCO_API __attribute__((visibility("default")))
+#else
+#  define JMPCO_API
+#endif
+
 // The configuration tag. A program must be built with the library's configuration: exceptions on
 // or off and the jump primitive change the layout of its types, and AddressSanitizer changes how
 // it may copy stack frames. The library defines one symbol named after its configuration, and
@@ -100,7 +118,7 @@
 #define JMPCO_TAG_JOIN(a, b, c) JMPCO_TAG_JOIN2(a, b, c)  // expands the parts first
 #define JMPCO_CONFIGURATION_TAG JMPCO_TAG_JOIN(JMPCO_TAG_EXCEPTIONS, JMPCO_TAG_JUMP, JMPCO_TAG_ASAN)
 
-extern "C" const char JMPCO_CONFIGURATION_TAG;
+extern "C" JMPCO_API const char JMPCO_CONFIGURATION_TAG;
 #if defined(__GNUC__) || defined(__clang__)
 namespace jmpco::detail {
 namespace {

@@ -23,7 +23,7 @@ class coroutine_core;
 // handle is destroyed), so that the destructors of every object on its stack run. A `catch (...)`
 // that catches it must rethrow it; it is not a std::exception. It ends only the coroutine it was
 // thrown for: rethrown anywhere else (kept with std::current_exception()), it is an error there.
-class forced_unwind {
+class JMPCO_API forced_unwind {
  public:
   // The coroutine being closed.
   const coroutine_core* target() const noexcept { return target_; }
@@ -63,7 +63,7 @@ struct context {
 };
 }  // namespace detail
 
-class coroutine_core {
+class JMPCO_API coroutine_core {
  public:
   coroutine_core(const coroutine_core&) = delete;
   coroutine_core& operator=(const coroutine_core&) = delete;

@@ -51,7 +51,7 @@ namespace this_coroutine {
 // rethrown as itself, anything else as coroutine_error), so destructors run and a coroutine that
 // does not catch it dies with it. Without exceptions it kills the running coroutine with `e` at
 // once, or fails fatally on a thread's main context.
-[[noreturn]] void raise(const error& e);
+[[noreturn]] JMPCO_API void raise(const error& e);
 }  // namespace this_coroutine
 
 namespace detail {

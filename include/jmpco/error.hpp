@@ -23,7 +23,7 @@ enum class status : unsigned char {
   dead,       // returned, raised an error, or was closed
 };
 
-const char* to_string(status s) noexcept;  // "suspended", "running", "normal", "dead"
+JMPCO_API const char* to_string(status s) noexcept;  // "suspended", "running", "normal", "dead"
 
 enum class errc : unsigned char {
   ok = 0,
@@ -48,10 +48,10 @@ enum class errc : unsigned char {
 };
 
 // The exact text Lua 5.4 uses where Lua has the same error, else jmpco's own.
-const char* message(errc code) noexcept;
+JMPCO_API const char* message(errc code) noexcept;
 
 // An error coming back from the library or from a coroutine body.
-class error {
+class JMPCO_API error {
  public:
   error() noexcept = default;
   explicit error(errc code) noexcept : code_(code) {}
@@ -87,7 +87,7 @@ class error {
 
 #if JMPCO_EXCEPTIONS
 // What error::rethrow() throws for errors that are not a body's own exception.
-class coroutine_error : public std::exception {
+class JMPCO_API coroutine_error : public std::exception {
  public:
   explicit coroutine_error(jmpco::error e) noexcept : error_(std::move(e)) {}
   const char* what() const noexcept override { return error_.what(); }
@@ -101,14 +101,14 @@ class coroutine_error : public std::exception {
 namespace detail {
 // Reports a failure that cannot be returned (e.g. value() of a failed result with exceptions
 // off) through the fatal handler, which prints `jmpco: <text>` and aborts by default.
-[[noreturn]] void fail_fatally(const char* text) noexcept;
+[[noreturn]] JMPCO_API void fail_fatally(const char* text) noexcept;
 // Throws (exceptions) or fails fatally (no exceptions).
-[[noreturn]] void raise_unchecked(const error& e);
+[[noreturn]] JMPCO_API void raise_unchecked(const error& e);
 }  // namespace detail
 
 using fatal_handler = void (*)(const char* text);
 // Replaces the handler called for unrecoverable misuse; it must not return. Returns the old one.
-fatal_handler set_fatal_handler(fatal_handler handler) noexcept;
+JMPCO_API fatal_handler set_fatal_handler(fatal_handler handler) noexcept;
 
 // Either a value (or nothing, for result<void>) or an error.
 template <class T>

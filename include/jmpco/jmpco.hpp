@@ -8,5 +8,6 @@
 #include "jmpco/coroutine.hpp"
 #include "jmpco/error.hpp"
 #include "jmpco/generator.hpp"
+#include "jmpco/version.hpp"
 
 #endif  // JMPCO_JMPCO_HPP
