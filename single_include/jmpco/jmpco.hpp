@@ -30,6 +30,31 @@
 #error "jmpco needs C++17 or newer: compile with -std=c++17 (MSVC: /std:c++17)"
 #endif
 
+// ---- include/jmpco/detail/unsupported_targets.hpp
+// Targets whose stack model breaks copied-stack switching, refused when compiling rather than
+// failing at run time. (Intel CET shadow stacks are switched on per process by the kernel, not by
+// the compiler, so they are detected at run time: see lib/platform_refusal.cpp.)
+#ifndef JMPCO_DETAIL_UNSUPPORTED_TARGETS_HPP
+#define JMPCO_DETAIL_UNSUPPORTED_TARGETS_HPP
+
+#if defined(__sparc__) || defined(__sparc)
+// The caller's registers live in register windows that the CPU spills to the stack only when it
+// runs out of them: a copied stack segment would miss the frames still held in the windows.
+#error "jmpco does not support SPARC: its register windows are not on the stack that jmpco copies"
+#elif defined(__ia64__) || defined(__ia64) || defined(_M_IA64)
+// IA-64 keeps a second stack (the register stack engine's backing store) that is never copied.
+#error "jmpco does not support IA-64: its register stack is a second stack that jmpco does not copy"
+#elif defined(__XTENSA_WINDOWED_ABI__)
+// As SPARC: the windowed ABI of Xtensa (ESP32, ESP32-S2/S3) keeps frames in register windows.
+// Xtensa's call0 ABI (-mabi=call0) has no windows and is not refused.
+#error "jmpco does not support Xtensa's windowed ABI (ESP32): build with the call0 ABI"
+#elif defined(__hppa__) || defined(__hppa)
+// PA-RISC's stack grows upward; jmpco's chain of stack segments assumes a downward stack.
+#error "jmpco does not support PA-RISC: its stack grows upward"
+#endif
+
+#endif  // JMPCO_DETAIL_UNSUPPORTED_TARGETS_HPP
+
 // Exceptions: errors then travel as std::exception_ptr and close() unwinds suspended stacks.
 // Without them (-fno-exceptions) errors are error values and close() discards the stack.
 #if !defined(JMPCO_EXCEPTIONS)
@@ -1963,10 +1988,173 @@ stack_bounds thread_stack_bounds() noexcept {
 
 }  // namespace jmpco::detail
 #endif
+// ---- lib/stack_bounds_linux_main_thread.cpp
+// ---- lib/stack_bounds_linux_main_thread.hpp
+// The main thread's stack on Linux: the kernel grows its mapping on demand, up to RLIMIT_STACK,
+// so the part mapped so far says little about how deep it may go. glibc's pthread_getattr_np
+// derives the size from the rlimit; musl's reports only the mapped part (128 KiB where glibc says
+// 8 MiB), which made `resume` report a stack overflow after a handful of nested coroutines.
+#ifndef JMPCO_LIB_STACK_BOUNDS_LINUX_MAIN_THREAD_HPP
+#define JMPCO_LIB_STACK_BOUNDS_LINUX_MAIN_THREAD_HPP
+
+#include <cstddef>
+#include <cstdint>
+
+
+namespace jmpco::detail {
+
+// What the kernel keeps free below a growing stack (its stack_guard_gap, 256 pages by default):
+// the stack cannot grow closer than this to the mapping beneath it.
+constexpr std::uintptr_t kLinuxStackGuardGap = 256 * 4096;
+
+// Reads /proc/self/maps-formatted lines fed in pieces (no allocation: it runs when a thread first
+// resumes, perhaps with the allocator failing): finds the mapping that holds `sp` and the end of
+// the mapping just below it.
+class maps_scanner {
+ public:
+  explicit maps_scanner(std::uintptr_t sp) noexcept : sp_(sp) {}
+  void feed(const char* bytes, std::size_t count) noexcept;
+  void finish() noexcept;  // takes a last line that has no newline
+  bool found() const noexcept { return found_; }
+  std::uintptr_t mapping_high() const noexcept { return high_; }
+  std::uintptr_t below_high() const noexcept { return below_high_; }  // 0: nothing below
+
+ private:
+  void take_line() noexcept;
+
+  std::uintptr_t sp_;
+  char line_[64] = {};  // "low-high " is all a line needs; the rest is dropped
+  std::size_t length_ = 0;
+  bool found_ = false;
+  std::uintptr_t high_ = 0;
+  std::uintptr_t below_high_ = 0;
+};
+
+// The main thread's usable stack, from the mapping that holds it and the stack rlimit (`rlimit`
+// bytes; ~0 for unlimited): as deep as the rlimit allows, never into the guard gap above the
+// mapping below. {0, 0} when `scanner` did not find the stack.
+stack_bounds main_thread_stack_extent(const maps_scanner& scanner, std::uint64_t rlimit) noexcept;
+
+// True on Linux when the calling thread is the process's first one; false elsewhere.
+bool is_linux_main_thread() noexcept;
+
+// The calling main thread's stack from /proc/self/maps and getrlimit; {0, 0} when either fails.
+stack_bounds linux_main_thread_stack_bounds() noexcept;
+
+}  // namespace jmpco::detail
+
+#endif  // JMPCO_LIB_STACK_BOUNDS_LINUX_MAIN_THREAD_HPP
+
+#if defined(__linux__)
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+namespace jmpco::detail {
+namespace {
+
+// Parses the hexadecimal number at `text`, moving `text` past it.
+std::uintptr_t parse_hex(const char*& text) noexcept {
+  std::uintptr_t value = 0;
+  for (;; ++text) {
+    const char c = *text;
+    if (c >= '0' && c <= '9') {
+      value = value * 16 + static_cast<std::uintptr_t>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      value = value * 16 + static_cast<std::uintptr_t>(c - 'a' + 10);
+    } else {
+      return value;
+    }
+  }
+}
+
+}  // namespace
+
+void maps_scanner::feed(const char* bytes, std::size_t count) noexcept {
+  for (std::size_t i = 0; i < count; ++i) {
+    if (bytes[i] == '\n') {
+      take_line();
+    } else if (length_ + 1 < sizeof line_) {
+      line_[length_++] = bytes[i];
+    }
+  }
+}
+
+void maps_scanner::finish() noexcept {
+  if (length_ > 0) take_line();
+}
+
+// Each line starts "low-high ", in ascending order of addresses.
+void maps_scanner::take_line() noexcept {
+  line_[length_] = '\0';
+  length_ = 0;
+  if (found_) return;
+  const char* text = line_;
+  const std::uintptr_t low = parse_hex(text);
+  if (*text != '-') return;
+  ++text;
+  const std::uintptr_t high = parse_hex(text);
+  if (sp_ >= low && sp_ < high) {
+    found_ = true;
+    high_ = high;
+  } else if (high <= sp_) {
+    below_high_ = high;
+  }
+}
+
+stack_bounds main_thread_stack_extent(const maps_scanner& scanner, std::uint64_t rlimit) noexcept {
+  if (!scanner.found()) return {0, 0};
+  const std::uintptr_t high = scanner.mapping_high();
+  // Nothing may come closer than the guard gap to the mapping below.
+  std::uintptr_t floor = scanner.below_high() + kLinuxStackGuardGap;
+  if (floor < scanner.below_high() || floor >= high) return {0, 0};
+  if (rlimit < high - floor) floor = high - static_cast<std::uintptr_t>(rlimit);
+  return {floor, high};
+}
+
+#if defined(__linux__)
+
+bool is_linux_main_thread() noexcept {
+  return static_cast<long>(getpid()) == syscall(SYS_gettid);
+}
+
+stack_bounds linux_main_thread_stack_bounds() noexcept {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_STACK, &limit) != 0) return {0, 0};
+  const std::uint64_t bytes = limit.rlim_cur == RLIM_INFINITY ? ~std::uint64_t{0} : limit.rlim_cur;
+  const int maps = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  if (maps < 0) return {0, 0};
+  char here = 0;
+  maps_scanner scanner(reinterpret_cast<std::uintptr_t>(&here));
+  char chunk[512];
+  for (;;) {
+    const ssize_t got = read(maps, chunk, sizeof chunk);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    scanner.feed(chunk, static_cast<std::size_t>(got));
+  }
+  close(maps);
+  scanner.finish();
+  return main_thread_stack_extent(scanner, bytes);
+}
+
+#else
+
+bool is_linux_main_thread() noexcept { return false; }
+stack_bounds linux_main_thread_stack_bounds() noexcept { return {0, 0}; }
+
+#endif
+
+}  // namespace jmpco::detail
 // ---- lib/stack_bounds_pthread_getattr_np.cpp
 // Thread stack bounds on glibc, musl, Bionic and the BSDs that share glibc's extension
 // pthread_getattr_np (FreeBSD spells it pthread_attr_get_np). For the main thread glibc derives
-// the size from RLIMIT_STACK, which is what the kernel will let the stack grow to.
+// the size from RLIMIT_STACK, which is what the kernel will let the stack grow to; other Linux C
+// libraries (musl) report only the part mapped so far, so there the main thread's bounds come from
+// stack_bounds_linux_main_thread.cpp.
 
 #if defined(__linux__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__)
 #include <pthread.h>
@@ -1977,6 +2165,9 @@ stack_bounds thread_stack_bounds() noexcept {
 namespace jmpco::detail {
 
 stack_bounds thread_stack_bounds() noexcept {
+#if defined(__linux__) && !defined(__GLIBC__)
+  if (is_linux_main_thread()) return linux_main_thread_stack_bounds();
+#endif
   pthread_attr_t attr;
 #if defined(__FreeBSD__) || defined(__OpenBSD__)
   if (pthread_attr_init(&attr) != 0) return {0, 0};
