@@ -11,6 +11,7 @@
 #include <cstdlib>
 
 #include "jmpco/jmpco.hpp"
+#include "roundtrip_body.hpp"
 #include "static_arena.hpp"
 
 namespace {
@@ -35,14 +36,7 @@ std::uint32_t ticks_since(std::uint32_t start) { return (start - systick_current
 
 template <std::size_t Live>
 std::uint32_t measure() {
-  jmpco::coroutine<void()> co([](jmpco::yielder<void()>& y) {
-    volatile unsigned char live[Live + 1];
-    live[0] = 1;
-    for (;;) {
-      y.yield();
-      live[Live] = live[0];
-    }
-  });
+  jmpco::coroutine<void()> co = bench::roundtrip_coroutine<Live>();
   if (!co.resume()) std::abort();
   const std::uint32_t start = systick_current();
   for (long i = 0; i < kRoundTrips; ++i) {

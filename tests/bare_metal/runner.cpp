@@ -14,10 +14,6 @@
 
 #include "thread_state.hpp"
 
-#if !defined(MINITEST_PROGRAM_NAME)
-#define MINITEST_PROGRAM_NAME "tests"
-#endif
-
 namespace minitest {
 namespace {
 
@@ -100,6 +96,6 @@ int main() {
       std::printf("[       OK ] %s.%s\n", t->suite, t->name);
     }
   }
-  std::printf("%s: %d passed, %d failed, %d skipped\n", MINITEST_PROGRAM_NAME, passed, failed, skipped);
+  std::printf("%s: %d passed, %d failed, %d skipped\n", minitest::program_name, passed, failed, skipped);
   return failed == 0 && passed > 0 ? 0 : 1;
 }

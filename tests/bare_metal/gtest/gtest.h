@@ -103,6 +103,13 @@ verdict compare(const char* a_text, const char* op_text, const char* b_text, con
                      " and " + show(b)};
 }
 
+// The test program's name for the closing line, defined by the one file of tests that the
+// program compiles (tests/bare_metal/CMakeLists.txt gives it MINITEST_PROGRAM_NAME).
+extern const char* const program_name;
+#if defined(MINITEST_PROGRAM_NAME)
+const char* const program_name = MINITEST_PROGRAM_NAME;  // external: declared extern above
+#endif
+
 verdict compare_strings(const char* a_text, const char* b_text, const char* a, const char* b);
 verdict truth(bool holds, const char* text, bool expected);
 
