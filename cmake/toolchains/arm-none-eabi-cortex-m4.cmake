@@ -22,8 +22,9 @@ set(CMAKE_SIZE arm-none-eabi-size CACHE FILEPATH "")
 # one does): compiled without them the code would be for the default armv4t, whose atomics link
 # to nothing. At link time they pick newlib's multilib. Sections per function so that the linker
 # drops what a program does not use; semihosting (newlib's librdimon) for output and exit status.
-add_compile_options(-mcpu=cortex-m4 -mthumb -mfloat-abi=soft -ffunction-sections -fdata-sections)
-add_link_options(-mcpu=cortex-m4 -mthumb -mfloat-abi=soft --specs=rdimon.specs -Wl,--gc-sections)
+set(JMPCO_BARE_METAL_CPU_FLAGS -mcpu=cortex-m4 -mthumb -mfloat-abi=soft)
+add_compile_options(${JMPCO_BARE_METAL_CPU_FLAGS} -ffunction-sections -fdata-sections)
+add_link_options(${JMPCO_BARE_METAL_CPU_FLAGS} --specs=rdimon.specs -Wl,--gc-sections)
 
 # Test programs of try_compile() cannot run without the board's startup code: build libraries.
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
