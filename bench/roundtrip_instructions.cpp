@@ -7,19 +7,13 @@
 #include <cstdlib>
 
 #include "jmpco/jmpco.hpp"
+#include "roundtrip_body.hpp"
 
 namespace {
 
 template <std::size_t Live>
 void round_trips(long count) {
-  jmpco::coroutine<void()> co([](jmpco::yielder<void()>& y) {
-    volatile unsigned char live[Live + 1];
-    live[0] = 1;
-    for (;;) {
-      y.yield();
-      live[Live] = live[0];
-    }
-  });
+  jmpco::coroutine<void()> co = bench::roundtrip_coroutine<Live>();
   if (!co.resume()) std::abort();
   for (long i = 0; i < count; ++i) {
     if (!co.resume()) std::abort();

@@ -4,12 +4,14 @@
 #   -D COMPILER=... -D FLAGS="..." -D SOURCE=... -D INCLUDE=... -D EXPECT=regex
 #   -D LIBRARY=... -D OUTPUT=...   compile and link against LIBRARY (a link failure expected);
 #                                  without LIBRARY the source is only compiled (-fsyntax-only)
-#   -D LINK_FLAGS="..."            the build's own link flags and libraries (a toolchain's)
+#   -D LINK_FLAGS="..."            what the link adds after LIBRARY (default -pthread)
 separate_arguments(flag_list UNIX_COMMAND "${FLAGS}")
+if(NOT DEFINED LINK_FLAGS)
+  set(LINK_FLAGS -pthread)
+endif()
 separate_arguments(link_flag_list UNIX_COMMAND "${LINK_FLAGS}")
 if(LIBRARY)
-  set(build_command "${COMPILER}" ${flag_list} -I "${INCLUDE}" "${SOURCE}" "${LIBRARY}" -pthread
-      ${link_flag_list} -o "${OUTPUT}")
+  set(build_command "${COMPILER}" ${flag_list} -I "${INCLUDE}" "${SOURCE}" "${LIBRARY}" ${link_flag_list} -o "${OUTPUT}")
 else()
   set(build_command "${COMPILER}" ${flag_list} -I "${INCLUDE}" -fsyntax-only "${SOURCE}")
 endif()

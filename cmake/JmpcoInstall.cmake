@@ -55,6 +55,14 @@ endforeach()
 if(NOT JMPCO_INSTALLED_JUMP)
   message(FATAL_ERROR "jmpco: could not tell which jump primitive include/jmpco/config.hpp chooses")
 endif()
+# Threads (JMPCO_THREADS=auto follows the C++ library's thread support), written down as the
+# jump primitive is.
+jmpco_configuration_is(JMPCO_BUILT_WITH_THREADS "JMPCO_THREADS")
+if(JMPCO_BUILT_WITH_THREADS)
+  list(APPEND JMPCO_INSTALLED_DEFINITIONS JMPCO_THREADS=1)
+else()
+  list(APPEND JMPCO_INSTALLED_DEFINITIONS JMPCO_THREADS=0)
+endif()
 # Checked mode changes no layout; written down so that users can see what they link.
 if(JMPCO_CHECKED STREQUAL "")
   string(TOUPPER "${CMAKE_BUILD_TYPE}" _jmpco_build_type)

@@ -218,7 +218,7 @@ constexpr std::size_t kDescentStep = 1024;
 // complete_switch, which never return), so the switching context's live bytes may be said to
 // start there too, and nothing collides. This frame stays on the new stack for good and is copied
 // on each of its switches: nothing in it outlives the call.
-JMPCO_FRAME_FUNCTION void launch_on_new_slice() noexcept {
+[[noreturn]] JMPCO_FRAME_FUNCTION void launch_on_new_slice() noexcept {
   JMPCO_FRAME_MARKER;
   thread_state& ts = this_thread_state();
   const std::uintptr_t frame_top = JMPCO_OWN_FRAME_TOP();  // after the call: no register to save
@@ -229,6 +229,10 @@ JMPCO_FRAME_FUNCTION void launch_on_new_slice() noexcept {
   swap_exception_state(ts.exception_record, self, target);
   enter_chain(ts, target);
   ts.launch();
+  // Never reached. The call keeps the one above from becoming a tail call: that would pop this
+  // frame first and start the coroutine's frames above its own slice (GCC does so for Thumb-2
+  // with -fno-exceptions, whose frame address is the frame's low end).
+  fail_fatally("a coroutine entry function returned");
 }
 
 }  // namespace
@@ -238,10 +242,7 @@ JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
   thread_state& ts = this_thread_state();
   context* self = ts.current;  // running, so all its bytes are on the stack; never dying here
   context* target = ts.switch_target;
-  if (target->stop == 0) {
-    launch_on_new_slice();
-    fail_fatally("a coroutine entry function returned");
-  }
+  if (target->stop == 0) launch_on_new_slice();  // never returns
   self->start = JMPCO_OWN_FRAME_TOP();  // this frame lies below the saved one
   JMPCO_ASSERT(!self->dying && self->saved == 0 && self->start < self->stop);
   JMPCO_ASSERT(target != self && target->stop > target->start);

@@ -27,11 +27,7 @@ thread_state::thread_state() noexcept : id(last_thread_id.fetch_add(1, std::memo
   exception_record = exception_state_record();
 }
 
-#if defined(__GNUC__) || defined(__clang__)
-__thread thread_state* this_thread_state_pointer = nullptr;
-#else
-thread_local thread_state* this_thread_state_pointer = nullptr;
-#endif
+JMPCO_PER_THREAD thread_state* this_thread_state_pointer = nullptr;
 
 namespace {
 
@@ -40,9 +36,15 @@ namespace {
 // runtime destroys thread_local objects in the reverse order of their construction), and closing
 // its coroutine needs the state. So no destructor ends the state; the thread's exit is marked and
 // finishes what is left (see thread_exit below).
+// Without threads (JMPCO_THREADS=0) the one state lives in static storage, likewise never ended.
+#if JMPCO_THREADS
 alignas(thread_state) thread_local unsigned char state_storage[sizeof(thread_state)];
+#else
+alignas(thread_state) unsigned char state_storage[sizeof(thread_state)];
+#endif
 
-// Constructed with the state: its destructor runs when the thread exits.
+// Constructed with the state: its destructor runs when the thread exits (without threads: when
+// the program's static objects are destroyed, if it ever exits).
 struct thread_exit {
   thread_exit() noexcept = default;
   thread_exit(const thread_exit&) = delete;
@@ -59,7 +61,11 @@ struct thread_exit {
 thread_state& create_this_thread_state() noexcept {
   auto* ts = ::new (static_cast<void*>(state_storage)) thread_state();
   this_thread_state_pointer = ts;
+#if JMPCO_THREADS
   static thread_local thread_exit at_exit;
+#else
+  static thread_exit at_exit;
+#endif
   static_cast<void>(at_exit);
   return *ts;
 }

@@ -51,12 +51,16 @@ inline bool on_thread_stack(const thread_state& ts, std::uintptr_t sp) noexcept 
 }
 
 // The calling thread's state is reached on every switch: a plain pointer in thread-local storage
-// (constant-initialised, so no guard and no wrapper call) points at it once it exists.
-#if defined(__GNUC__) || defined(__clang__)
-extern __thread thread_state* this_thread_state_pointer;
+// (constant-initialised, so no guard and no wrapper call) points at it once it exists. A build
+// without threads (JMPCO_THREADS=0) has one state, and the pointer is a plain static.
+#if !JMPCO_THREADS
+#  define JMPCO_PER_THREAD
+#elif defined(__GNUC__) || defined(__clang__)
+#  define JMPCO_PER_THREAD __thread
 #else
-extern thread_local thread_state* this_thread_state_pointer;
+#  define JMPCO_PER_THREAD thread_local
 #endif
+extern JMPCO_PER_THREAD thread_state* this_thread_state_pointer;
 thread_state& create_this_thread_state() noexcept;
 // At the thread's exit, and after it for each handle released later: runs the deferred unwinds
 // and frees the main context's scratch copy.

@@ -5,8 +5,6 @@
 // in a correct result or a clear error, with every destructor run exactly once and nothing leaked.
 #include <gtest/gtest.h>
 
-#include <sys/mman.h>
-
 #include <csignal>
 #include <cstdlib>
 #include <exception>
@@ -17,6 +15,10 @@
 
 #include "jmpco/jmpco.hpp"
 #include "test_support.hpp"
+
+#if JMPCO_TEST_HAS_SIGNALS
+#include <sys/mman.h>
+#endif
 
 namespace {
 
@@ -528,6 +530,7 @@ TEST(Hostile, ForcedUnwindOfAFreedCoroutineRethrownInOneAtItsAddressIsAnErrorThe
 
 // --- Foreign stacks --------------------------------------------------------------------------
 
+#if JMPCO_TEST_HAS_SIGNALS
 jmpco::coroutine<int()>* signal_target = nullptr;
 jmpco::errc signal_outcome = jmpco::errc::ok;
 
@@ -551,8 +554,11 @@ void resume_on_alternate_stack(void* stack, std::size_t size) {
   old.ss_flags = SS_DISABLE;
   sigaltstack(&old, nullptr);
 }
+#endif
 
 TEST(Hostile, ResumeFromASignalHandlerOnAnAlternateStackIsRefused) {
+  JMPCO_TEST_NEEDS_SIGNALS();
+#if JMPCO_TEST_HAS_SIGNALS
   on_fresh_thread([] {
     jmpco::coroutine<int()> co([](jmpco::yielder<int()>& y) -> int {
       for (int i = 0;; ++i) y.yield(i);
@@ -570,6 +576,7 @@ TEST(Hostile, ResumeFromASignalHandlerOnAnAlternateStackIsRefused) {
     EXPECT_EQ(signal_outcome, jmpco::errc::foreign_stack);
     EXPECT_EQ(co.resume().value(), 1);  // nothing changed
   });
+#endif
 }
 
 // --- Thread exit -----------------------------------------------------------------------------
@@ -584,6 +591,8 @@ struct thread_local_holder {
 };
 
 TEST(Hostile, ThreadLocalHandleDestroyedAfterTheThreadStateClosesItsCoroutine) {
+  JMPCO_TEST_NEEDS_THREADS();
+#if JMPCO_THREADS
   install_failing_allocator installed;
   counters_reset reset;
   std::thread([] {
@@ -598,6 +607,7 @@ TEST(Hostile, ThreadLocalHandleDestroyedAfterTheThreadStateClosesItsCoroutine) {
   EXPECT_EQ(counted::alive, 0);
   EXPECT_EQ(counted::destroyed, 1);
   EXPECT_EQ(failing_allocator::live, 0);
+#endif
 }
 
 }  // namespace
@@ -620,6 +630,8 @@ TEST(Hostile, BodyWhoseCopyThrowsLeavesNoCoroutineObjectBehind) {
 }
 
 TEST(Hostile, GeneratorStepRefusedToAnotherThreadKeepsTheCurrentValue) {
+  JMPCO_TEST_NEEDS_THREADS();
+#if JMPCO_THREADS
   jmpco::generator<int> numbers([](jmpco::yielder<int()>& y) {
     for (int i = 0; i < 3; ++i) y.yield(i);
   });
@@ -637,9 +649,12 @@ TEST(Hostile, GeneratorStepRefusedToAnotherThreadKeepsTheCurrentValue) {
   int sum = 0;
   for (; it != nullptr; ++it) sum += *it;
   EXPECT_EQ(sum, 0 + 1 + 2);
+#endif
 }
 
 TEST(Hostile, CoroutineOfAnExitedThreadIsNotOwnedByTheNextThread) {
+  JMPCO_TEST_NEEDS_THREADS();
+#if JMPCO_THREADS
   auto* orphan = new jmpco::coroutine<int()>([](jmpco::yielder<int()>& y) -> int {
     for (;;) y.yield(1);
   });
@@ -653,6 +668,7 @@ TEST(Hostile, CoroutineOfAnExitedThreadIsNotOwnedByTheNextThread) {
   // test keeps it, reachable, for good.
   static jmpco::coroutine<int()>* kept_for_good = orphan;
   static_cast<void>(kept_for_good);
+#endif
 }
 
 }  // namespace

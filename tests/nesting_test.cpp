@@ -144,6 +144,23 @@ TEST(Nesting, RunningShortOfThreadStackFailsCleanly) {
   EXPECT_GT(report.deepest, 5);
   EXPECT_LT(report.deepest, 100);  // 512 KiB cannot hold a hundred 8 KiB levels
 }
+#elif defined(__ELF__) && !defined(__unix__)
+// Bare metal: the one stack is the one the linker script bounds (a couple of MiB on the test
+// boards, lib/stack_bounds_linker_script.cpp); a deep chain must stop with an error before it
+// runs off its bottom.
+TEST(Nesting, RunningShortOfThreadStackFailsCleanly) {
+  const unsigned limit = jmpco::coroutine_core::nesting_limit();
+  jmpco::coroutine_core::set_nesting_limit(100000);
+  chain_report report;
+  nest(0, report, 8192);
+  jmpco::coroutine_core::set_nesting_limit(limit);
+  EXPECT_EQ(report.failure, errc::c_stack_overflow);
+  EXPECT_GT(report.deepest, 5);
+}
+#else
+TEST(Nesting, RunningShortOfThreadStackFailsCleanly) {
+  GTEST_SKIP() << "this target's stack bounds are unknown: a deep chain would fault";
+}
 #endif
 
 }  // namespace

@@ -3,6 +3,7 @@
 // yield's and return's values become resume's results (Lua's coroutine.resume/yield contract).
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <tuple>
 #include <vector>

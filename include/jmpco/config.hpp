@@ -23,6 +23,27 @@
 #  endif
 #endif
 
+// Threads. With JMPCO_THREADS=1 each thread keeps its own coroutine state in thread-local storage;
+// with JMPCO_THREADS=0 there is one state in a plain static, so nothing needs a thread pointer
+// (bare metal has none: ARM's __aeabi_read_tp, for one, is missing there) and only one thread may
+// ever run coroutines. Define it to 0 or 1 before including any jmpco header and when building the
+// library (CMake: -DJMPCO_THREADS=ON|OFF, passed on to its users), or let the C++ library decide:
+// 0 where it was built without thread support (libstdc++ without gthreads, as arm-none-eabi's
+// newlib build; libc++ without threads), 1 elsewhere. <cstddef> brings in the library's
+// configuration macros.
+#include <cstddef>
+#if !defined(JMPCO_THREADS)
+#  if defined(__GLIBCXX__) && !defined(_GLIBCXX_HAS_GTHREADS)
+#    define JMPCO_THREADS 0
+#  elif defined(_LIBCPP_HAS_NO_THREADS)
+#    define JMPCO_THREADS 0
+#  elif defined(_LIBCPP_HAS_THREADS) && !_LIBCPP_HAS_THREADS
+#    define JMPCO_THREADS 0
+#  else
+#    define JMPCO_THREADS 1
+#  endif
+#endif
+
 // The jump primitive. Choose one explicitly by defining it to 1 before including any jmpco header
 // and when building the library (CMake: -DJMPCO_JUMP=builtin|posix|iso, which the jmpco target
 // passes on to its users), or let the compiler decide:
@@ -86,11 +107,11 @@
 #endif
 
 // The configuration tag. A program must be built with the library's configuration: exceptions on
-// or off and the jump primitive change the layout of its types, and AddressSanitizer changes how
+// or off, the jump primitive and threads on or off change the layout of its types, and AddressSanitizer changes how
 // it may copy stack frames. The library defines one symbol named after its configuration, and
 // every translation unit that includes a jmpco header refers to the one named after its own; a
 // mismatch fails at link time with, for example,
-//   undefined reference to `jmpco_library_built_with_exceptions_off_jump_builtin_asan_off'
+//   undefined reference to `jmpco_library_built_with_exceptions_off_jump_builtin_asan_off_threads_on'
 // (the configuration the program wanted and no library provides).
 #if JMPCO_EXCEPTIONS
 #  define JMPCO_TAG_EXCEPTIONS exceptions_on
@@ -114,9 +135,15 @@
 #if !defined(JMPCO_TAG_ASAN)
 #  define JMPCO_TAG_ASAN asan_off
 #endif
-#define JMPCO_TAG_JOIN2(a, b, c) jmpco_library_built_with_##a##_##b##_##c
-#define JMPCO_TAG_JOIN(a, b, c) JMPCO_TAG_JOIN2(a, b, c)  // expands the parts first
-#define JMPCO_CONFIGURATION_TAG JMPCO_TAG_JOIN(JMPCO_TAG_EXCEPTIONS, JMPCO_TAG_JUMP, JMPCO_TAG_ASAN)
+#if JMPCO_THREADS
+#  define JMPCO_TAG_THREADS threads_on
+#else
+#  define JMPCO_TAG_THREADS threads_off
+#endif
+#define JMPCO_TAG_JOIN2(a, b, c, d) jmpco_library_built_with_##a##_##b##_##c##_##d
+#define JMPCO_TAG_JOIN(a, b, c, d) JMPCO_TAG_JOIN2(a, b, c, d)  // expands the parts first
+#define JMPCO_CONFIGURATION_TAG \
+  JMPCO_TAG_JOIN(JMPCO_TAG_EXCEPTIONS, JMPCO_TAG_JUMP, JMPCO_TAG_ASAN, JMPCO_TAG_THREADS)
 
 extern "C" JMPCO_API const char JMPCO_CONFIGURATION_TAG;
 #if defined(__GNUC__) || defined(__clang__)

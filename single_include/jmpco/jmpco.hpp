@@ -65,6 +65,27 @@
 #  endif
 #endif
 
+// Threads. With JMPCO_THREADS=1 each thread keeps its own coroutine state in thread-local storage;
+// with JMPCO_THREADS=0 there is one state in a plain static, so nothing needs a thread pointer
+// (bare metal has none: ARM's __aeabi_read_tp, for one, is missing there) and only one thread may
+// ever run coroutines. Define it to 0 or 1 before including any jmpco header and when building the
+// library (CMake: -DJMPCO_THREADS=ON|OFF, passed on to its users), or let the C++ library decide:
+// 0 where it was built without thread support (libstdc++ without gthreads, as arm-none-eabi's
+// newlib build; libc++ without threads), 1 elsewhere. <cstddef> brings in the library's
+// configuration macros.
+#include <cstddef>
+#if !defined(JMPCO_THREADS)
+#  if defined(__GLIBCXX__) && !defined(_GLIBCXX_HAS_GTHREADS)
+#    define JMPCO_THREADS 0
+#  elif defined(_LIBCPP_HAS_NO_THREADS)
+#    define JMPCO_THREADS 0
+#  elif defined(_LIBCPP_HAS_THREADS) && !_LIBCPP_HAS_THREADS
+#    define JMPCO_THREADS 0
+#  else
+#    define JMPCO_THREADS 1
+#  endif
+#endif
+
 // The jump primitive. Choose one explicitly by defining it to 1 before including any jmpco header
 // and when building the library (CMake: -DJMPCO_JUMP=builtin|posix|iso, which the jmpco target
 // passes on to its users), or let the compiler decide:
@@ -128,11 +149,11 @@
 #endif
 
 // The configuration tag. A program must be built with the library's configuration: exceptions on
-// or off and the jump primitive change the layout of its types, and AddressSanitizer changes how
+// or off, the jump primitive and threads on or off change the layout of its types, and AddressSanitizer changes how
 // it may copy stack frames. The library defines one symbol named after its configuration, and
 // every translation unit that includes a jmpco header refers to the one named after its own; a
 // mismatch fails at link time with, for example,
-//   undefined reference to `jmpco_library_built_with_exceptions_off_jump_builtin_asan_off'
+//   undefined reference to `jmpco_library_built_with_exceptions_off_jump_builtin_asan_off_threads_on'
 // (the configuration the program wanted and no library provides).
 #if JMPCO_EXCEPTIONS
 #  define JMPCO_TAG_EXCEPTIONS exceptions_on
@@ -156,9 +177,15 @@
 #if !defined(JMPCO_TAG_ASAN)
 #  define JMPCO_TAG_ASAN asan_off
 #endif
-#define JMPCO_TAG_JOIN2(a, b, c) jmpco_library_built_with_##a##_##b##_##c
-#define JMPCO_TAG_JOIN(a, b, c) JMPCO_TAG_JOIN2(a, b, c)  // expands the parts first
-#define JMPCO_CONFIGURATION_TAG JMPCO_TAG_JOIN(JMPCO_TAG_EXCEPTIONS, JMPCO_TAG_JUMP, JMPCO_TAG_ASAN)
+#if JMPCO_THREADS
+#  define JMPCO_TAG_THREADS threads_on
+#else
+#  define JMPCO_TAG_THREADS threads_off
+#endif
+#define JMPCO_TAG_JOIN2(a, b, c, d) jmpco_library_built_with_##a##_##b##_##c##_##d
+#define JMPCO_TAG_JOIN(a, b, c, d) JMPCO_TAG_JOIN2(a, b, c, d)  // expands the parts first
+#define JMPCO_CONFIGURATION_TAG \
+  JMPCO_TAG_JOIN(JMPCO_TAG_EXCEPTIONS, JMPCO_TAG_JUMP, JMPCO_TAG_ASAN, JMPCO_TAG_THREADS)
 
 extern "C" JMPCO_API const char JMPCO_CONFIGURATION_TAG;
 #if defined(__GNUC__) || defined(__clang__)
@@ -1377,12 +1404,16 @@ inline bool on_thread_stack(const thread_state& ts, std::uintptr_t sp) noexcept 
 }
 
 // The calling thread's state is reached on every switch: a plain pointer in thread-local storage
-// (constant-initialised, so no guard and no wrapper call) points at it once it exists.
-#if defined(__GNUC__) || defined(__clang__)
-extern __thread thread_state* this_thread_state_pointer;
+// (constant-initialised, so no guard and no wrapper call) points at it once it exists. A build
+// without threads (JMPCO_THREADS=0) has one state, and the pointer is a plain static.
+#if !JMPCO_THREADS
+#  define JMPCO_PER_THREAD
+#elif defined(__GNUC__) || defined(__clang__)
+#  define JMPCO_PER_THREAD __thread
 #else
-extern thread_local thread_state* this_thread_state_pointer;
+#  define JMPCO_PER_THREAD thread_local
 #endif
+extern JMPCO_PER_THREAD thread_state* this_thread_state_pointer;
 thread_state& create_this_thread_state() noexcept;
 // At the thread's exit, and after it for each handle released later: runs the deferred unwinds
 // and frees the main context's scratch copy.
@@ -1988,6 +2019,31 @@ stack_bounds thread_stack_bounds() noexcept {
 
 }  // namespace jmpco::detail
 #endif
+// ---- lib/stack_bounds_linker_script.cpp
+// Stack bounds on bare metal (an ELF target with no OS: arm-none-eabi, riscv*-unknown-elf): the
+// firmware's linker script places the stack and says where, through two symbols,
+//   jmpco_stack_bottom  the lowest address of the stack that main() runs on
+//   jmpco_stack_top     one past its highest address (the initial stack pointer)
+// (ports/mps2-an386/mps2-an386.ld defines them). They are weak references: firmware that does not
+// define them links all the same and gets unknown bounds, as on an OS that cannot tell.
+
+#if defined(__ELF__) && !defined(__unix__)
+extern "C" {
+extern char jmpco_stack_bottom[] __attribute__((weak));
+extern char jmpco_stack_top[] __attribute__((weak));
+}
+
+namespace jmpco::detail {
+
+stack_bounds thread_stack_bounds() noexcept {
+  const auto bottom = reinterpret_cast<std::uintptr_t>(jmpco_stack_bottom);
+  const auto top = reinterpret_cast<std::uintptr_t>(jmpco_stack_top);
+  if (bottom == 0 || top <= bottom) return {0, 0};
+  return {bottom, top};
+}
+
+}  // namespace jmpco::detail
+#endif
 // ---- lib/stack_bounds_linux_main_thread.cpp
 // ---- lib/stack_bounds_linux_main_thread.hpp
 // The main thread's stack on Linux: the kernel grows its mapping on demand, up to RLIMIT_STACK,
@@ -2191,12 +2247,12 @@ stack_bounds thread_stack_bounds() noexcept {
 }  // namespace jmpco::detail
 #endif
 // ---- lib/stack_bounds_unknown.cpp
-// Targets whose OS cannot tell a thread's stack bounds (bare metal, RTOS, Windows for now): only
-// the nesting limit protects the stack there. Firmware that knows its stack can set a reserve
-// through coroutine_core::set_stack_reserve() once this learns the bound; see the README.
+// Targets whose OS cannot tell a thread's stack bounds (Windows for now, other Unix systems, RTOS
+// builds that are not plain ELF): only the nesting limit protects the stack there. Bare-metal ELF
+// targets take the bounds from the linker script instead (stack_bounds_linker_script.cpp).
 
 #if !defined(__linux__) && !defined(__FreeBSD__) && !defined(__OpenBSD__) && \
-    !defined(__NetBSD__) && !defined(__APPLE__)
+    !defined(__NetBSD__) && !defined(__APPLE__) && !(defined(__ELF__) && !defined(__unix__))
 namespace jmpco::detail {
 stack_bounds thread_stack_bounds() noexcept { return {0, 0}; }
 }  // namespace jmpco::detail
@@ -2561,7 +2617,7 @@ constexpr std::size_t kDescentStep = 1024;
 // complete_switch, which never return), so the switching context's live bytes may be said to
 // start there too, and nothing collides. This frame stays on the new stack for good and is copied
 // on each of its switches: nothing in it outlives the call.
-JMPCO_FRAME_FUNCTION void launch_on_new_slice() noexcept {
+[[noreturn]] JMPCO_FRAME_FUNCTION void launch_on_new_slice() noexcept {
   JMPCO_FRAME_MARKER;
   thread_state& ts = this_thread_state();
   const std::uintptr_t frame_top = JMPCO_OWN_FRAME_TOP();  // after the call: no register to save
@@ -2572,6 +2628,10 @@ JMPCO_FRAME_FUNCTION void launch_on_new_slice() noexcept {
   swap_exception_state(ts.exception_record, self, target);
   enter_chain(ts, target);
   ts.launch();
+  // Never reached. The call keeps the one above from becoming a tail call: that would pop this
+  // frame first and start the coroutine's frames above its own slice (GCC does so for Thumb-2
+  // with -fno-exceptions, whose frame address is the frame's low end).
+  fail_fatally("a coroutine entry function returned");
 }
 
 }  // namespace
@@ -2581,10 +2641,7 @@ JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
   thread_state& ts = this_thread_state();
   context* self = ts.current;  // running, so all its bytes are on the stack; never dying here
   context* target = ts.switch_target;
-  if (target->stop == 0) {
-    launch_on_new_slice();
-    fail_fatally("a coroutine entry function returned");
-  }
+  if (target->stop == 0) launch_on_new_slice();  // never returns
   self->start = JMPCO_OWN_FRAME_TOP();  // this frame lies below the saved one
   JMPCO_ASSERT(!self->dying && self->saved == 0 && self->start < self->stop);
   JMPCO_ASSERT(target != self && target->stop > target->start);
@@ -2682,11 +2739,7 @@ thread_state::thread_state() noexcept : id(last_thread_id.fetch_add(1, std::memo
   exception_record = exception_state_record();
 }
 
-#if defined(__GNUC__) || defined(__clang__)
-__thread thread_state* this_thread_state_pointer = nullptr;
-#else
-thread_local thread_state* this_thread_state_pointer = nullptr;
-#endif
+JMPCO_PER_THREAD thread_state* this_thread_state_pointer = nullptr;
 
 namespace {
 
@@ -2695,9 +2748,15 @@ namespace {
 // runtime destroys thread_local objects in the reverse order of their construction), and closing
 // its coroutine needs the state. So no destructor ends the state; the thread's exit is marked and
 // finishes what is left (see thread_exit below).
+// Without threads (JMPCO_THREADS=0) the one state lives in static storage, likewise never ended.
+#if JMPCO_THREADS
 alignas(thread_state) thread_local unsigned char state_storage[sizeof(thread_state)];
+#else
+alignas(thread_state) unsigned char state_storage[sizeof(thread_state)];
+#endif
 
-// Constructed with the state: its destructor runs when the thread exits.
+// Constructed with the state: its destructor runs when the thread exits (without threads: when
+// the program's static objects are destroyed, if it ever exits).
 struct thread_exit {
   thread_exit() noexcept = default;
   thread_exit(const thread_exit&) = delete;
@@ -2714,7 +2773,11 @@ struct thread_exit {
 thread_state& create_this_thread_state() noexcept {
   auto* ts = ::new (static_cast<void*>(state_storage)) thread_state();
   this_thread_state_pointer = ts;
+#if JMPCO_THREADS
   static thread_local thread_exit at_exit;
+#else
+  static thread_exit at_exit;
+#endif
   static_cast<void>(at_exit);
   return *ts;
 }
