@@ -11,6 +11,7 @@
 #include <string>
 
 #include "ast.hpp"
+#include "lua_limits.hpp"
 #include "replay.hpp"
 #include "value.hpp"
 
@@ -28,11 +29,6 @@ struct Abort {
   std::string message;       // empty: exit quietly
   bool close_state = false;  // os.exit(code, true): the main thread's variables are closed first
 };
-
-// Lua's C-level limits (luaconf.h / llimits.h).
-constexpr unsigned kMaxCCalls = 200;  // LUAI_MAXCCALLS
-constexpr unsigned kErrorHandlingCCalls =
-    kMaxCCalls / 10 * 11;  // beyond it: "error in error handling"
 
 // One activation record, for error positions and for the names in "bad argument" messages.
 struct CallInfo {
