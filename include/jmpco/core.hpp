@@ -156,7 +156,7 @@ class coroutine_core {
 
  private:
   friend struct detail::thread_state;
-  friend struct switch_machinery;
+  friend struct coroutine_lifecycle;
 
   void settle_unpinned() noexcept;  // unpin() of a released coroutine
 
