@@ -214,7 +214,7 @@ class Interp {
   Flow run_for_body(const NumForStmt& s, Frame& fr, Value control, bool& stop);
   Flow exec_genfor(const GenForStmt& s, Frame& fr);
   Flow exec_return(const ReturnStmt& s, Frame& fr);
-  void unwind_block(Frame& fr, std::size_t mark, std::exception_ptr failure);
+  void unwind_block(Frame& fr, std::size_t mark, const std::exception_ptr& failure);
   void close_block(Frame& fr, std::size_t mark);
   // coroutine.close is unwinding the running coroutine: closes `pending` (innermost first) as
   // part of it, unless the coroutine is being discarded.
