@@ -14,8 +14,9 @@ using detail::context;
 using detail::thread_state;
 using detail::this_thread_state;
 
-// The coroutine machinery's private steps; a struct so that coroutine_core can befriend it.
-struct switch_machinery {
+// The steps of a coroutine's life around each switch (start, hand back, finish, release, deferred
+// unwinds): coroutine_core's private machinery, a struct so that coroutine_core can befriend it.
+struct coroutine_lifecycle {
   static context* context_of(thread_state& ts, coroutine_core* co) noexcept {
     return co != nullptr ? &co->ctx_ : &ts.main;
   }
@@ -174,7 +175,7 @@ void release_thread_resources(thread_state& ts) noexcept {
   if (ts.running != nullptr) return;  // a coroutine still runs: its resumers finish the work
   // At the thread's exit the stack is shallow, above every slice: nothing collides, so an unwind
   // needs no memory and none can be refused; one still waiting has met a fault we cannot mend.
-  if (switch_machinery::run_deferred(ts) != 0)
+  if (coroutine_lifecycle::run_deferred(ts) != 0)
     fail_fatally("a destroyed coroutine could not be unwound before its thread exited");
   thread_state& now = this_thread_state();
   if (now.current == &now.main) free_copy(&now.main);  // main runs: its copy holds nothing
@@ -235,7 +236,7 @@ void coroutine_core::set_stack_reserve(std::size_t bytes) noexcept {
 JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
   JMPCO_FRAME_MARKER;
   thread_state& ts = this_thread_state();
-  if (errc refused = switch_machinery::check_resumable(*this, ts, JMPCO_OWN_FRAME_TOP()); refused != errc::ok)
+  if (errc refused = coroutine_lifecycle::check_resumable(*this, ts, JMPCO_OWN_FRAME_TOP()); refused != errc::ok)
     return refused;
   coroutine_core* resumer = ts.running;
   owner_ = ts.id;
@@ -245,20 +246,20 @@ JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
   status_ = status::running;
   ts.running = this;
   started_ = true;
-  detail::prepare_switch(ts, &ctx_, &switch_machinery::launch);
+  detail::prepare_switch(ts, &ctx_, &coroutine_lifecycle::launch);
   if (JMPCO_SAVE_CONTEXT(ts.current->env) == 0) {
     if (!detail::complete_switch()) {
       // Not enough memory to save the bytes the coroutine would overwrite: nothing has changed.
       // (A new coroutine never needs a copy to start, so this one had started.)
       status_ = status::suspended;
-      switch_machinery::hand_back(this_thread_state(), this);
+      coroutine_lifecycle::hand_back(this_thread_state(), this);
       return errc::out_of_memory;
     }
   }
   // Back from the coroutine: it yielded, returned or raised.
   JMPCO_ASSERT(status_ == status::suspended || status_ == status::dead);
   const errc outcome = status_ == status::dead ? death_.code() : errc::ok;
-  switch_machinery::settle_released(this);  // may free *this
+  coroutine_lifecycle::settle_released(this);  // may free *this
   return outcome;
 }
 
@@ -272,9 +273,9 @@ JMPCO_NOINLINE errc coroutine_core::yield_core() noexcept {
   if (!detail::on_thread_stack(ts, JMPCO_OWN_FRAME_TOP())) return errc::foreign_stack;
   self->status_ = status::suspended;
   ts.yielding = self;  // so that not even `self` lives across the save
-  detail::prepare_switch(ts, switch_machinery::hand_back(ts, self), nullptr);
+  detail::prepare_switch(ts, coroutine_lifecycle::hand_back(ts, self), nullptr);
   if (JMPCO_SAVE_CONTEXT(ts.current->env) == 0) {
-    if (!detail::complete_switch()) return switch_machinery::undo_yield(this_thread_state());
+    if (!detail::complete_switch()) return coroutine_lifecycle::undo_yield(this_thread_state());
   }
   // Resumed: resume_core() has set every status and made this coroutine the running one.
   return this_thread_state().running->closing_ ? errc::closing : errc::ok;
@@ -315,7 +316,7 @@ error coroutine_core::close_core() noexcept {
       return died_with;
     }
 #else
-      switch_machinery::discard(ts, this);
+      coroutine_lifecycle::discard(ts, this);
 #endif
       break;
   }
@@ -325,8 +326,8 @@ error coroutine_core::close_core() noexcept {
 void coroutine_core::die_with(const error& e) noexcept {
   coroutine_core* self = running();
   if (self == nullptr) detail::fail_fatally(e.what());
-  self->death_ = switch_machinery::as_death(e);
-  switch_machinery::finish(self);
+  self->death_ = coroutine_lifecycle::as_death(e);
+  coroutine_lifecycle::finish(self);
 }
 
 void coroutine_core::settle_unpinned() noexcept {
@@ -336,21 +337,21 @@ void coroutine_core::settle_unpinned() noexcept {
 void coroutine_core::release() noexcept {
   released_ = true;
   if (status_ == status::running || status_ == status::normal) return;  // settled by its resumer
-  switch_machinery::settle_released(this);
+  coroutine_lifecycle::settle_released(this);
   thread_state* ts = detail::this_thread_state_pointer;
   if (ts == nullptr) return;
   if (ts->exited)
     detail::release_thread_resources(*ts);  // a thread_local handle that outlived the exit
   else if (ts->deferred != nullptr)
-    (void)switch_machinery::run_deferred(*ts);
+    (void)coroutine_lifecycle::run_deferred(*ts);
 }
 
 std::size_t coroutine_core::deferred_closes() noexcept {
-  return switch_machinery::count_deferred(this_thread_state());
+  return coroutine_lifecycle::count_deferred(this_thread_state());
 }
 
 std::size_t coroutine_core::run_deferred_closes() noexcept {
-  return switch_machinery::run_deferred(this_thread_state());
+  return coroutine_lifecycle::run_deferred(this_thread_state());
 }
 
 }  // namespace jmpco

@@ -162,7 +162,7 @@ inline void enter_chain(thread_state& ts, context* target) noexcept {
 // whatever the distance, up to a bound: Valgrind takes a larger move of the stack pointer for a
 // switch to another stack. Each call passes its pad on, which keeps the call from becoming a tail
 // call that would drop the pad; the pad is written, so that the optimizer keeps it.
-constexpr std::size_t kLargestDescentStep = 256 * 1024;
+constexpr std::size_t kLargestDescentStep = std::size_t{256} * 1024;
 
 [[noreturn]] JMPCO_FRAME_FUNCTION JMPCO_NO_ASAN void descend_then_restore(context* target, volatile char* anchor) noexcept {
   const auto here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));  // >= sp

@@ -22,8 +22,8 @@ struct thread_state {
   context main;               // the thread's own context; its stop is above every address
   context* current = &main;   // the context executing now: the head of the stack chain
   coroutine_core* running = nullptr;  // the coroutine executing now, nullptr on main
-  unsigned nesting_limit = 200;
-  std::size_t stack_reserve = 64 * 1024;
+  unsigned nesting_limit = coroutine_core::default_nesting_limit;
+  std::size_t stack_reserve = std::size_t{64} * 1024;
   std::uintptr_t stack_low = 0;   // lowest usable address of this thread's stack; 0 if unknown
   // The thread's whole stack is [stack_floor, stack_floor + stack_span): one subtraction and one
   // comparison tell a foreign stack on every switch. Unknown bounds: 0 and the whole address space.

@@ -154,4 +154,53 @@ TEST(Allocator, FailureWhileSavingForAYieldKeepsTheCoroutineRunning) {
   });
 }
 
+TEST(Allocator, GetAllocatorReturnsTheInstalledOneAndTheDefaultAfterAReset) {
+  const jmpco::allocator original = jmpco::get_allocator();
+  ASSERT_NE(original.allocate, nullptr);
+  ASSERT_NE(original.deallocate, nullptr);
+  int user_data = 0;
+  jmpco::set_allocator({&counting_allocator::allocate, &counting_allocator::deallocate, &user_data});
+  const jmpco::allocator installed = jmpco::get_allocator();
+  EXPECT_EQ(installed.allocate, &counting_allocator::allocate);
+  EXPECT_EQ(installed.deallocate, &counting_allocator::deallocate);
+  EXPECT_EQ(installed.user, &user_data);
+  // An allocator with a null function restores the default: get_allocator says so.
+  jmpco::set_allocator({&counting_allocator::allocate, nullptr, nullptr});
+  const jmpco::allocator restored = jmpco::get_allocator();
+  EXPECT_EQ(restored.allocate, original.allocate);
+  EXPECT_EQ(restored.deallocate, original.deallocate);
+  EXPECT_EQ(restored.user, original.user);
+}
+
+// What get_allocator is for: a layer installed over the allocator that was there before it.
+struct counting_layer {
+  static inline jmpco::allocator below;
+  static inline long live_blocks = 0;
+  static void* allocate(std::size_t size, void*) {
+    void* block = below.allocate(size, below.user);
+    if (block != nullptr) ++live_blocks;
+    return block;
+  }
+  static void deallocate(void* block, std::size_t size, void*) {
+    --live_blocks;
+    below.deallocate(block, size, below.user);
+  }
+};
+
+TEST(Allocator, ALayerOverGetAllocatorSeesEveryBlockAndPassesItOn) {
+  install_counting_allocator bottom;
+  counting_layer::below = jmpco::get_allocator();
+  counting_layer::live_blocks = 0;
+  jmpco::set_allocator({&counting_layer::allocate, &counting_layer::deallocate, nullptr});
+  on_fresh_thread([] {
+    jmpco::coroutine<sig> co(&echo_body);
+    EXPECT_EQ(co.resume(1).value(), 2);
+    EXPECT_GT(counting_layer::live_blocks, 0);
+    EXPECT_EQ(counting_layer::live_blocks, counting_allocator::live_blocks);
+  });
+  EXPECT_EQ(counting_layer::live_blocks, 0);
+  EXPECT_EQ(counting_allocator::live_blocks, 0);
+  EXPECT_GT(counting_allocator::total_allocations, 0);
+}
+
 }  // namespace

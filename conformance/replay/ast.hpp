@@ -103,7 +103,7 @@ struct UpvalueExpr : Expr {
 };
 
 struct GlobalExpr : Expr {
-  GlobalExpr(int l, std::string n) : Expr(ExprKind::Global, l), name(Value::string(n)) {}
+  GlobalExpr(int l, const std::string& n) : Expr(ExprKind::Global, l), name(Value::string(n)) {}
   Value name;
 };
 

@@ -221,7 +221,8 @@ void Interp::raise(Value v) {
 // The handler runs where the error happened, one C level deeper and not yieldable; an error
 // inside it calls it again, until the C stack runs out.
 Value Interp::apply_message_handler(const Value& handler, Value v) {
-  Value h = handler;
+  // A copy on purpose: `handler` lives in the protected call's record, which the call may change.
+  Value h = handler;  // NOLINT(performance-unnecessary-copy-initialization)
   Values out;
   call_from_native(h, Values{std::move(v)}, out, false);
   return out.empty() ? Value() : out[0];

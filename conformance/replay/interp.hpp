@@ -11,6 +11,7 @@
 #include <string>
 
 #include "ast.hpp"
+#include "lua_limits.hpp"
 #include "replay.hpp"
 #include "value.hpp"
 
@@ -28,11 +29,6 @@ struct Abort {
   std::string message;       // empty: exit quietly
   bool close_state = false;  // os.exit(code, true): the main thread's variables are closed first
 };
-
-// Lua's C-level limits (luaconf.h / llimits.h).
-constexpr unsigned kMaxCCalls = 200;  // LUAI_MAXCCALLS
-constexpr unsigned kErrorHandlingCCalls =
-    kMaxCCalls / 10 * 11;  // beyond it: "error in error handling"
 
 // One activation record, for error positions and for the names in "bad argument" messages.
 struct CallInfo {
@@ -218,7 +214,7 @@ class Interp {
   Flow run_for_body(const NumForStmt& s, Frame& fr, Value control, bool& stop);
   Flow exec_genfor(const GenForStmt& s, Frame& fr);
   Flow exec_return(const ReturnStmt& s, Frame& fr);
-  void unwind_block(Frame& fr, std::size_t mark, std::exception_ptr failure);
+  void unwind_block(Frame& fr, std::size_t mark, const std::exception_ptr& failure);
   void close_block(Frame& fr, std::size_t mark);
   // coroutine.close is unwinding the running coroutine: closes `pending` (innermost first) as
   // part of it, unless the coroutine is being discarded.

@@ -127,7 +127,7 @@ void Interp::close_for_coroutine_close(std::vector<Value>& pending) {
 
 // A block left by an exception. Handlers run outside any catch block (they may switch
 // coroutines), then the exception goes on.
-void Interp::unwind_block(Frame& fr, std::size_t mark, std::exception_ptr failure) {
+void Interp::unwind_block(Frame& fr, std::size_t mark, const std::exception_ptr& failure) {
   enum class Kind { Lua, Forced, Exit, Other } kind = Kind::Other;
   Value err;
   try {

@@ -129,7 +129,6 @@ std::string Lexer::describe(const Token& t) const {
     case Tok::Name:
       return "'" + t.text + "'";
     case Tok::String:
-      return "'" + t.raw + "'";
     case Tok::Int:
     case Tok::Float:
       return "'" + t.raw + "'";

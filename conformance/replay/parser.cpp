@@ -7,16 +7,16 @@
 #include <vector>
 
 #include "lexer.hpp"
+#include "lua_limits.hpp"
 
 namespace replay {
 
 namespace {
 
-// Lua's limits that a script can run into while being parsed.
-constexpr int kMaxCCalls = 200;      // LUAI_MAXCCALLS: nesting levels of the parser
-constexpr int kParserBaseLevel = 1;  // lua.c parses inside one protected call
-constexpr int kMaxLocals = 200;      // MAXVARS
-constexpr int kMaxUpvalues = 255;    // MAXUPVAL
+// Lua's limits that a script can run into while being parsed (and kMaxCCalls, lua_limits.hpp).
+constexpr unsigned kParserBaseLevel = 1;  // lua.c parses inside one protected call
+constexpr int kMaxLocals = 200;           // MAXVARS
+constexpr int kMaxUpvalues = 255;         // MAXUPVAL
 
 struct Priority {
   int left;
@@ -1073,7 +1073,7 @@ class Parser {
   Lexer lex_;
   FuncState* fs_ = nullptr;
   int next_block_id_ = 0;
-  int level_ = kParserBaseLevel;
+  unsigned level_ = kParserBaseLevel;
 };
 
 }  // namespace

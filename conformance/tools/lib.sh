@@ -8,6 +8,9 @@
 # See conformance/README.md for the format.
 
 CONFORMANCE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# usage (the script's header comment) and run, shared with ci/.
+# shellcheck source=ci/lib.sh
+source "${CONFORMANCE_DIR}/../ci/lib.sh"
 # shellcheck disable=SC2034 # used by the scripts that source this file
 SCENARIO_DIR="${CONFORMANCE_DIR}/scenarios"
 # shellcheck disable=SC2034
@@ -105,13 +108,13 @@ write_result() {
 # Prints the raw exit status (124 = timed out, >128 = killed by a signal).
 run_scenario() {
   local program="$1" prefix="$2" sdir="$3" name="$4" odir="$5" status=0
+  # SCENARIO_LAUNCHER (e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu" for a cross build) is
+  # split into words on purpose.
+  # shellcheck disable=SC2086
   (
-    cd "${sdir}" &&
-      # SCENARIO_LAUNCHER (e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu" for a cross build) is
-      # split into words on purpose.
-      # shellcheck disable=SC2086
-      exec timeout --kill-after=5 "${SCENARIO_TIMEOUT}" ${SCENARIO_LAUNCHER:-} "${program}" "${name}.lua" \
-        </dev/null >"${odir}/${name}.stdout" 2>"${odir}/${name}.stderr"
+    cd "${sdir}" || exit
+    exec timeout --kill-after=5 "${SCENARIO_TIMEOUT}" ${SCENARIO_LAUNCHER:-} "${program}" "${name}.lua" \
+      </dev/null >"${odir}/${name}.stdout" 2>"${odir}/${name}.stderr"
   ) || status=$?
   write_result "${status}" "${odir}/${name}.stderr" "${prefix}" "${odir}/${name}.result"
   printf '%s\n' "${status}"

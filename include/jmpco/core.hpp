@@ -84,7 +84,8 @@ class JMPCO_API coroutine_core {
   static unsigned level() noexcept;
   static errc enter_level() noexcept;
   static void leave_level() noexcept;
-  static unsigned nesting_limit() noexcept;            // this thread's; 200 by default
+  static constexpr unsigned default_nesting_limit = 200;  // Lua's LUAI_MAXCCALLS
+  static unsigned nesting_limit() noexcept;  // this thread's; default_nesting_limit at first
   static void set_nesting_limit(unsigned limit) noexcept;
   // Thread stack that must still be free below the resumer for a coroutine to start (64 KiB by
   // default); where the OS cannot say how large the stack is, only the nesting limit applies.
@@ -155,7 +156,7 @@ class JMPCO_API coroutine_core {
 
  private:
   friend struct detail::thread_state;
-  friend struct switch_machinery;
+  friend struct coroutine_lifecycle;
 
   void settle_unpinned() noexcept;  // unpin() of a released coroutine
 
