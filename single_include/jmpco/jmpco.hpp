@@ -501,7 +501,8 @@ class JMPCO_API coroutine_core {
   static unsigned level() noexcept;
   static errc enter_level() noexcept;
   static void leave_level() noexcept;
-  static unsigned nesting_limit() noexcept;            // this thread's; 200 by default
+  static constexpr unsigned default_nesting_limit = 200;  // Lua's LUAI_MAXCCALLS
+  static unsigned nesting_limit() noexcept;  // this thread's; default_nesting_limit at first
   static void set_nesting_limit(unsigned limit) noexcept;
   // Thread stack that must still be free below the resumer for a coroutine to start (64 KiB by
   // default); where the OS cannot say how large the stack is, only the nesting limit applies.
@@ -572,7 +573,7 @@ class JMPCO_API coroutine_core {
 
  private:
   friend struct detail::thread_state;
-  friend struct switch_machinery;
+  friend struct coroutine_lifecycle;
 
   void settle_unpinned() noexcept;  // unpin() of a released coroutine
 
@@ -1375,8 +1376,8 @@ struct thread_state {
   context main;               // the thread's own context; its stop is above every address
   context* current = &main;   // the context executing now: the head of the stack chain
   coroutine_core* running = nullptr;  // the coroutine executing now, nullptr on main
-  unsigned nesting_limit = 200;
-  std::size_t stack_reserve = 64 * 1024;
+  unsigned nesting_limit = coroutine_core::default_nesting_limit;
+  std::size_t stack_reserve = std::size_t{64} * 1024;
   std::uintptr_t stack_low = 0;   // lowest usable address of this thread's stack; 0 if unknown
   // The thread's whole stack is [stack_floor, stack_floor + stack_span): one subtraction and one
   // comparison tell a foreign stack on every switch. Unknown bounds: 0 and the whole address space.
@@ -1499,8 +1500,9 @@ using detail::context;
 using detail::thread_state;
 using detail::this_thread_state;
 
-// The coroutine machinery's private steps; a struct so that coroutine_core can befriend it.
-struct switch_machinery {
+// The steps of a coroutine's life around each switch (start, hand back, finish, release, deferred
+// unwinds): coroutine_core's private machinery, a struct so that coroutine_core can befriend it.
+struct coroutine_lifecycle {
   static context* context_of(thread_state& ts, coroutine_core* co) noexcept {
     return co != nullptr ? &co->ctx_ : &ts.main;
   }
@@ -1659,7 +1661,7 @@ void release_thread_resources(thread_state& ts) noexcept {
   if (ts.running != nullptr) return;  // a coroutine still runs: its resumers finish the work
   // At the thread's exit the stack is shallow, above every slice: nothing collides, so an unwind
   // needs no memory and none can be refused; one still waiting has met a fault we cannot mend.
-  if (switch_machinery::run_deferred(ts) != 0)
+  if (coroutine_lifecycle::run_deferred(ts) != 0)
     fail_fatally("a destroyed coroutine could not be unwound before its thread exited");
   thread_state& now = this_thread_state();
   if (now.current == &now.main) free_copy(&now.main);  // main runs: its copy holds nothing
@@ -1720,7 +1722,7 @@ void coroutine_core::set_stack_reserve(std::size_t bytes) noexcept {
 JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
   JMPCO_FRAME_MARKER;
   thread_state& ts = this_thread_state();
-  if (errc refused = switch_machinery::check_resumable(*this, ts, JMPCO_OWN_FRAME_TOP()); refused != errc::ok)
+  if (errc refused = coroutine_lifecycle::check_resumable(*this, ts, JMPCO_OWN_FRAME_TOP()); refused != errc::ok)
     return refused;
   coroutine_core* resumer = ts.running;
   owner_ = ts.id;
@@ -1730,20 +1732,20 @@ JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
   status_ = status::running;
   ts.running = this;
   started_ = true;
-  detail::prepare_switch(ts, &ctx_, &switch_machinery::launch);
+  detail::prepare_switch(ts, &ctx_, &coroutine_lifecycle::launch);
   if (JMPCO_SAVE_CONTEXT(ts.current->env) == 0) {
     if (!detail::complete_switch()) {
       // Not enough memory to save the bytes the coroutine would overwrite: nothing has changed.
       // (A new coroutine never needs a copy to start, so this one had started.)
       status_ = status::suspended;
-      switch_machinery::hand_back(this_thread_state(), this);
+      coroutine_lifecycle::hand_back(this_thread_state(), this);
       return errc::out_of_memory;
     }
   }
   // Back from the coroutine: it yielded, returned or raised.
   JMPCO_ASSERT(status_ == status::suspended || status_ == status::dead);
   const errc outcome = status_ == status::dead ? death_.code() : errc::ok;
-  switch_machinery::settle_released(this);  // may free *this
+  coroutine_lifecycle::settle_released(this);  // may free *this
   return outcome;
 }
 
@@ -1757,9 +1759,9 @@ JMPCO_NOINLINE errc coroutine_core::yield_core() noexcept {
   if (!detail::on_thread_stack(ts, JMPCO_OWN_FRAME_TOP())) return errc::foreign_stack;
   self->status_ = status::suspended;
   ts.yielding = self;  // so that not even `self` lives across the save
-  detail::prepare_switch(ts, switch_machinery::hand_back(ts, self), nullptr);
+  detail::prepare_switch(ts, coroutine_lifecycle::hand_back(ts, self), nullptr);
   if (JMPCO_SAVE_CONTEXT(ts.current->env) == 0) {
-    if (!detail::complete_switch()) return switch_machinery::undo_yield(this_thread_state());
+    if (!detail::complete_switch()) return coroutine_lifecycle::undo_yield(this_thread_state());
   }
   // Resumed: resume_core() has set every status and made this coroutine the running one.
   return this_thread_state().running->closing_ ? errc::closing : errc::ok;
@@ -1800,7 +1802,7 @@ error coroutine_core::close_core() noexcept {
       return died_with;
     }
 #else
-      switch_machinery::discard(ts, this);
+      coroutine_lifecycle::discard(ts, this);
 #endif
       break;
   }
@@ -1810,8 +1812,8 @@ error coroutine_core::close_core() noexcept {
 void coroutine_core::die_with(const error& e) noexcept {
   coroutine_core* self = running();
   if (self == nullptr) detail::fail_fatally(e.what());
-  self->death_ = switch_machinery::as_death(e);
-  switch_machinery::finish(self);
+  self->death_ = coroutine_lifecycle::as_death(e);
+  coroutine_lifecycle::finish(self);
 }
 
 void coroutine_core::settle_unpinned() noexcept {
@@ -1821,21 +1823,21 @@ void coroutine_core::settle_unpinned() noexcept {
 void coroutine_core::release() noexcept {
   released_ = true;
   if (status_ == status::running || status_ == status::normal) return;  // settled by its resumer
-  switch_machinery::settle_released(this);
+  coroutine_lifecycle::settle_released(this);
   thread_state* ts = detail::this_thread_state_pointer;
   if (ts == nullptr) return;
   if (ts->exited)
     detail::release_thread_resources(*ts);  // a thread_local handle that outlived the exit
   else if (ts->deferred != nullptr)
-    (void)switch_machinery::run_deferred(*ts);
+    (void)coroutine_lifecycle::run_deferred(*ts);
 }
 
 std::size_t coroutine_core::deferred_closes() noexcept {
-  return switch_machinery::count_deferred(this_thread_state());
+  return coroutine_lifecycle::count_deferred(this_thread_state());
 }
 
 std::size_t coroutine_core::run_deferred_closes() noexcept {
-  return switch_machinery::run_deferred(this_thread_state());
+  return coroutine_lifecycle::run_deferred(this_thread_state());
 }
 
 }  // namespace jmpco
@@ -2561,7 +2563,7 @@ inline void enter_chain(thread_state& ts, context* target) noexcept {
 // whatever the distance, up to a bound: Valgrind takes a larger move of the stack pointer for a
 // switch to another stack. Each call passes its pad on, which keeps the call from becoming a tail
 // call that would drop the pad; the pad is written, so that the optimizer keeps it.
-constexpr std::size_t kLargestDescentStep = 256 * 1024;
+constexpr std::size_t kLargestDescentStep = std::size_t{256} * 1024;
 
 [[noreturn]] JMPCO_FRAME_FUNCTION JMPCO_NO_ASAN void descend_then_restore(context* target, volatile char* anchor) noexcept {
   const auto here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));  // >= sp
