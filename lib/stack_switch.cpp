@@ -63,18 +63,23 @@ inline void save_stack_bytes(unsigned char* to, std::uintptr_t from, std::size_t
 #endif
 }
 
+// The largest heap copy a context can record (its sizes are 32-bit), in whole allocation units.
+constexpr std::uint32_t kLargestCopy = UINT32_MAX & ~std::uint32_t{15};
+
 // Grows c's heap copy to at least `need` bytes, keeping the bytes saved so far. Off the hot path:
 // a context's copy only grows while its deepest yield point is still being found.
 JMPCO_NOINLINE bool grow_copy(context* c, std::size_t need) noexcept {
-  const std::size_t capacity = (need + 15) & ~std::size_t{15};  // malloc granularity
-  if (static_cast<std::uint64_t>(capacity) > UINT32_MAX) return false;
+  // Checked before rounding up to malloc's granularity: with a 32-bit size_t, rounding a larger
+  // need would wrap to 0.
+  if (need > kLargestCopy) return false;
+  const auto capacity = static_cast<std::uint32_t>((need + 15) & ~std::size_t{15});
   auto* grown = static_cast<unsigned char*>(allocate(capacity));
   if (grown == nullptr) return false;
   // Bytes saved before may already be covered by another slice: keep them, never re-read them.
   if (c->saved != 0) std::memcpy(grown, c->copy, c->saved);
   if (c->copy != nullptr) deallocate(c->copy, c->capacity);
   c->copy = grown;
-  c->capacity = static_cast<std::uint32_t>(capacity);
+  c->capacity = capacity;
   return true;
 }
 
