@@ -6,6 +6,7 @@
 #include <new>
 
 #include "exception_state.hpp"
+#include "jmpco/error.hpp"
 
 namespace jmpco::detail {
 
@@ -33,35 +34,41 @@ __thread thread_state* this_thread_state_pointer = nullptr;
 thread_local thread_state* this_thread_state_pointer = nullptr;
 #endif
 
+#if defined(_WIN32)
+// On Windows the state lives on the heap, and the exit hook (thread_exit_windows_fls.cpp) frees it:
+// MinGW's thread_local storage is emulated and freed by winpthreads before the thread's
+// fiber-local storage callbacks run, so it could not hold the state until the hook.
+thread_state& create_this_thread_state() noexcept {
+  void* storage = ::operator new(sizeof(thread_state), std::nothrow);
+  if (storage == nullptr) fail_fatally("out of memory for the thread's coroutine state");
+  auto* ts = ::new (storage) thread_state();
+  this_thread_state_pointer = ts;
+  call_at_thread_exit(*ts);
+  return *ts;
+}
+#else
 namespace {
 
 // The state lives in raw thread-local storage, which stays valid until the thread's memory is
 // gone: a user's thread_local handle may be destroyed after the thread's exit has begun (the C++
 // runtime destroys thread_local objects in the reverse order of their construction), and closing
 // its coroutine needs the state. So no destructor ends the state; the thread's exit is marked and
-// finishes what is left (see thread_exit below).
+// finishes what is left (thread_exiting, called by the hook of thread_exit_*.cpp).
 alignas(thread_state) thread_local unsigned char state_storage[sizeof(thread_state)];
-
-// Constructed with the state: its destructor runs when the thread exits.
-struct thread_exit {
-  thread_exit() noexcept = default;
-  thread_exit(const thread_exit&) = delete;
-  thread_exit& operator=(const thread_exit&) = delete;
-  ~thread_exit() {
-    thread_state& ts = *this_thread_state_pointer;
-    ts.exited = true;
-    release_thread_resources(ts);
-  }
-};
 
 }  // namespace
 
 thread_state& create_this_thread_state() noexcept {
   auto* ts = ::new (static_cast<void*>(state_storage)) thread_state();
   this_thread_state_pointer = ts;
-  static thread_local thread_exit at_exit;
-  static_cast<void>(at_exit);
+  call_at_thread_exit(*ts);
   return *ts;
+}
+#endif
+
+void thread_exiting(thread_state& ts) noexcept {
+  ts.exited = true;
+  release_thread_resources(ts);
 }
 
 }  // namespace jmpco::detail

@@ -14,7 +14,7 @@ namespace jmpco::detail {
 using launch_fn = void (*)();
 
 struct thread_state {
-  thread_state() noexcept;  // never destroyed: see create_this_thread_state()
+  thread_state() noexcept;  // never destroyed (but on Windows): see create_this_thread_state()
   thread_state(const thread_state&) = delete;
   thread_state& operator=(const thread_state&) = delete;
 
@@ -61,6 +61,11 @@ thread_state& create_this_thread_state() noexcept;
 // At the thread's exit, and after it for each handle released later: runs the deferred unwinds
 // and frees the main context's scratch copy.
 void release_thread_resources(thread_state& ts) noexcept;
+// Marks the thread's exit and releases what it still holds; called once, by the exit hook.
+void thread_exiting(thread_state& ts) noexcept;
+// The exit hook (a variant file): makes the thread call thread_exiting(ts) when it exits, while
+// ts is still valid. Called once per thread, when its state is created.
+void call_at_thread_exit(thread_state& ts) noexcept;
 
 inline thread_state& this_thread_state() noexcept {
   thread_state* ts = this_thread_state_pointer;
