@@ -28,21 +28,23 @@ thread_state::thread_state() noexcept : id(last_thread_id.fetch_add(1, std::memo
   exception_record = exception_state_record();
 }
 
+#if !defined(_WIN32)
 #if defined(__GNUC__) || defined(__clang__)
 __thread thread_state* this_thread_state_pointer = nullptr;
 #else
 thread_local thread_state* this_thread_state_pointer = nullptr;
 #endif
+#endif
 
 #if defined(_WIN32)
-// On Windows the state lives on the heap, and the exit hook (thread_exit_windows_fls.cpp) frees it:
+// On Windows the state lives on the heap, and the exit hook (thread_state_windows.cpp) frees it:
 // MinGW's thread_local storage is emulated and freed by winpthreads before the thread's
 // fiber-local storage callbacks run, so it could not hold the state until the hook.
 thread_state& create_this_thread_state() noexcept {
   void* storage = ::operator new(sizeof(thread_state), std::nothrow);
   if (storage == nullptr) fail_fatally("out of memory for the thread's coroutine state");
   auto* ts = ::new (storage) thread_state();
-  this_thread_state_pointer = ts;
+  set_this_thread_state(ts);
   call_at_thread_exit(*ts);
   return *ts;
 }
@@ -60,7 +62,7 @@ alignas(thread_state) thread_local unsigned char state_storage[sizeof(thread_sta
 
 thread_state& create_this_thread_state() noexcept {
   auto* ts = ::new (static_cast<void*>(state_storage)) thread_state();
-  this_thread_state_pointer = ts;
+  set_this_thread_state(ts);
   call_at_thread_exit(*ts);
   return *ts;
 }

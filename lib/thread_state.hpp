@@ -52,10 +52,20 @@ inline bool on_thread_stack(const thread_state& ts, std::uintptr_t sp) noexcept 
 
 // The calling thread's state is reached on every switch: a plain pointer in thread-local storage
 // (constant-initialised, so no guard and no wrapper call) points at it once it exists.
+// On Windows it is a system TLS slot instead (thread_state_windows.cpp): MinGW only emulates
+// thread_local storage, and winpthreads frees that before the thread's exit hook runs, while
+// frames suspended in coroutines may still hold its old address.
+#if defined(_WIN32)
+thread_state* this_thread_state_if_any() noexcept;
+void set_this_thread_state(thread_state* ts) noexcept;
+#else
 #if defined(__GNUC__) || defined(__clang__)
 extern __thread thread_state* this_thread_state_pointer;
 #else
 extern thread_local thread_state* this_thread_state_pointer;
+#endif
+inline thread_state* this_thread_state_if_any() noexcept { return this_thread_state_pointer; }
+inline void set_this_thread_state(thread_state* ts) noexcept { this_thread_state_pointer = ts; }
 #endif
 thread_state& create_this_thread_state() noexcept;
 // At the thread's exit, and after it for each handle released later: runs the deferred unwinds
@@ -68,7 +78,7 @@ void thread_exiting(thread_state& ts) noexcept;
 void call_at_thread_exit(thread_state& ts) noexcept;
 
 inline thread_state& this_thread_state() noexcept {
-  thread_state* ts = this_thread_state_pointer;
+  thread_state* ts = this_thread_state_if_any();
   return ts != nullptr ? *ts : create_this_thread_state();
 }
 
