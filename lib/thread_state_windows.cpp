@@ -23,7 +23,6 @@
 
 #include <new>
 
-#include "exception_state.hpp"
 #include "jmpco/error.hpp"
 
 namespace jmpco::detail {
@@ -35,11 +34,7 @@ namespace {
 // free_exited_state below.
 void WINAPI exit_callback(void* state) {
   if (state == nullptr) return;
-  auto* ts = static_cast<thread_state*>(state);
-  // The C++ runtime's exception record may have lived in emulated storage that is gone by now:
-  // the unwinds that thread_exiting runs must swap the one the runtime uses from here on.
-  ts->exception_record = exception_state_record();
-  thread_exiting(*ts);
+  thread_exiting(*static_cast<thread_state*>(state));
 }
 
 struct slots {
