@@ -38,6 +38,17 @@ if(NOT JMPCO_WINE_PREFIX)
   set(JMPCO_WINE_PREFIX "${CMAKE_BINARY_DIR}/wineprefix")
 endif()
 set(CMAKE_CROSSCOMPILING_EMULATOR "${_jmpco_wine_launcher};--prefix;${JMPCO_WINE_PREFIX}")
+# A new prefix takes half a minute or more: make it now, not inside a test's or GoogleTest
+# discovery's timeout.
+if(NOT EXISTS "${JMPCO_WINE_PREFIX}/system.reg")
+  message(STATUS "jmpco: creating the Wine prefix ${JMPCO_WINE_PREFIX}")
+  execute_process(COMMAND "${_jmpco_wine_launcher}" --prefix "${JMPCO_WINE_PREFIX}" --init
+    RESULT_VARIABLE _jmpco_wine_init)
+  if(NOT _jmpco_wine_init EQUAL 0)
+    message(FATAL_ERROR "jmpco: could not create the Wine prefix ${JMPCO_WINE_PREFIX}")
+  endif()
+  unset(_jmpco_wine_init)
+endif()
 unset(_jmpco_wine_launcher)
 
 list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES JMPCO_WINE_PREFIX)
