@@ -50,5 +50,7 @@ if(NOT EXISTS "${JMPCO_WINE_PREFIX}/system.reg")
   unset(_jmpco_wine_init)
 endif()
 unset(_jmpco_wine_launcher)
+# The first program of a build starts Wine's server and system processes: slow on a busy machine.
+set(JMPCO_GTEST_DISCOVERY_TIMEOUT 300)
 
 list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES JMPCO_WINE_PREFIX)
