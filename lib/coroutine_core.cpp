@@ -338,7 +338,7 @@ void coroutine_core::release() noexcept {
   released_ = true;
   if (status_ == status::running || status_ == status::normal) return;  // settled by its resumer
   coroutine_lifecycle::settle_released(this);
-  thread_state* ts = detail::this_thread_state_pointer;
+  thread_state* ts = detail::this_thread_state_if_any();
   if (ts == nullptr) return;
   if (ts->exited)
     detail::release_thread_resources(*ts);  // a thread_local handle that outlived the exit

@@ -21,6 +21,19 @@
 namespace jmpco::detail {
 namespace {
 
+// The C++ runtime's per-thread exception record. Elsewhere it stays put for the thread's life, so
+// the state caches it; MinGW keeps it in emulated thread_local storage, which winpthreads frees
+// while the thread's thread_local destructors run (a later access allocates it anew), and those
+// destructors may still switch: ask the runtime each time.
+inline void* exception_record(const thread_state& ts) noexcept {
+#if defined(__MINGW32__)
+  static_cast<void>(ts);
+  return exception_state_record();
+#else
+  return ts.exception_record;
+#endif
+}
+
 // Distance kept between the frame that copies bytes back and the lowest byte it restores: covers
 // the copying frame's own linkage area (return address, saved frame pointer, PowerPC's LR/TOC).
 constexpr std::uintptr_t kRestoreClearance = 256;
@@ -231,7 +244,7 @@ constexpr std::size_t kDescentStep = 1024;
   context* target = ts.switch_target;
   self->start = frame_top;
   target->stop = frame_top;
-  swap_exception_state(ts.exception_record, self, target);
+  swap_exception_state(exception_record(ts), self, target);
   enter_chain(ts, target);
   ts.launch();
   // Never reached. The call keeps the one above from becoming a tail call: that would pop this
@@ -275,7 +288,7 @@ JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
     }
   }
   JMPCO_ASSERT(chain_is_ordered(ts));
-  swap_exception_state(ts.exception_record, self, target);
+  swap_exception_state(exception_record(ts), self, target);
   // enter_target(), with the jump made from here: one call less on every switch.
   if (target->saved == 0) {
     forget_stack_poison();
@@ -294,7 +307,7 @@ void switch_from_dying(thread_state& ts, context* target) noexcept {
   ts.current->dying = true;
   // Every context that may have to be saved here reserved its copy when it last switched away.
   if (!save_colliding(ts, target)) fail_fatally("not enough memory to leave a finished coroutine");
-  load_exception_state(ts.exception_record, target);
+  load_exception_state(exception_record(ts), target);
   enter_chain(ts, target);
   enter_target(target);
 }

@@ -14,7 +14,7 @@ namespace jmpco::detail {
 using launch_fn = void (*)();
 
 struct thread_state {
-  thread_state() noexcept;  // never destroyed: see create_this_thread_state()
+  thread_state() noexcept;  // never destroyed (but on Windows): see create_this_thread_state()
   thread_state(const thread_state&) = delete;
   thread_state& operator=(const thread_state&) = delete;
 
@@ -53,6 +53,13 @@ inline bool on_thread_stack(const thread_state& ts, std::uintptr_t sp) noexcept 
 // The calling thread's state is reached on every switch: a plain pointer in thread-local storage
 // (constant-initialised, so no guard and no wrapper call) points at it once it exists. A build
 // without threads (JMPCO_THREADS=0) has one state, and the pointer is a plain static.
+// On Windows it is a system TLS slot instead (thread_state_windows.cpp): MinGW only emulates
+// thread_local storage, and winpthreads frees that before the thread's exit hook runs, while
+// frames suspended in coroutines may still hold its old address.
+#if defined(_WIN32) && JMPCO_THREADS
+thread_state* this_thread_state_if_any() noexcept;
+void set_this_thread_state(thread_state* ts) noexcept;
+#else
 #if !JMPCO_THREADS
 #  define JMPCO_PER_THREAD
 #elif defined(__GNUC__) || defined(__clang__)
@@ -61,13 +68,21 @@ inline bool on_thread_stack(const thread_state& ts, std::uintptr_t sp) noexcept 
 #  define JMPCO_PER_THREAD thread_local
 #endif
 extern JMPCO_PER_THREAD thread_state* this_thread_state_pointer;
+inline thread_state* this_thread_state_if_any() noexcept { return this_thread_state_pointer; }
+inline void set_this_thread_state(thread_state* ts) noexcept { this_thread_state_pointer = ts; }
+#endif
 thread_state& create_this_thread_state() noexcept;
 // At the thread's exit, and after it for each handle released later: runs the deferred unwinds
 // and frees the main context's scratch copy.
 void release_thread_resources(thread_state& ts) noexcept;
+// Marks the thread's exit and releases what it still holds; called once, by the exit hook.
+void thread_exiting(thread_state& ts) noexcept;
+// The exit hook (a variant file): makes the thread call thread_exiting(ts) when it exits, while
+// ts is still valid. Called once per thread, when its state is created.
+void call_at_thread_exit(thread_state& ts) noexcept;
 
 inline thread_state& this_thread_state() noexcept {
-  thread_state* ts = this_thread_state_pointer;
+  thread_state* ts = this_thread_state_if_any();
   return ts != nullptr ? *ts : create_this_thread_state();
 }
 

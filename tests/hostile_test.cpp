@@ -16,7 +16,9 @@
 #include "jmpco/jmpco.hpp"
 #include "test_support.hpp"
 
-#if JMPCO_TEST_HAS_SIGNALS
+#if defined(_WIN32)
+#include <windows.h>
+#elif JMPCO_TEST_HAS_SIGNALS
 #include <sys/mman.h>
 #endif
 
@@ -530,11 +532,41 @@ TEST(Hostile, ForcedUnwindOfAFreedCoroutineRethrownInOneAtItsAddressIsAnErrorThe
 
 // --- Foreign stacks --------------------------------------------------------------------------
 
-#if JMPCO_TEST_HAS_SIGNALS
-jmpco::coroutine<int()>* signal_target = nullptr;
-jmpco::errc signal_outcome = jmpco::errc::ok;
+#if JMPCO_TEST_HAS_SIGNALS || defined(_WIN32)
+jmpco::coroutine<int()>* foreign_stack_target = nullptr;
+jmpco::errc foreign_stack_outcome = jmpco::errc::ok;
+#endif
 
-void resume_from_signal(int) { signal_outcome = signal_target->resume().code(); }
+#if defined(_WIN32)
+// Windows has no signal handlers on alternate stacks; its foreign stacks are fibers, each on a
+// stack of its own that the thread switches to.
+void WINAPI resume_from_fiber(void* thread_fiber) {
+  foreign_stack_outcome = foreign_stack_target->resume().code();
+  SwitchToFiber(thread_fiber);
+}
+
+TEST(Hostile, ResumeFromAFiberIsRefused) {
+  on_fresh_thread([] {
+    jmpco::coroutine<int()> co([](jmpco::yielder<int()>& y) -> int {
+      for (int i = 0;; ++i) y.yield(i);
+    });
+    ASSERT_EQ(co.resume().value(), 0);  // started on the thread's own stack
+    foreign_stack_target = &co;
+    foreign_stack_outcome = jmpco::errc::ok;
+    void* thread_fiber = ConvertThreadToFiber(nullptr);
+    ASSERT_NE(thread_fiber, nullptr);
+    void* fiber = CreateFiber(256 * 1024, &resume_from_fiber, thread_fiber);
+    ASSERT_NE(fiber, nullptr);
+    SwitchToFiber(fiber);
+    DeleteFiber(fiber);
+    ConvertFiberToThread();
+    EXPECT_EQ(foreign_stack_outcome, jmpco::errc::foreign_stack);
+    EXPECT_EQ(co.resume().value(), 1);  // nothing changed
+  });
+}
+#elif JMPCO_TEST_HAS_SIGNALS
+
+void resume_from_signal(int) { foreign_stack_outcome = foreign_stack_target->resume().code(); }
 
 void resume_on_alternate_stack(void* stack, std::size_t size) {
   stack_t alt{};
@@ -548,7 +580,7 @@ void resume_on_alternate_stack(void* stack, std::size_t size) {
   action.sa_flags = SA_ONSTACK;
   sigemptyset(&action.sa_mask);
   ASSERT_EQ(sigaction(SIGUSR1, &action, &previous), 0);
-  signal_outcome = jmpco::errc::ok;
+  foreign_stack_outcome = jmpco::errc::ok;
   std::raise(SIGUSR1);
   sigaction(SIGUSR1, &previous, nullptr);
   old.ss_flags = SS_DISABLE;
@@ -556,6 +588,7 @@ void resume_on_alternate_stack(void* stack, std::size_t size) {
 }
 #endif
 
+#if !defined(_WIN32)
 TEST(Hostile, ResumeFromASignalHandlerOnAnAlternateStackIsRefused) {
   JMPCO_TEST_NEEDS_SIGNALS();
 #if JMPCO_TEST_HAS_SIGNALS
@@ -564,20 +597,21 @@ TEST(Hostile, ResumeFromASignalHandlerOnAnAlternateStackIsRefused) {
       for (int i = 0;; ++i) y.yield(i);
     });
     ASSERT_EQ(co.resume().value(), 0);  // started on the thread's own stack
-    signal_target = &co;
+    foreign_stack_target = &co;
     constexpr std::size_t size = 256 * 1024;
     void* mapped = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     ASSERT_NE(mapped, MAP_FAILED);
     resume_on_alternate_stack(mapped, size);
-    EXPECT_EQ(signal_outcome, jmpco::errc::foreign_stack);
+    EXPECT_EQ(foreign_stack_outcome, jmpco::errc::foreign_stack);
     munmap(mapped, size);
     static char static_stack[128 * 1024];  // far below every thread stack
     resume_on_alternate_stack(static_stack, sizeof static_stack);
-    EXPECT_EQ(signal_outcome, jmpco::errc::foreign_stack);
+    EXPECT_EQ(foreign_stack_outcome, jmpco::errc::foreign_stack);
     EXPECT_EQ(co.resume().value(), 1);  // nothing changed
   });
 #endif
 }
+#endif
 
 // --- Thread exit -----------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Operators and metatables: indexing with __index/__newindex, arithmetic with Lua's integer and
 // float rules, comparisons, concatenation, length, and tostring.
+#include <cinttypes>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -484,7 +485,9 @@ std::string Interp::to_display_string(const Value& v) {
   }
   Value name = metamethod(v, "__name");
   const char* kind = name.is_string() ? name.str().c_str() : type_name(v);
-  std::snprintf(buf, sizeof buf, "%s: %p", kind, static_cast<void*>(v.gc()));
+  // What lua5.4 prints with glibc's %p ("0x" and lowercase hex), on every C library: MinGW's %p
+  // would print all 16 digits in uppercase without the "0x".
+  std::snprintf(buf, sizeof buf, "%s: 0x%" PRIxPTR, kind, reinterpret_cast<std::uintptr_t>(v.gc()));
   return buf;
 }
 

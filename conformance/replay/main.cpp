@@ -7,7 +7,26 @@
 
 #include "replay.hpp"
 
+#if defined(_WIN32)
+#include <fcntl.h>
+#include <io.h>
+#endif
+
+namespace {
+
+// Print what lua5.4 prints on Linux, "\n" line ends included, whatever the system: in the text mode
+// that Windows programs start in, every "\n" would come out as "\r\n".
+void use_binary_output() {
+#if defined(_WIN32)
+  _setmode(_fileno(stdout), _O_BINARY);
+  _setmode(_fileno(stderr), _O_BINARY);
+#endif
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  use_binary_output();
   std::ios::sync_with_stdio(false);
   replay::options opts;
   int i = 1;

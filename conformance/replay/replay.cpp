@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <memory>
@@ -44,17 +45,18 @@ struct Job {
   std::ostream* out;
   std::ostream* err;
   const options* opts;
+  std::uintptr_t stack_top = 0;  // thread_main's frame, near the top of the interpreter's stack
   int status = 0;
 };
 
-std::uintptr_t lowest_usable_stack_address() {
-  pthread_attr_t attr;
-  if (pthread_getattr_np(pthread_self(), &attr) != 0) return 0;
-  void* addr = nullptr;
-  std::size_t size = 0;
-  pthread_attr_getstack(&attr, &addr, &size);
-  pthread_attr_destroy(&attr);
-  const std::uintptr_t low = reinterpret_cast<std::uintptr_t>(addr);
+// The interpreter's thread was created with opts.stack_size bytes of stack and thread_main runs at
+// its top, so the lowest address the interpreter may use follows from thread_main's frame, on every
+// system: pthread_getattr_np, which could tell it exactly, is a glibc extension (MinGW's winpthreads
+// lacks it). What lies above the frame (glibc keeps the thread's TLS there) only makes the real
+// bottom higher than this estimate by a few KiB, well inside kStackMargin.
+std::uintptr_t lowest_usable_stack_address(std::uintptr_t top, std::size_t size) {
+  if (size >= top) return 0;
+  const std::uintptr_t low = top - size;
   std::uintptr_t limit = low + kStackMargin;
   if (size > kMaxUsedStack && low + size - kMaxUsedStack > limit)
     limit = low + size - kMaxUsedStack;
@@ -80,7 +82,7 @@ int run_here(Job& job) {
   {
     // On the heap, like everything coroutines share: never inside a stack slice jmpco moves.
     auto in = std::make_unique<Interp>(job.chunkname, *job.out, *job.opts);
-    in->set_stack_limit(lowest_usable_stack_address());
+    in->set_stack_limit(lowest_usable_stack_address(job.stack_top, job.opts->stack_size));
     status = in->run_main(chunk, message);
     in->shutdown();
   }
@@ -90,6 +92,13 @@ int run_here(Job& job) {
 
 void* thread_main(void* p) {
   Job& job = *static_cast<Job*>(p);
+#if defined(__GNUC__) || defined(__clang__)
+  // Not the address of a local: AddressSanitizer may keep locals on a heap "fake stack".
+  job.stack_top = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
+#else
+  char here = 0;
+  job.stack_top = reinterpret_cast<std::uintptr_t>(&here);
+#endif
   try {
     job.status = run_here(job);
   } catch (const std::bad_alloc&) {

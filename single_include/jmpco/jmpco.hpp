@@ -1368,7 +1368,7 @@ namespace jmpco::detail {
 using launch_fn = void (*)();
 
 struct thread_state {
-  thread_state() noexcept;  // never destroyed: see create_this_thread_state()
+  thread_state() noexcept;  // never destroyed (but on Windows): see create_this_thread_state()
   thread_state(const thread_state&) = delete;
   thread_state& operator=(const thread_state&) = delete;
 
@@ -1407,6 +1407,13 @@ inline bool on_thread_stack(const thread_state& ts, std::uintptr_t sp) noexcept 
 // The calling thread's state is reached on every switch: a plain pointer in thread-local storage
 // (constant-initialised, so no guard and no wrapper call) points at it once it exists. A build
 // without threads (JMPCO_THREADS=0) has one state, and the pointer is a plain static.
+// On Windows it is a system TLS slot instead (thread_state_windows.cpp): MinGW only emulates
+// thread_local storage, and winpthreads frees that before the thread's exit hook runs, while
+// frames suspended in coroutines may still hold its old address.
+#if defined(_WIN32) && JMPCO_THREADS
+thread_state* this_thread_state_if_any() noexcept;
+void set_this_thread_state(thread_state* ts) noexcept;
+#else
 #if !JMPCO_THREADS
 #  define JMPCO_PER_THREAD
 #elif defined(__GNUC__) || defined(__clang__)
@@ -1415,13 +1422,21 @@ inline bool on_thread_stack(const thread_state& ts, std::uintptr_t sp) noexcept 
 #  define JMPCO_PER_THREAD thread_local
 #endif
 extern JMPCO_PER_THREAD thread_state* this_thread_state_pointer;
+inline thread_state* this_thread_state_if_any() noexcept { return this_thread_state_pointer; }
+inline void set_this_thread_state(thread_state* ts) noexcept { this_thread_state_pointer = ts; }
+#endif
 thread_state& create_this_thread_state() noexcept;
 // At the thread's exit, and after it for each handle released later: runs the deferred unwinds
 // and frees the main context's scratch copy.
 void release_thread_resources(thread_state& ts) noexcept;
+// Marks the thread's exit and releases what it still holds; called once, by the exit hook.
+void thread_exiting(thread_state& ts) noexcept;
+// The exit hook (a variant file): makes the thread call thread_exiting(ts) when it exits, while
+// ts is still valid. Called once per thread, when its state is created.
+void call_at_thread_exit(thread_state& ts) noexcept;
 
 inline thread_state& this_thread_state() noexcept {
-  thread_state* ts = this_thread_state_pointer;
+  thread_state* ts = this_thread_state_if_any();
   return ts != nullptr ? *ts : create_this_thread_state();
 }
 
@@ -1824,7 +1839,7 @@ void coroutine_core::release() noexcept {
   released_ = true;
   if (status_ == status::running || status_ == status::normal) return;  // settled by its resumer
   coroutine_lifecycle::settle_released(this);
-  thread_state* ts = detail::this_thread_state_pointer;
+  thread_state* ts = detail::this_thread_state_if_any();
   if (ts == nullptr) return;
   if (ts->exited)
     detail::release_thread_resources(*ts);  // a thread_local handle that outlived the exit
@@ -2249,14 +2264,50 @@ stack_bounds thread_stack_bounds() noexcept {
 }  // namespace jmpco::detail
 #endif
 // ---- lib/stack_bounds_unknown.cpp
-// Targets whose OS cannot tell a thread's stack bounds (Windows for now, other Unix systems, RTOS
-// builds that are not plain ELF): only the nesting limit protects the stack there. Bare-metal ELF
-// targets take the bounds from the linker script instead (stack_bounds_linker_script.cpp).
+// Targets whose OS cannot tell a thread's stack bounds (other Unix systems, RTOS builds that are
+// not plain ELF): only the nesting limit protects the stack there. Bare-metal ELF targets take the
+// bounds from the linker script instead (stack_bounds_linker_script.cpp).
 
 #if !defined(__linux__) && !defined(__FreeBSD__) && !defined(__OpenBSD__) && \
-    !defined(__NetBSD__) && !defined(__APPLE__) && !(defined(__ELF__) && !defined(__unix__))
+    !defined(__NetBSD__) && !defined(__APPLE__) && !defined(_WIN32) && \
+    !(defined(__ELF__) && !defined(__unix__))
 namespace jmpco::detail {
 stack_bounds thread_stack_bounds() noexcept { return {0, 0}; }
+}  // namespace jmpco::detail
+#endif
+// ---- lib/stack_bounds_windows.cpp
+// Thread stack bounds on Windows (MinGW-w64 here; the same calls exist under MSVC): the stack is
+// one reserved region that the system commits downward through a guard page as it is touched.
+// GetCurrentThreadStackLimits (Windows 8 and later, and Wine) gives the whole reservation: from its
+// bottom (the TEB's DeallocationStack) to the top (the TIB's StackBase), not only the part committed
+// so far, which is what the TIB's StackLimit would say.
+
+#if defined(_WIN32)
+#if !defined(_WIN32_WINNT) || _WIN32_WINNT < 0x0602
+#undef _WIN32_WINNT
+#define _WIN32_WINNT 0x0602  // GetCurrentThreadStackLimits is declared from Windows 8 on
+#endif
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+
+namespace jmpco::detail {
+
+namespace {
+// The bottom of the reservation is never usable: Windows keeps pages there to raise
+// EXCEPTION_STACK_OVERFLOW (and to let its handler run) once the guard page comes that low.
+constexpr std::uintptr_t kOverflowZone = 64 * 1024;
+}  // namespace
+
+stack_bounds thread_stack_bounds() noexcept {
+  ULONG_PTR low = 0;
+  ULONG_PTR high = 0;
+  GetCurrentThreadStackLimits(&low, &high);
+  if (high <= low + 2 * kOverflowZone) return {0, 0};
+  return {static_cast<std::uintptr_t>(low) + kOverflowZone, static_cast<std::uintptr_t>(high)};
+}
+
 }  // namespace jmpco::detail
 #endif
 // ---- lib/stack_switch.cpp
@@ -2309,12 +2360,28 @@ constexpr unsigned char kVacatedStackByte = 0xdb;
 #define JMPCO_LIB_EXCEPTION_STATE_HPP
 
 
-#if JMPCO_EXCEPTIONS && defined(__GNUC__) && !defined(_WIN32)
+#if JMPCO_EXCEPTIONS && defined(__USING_SJLJ_EXCEPTIONS__)
+// setjmp/longjmp unwinding (GCC's --enable-sjlj-exceptions, e.g. some i686 MinGW builds) keeps a
+// second per-thread record: the chain of registered function contexts, one per frame with
+// cleanups. Frames of different coroutines would link into one chain and a throw would run the
+// wrong handlers, so refuse the build rather than let that happen.
+#error "jmpco: SJLJ exception unwinding is not supported (use a DWARF-2 or SEH toolchain, or -fno-exceptions)"
+#elif JMPCO_EXCEPTIONS && defined(__GNUC__) && (!defined(_WIN32) || defined(__MINGW32__))
+// GCC and Clang use the Itanium C++ ABI's exception runtime everywhere but with MSVC's: MinGW's
+// libstdc++ included (SEH unwinding on x86-64, DWARF-2 on i686; see the variant's header).
 // ---- lib/exception_state_itanium.hpp
 // Per-coroutine exception state for the Itanium C++ ABI (GCC's libstdc++ and LLVM's libc++abi on
-// every ELF and Mach-O target): the per-thread record is __cxa_eh_globals, reached through
-// __cxa_get_globals(). Its layout is fixed by that ABI; ARM's EHABI adds one field. Inline: it
-// runs on every switch.
+// every ELF and Mach-O target, and libstdc++ on Windows with MinGW-w64): the per-thread record is
+// __cxa_eh_globals, reached through __cxa_get_globals(). Its layout is fixed by that ABI; ARM's
+// EHABI adds one field. Inline: it runs on every switch.
+//
+// It is the only per-thread exception state outside a throw in progress with DWARF unwinding
+// (the frame tables are per module, not per thread) and with MinGW-w64's SEH unwinding on x86-64:
+// a throw there is a RaiseException whose dispatch walks the stack from the unwind tables and ends,
+// at the landing pad, before any user code of the catch runs, leaving nothing in the TEB. (A yield
+// from a destructor during that unwinding carries the dispatcher's frames with the coroutine's
+// stack, like any other frames.) MinGW's 32-bit SEH chain (the TIB's ExceptionList) is not used by
+// libstdc++'s DWARF-2 unwinder. SJLJ unwinding keeps another record; see exception_state.hpp.
 #ifndef JMPCO_LIB_EXCEPTION_STATE_ITANIUM_HPP
 #define JMPCO_LIB_EXCEPTION_STATE_ITANIUM_HPP
 
@@ -2422,6 +2489,19 @@ inline void forget_stack_poison() noexcept {
 namespace jmpco::detail {
 namespace {
 
+// The C++ runtime's per-thread exception record. Elsewhere it stays put for the thread's life, so
+// the state caches it; MinGW keeps it in emulated thread_local storage, which winpthreads frees
+// while the thread's thread_local destructors run (a later access allocates it anew), and those
+// destructors may still switch: ask the runtime each time.
+inline void* exception_record(const thread_state& ts) noexcept {
+#if defined(__MINGW32__)
+  static_cast<void>(ts);
+  return exception_state_record();
+#else
+  return ts.exception_record;
+#endif
+}
+
 // Distance kept between the frame that copies bytes back and the lowest byte it restores: covers
 // the copying frame's own linkage area (return address, saved frame pointer, PowerPC's LR/TOC).
 constexpr std::uintptr_t kRestoreClearance = 256;
@@ -2464,18 +2544,23 @@ inline void save_stack_bytes(unsigned char* to, std::uintptr_t from, std::size_t
 #endif
 }
 
+// The largest heap copy a context can record (its sizes are 32-bit), in whole allocation units.
+constexpr std::uint32_t kLargestCopy = UINT32_MAX & ~std::uint32_t{15};
+
 // Grows c's heap copy to at least `need` bytes, keeping the bytes saved so far. Off the hot path:
 // a context's copy only grows while its deepest yield point is still being found.
 JMPCO_NOINLINE bool grow_copy(context* c, std::size_t need) noexcept {
-  const std::size_t capacity = (need + 15) & ~std::size_t{15};  // malloc granularity
-  if (static_cast<std::uint64_t>(capacity) > UINT32_MAX) return false;
+  // Checked before rounding up to malloc's granularity: with a 32-bit size_t, rounding a larger
+  // need would wrap to 0.
+  if (need > kLargestCopy) return false;
+  const auto capacity = static_cast<std::uint32_t>((need + 15) & ~std::size_t{15});
   auto* grown = static_cast<unsigned char*>(allocate(capacity));
   if (grown == nullptr) return false;
   // Bytes saved before may already be covered by another slice: keep them, never re-read them.
   if (c->saved != 0) std::memcpy(grown, c->copy, c->saved);
   if (c->copy != nullptr) deallocate(c->copy, c->capacity);
   c->copy = grown;
-  c->capacity = static_cast<std::uint32_t>(capacity);
+  c->capacity = capacity;
   return true;
 }
 
@@ -2627,7 +2712,7 @@ constexpr std::size_t kDescentStep = 1024;
   context* target = ts.switch_target;
   self->start = frame_top;
   target->stop = frame_top;
-  swap_exception_state(ts.exception_record, self, target);
+  swap_exception_state(exception_record(ts), self, target);
   enter_chain(ts, target);
   ts.launch();
   // Never reached. The call keeps the one above from becoming a tail call: that would pop this
@@ -2671,7 +2756,7 @@ JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
     }
   }
   JMPCO_ASSERT(chain_is_ordered(ts));
-  swap_exception_state(ts.exception_record, self, target);
+  swap_exception_state(exception_record(ts), self, target);
   // enter_target(), with the jump made from here: one call less on every switch.
   if (target->saved == 0) {
     forget_stack_poison();
@@ -2690,7 +2775,7 @@ void switch_from_dying(thread_state& ts, context* target) noexcept {
   ts.current->dying = true;
   // Every context that may have to be saved here reserved its copy when it last switched away.
   if (!save_colliding(ts, target)) fail_fatally("not enough memory to leave a finished coroutine");
-  load_exception_state(ts.exception_record, target);
+  load_exception_state(exception_record(ts), target);
   enter_chain(ts, target);
   enter_target(target);
 }
@@ -2714,6 +2799,37 @@ void free_copy(context* c) noexcept {
 }
 
 }  // namespace jmpco::detail
+// ---- lib/thread_exit_thread_local.cpp
+// The thread exit hook where thread_local storage is the system's own (ELF TLS, Mach-O TLV): the
+// destructor of a thread_local object, which runs while the thread's other thread_local storage,
+// the state's included, is still there. Without threads (JMPCO_THREADS=0, any OS) the one thread's
+// exit is the program's: a static object's destructor.
+
+#if !defined(_WIN32) || !JMPCO_THREADS
+namespace jmpco::detail {
+
+namespace {
+
+struct thread_exit {
+  thread_exit() noexcept = default;
+  thread_exit(const thread_exit&) = delete;
+  thread_exit& operator=(const thread_exit&) = delete;
+  ~thread_exit() { thread_exiting(*this_thread_state_if_any()); }
+};
+
+}  // namespace
+
+void call_at_thread_exit(thread_state&) noexcept {
+#if JMPCO_THREADS
+  static thread_local thread_exit at_exit;
+#else
+  static thread_exit at_exit;
+#endif
+  static_cast<void>(at_exit);
+}
+
+}  // namespace jmpco::detail
+#endif
 // ---- lib/thread_state.cpp
 
 #include <atomic>
@@ -2741,15 +2857,30 @@ thread_state::thread_state() noexcept : id(last_thread_id.fetch_add(1, std::memo
   exception_record = exception_state_record();
 }
 
+#if !(defined(_WIN32) && JMPCO_THREADS)
 JMPCO_PER_THREAD thread_state* this_thread_state_pointer = nullptr;
+#endif
 
+#if defined(_WIN32) && JMPCO_THREADS
+// On Windows the state lives on the heap, and the exit hook (thread_state_windows.cpp) frees it:
+// MinGW's thread_local storage is emulated and freed by winpthreads before the thread's
+// fiber-local storage callbacks run, so it could not hold the state until the hook.
+thread_state& create_this_thread_state() noexcept {
+  void* storage = ::operator new(sizeof(thread_state), std::nothrow);
+  if (storage == nullptr) fail_fatally("out of memory for the thread's coroutine state");
+  auto* ts = ::new (storage) thread_state();
+  set_this_thread_state(ts);
+  call_at_thread_exit(*ts);
+  return *ts;
+}
+#else
 namespace {
 
 // The state lives in raw thread-local storage, which stays valid until the thread's memory is
 // gone: a user's thread_local handle may be destroyed after the thread's exit has begun (the C++
 // runtime destroys thread_local objects in the reverse order of their construction), and closing
 // its coroutine needs the state. So no destructor ends the state; the thread's exit is marked and
-// finishes what is left (see thread_exit below).
+// finishes what is left (thread_exiting, called by the hook of thread_exit_*.cpp).
 // Without threads (JMPCO_THREADS=0) the one state lives in static storage, likewise never ended.
 #if JMPCO_THREADS
 alignas(thread_state) thread_local unsigned char state_storage[sizeof(thread_state)];
@@ -2757,32 +2888,115 @@ alignas(thread_state) thread_local unsigned char state_storage[sizeof(thread_sta
 alignas(thread_state) unsigned char state_storage[sizeof(thread_state)];
 #endif
 
-// Constructed with the state: its destructor runs when the thread exits (without threads: when
-// the program's static objects are destroyed, if it ever exits).
-struct thread_exit {
-  thread_exit() noexcept = default;
-  thread_exit(const thread_exit&) = delete;
-  thread_exit& operator=(const thread_exit&) = delete;
-  ~thread_exit() {
-    thread_state& ts = *this_thread_state_pointer;
-    ts.exited = true;
-    release_thread_resources(ts);
-  }
-};
-
 }  // namespace
 
 thread_state& create_this_thread_state() noexcept {
   auto* ts = ::new (static_cast<void*>(state_storage)) thread_state();
-  this_thread_state_pointer = ts;
-#if JMPCO_THREADS
-  static thread_local thread_exit at_exit;
-#else
-  static thread_exit at_exit;
-#endif
-  static_cast<void>(at_exit);
+  set_this_thread_state(ts);
+  call_at_thread_exit(*ts);
   return *ts;
+}
+#endif
+
+void thread_exiting(thread_state& ts) noexcept {
+  ts.exited = true;
+  release_thread_resources(ts);
 }
 
 }  // namespace jmpco::detail
+// ---- lib/thread_state_windows.cpp
+// The thread's state on Windows: reached through a system TLS slot, and ended by a fiber-local
+// storage (FLS) callback at the thread's exit.
+//
+// Not thread_local: MinGW's GCC emulates thread_local storage (emutls) and winpthreads frees it
+// when the thread function returns, before the thread's exit notifications. A deferred unwind run
+// at the exit resumes frames that may have cached the emulated variable's old address; a TLS
+// slot's value stays until the thread is gone, and TlsGetValue is a plain call each time.
+// Not a thread_local destructor for the exit either: its order against the emulated storage's
+// release is not fixed. The FLS callbacks run after winpthreads' cleanup and before the
+// DLL_THREAD_DETACH notifications (on Windows and in Wine), with the state as their argument;
+// a TLS callback after the C runtime's frees the state at the very end.
+// FLS belongs to a fiber: DeleteFiber runs the callbacks of the deleted fiber's slots. The state
+// is registered on the fiber that first uses jmpco, which is the thread's own one unless a thread
+// starts using jmpco on a fiber that it later deletes (its state then counts as exited).
+
+#if defined(_WIN32) && JMPCO_THREADS
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+
+#include <new>
+
+
+namespace jmpco::detail {
+
+namespace {
+
+// The FLS callback: the thread's exit has begun. Its thread_local handles may still go (MinGW's
+// CRT destroys thread_local objects from a TLS callback, later), so the state stays until
+// free_exited_state below.
+void WINAPI exit_callback(void* state) {
+  if (state == nullptr) return;
+  thread_exiting(*static_cast<thread_state*>(state));
+}
+
+struct slots {
+  DWORD state = TlsAlloc();
+  DWORD exit = FlsAlloc(&exit_callback);
+};
+
+const slots& process_slots() noexcept {
+  static const slots allocated;  // one pair for the process
+  if (allocated.state == TLS_OUT_OF_INDEXES || allocated.exit == FLS_OUT_OF_INDEXES)
+    fail_fatally("no TLS or FLS slot left for jmpco's thread state");
+  return allocated;
+}
+
+}  // namespace
+
+thread_state* this_thread_state_if_any() noexcept {
+  return static_cast<thread_state*>(TlsGetValue(process_slots().state));
+}
+
+void set_this_thread_state(thread_state* ts) noexcept {
+  TlsSetValue(process_slots().state, ts);
+}
+
+void call_at_thread_exit(thread_state& ts) noexcept {
+  if (!FlsSetValue(process_slots().exit, &ts))
+    fail_fatally("the thread exit hook could not be registered");
+}
+
+namespace {
+
+// The last of the thread's exit notifications that the program sees: a TLS callback placed after
+// the C runtime's (the linker orders them by section name, .CRT$XLA to .CRT$XLZ). The thread's
+// thread_local objects are gone by then, so its state (create_this_thread_state() allocated it)
+// can be freed.
+void WINAPI free_exited_state(void*, DWORD reason, void*) {
+  if (reason != DLL_THREAD_DETACH) return;
+  thread_state* ts = this_thread_state_if_any();
+  if (ts == nullptr) return;
+  if (!ts->exited) exit_callback(ts);  // a thread whose FLS callback did not run (a deleted fiber's)
+  set_this_thread_state(nullptr);
+  ts->~thread_state();
+  ::operator delete(static_cast<void*>(ts));
+}
+
+}  // namespace
+
+#if defined(__GNUC__)
+extern "C" {
+__attribute__((section(".CRT$XLY"), used)) PIMAGE_TLS_CALLBACK jmpco_free_exited_thread_state =
+    &free_exited_state;
+}
+#else
+#pragma section(".CRT$XLY", long, read)
+extern "C" __declspec(allocate(".CRT$XLY")) PIMAGE_TLS_CALLBACK jmpco_free_exited_thread_state =
+    &free_exited_state;
+#endif
+
+}  // namespace jmpco::detail
+#endif
 #endif  // JMPCO_IMPLEMENTATION
