@@ -24,13 +24,14 @@ using jmpco::detail::maps_scanner;
 
 constexpr std::uint64_t kUnlimited = ~std::uint64_t{0};
 
-// A maps text with the stack at [0x7ff000000, 0x7ff100000) and a library far below it.
+// A maps text with the stack at [0xbf000000, 0xbf100000) and a library far below it (addresses
+// that fit 32-bit targets too).
 const char* const kMaps =
-    "555555554000-555555556000 r-xp 00000000 08:01 1234   /usr/bin/program\n"
-    "7f0000000000-7f0000200000 r-xp 00000000 08:01 99     /usr/lib/x86_64-linux-gnu/libc.so.6 with "
+    "08048000-0804a000 r-xp 00000000 08:01 1234   /usr/bin/program\n"
+    "b0000000-b0200000 r-xp 00000000 08:01 99     /usr/lib/arm-linux-gnueabihf/libc.so.6 with "
     "a path long enough to overflow the scanner's line buffer many times over\n"
-    "7ff000000000-7ff000100000 rw-p 00000000 00:00 0      [stack]\n"
-    "ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0  [vsyscall]";
+    "bf000000-bf100000 rw-p 00000000 00:00 0      [stack]\n"
+    "ffff0000-ffff1000 r-xp 00000000 00:00 0      [vectors]";
 
 maps_scanner scan(const std::string& text, std::uintptr_t sp, std::size_t piece) {
   maps_scanner scanner(sp);
@@ -42,39 +43,39 @@ maps_scanner scan(const std::string& text, std::uintptr_t sp, std::size_t piece)
 
 TEST(StackBounds, ScannerFindsTheMappingHoldingTheStackPointerWhateverThePieces) {
   for (std::size_t piece : {std::size_t{1}, std::size_t{7}, std::size_t{4096}}) {
-    const maps_scanner scanner = scan(kMaps, 0x7ff0000ff000, piece);
+    const maps_scanner scanner = scan(kMaps, 0xbf0ff000, piece);
     ASSERT_TRUE(scanner.found()) << "piece " << piece;
-    EXPECT_EQ(scanner.mapping_high(), std::uintptr_t{0x7ff000100000});
-    EXPECT_EQ(scanner.below_high(), std::uintptr_t{0x7f0000200000});
+    EXPECT_EQ(scanner.mapping_high(), std::uintptr_t{0xbf100000});
+    EXPECT_EQ(scanner.below_high(), std::uintptr_t{0xb0200000});
   }
 }
 
 TEST(StackBounds, ScannerReportsNothingForAnUnmappedAddress) {
-  EXPECT_FALSE(scan(kMaps, 0x600000000000, 64).found());
-  EXPECT_EQ(main_thread_stack_extent(scan(kMaps, 0x600000000000, 64), kUnlimited).high, 0u);
+  EXPECT_FALSE(scan(kMaps, 0x60000000, 64).found());
+  EXPECT_EQ(main_thread_stack_extent(scan(kMaps, 0x60000000, 64), kUnlimited).high, 0u);
 }
 
 TEST(StackBounds, RlimitSetsTheDepthNotTheMappedPart) {
-  const maps_scanner scanner = scan(kMaps, 0x7ff0000ff000, 512);
+  const maps_scanner scanner = scan(kMaps, 0xbf0ff000, 512);
   const jmpco::detail::stack_bounds bounds = main_thread_stack_extent(scanner, 8u << 20);
-  EXPECT_EQ(bounds.high, std::uintptr_t{0x7ff000100000});
-  EXPECT_EQ(bounds.low, std::uintptr_t{0x7ff000100000} - (8u << 20));  // 8 MiB, not the 1 MiB mapped
+  EXPECT_EQ(bounds.high, std::uintptr_t{0xbf100000});
+  EXPECT_EQ(bounds.low, std::uintptr_t{0xbf100000} - (8u << 20));  // 8 MiB, not the 1 MiB mapped
 }
 
 TEST(StackBounds, MappingBelowStopsTheStackAGuardGapAway) {
   const std::string close_below =
-      "7ff000000000-7ff000100000 rw-p 00000000 00:00 0 [heap]\n"
-      "7ff000400000-7ff000500000 rw-p 00000000 00:00 0 [stack]\n";
-  const maps_scanner scanner = scan(close_below, 0x7ff000480000, 512);
+      "b8000000-b8100000 rw-p 00000000 00:00 0 [heap]\n"
+      "b8400000-b8500000 rw-p 00000000 00:00 0 [stack]\n";
+  const maps_scanner scanner = scan(close_below, 0xb8480000, 512);
   const jmpco::detail::stack_bounds limited = main_thread_stack_extent(scanner, 8u << 20);
-  EXPECT_EQ(limited.low, std::uintptr_t{0x7ff000100000} + kLinuxStackGuardGap);
+  EXPECT_EQ(limited.low, std::uintptr_t{0xb8100000} + kLinuxStackGuardGap);
   const jmpco::detail::stack_bounds unlimited = main_thread_stack_extent(scanner, kUnlimited);
   EXPECT_EQ(unlimited.low, limited.low);
   // No room left beyond the gap: unknown rather than wrong.
   const std::string touching =
-      "7ff000300000-7ff000400000 rw-p 00000000 00:00 0 [heap]\n"
-      "7ff000400000-7ff000480000 rw-p 00000000 00:00 0 [stack]\n";
-  EXPECT_EQ(main_thread_stack_extent(scan(touching, 0x7ff000440000, 512), kUnlimited).high, 0u);
+      "b8300000-b8400000 rw-p 00000000 00:00 0 [heap]\n"
+      "b8400000-b8480000 rw-p 00000000 00:00 0 [stack]\n";
+  EXPECT_EQ(main_thread_stack_extent(scan(touching, 0xb8440000, 512), kUnlimited).high, 0u);
 }
 
 #if defined(__linux__)
