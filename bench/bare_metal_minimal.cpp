@@ -7,7 +7,8 @@
 #include "jmpco/jmpco.hpp"
 
 int main() {
-  jmpco::coroutine<int(int)> co([](jmpco::yielder<int(int)>& y, int v) { return y.yield(v + 1) * 2; });
+  jmpco::coroutine<int(int)> co(
+      [](jmpco::yielder<int(int)>& y, int v) { return y.yield(v + 1) * 2; });
   jmpco::result<int> first = co.resume(1);
   jmpco::result<int> second = co.resume(20);
   return first.ok() && *first == 2 && second.ok() && *second == 40 ? 0 : 1;

@@ -20,19 +20,27 @@ constexpr long kRoundTrips = 20000;
 constexpr unsigned kNanosecondsPerTick = 40;  // 25 MHz
 
 // The SysTick registers of every ARMv7-M core.
-volatile std::uint32_t& systick_control() { return *reinterpret_cast<volatile std::uint32_t*>(0xE000E010u); }
-volatile std::uint32_t& systick_reload() { return *reinterpret_cast<volatile std::uint32_t*>(0xE000E014u); }
-volatile std::uint32_t& systick_current() { return *reinterpret_cast<volatile std::uint32_t*>(0xE000E018u); }
+volatile std::uint32_t& systick_control() {
+  return *reinterpret_cast<volatile std::uint32_t*>(0xE000E010u);
+}
+volatile std::uint32_t& systick_reload() {
+  return *reinterpret_cast<volatile std::uint32_t*>(0xE000E014u);
+}
+volatile std::uint32_t& systick_current() {
+  return *reinterpret_cast<volatile std::uint32_t*>(0xE000E018u);
+}
 constexpr std::uint32_t kCounterMask = 0xFFFFFFu;  // a 24-bit down counter
 
 void start_systick() {
   systick_reload() = kCounterMask;
-  systick_current() = 0;       // any write clears it
+  systick_current() = 0;        // any write clears it
   systick_control() = 1u | 4u;  // enabled, processor clock, no interrupt
 }
 
 // Ticks from `start` to now; one wrap of the counter (0.67 s of virtual time) at most.
-std::uint32_t ticks_since(std::uint32_t start) { return (start - systick_current()) & kCounterMask; }
+std::uint32_t ticks_since(std::uint32_t start) {
+  return (start - systick_current()) & kCounterMask;
+}
 
 template <std::size_t Live>
 std::uint32_t measure() {
@@ -46,10 +54,12 @@ std::uint32_t measure() {
 }
 
 void report(const char* label, std::uint32_t ticks) {
-  const unsigned long long instructions = static_cast<unsigned long long>(ticks) * kNanosecondsPerTick;
-  std::printf("%s live: %lu round trips in %lu SysTick ticks = %llu instructions, %llu per round trip\n", label,
-              static_cast<unsigned long>(kRoundTrips), static_cast<unsigned long>(ticks), instructions,
-              instructions / kRoundTrips);
+  const unsigned long long instructions =
+      static_cast<unsigned long long>(ticks) * kNanosecondsPerTick;
+  std::printf(
+      "%s live: %lu round trips in %lu SysTick ticks = %llu instructions, %llu per round trip\n",
+      label, static_cast<unsigned long>(kRoundTrips), static_cast<unsigned long>(ticks),
+      instructions, instructions / kRoundTrips);
 }
 
 alignas(jmpco_port::static_arena::alignment) unsigned char arena_buffer[16 * 1024];

@@ -33,7 +33,8 @@ void memcpy_twice(benchmark::State& state) {
     std::memcpy(a, b, N);
     bench::escape(a);
   }
-  state.SetBytesProcessed(static_cast<long long>(state.iterations()) * 2 * static_cast<long long>(N));
+  state.SetBytesProcessed(static_cast<long long>(state.iterations()) * 2 *
+                          static_cast<long long>(N));
   std::free(live);
   std::free(copy);
 }
@@ -88,7 +89,8 @@ struct register_sized {
 namespace bench {
 
 void register_baselines() {
-  add_library("memcpy-2x", "two std::memcpy calls of the live bytes (glibc), 64-byte aligned buffers");
+  add_library("memcpy-2x",
+              "two std::memcpy calls of the live bytes (glibc), 64-byte aligned buffers");
   add_library("memcpy-2x-off16", "the same with the copy 16 bytes off a cache line");
   add_library("hand-iterator", "a hand-written forward iterator");
   for_each_live_size(register_sized{});

@@ -175,10 +175,11 @@ template <std::size_t N>
 void memory_live(benchmark::State& state) {
   memory_figures m;
   for (auto _ : state) {
-    m = measure_batch<co_t>(bench::kMemoryBatch, [] { return make_live_coroutine<N>(); },
-                            [](co_t& co) {
-                              if (!step(co)) std::abort();
-                            });
+    m = measure_batch<co_t>(
+        bench::kMemoryBatch, [] { return make_live_coroutine<N>(); },
+        [](co_t& co) {
+          if (!step(co)) std::abort();
+        });
   }
   report(state, m, bench::kMemoryBatch);
   state.counters["handle_bytes"] = sizeof(co_t);

@@ -55,7 +55,8 @@ void yield_depth(benchmark::State& state) {
 
 void create_finish_destroy(benchmark::State& state) {
   for (auto _ : state) {
-    ctx::fiber f(std::allocator_arg, small_stack(), [](ctx::fiber&& sink) { return std::move(sink); });
+    ctx::fiber f(std::allocator_arg, small_stack(),
+                 [](ctx::fiber&& sink) { return std::move(sink); });
     f = std::move(f).resume();  // runs to the end: the fiber's stack is freed on the way out
     benchmark::DoNotOptimize(f);
   }
@@ -187,8 +188,9 @@ struct register_sized {
 namespace bench {
 
 void register_boost_context() {
-  add_library("boost-fiber", "boost::context::fiber, Boost " + std::to_string(BOOST_VERSION / 100000) +
-                                 "." + std::to_string(BOOST_VERSION / 100 % 1000) +
+  add_library("boost-fiber", "boost::context::fiber, Boost " +
+                                 std::to_string(BOOST_VERSION / 100000) + "." +
+                                 std::to_string(BOOST_VERSION / 100 % 1000) +
                                  ", fixedsize_stack(64 KiB) from malloc");
   for_each_live_size(register_sized{});
   for_each_yield_depth(register_depth{});

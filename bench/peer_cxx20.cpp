@@ -229,8 +229,7 @@ struct register_sized {
   void operator()() const {
     const std::string n = std::to_string(N);
     bench::add("roundtrip/cxx20-stackless/" + n, roundtrip<N>);
-    bench::add("memory/cxx20-stackless/" + n, memory_live<N>)
-        ->Iterations(1);
+    bench::add("memory/cxx20-stackless/" + n, memory_live<N>)->Iterations(1);
   }
 };
 
@@ -244,8 +243,7 @@ void register_cxx20() {
   bench::add("create/cxx20-stackless", create_finish_destroy);
   bench::add("chain/cxx20-stackless", chain)->Arg(10)->Arg(100);
   bench::add("generator/cxx20-stackless", generator_iteration)->Arg(1000);
-  bench::add("memory/cxx20-stackless-generator/0", memory_generator)
-      ->Iterations(1);
+  bench::add("memory/cxx20-stackless-generator/0", memory_generator)->Iterations(1);
 }
 
 }  // namespace bench

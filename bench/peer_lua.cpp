@@ -171,8 +171,8 @@ void memory(benchmark::State& state) {
   lua_State* L = new_state(&heap);
   for (auto _ : state) {
     lua_settop(L, 0);
-    push_chunk(L, kYieldForever);                  // index 1
-    lua_createtable(L, bench::kMemoryBatch, 0);   // index 2
+    push_chunk(L, kYieldForever);                // index 1
+    lua_createtable(L, bench::kMemoryBatch, 0);  // index 2
     lua_gc(L, LUA_GCCOLLECT);
     const bench::heap_count before = heap;
     for (int i = 1; i <= bench::kMemoryBatch; ++i) {

@@ -101,8 +101,7 @@ void chain(benchmark::State& state) {
 struct register_sized {
   template <std::size_t N>
   void operator()() const {
-    bench::add("roundtrip/std-thread/" + std::to_string(N), roundtrip<N>)
-        ->UseRealTime();
+    bench::add("roundtrip/std-thread/" + std::to_string(N), roundtrip<N>)->UseRealTime();
   }
 };
 

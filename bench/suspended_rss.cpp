@@ -159,8 +159,8 @@ int main(int argc, char** argv) {
 
   // The stack copy of one trivial generator: the copy grows in 64-byte steps, so padding the body's
   // frame 16 bytes at a time shows where the slice crosses the next step.
-  const long long copies[] = {copy_bytes<0>(),  copy_bytes<16>(),  copy_bytes<32>(),
-                              copy_bytes<48>(), copy_bytes<64>(),  copy_bytes<80>()};
+  const long long copies[] = {copy_bytes<0>(),  copy_bytes<16>(), copy_bytes<32>(),
+                              copy_bytes<48>(), copy_bytes<64>(), copy_bytes<80>()};
   long long slice_low = 0, slice_high = copies[0];
   for (int k = 1; k < 6; ++k) {
     if (copies[k] > copies[0]) {  // slice + 16k > copies[0] >= slice + 16(k-1)
@@ -169,8 +169,9 @@ int main(int argc, char** argv) {
       break;
     }
   }
-  std::printf("stack copy of a suspended trivial generator: %lld B allocated; live slice %lld..%lld B\n",
-              copies[0], slice_low, slice_high);
+  std::printf(
+      "stack copy of a suspended trivial generator: %lld B allocated; live slice %lld..%lld B\n",
+      copies[0], slice_low, slice_high);
   std::printf("sizeof(jmpco::generator<int>) handle: %zu B\n", sizeof(gen));
 
   std::vector<measurement> results;
@@ -213,8 +214,10 @@ int main(int argc, char** argv) {
       std::perror(json_path.c_str());
       return 1;
     }
-    std::fprintf(f, "{\n  \"handle_bytes\": %zu,\n  \"stack_copy_bytes\": %lld,\n", sizeof(gen), copies[0]);
-    std::fprintf(f, "  \"slice_bytes_low\": %lld,\n  \"slice_bytes_high\": %lld,\n", slice_low, slice_high);
+    std::fprintf(f, "{\n  \"handle_bytes\": %zu,\n  \"stack_copy_bytes\": %lld,\n", sizeof(gen),
+                 copies[0]);
+    std::fprintf(f, "  \"slice_bytes_low\": %lld,\n  \"slice_bytes_high\": %lld,\n", slice_low,
+                 slice_high);
     std::fprintf(f, "  \"runs\": [\n");
     for (std::size_t i = 0; i < results.size(); ++i) {
       const measurement& m = results[i];

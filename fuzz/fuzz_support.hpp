@@ -13,14 +13,12 @@
 // locals off the stack, so it must stay off (the fuzz build also compiles with
 // -fsanitize-address-use-after-return=never where the compiler knows the flag). Leaks are
 // checked; every ASan or UBSan report aborts.
-#define JMPCO_FUZZ_SANITIZER_DEFAULTS                                                 \
-  extern "C" const char* __asan_default_options() {                                   \
-    return "detect_stack_use_after_return=0:detect_leaks=1:abort_on_error=1:"         \
-           "handle_abort=1";                                                          \
-  }                                                                                   \
-  extern "C" const char* __ubsan_default_options() {                                  \
-    return "print_stacktrace=1:halt_on_error=1";                                      \
-  }
+#define JMPCO_FUZZ_SANITIZER_DEFAULTS                                         \
+  extern "C" const char* __asan_default_options() {                           \
+    return "detect_stack_use_after_return=0:detect_leaks=1:abort_on_error=1:" \
+           "handle_abort=1";                                                  \
+  }                                                                           \
+  extern "C" const char* __ubsan_default_options() { return "print_stacktrace=1:halt_on_error=1"; }
 
 namespace jmpco_fuzz {
 
@@ -35,8 +33,7 @@ class big_stack_worker {
     pthread_cond_init(&cond_, nullptr);
     pthread_attr_t attr;
     pthread_attr_init(&attr);
-    if (pthread_attr_setstacksize(&attr, stack_bytes) != 0 ||
-        pthread_create(&thread_, &attr, &loop, this) != 0) {
+    if (pthread_attr_setstacksize(&attr, stack_bytes) != 0 || pthread_create(&thread_, &attr, &loop, this) != 0) {
       std::fprintf(stderr, "fuzz: cannot start a worker thread with a %zu-byte stack\n", stack_bytes);
       std::abort();
     }

@@ -45,9 +45,9 @@ constexpr std::uint64_t kReplayStepBudget = 4'000'000;
 constexpr std::size_t kMaxOutput = 1 << 20;
 
 struct lua_run {
-  int status = 0;         // what lua5.4 would exit with
-  std::string out;        // stdout
-  std::string message;    // the error message after "lua: ", if status != 0
+  int status = 0;       // what lua5.4 would exit with
+  std::string out;      // stdout
+  std::string message;  // the error message after "lua: ", if status != 0
   bool budget_exhausted = false;
   bool syntax_error = false;
   long instructions = 0;
@@ -180,8 +180,8 @@ bool print_all() {
   return on;
 }
 
-[[noreturn]] void diverge(const char* what, const std::string& program, const std::string& a_name,
-                          const std::string& a, const std::string& b_name, const std::string& b) {
+[[noreturn]] void diverge(const char* what, const std::string& program, const std::string& a_name, const std::string& a,
+                          const std::string& b_name, const std::string& b) {
   std::fprintf(stderr, "\n==== lua_differential_fuzzer: %s\n---- program:\n%s\n---- %s:\n%s\n---- %s:\n%s\n", what,
                program.c_str(), a_name.c_str(), a.c_str(), b_name.c_str(), b.c_str());
   // The first differing line, to read the report quickly.
@@ -210,10 +210,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }();
   const std::string program = luagen::generate(data, size, avoid_known);
   const lua_run lua = run_lua(program);
-  if (print_all()) std::fprintf(stderr, "---- program:\n%s---- lua5.4:\n%s", program.c_str(),
-                                describe(lua.status, lua.out, lua.message).c_str());
-  if (lua.syntax_error) diverge("the generator wrote a program that lua5.4 cannot compile", program, "lua5.4",
-                                lua.message, "expected", "no syntax error");
+  if (print_all())
+    std::fprintf(stderr, "---- program:\n%s---- lua5.4:\n%s", program.c_str(),
+                 describe(lua.status, lua.out, lua.message).c_str());
+  if (lua.syntax_error)
+    diverge("the generator wrote a program that lua5.4 cannot compile", program, "lua5.4", lua.message, "expected",
+            "no syntax error");
   if (lua.budget_exhausted) return 0;
   const std::string lua_out = normalise(lua.out);
   const std::string lua_err = lua.status != 0 ? "lua: " + without_traceback(lua.message) + "\n" : std::string();
@@ -238,14 +240,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   if (status != lua.status || rout != lua_out || rerr != lua_err)
-    diverge("jmpco-replay and lua5.4 differ", program, "lua5.4", describe(lua.status, lua_out, lua_err),
-            "jmpco-replay", describe(status, rout, rerr));
+    diverge("jmpco-replay and lua5.4 differ", program, "lua5.4", describe(lua.status, lua_out, lua_err), "jmpco-replay",
+            describe(status, rout, rerr));
 #else
   // Without the interpreter: the generator's promises. The same program must print the same.
   const lua_run again = run_lua(program);
   if (again.status != lua.status || again.out != lua.out || again.message != lua.message)
-    diverge("two runs of one generated program differ (an address or other state leaked into the output)",
-            program, "first run", describe(lua.status, lua.out, lua.message), "second run",
+    diverge("two runs of one generated program differ (an address or other state leaked into the output)", program,
+            "first run", describe(lua.status, lua.out, lua.message), "second run",
             describe(again.status, again.out, again.message));
 #endif
   return 0;

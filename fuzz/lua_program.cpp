@@ -91,20 +91,34 @@ class generator {
     const int b = byte();
     const int x = byte();
     switch (b % 14) {
-      case 0: return std::to_string(x - 20);
-      case 1: return std::to_string(x / 4) + ".5";
-      case 2: return "'s" + std::to_string(x) + "'";
-      case 3: return "true";
-      case 4: return "false";
-      case 5: return "nil";
-      case 6: return "{}";
-      case 7: return "...";
-      case 8: return loop_vars_ > 0 ? "i" + std::to_string(loop_vars_) : std::to_string(x);
-      case 9: return "(coroutine.running())";
-      case 10: return slot();
-      case 11: return "'line\\nbreak " + std::to_string(x) + "'";
-      case 12: return std::to_string(x * 1000003LL) ;
-      default: return "-0.0";
+      case 0:
+        return std::to_string(x - 20);
+      case 1:
+        return std::to_string(x / 4) + ".5";
+      case 2:
+        return "'s" + std::to_string(x) + "'";
+      case 3:
+        return "true";
+      case 4:
+        return "false";
+      case 5:
+        return "nil";
+      case 6:
+        return "{}";
+      case 7:
+        return "...";
+      case 8:
+        return loop_vars_ > 0 ? "i" + std::to_string(loop_vars_) : std::to_string(x);
+      case 9:
+        return "(coroutine.running())";
+      case 10:
+        return slot();
+      case 11:
+        return "'line\\nbreak " + std::to_string(x) + "'";
+      case 12:
+        return std::to_string(x * 1000003LL);
+      default:
+        return "-0.0";
     }
   }
 
@@ -172,23 +186,41 @@ class generator {
         line(s + " = coroutine." + (kind == 0 ? "create" : "wrap") + "(" + function_with_entry(tag) + ")");
         break;
       }
-      case 2: line("print('resume', show(coroutine.resume(" + slot() + ", " + value() + ")))"); break;
+      case 2:
+        line("print('resume', show(coroutine.resume(" + slot() + ", " + value() + ")))");
+        break;
       case 3:
-      case 4: line("print('presume', show(pcall(coroutine.resume, " + slot() + ", " + values_or_nil() + ")))"); break;
-      case 5: line("print('call', show(pcall(" + slot() + ", " + values_or_nil() + ")))"); break;
+      case 4:
+        line("print('presume', show(pcall(coroutine.resume, " + slot() + ", " + values_or_nil() + ")))");
+        break;
+      case 5:
+        line("print('call', show(pcall(" + slot() + ", " + values_or_nil() + ")))");
+        break;
       case 6:
-      case 7: line("print('yield', show(coroutine.yield(" + values() + ")))"); break;
-      case 8: line("print('pyield', show(pcall(coroutine.yield, " + values_or_nil() + ")))"); break;
-      case 9: line("print('status', show(pcall(coroutine.status, " + slot() + ")))"); break;
-      case 10: line("print('close', show(pcall(coroutine.close, " + slot() + ")))"); break;
+      case 7:
+        line("print('yield', show(coroutine.yield(" + values() + ")))");
+        break;
+      case 8:
+        line("print('pyield', show(pcall(coroutine.yield, " + values_or_nil() + ")))");
+        break;
+      case 9:
+        line("print('status', show(pcall(coroutine.status, " + slot() + ")))");
+        break;
+      case 10:
+        line("print('close', show(pcall(coroutine.close, " + slot() + ")))");
+        break;
       case 11: {
         const int how = byte() % 3;
-        if (how == 0) line("error(" + value() + ")");
-        else line("error(" + value() + ", " + std::to_string(how) + ")");
+        if (how == 0)
+          line("error(" + value() + ")");
+        else
+          line("error(" + value() + ", " + std::to_string(how) + ")");
         break;
       }
       case 12:
-      case 13: line("print('pcall', show(pcall(" + function() + ", " + values_or_nil() + ")))"); break;
+      case 13:
+        line("print('pcall', show(pcall(" + function() + ", " + values_or_nil() + ")))");
+        break;
       case 14:
         line("do local co, main = coroutine.running() print('running', type(co), main, coroutine.isyieldable()) end");
         break;
@@ -210,9 +242,12 @@ class generator {
         line("end");
         break;
       }
-      case 17: line("do return " + values() + " end"); break;
+      case 17:
+        line("do return " + values() + " end");
+        break;
       case 18:
-        line("print('chain', show(chain(" + std::to_string(chain_depth()) + ", " + function() + ", " + values_or_nil() + ")))");
+        line("print('chain', show(chain(" + std::to_string(chain_depth()) + ", " + function() + ", " + values_or_nil() +
+             ")))");
         break;
       case 19:
         // Every wrap level prefixes a string error with a position: only the end of the message
@@ -222,17 +257,28 @@ class generator {
              "))");
         break;
       case 20:
-        line("print('rec', show(rec(" + std::to_string(byte() % 4 * 60) + ", " + function() + ", " + values_or_nil() + ")))");
+        line("print('rec', show(rec(" + std::to_string(byte() % 4 * 60) + ", " + function() + ", " + values_or_nil() +
+             ")))");
         break;
       case 21:
         line("print('xpcall', show(xpcall(" + function() +
              ", function(m) print('handler', show(m)) return 'handled' end, " + values_or_nil() + ")))");
         break;
-      case 22: line(slot() + " = " + slot()); break;
-      case 23: line("print('self', show(coroutine.resume(coroutine.running())))"); break;
-      case 24: line("print('closeself', show(pcall(coroutine.close, (coroutine.running()))))"); break;
-      case 25: line("print('assert', show(pcall(assert, " + value() + ", " + value() + ")))"); break;
-      case 26: line("print('wrapcall', show(" + slot() + "(" + values() + ")))"); break;
+      case 22:
+        line(slot() + " = " + slot());
+        break;
+      case 23:
+        line("print('self', show(coroutine.resume(coroutine.running())))");
+        break;
+      case 24:
+        line("print('closeself', show(pcall(coroutine.close, (coroutine.running()))))");
+        break;
+      case 25:
+        line("print('assert', show(pcall(assert, " + value() + ", " + value() + ")))");
+        break;
+      case 26:
+        line("print('wrapcall', show(" + slot() + "(" + values() + ")))");
+        break;
       default:
         line("print('fmt', string.format('%d %s %q %5.1f %%', " + std::to_string(byte() - 100) + ", 's" +
              std::to_string(byte()) + "', 'q\\n\"', " + std::to_string(byte()) + ".25))");

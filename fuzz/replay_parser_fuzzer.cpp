@@ -24,8 +24,10 @@ JMPCO_FUZZ_SANITIZER_DEFAULTS
 namespace {
 
 [[noreturn]] void fail(const char* what, int status, const std::string& out, const std::string& err) {
-  std::fprintf(stderr, "\n==== replay_parser_fuzzer: %s (exit status %d)\n--- stdout (%zu bytes):\n%.2000s\n"
-               "--- stderr:\n%.2000s\n", what, status, out.size(), out.c_str(), err.c_str());
+  std::fprintf(stderr,
+               "\n==== replay_parser_fuzzer: %s (exit status %d)\n--- stdout (%zu bytes):\n%.2000s\n"
+               "--- stderr:\n%.2000s\n",
+               what, status, out.size(), out.c_str(), err.c_str());
   std::fflush(stderr);
   __builtin_trap();
 }

@@ -113,8 +113,8 @@ constexpr int kMaxFrames = 3000;
 constexpr int kMaxParseDepth = 12;
 constexpr int kMaxNodes = 4096;
 constexpr std::size_t kWorkerStack = std::size_t{256} << 20;
-constexpr int MAIN = -1;        // the thread's main context
-constexpr int NO_HANDLE = -1;   // slot_gen: nothing in the slot
+constexpr int MAIN = -1;          // the thread's main context
+constexpr int NO_HANDLE = -1;     // slot_gen: nothing in the slot
 constexpr int EMPTY_HANDLE = -2;  // slot_gen: a handle object that holds no coroutine
 
 enum kind : std::uint8_t { K_CO, K_WRAP, K_GEN, K_TUP, K_MV };
@@ -159,7 +159,18 @@ using mv_t = jmpco::coroutine<mv_sig>;
 // escaped a body: jmpco turns it into a death, an errc::raised error whose user code is the
 // misuse code and whose text is Lua's message, so that no resumer mistakes it for a misuse of
 // its own resume.
-enum ek : std::uint8_t { E_NONE, E_STD, E_INT, E_CUSTOM, E_RAISED, E_MISUSE, E_CLOSE, E_FORCED, E_MISUSE_DEATH, E_MOVE };
+enum ek : std::uint8_t {
+  E_NONE,
+  E_STD,
+  E_INT,
+  E_CUSTOM,
+  E_RAISED,
+  E_MISUSE,
+  E_CLOSE,
+  E_FORCED,
+  E_MISUSE_DEATH,
+  E_MOVE
+};
 
 struct err {
   ek kind = E_NONE;
@@ -169,9 +180,8 @@ bool operator==(err a, err b) { return a.kind == b.kind && a.id == b.id; }
 bool operator!=(err a, err b) { return !(a == b); }
 
 std::string show(err e) {
-  static const char* const names[] = {"none",   "std-exception", "int",           "custom",
-                                      "raised", "misuse",        "close",         "forced-unwind",
-                                      "death by misuse", "move-failure"};
+  static const char* const names[] = {"none",   "std-exception", "int",           "custom",          "raised",
+                                      "misuse", "close",         "forced-unwind", "death by misuse", "move-failure"};
   std::string s = names[e.kind];
   if (e.kind == E_MISUSE || e.kind == E_MISUSE_DEATH) {
     s += std::string("(") + jmpco::message(static_cast<errc>(e.id)) + ")";
@@ -223,9 +233,9 @@ struct node {
 enum class flow { next, ret };
 
 struct ctx {
-  int self;    // MAIN or the coroutine's generation number
-  kind k;      // of the coroutine
-  void* y;     // its typed yielder
+  int self;  // MAIN or the coroutine's generation number
+  kind k;    // of the coroutine
+  void* y;   // its typed yielder
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -241,18 +251,22 @@ struct outcome {
 };
 std::string show(const outcome& o) {
   switch (o.what) {
-    case outcome::VALUE: return "value " + std::to_string(o.v);
-    case outcome::END: return "end of generator";
-    case outcome::ERROR: return "error " + show(o.e);
-    case outcome::UNSEEN: return "(not read)";
+    case outcome::VALUE:
+      return "value " + std::to_string(o.v);
+    case outcome::END:
+      return "end of generator";
+    case outcome::ERROR:
+      return "error " + show(o.e);
+    case outcome::UNSEEN:
+      return "(not read)";
   }
   return "?";
 }
 
 struct ctx_rec {
-  unsigned level = 0;  // Lua's nCcalls for this context
-  int pd = 0;          // pcall-like scopes active
-  err fly;             // the error propagating in this context, if any
+  unsigned level = 0;      // Lua's nCcalls for this context
+  int pd = 0;              // pcall-like scopes active
+  err fly;                 // the error propagating in this context, if any
   bool catchable = false;  // a pcall-like scope was active when it was raised
   int live_stack = 0;      // counted objects alive on this context's stack
 };
@@ -264,9 +278,9 @@ struct co_rec {
   int prog = -1;
   status st = status::suspended;
   bool started = false;
-  bool entered = false;   // its body has run (first resume delivered)
-  bool ran = false;       // it ran since the last resume began
-  bool channel = true;    // the coroutine object exists
+  bool entered = false;  // its body has run (first resume delivered)
+  bool ran = false;      // it ran since the last resume began
+  bool channel = true;   // the coroutine object exists
   bool closing = false;
   int resumer = MAIN;
   long inbox = 0;
@@ -274,15 +288,15 @@ struct co_rec {
   long outv = 0;
   err death;  // what close() must hand out
   const void* core = nullptr;
-  int live_cap = 0;  // counted objects captured by the body
-  int frames = 0;    // recursion frames alive on its stack
-  bool released = false;   // its handle let go of it
-  bool deferred = false;   // released, its unwind waits (deferred_closes())
-  bool lazy = false;       // being unwound by a release, entered where the closed yield returned
-  bool lazy_done = false;  // that unwind ended
+  int live_cap = 0;          // counted objects captured by the body
+  int frames = 0;            // recursion frames alive on its stack
+  bool released = false;     // its handle let go of it
+  bool deferred = false;     // released, its unwind waits (deferred_closes())
+  bool lazy = false;         // being unwound by a release, entered where the closed yield returned
+  bool lazy_done = false;    // that unwind ended
   bool has_pending = false;  // its resumer's outcome, settled when the release unwound it
   outcome pending;
-  bool out_poison = false;   // its yielded value throws when the resumer moves it
+  bool out_poison = false;  // its yielded value throws when the resumer moves it
 };
 
 enum pred_t { P_OK, P_MISUSE, P_END, P_IMMEDIATE, P_UNWIND };
@@ -292,7 +306,6 @@ struct pred {
   errc code;
   err e;
 };
-
 
 // ---------------------------------------------------------------------------------------------
 // Global state of one input.
@@ -331,14 +344,40 @@ struct obj_info {
 
 // Event counters, printed at exit with JMPCO_FUZZ_STATS=1 (to see what a corpus exercises).
 enum stat_id {
-  S_RESUME_OK, S_RESUME_MISUSE, S_OVERFLOW, S_OOM_RESUME, S_OOM_YIELD, S_OOM_CREATE, S_YIELD,
-  S_FINISH, S_DEATH, S_CAUGHT, S_RERAISE, S_CLOSE_UNWIND, S_CLOSE_REPLACED, S_DROP_UNWIND,
-  S_MAX_LEVEL, S_DEEP_RESUME, S_COUNT
+  S_RESUME_OK,
+  S_RESUME_MISUSE,
+  S_OVERFLOW,
+  S_OOM_RESUME,
+  S_OOM_YIELD,
+  S_OOM_CREATE,
+  S_YIELD,
+  S_FINISH,
+  S_DEATH,
+  S_CAUGHT,
+  S_RERAISE,
+  S_CLOSE_UNWIND,
+  S_CLOSE_REPLACED,
+  S_DROP_UNWIND,
+  S_MAX_LEVEL,
+  S_DEEP_RESUME,
+  S_COUNT
 };
-const char* const stat_names[S_COUNT] = {
-    "resume ok", "resume misuse", "C stack overflow", "resume out of memory", "yield out of memory",
-    "create out of memory", "yield", "finish", "death by error", "caught by pcall", "re-raised in resumer",
-    "close unwinds", "close error replaced", "destroy unwinds", "deepest level", "resume below 1000 frames"};
+const char* const stat_names[S_COUNT] = {"resume ok",
+                                         "resume misuse",
+                                         "C stack overflow",
+                                         "resume out of memory",
+                                         "yield out of memory",
+                                         "create out of memory",
+                                         "yield",
+                                         "finish",
+                                         "death by error",
+                                         "caught by pcall",
+                                         "re-raised in resumer",
+                                         "close unwinds",
+                                         "close error replaced",
+                                         "destroy unwinds",
+                                         "deepest level",
+                                         "resume below 1000 frames"};
 unsigned long stats[S_COUNT];
 bool stats_enabled = false;
 void stat(stat_id id) { ++stats[id]; }
@@ -443,8 +482,7 @@ struct model {
     } else {
       if (r.cx.fly.kind == E_NONE) diverge("g%d left without yielding, returning or raising", g);
       if (r.cx.catchable)
-        diverge("g%d died with %s, which a pcall scope inside it should have caught", g,
-                show(r.cx.fly).c_str());
+        diverge("g%d died with %s, which a pcall scope inside it should have caught", g, show(r.cx.fly).c_str());
       r.st = status::dead;
       if (r.cx.fly.kind == E_MISUSE) r.cx.fly.kind = E_MISUSE_DEATH;  // jmpco's as_death()
       r.death = r.cx.fly;
@@ -464,15 +502,18 @@ struct model {
     if (g == EMPTY_HANDLE) return {P_IMMEDIATE};
     co_rec& r = at(g);
     switch (r.st) {
-      case status::running: return {P_MISUSE, errc::close_running};
-      case status::normal: return {P_MISUSE, errc::close_normal};
+      case status::running:
+        return {P_MISUSE, errc::close_running};
+      case status::normal:
+        return {P_MISUSE, errc::close_normal};
       case status::dead: {
         pred p{P_IMMEDIATE};
         p.e = r.death;
         r.death = err();
         return p;
       }
-      case status::suspended: break;
+      case status::suspended:
+        break;
     }
     if (!r.started) {
       r.st = status::dead;
@@ -594,8 +635,7 @@ struct model {
 
   void caught(int self, err e) {
     ctx_rec& c = cx(self);
-    if (c.fly != e)
-      diverge("context %d caught %s but %s was raised there", self, show(e).c_str(), show(c.fly).c_str());
+    if (c.fly != e) diverge("context %d caught %s but %s was raised there", self, show(e).c_str(), show(c.fly).c_str());
     if (!c.catchable) diverge("context %d caught %s outside any pcall scope", self, show(e).c_str());
     c.fly = err();
     stat(S_CAUGHT);
@@ -613,16 +653,16 @@ struct fuzz_state {
   int ops = 0;
   int frames_live = 0;
   bool trace = false;
-  std::string skip_ops;  // JMPCO_FUZZ_SKIP_OPS: operations run as no-ops
+  std::string skip_ops;                // JMPCO_FUZZ_SKIP_OPS: operations run as no-ops
   std::exception_ptr captured_unwind;  // a forced_unwind a guard saw, for U
   trace_rec ring[64];
   unsigned ring_pos = 0;
   std::string program_dump;
   // The failing allocator.
-  bool alloc_armed = false;       // every allocation fails (u, v, z)
+  bool alloc_armed = false;          // every allocation fails (u, v, z)
   unsigned long alloc_failures = 0;  // failed allocations so far (operations compare snapshots)
-  int fail_countdown = 0;         // a: the countdown-th allocation from now fails
-  int injection_paused = 0;       // no allocation fails while > 0
+  int fail_countdown = 0;            // a: the countdown-th allocation from now fails
+  int injection_paused = 0;          // no allocation fails while > 0
   // Coroutines of `h` chains, by generation number (null for slot coroutines or once dropped).
   std::vector<std::unique_ptr<slot_t>> anon;
   std::vector<int> anon_live;
@@ -631,7 +671,6 @@ struct fuzz_state {
 };
 
 fuzz_state F;
-
 
 void dump_node(const node& n, std::string& out) {
   if (n.op == '[') {
@@ -642,15 +681,45 @@ void dump_node(const node& n, std::string& out) {
   }
   out += n.op;
   auto arg = [&](int v) {
-    if (v >= '0' && v <= '9') out += static_cast<char>(v);
-    else out += "{" + std::to_string(v) + "}";
+    if (v >= '0' && v <= '9')
+      out += static_cast<char>(v);
+    else
+      out += "{" + std::to_string(v) + "}";
   };
   switch (n.op) {
-    case 'c': case 'z': arg(n.a); arg(n.b); arg(n.c); break;
-    case 'r': case 'R': case 'u': case 'Y': case 'e': case 'C': case 'd': case 'l': case 's':
-    case 'g': case 'n': case 'w': case 'D': case 'b': case 'T': case 'a': case 'F': arg(n.a); break;
-    case 'm': case 'h': case 'q': arg(n.a); arg(n.b); break;
-    default: break;
+    case 'c':
+    case 'z':
+      arg(n.a);
+      arg(n.b);
+      arg(n.c);
+      break;
+    case 'r':
+    case 'R':
+    case 'u':
+    case 'Y':
+    case 'e':
+    case 'C':
+    case 'd':
+    case 'l':
+    case 's':
+    case 'g':
+    case 'n':
+    case 'w':
+    case 'D':
+    case 'b':
+    case 'T':
+    case 'a':
+    case 'F':
+      arg(n.a);
+      break;
+    case 'm':
+    case 'h':
+    case 'q':
+      arg(n.a);
+      arg(n.b);
+      break;
+    default:
+      break;
   }
   for (const node& k : n.kids) dump_node(k, out);
 }
@@ -661,16 +730,16 @@ void print_trace() {
   const unsigned n = F.ring_pos < 64 ? F.ring_pos : 64;
   for (unsigned i = F.ring_pos - n; i != F.ring_pos; ++i) {
     const trace_rec& t = F.ring[i % 64];
-    std::fprintf(stderr, "  %s%d: %c %d %d v=%ld\n", t.self == MAIN ? "main" : "g", t.self == MAIN ? 0 : t.self,
-                 t.op, t.a, t.b, t.v);
+    std::fprintf(stderr, "  %s%d: %c %d %d v=%ld\n", t.self == MAIN ? "main" : "g", t.self == MAIN ? 0 : t.self, t.op,
+                 t.a, t.b, t.v);
   }
   std::fprintf(stderr, "model: current=%d limit=%u huge_reserve=%d\n", F.m.current, F.m.limit,
                F.m.huge_reserve ? 1 : 0);
   for (std::size_t g = 0; g < F.m.co.size(); ++g) {
     const co_rec& r = F.m.co[g];
-    std::fprintf(stderr, "  g%zu %s slot %d %s%s level %u resumer %d fly %s live %d cap %d\n", g,
-                 kind_name(r.k), r.slot, jmpco::to_string(r.st), r.channel ? "" : " (freed)", r.cx.level,
-                 r.resumer, show(r.cx.fly).c_str(), r.cx.live_stack, r.live_cap);
+    std::fprintf(stderr, "  g%zu %s slot %d %s%s level %u resumer %d fly %s live %d cap %d\n", g, kind_name(r.k),
+                 r.slot, jmpco::to_string(r.st), r.channel ? "" : " (freed)", r.cx.level, r.resumer,
+                 show(r.cx.fly).c_str(), r.cx.live_stack, r.live_cap);
   }
 }
 
@@ -689,8 +758,8 @@ void diverge(const char* fmt, ...) {
 void note(const ctx& c, char op, int a, int b, long v) {
   F.ring[F.ring_pos++ % 64] = {c.self, op, a, b, v};
   if (F.trace)
-    std::fprintf(stderr, "[%s%d lvl %u] %c %d %d v=%ld\n", c.self == MAIN ? "main" : "g",
-                 c.self == MAIN ? 0 : c.self, F.m.cx(c.self).level, op, a, b, v);
+    std::fprintf(stderr, "[%s%d lvl %u] %c %d %d v=%ld\n", c.self == MAIN ? "main" : "g", c.self == MAIN ? 0 : c.self,
+                 F.m.cx(c.self).level, op, a, b, v);
 }
 
 long next_value() {
@@ -718,7 +787,8 @@ struct counted {
       diverge("a counted object's bytes were corrupted (owner %d)", owner);
     obj_info& info = F.objs[serial];
     if (info.state != 1) diverge("counted object %u destroyed twice", serial);
-    if (info.addr != this) diverge("counted object %u moved from %p to %p", serial, info.addr, static_cast<void*>(this));
+    if (info.addr != this)
+      diverge("counted object %u moved from %p to %p", serial, info.addr, static_cast<void*>(this));
     info.state = 2;
     if (owner >= kCapBase) {
       --F.m.at(owner - kCapBase).live_cap;
@@ -798,7 +868,8 @@ err describe_current() {
 
 err describe(const jmpco::error& e) {
   switch (e.code()) {
-    case errc::ok: return {};
+    case errc::ok:
+      return {};
     case errc::exception: {
       if (!e.exception()) diverge("errc::exception without an exception");
       try {
@@ -807,7 +878,8 @@ err describe(const jmpco::error& e) {
         return describe_current();
       }
     }
-    case errc::raised: return describe_raised(e);
+    case errc::raised:
+      return describe_raised(e);
     default:
       if (std::strcmp(e.what(), jmpco::message(e.code())) != 0) diverge("misuse error text is not Lua's");
       return {E_MISUSE, static_cast<long>(e.code())};
@@ -815,15 +887,15 @@ err describe(const jmpco::error& e) {
 }
 
 void expect(const char* what, const outcome& want, const outcome& got) {
-  if (want.what != got.what || (want.what == outcome::ERROR ? want.e != got.e : want.what == outcome::VALUE && want.v != got.v))
+  if (want.what != got.what ||
+      (want.what == outcome::ERROR ? want.e != got.e : want.what == outcome::VALUE && want.v != got.v))
     diverge("%s: the model expects %s, jmpco gave %s", what, show(want).c_str(), show(got).c_str());
 }
 
 // ---------------------------------------------------------------------------------------------
 // The failing allocator: while armed, every jmpco allocation fails.
 void* fuzz_allocate(std::size_t size, void*) {
-  if (F.injection_paused == 0 &&
-      (F.alloc_armed || (F.fail_countdown > 0 && --F.fail_countdown == 0))) {
+  if (F.injection_paused == 0 && (F.alloc_armed || (F.fail_countdown > 0 && --F.fail_countdown == 0))) {
     ++F.alloc_failures;
     return nullptr;
   }
@@ -844,11 +916,16 @@ struct pause_injection {
 status real_status(const slot_t& s, int g) {
   if (g == NO_HANDLE) return status::dead;
   switch (s.k) {
-    case K_CO: return s.co->status();
-    case K_WRAP: return s.wr->status();
-    case K_GEN: return s.gen->status();
-    case K_TUP: return s.tup->status();
-    case K_MV: return s.mvc->status();
+    case K_CO:
+      return s.co->status();
+    case K_WRAP:
+      return s.wr->status();
+    case K_GEN:
+      return s.gen->status();
+    case K_TUP:
+      return s.tup->status();
+    case K_MV:
+      return s.mvc->status();
   }
   return status::dead;
 }
@@ -857,12 +934,14 @@ void check_context(const ctx& c) {
   if (F.m.current != c.self) diverge("context %d executes but the model says %d runs", c.self, F.m.current);
   const void* want = c.self == MAIN ? nullptr : F.m.at(c.self).core;
   if (jmpco::this_coroutine::running() != want)
-    diverge("this_coroutine::running() is %p, the model says %p", static_cast<void*>(jmpco::this_coroutine::running()), want);
+    diverge("this_coroutine::running() is %p, the model says %p", static_cast<void*>(jmpco::this_coroutine::running()),
+            want);
   if (jmpco::this_coroutine::is_yieldable() != (c.self != MAIN)) diverge("is_yieldable() is wrong");
   if (jmpco::coroutine_core::level() != F.m.cx(c.self).level)
     diverge("level() is %u, the model says %u", jmpco::coroutine_core::level(), F.m.cx(c.self).level);
   if (jmpco::coroutine_core::nesting_limit() != F.m.limit) diverge("nesting limit changed");
-  if (std::uncaught_exceptions() != 0) diverge("uncaught_exceptions() is %d outside any unwinding", std::uncaught_exceptions());
+  if (std::uncaught_exceptions() != 0)
+    diverge("uncaught_exceptions() is %d outside any unwinding", std::uncaught_exceptions());
   F.m.reap();
   if (jmpco::coroutine_core::deferred_closes() != F.m.ndeferred)
     diverge("deferred_closes() is %zu, the model says %zu", jmpco::coroutine_core::deferred_closes(), F.m.ndeferred);
@@ -888,11 +967,33 @@ int digit(std::uint8_t b) { return b >= '0' && b <= '9' ? b - '0' : b; }
 bool is_block(char op) { return std::strchr("pPtgkonwhq", op) != nullptr; }
 int arg_count(char op) {
   switch (op) {
-    case 'c': case 'z': return 3;
-    case 'm': case 'h': case 'q': return 2;
-    case 'r': case 'R': case 'u': case 'Y': case 'e': case 'C': case 'd': case 'l': case 's':
-    case 'g': case 'n': case 'w': case 'D': case 'b': case 'T': case 'a': case 'F': return 1;
-    default: return 0;
+    case 'c':
+    case 'z':
+      return 3;
+    case 'm':
+    case 'h':
+    case 'q':
+      return 2;
+    case 'r':
+    case 'R':
+    case 'u':
+    case 'Y':
+    case 'e':
+    case 'C':
+    case 'd':
+    case 'l':
+    case 's':
+    case 'g':
+    case 'n':
+    case 'w':
+    case 'D':
+    case 'b':
+    case 'T':
+    case 'a':
+    case 'F':
+      return 1;
+    default:
+      return 0;
   }
 }
 
@@ -1071,8 +1172,10 @@ void settle_release(int g, bool failed) {
     r.lazy_done = false;
   } else if (r.st == status::suspended && r.started && !r.deferred) {
     if (!failed)
-      diverge("g%d's handle let go of it while suspended, but its stack was neither unwound nor deferred "
-              "(no allocation failed)", g);
+      diverge(
+          "g%d's handle let go of it while suspended, but its stack was neither unwound nor deferred "
+          "(no allocation failed)",
+          g);
     F.m.defer(g);
     return;
   }
@@ -1153,11 +1256,21 @@ flow op_create(const node& n, ctx& c, bool oom) {
   {
     counted cap(kCapBase + g);
     switch (k) {
-      case K_CO: S.co = std::make_unique<co_t>(co_body{g, cap}); break;
-      case K_WRAP: S.wr = std::make_unique<wrap_t>(jmpco::wrap<co_sig>(co_body{g, cap})); break;
-      case K_GEN: S.gen = std::make_unique<gen_t>(gen_body{g, cap}); break;
-      case K_TUP: S.tup = std::make_unique<tup_t>(tup_body{g, cap}); break;
-      case K_MV: S.mvc = std::make_unique<mv_t>(mv_body{g, cap}); break;
+      case K_CO:
+        S.co = std::make_unique<co_t>(co_body{g, cap});
+        break;
+      case K_WRAP:
+        S.wr = std::make_unique<wrap_t>(jmpco::wrap<co_sig>(co_body{g, cap}));
+        break;
+      case K_GEN:
+        S.gen = std::make_unique<gen_t>(gen_body{g, cap});
+        break;
+      case K_TUP:
+        S.tup = std::make_unique<tup_t>(tup_body{g, cap});
+        break;
+      case K_MV:
+        S.mvc = std::make_unique<mv_t>(mv_body{g, cap});
+        break;
     }
   }
   const bool failed = F.alloc_failures != before;
@@ -1252,7 +1365,9 @@ outcome real_resume(slot_t& S, int g, long v, bool raising, bool poison_in = fal
       }
       break;
     }
-    case K_WRAP: o.v = (*S.wr)(v); break;
+    case K_WRAP:
+      o.v = (*S.wr)(v);
+      break;
     case K_GEN: {
       gen_t& gen = *S.gen;
       // generator::begin() resumes only the first time; afterwards ++ does. The flag is set
@@ -1349,7 +1464,9 @@ flow resume_handle(ctx& c, slot_t& S, int g, bool raising_variant, bool oom) {
       want.what = outcome::ERROR;
       want.e = {E_MISUSE, static_cast<long>(p.code)};
       break;
-    case P_END: want.what = outcome::END; break;
+    case P_END:
+      want.what = outcome::END;
+      break;
     default: {
       co_rec& r = F.m.at(g);
       if (r.has_pending) {
@@ -1381,7 +1498,8 @@ flow resume_handle(ctx& c, slot_t& S, int g, bool raising_variant, bool oom) {
   if (raised && !raising && !(want.what == outcome::ERROR && want.e.kind == E_MOVE))
     diverge("a non-raising resume threw %s", show(got.e).c_str());
   if (got.what == outcome::UNSEEN) {
-    if (want.what == outcome::ERROR) diverge("resume: the model expects %s, the generator was not read", show(want).c_str());
+    if (want.what == outcome::ERROR)
+      diverge("resume: the model expects %s, the generator was not read", show(want).c_str());
   } else {
     expect("resume", want, got);
   }
@@ -1470,7 +1588,9 @@ yres do_yield(ctx& c, yield_how how, bool oom, bool dtor) {
     } else if (how == Y_NOEXCEPT) {
       [&]() noexcept {
         switch (c.k) {
-          case K_GEN: refused = code_of(jmpco::this_coroutine::try_yield<long()>(w)); break;
+          case K_GEN:
+            refused = code_of(jmpco::this_coroutine::try_yield<long()>(w));
+            break;
           case K_TUP: {
             auto r = jmpco::this_coroutine::try_yield<tup_sig>(w, make_str(w));
             refused = code_of(r);
@@ -1493,16 +1613,22 @@ yres do_yield(ctx& c, yield_how how, bool oom, bool dtor) {
     } else if (how == Y_THROWING) {
       try {
         switch (c.k) {
-          case K_GEN: static_cast<jmpco::yielder<long()>*>(c.y)->yield(w); break;
+          case K_GEN:
+            static_cast<jmpco::yielder<long()>*>(c.y)->yield(w);
+            break;
           case K_TUP: {
             std::tuple<long, std::string> t = static_cast<jmpco::yielder<tup_sig>*>(c.y)->yield(w, make_str(w));
             received = std::get<0>(t);
             if (received == 0 && !std::get<1>(t).empty()) diverge("a value-initialized tuple holds a string");
-            if (received != 0 && std::get<1>(t) != make_str(received)) diverge("g%d's yield received a corrupted string", c.self);
+            if (received != 0 && std::get<1>(t) != make_str(received))
+              diverge("g%d's yield received a corrupted string", c.self);
             break;
           }
-          case K_MV: received = static_cast<jmpco::yielder<mv_sig>*>(c.y)->yield(mv(w)).v; break;
-          default: received = static_cast<jmpco::yielder<co_sig>*>(c.y)->yield(w);
+          case K_MV:
+            received = static_cast<jmpco::yielder<mv_sig>*>(c.y)->yield(mv(w)).v;
+            break;
+          default:
+            received = static_cast<jmpco::yielder<co_sig>*>(c.y)->yield(w);
         }
       } catch (const jmpco::forced_unwind&) {
         threw_forced = true;
@@ -1551,7 +1677,8 @@ yres do_yield(ctx& c, yield_how how, bool oom, bool dtor) {
     if (!threw_forced && !JMPCO_FUZZ_OLD_API) diverge("g%d's try_yield threw forced_unwind", c.self);
     disarm();
 #if !JMPCO_FUZZ_OLD_API
-    if (u.target() != jmpco::this_coroutine::running()) diverge("g%d's yield() threw another coroutine's forced_unwind", c.self);
+    if (u.target() != jmpco::this_coroutine::running())
+      diverge("g%d's yield() threw another coroutine's forced_unwind", c.self);
 #else
     (void)u;
 #endif
@@ -1574,7 +1701,8 @@ yres do_yield(ctx& c, yield_how how, bool oom, bool dtor) {
   }
   if (want_refusal != errc::ok) {
     if (refused != want_refusal)
-      diverge("yield: the model expects refusal '%s', jmpco gave '%s'", jmpco::message(want_refusal), jmpco::message(refused));
+      diverge("yield: the model expects refusal '%s', jmpco gave '%s'", jmpco::message(want_refusal),
+              jmpco::message(refused));
     return yres::refused;
   }
   if (refused == errc::out_of_memory && failed_alloc) {
@@ -1595,12 +1723,18 @@ flow op_yield(const node& n, ctx& c, yield_how how, bool oom) {
   (void)n;
   if (do_yield(c, how, oom, false) != yres::closing) return flow::next;
   co_rec& r = F.m.at(c.self);
-  if (r.cx.fly.kind != E_FORCED) diverge("g%d closed at an operation boundary with %s in flight", c.self, show(r.cx.fly).c_str());
+  if (r.cx.fly.kind != E_FORCED)
+    diverge("g%d closed at an operation boundary with %s in flight", c.self, show(r.cx.fly).c_str());
   const jmpco::error closing(errc::closing);
   switch (how) {
-    case Y_YIELDER: closing.rethrow(); break;
-    case Y_ANY: (void)jmpco::result<long>(closing).value(); break;
-    default: jmpco::coroutine_core::unwind_for_close();
+    case Y_YIELDER:
+      closing.rethrow();
+      break;
+    case Y_ANY:
+      (void)jmpco::result<long>(closing).value();
+      break;
+    default:
+      jmpco::coroutine_core::unwind_for_close();
   }
   diverge("rethrowing errc::closing in g%d did not throw", c.self);
 }
@@ -1640,8 +1774,12 @@ void do_close(int s, ctx& c) {
   const err got = describe(r.error());
   err want;
   switch (p.what) {
-    case P_MISUSE: want = {E_MISUSE, static_cast<long>(p.code)}; break;
-    case P_IMMEDIATE: want = p.e; break;
+    case P_MISUSE:
+      want = {E_MISUSE, static_cast<long>(p.code)};
+      break;
+    case P_IMMEDIATE:
+      want = p.e;
+      break;
     default:
       if (!F.m.at(g).ran) {
         if (F.alloc_failures == before) diverge("close of g%d returned without unwinding it", g);
@@ -1699,9 +1837,15 @@ void do_move(int from, int to, ctx& c, bool top) {
     }
     F.m.slot_gen[to] = NO_HANDLE;
     switch (A.k) {
-      case K_CO: *B.co = std::move(*A.co); break;
-      case K_TUP: *B.tup = std::move(*A.tup); break;
-      default: *B.mvc = std::move(*A.mvc); break;
+      case K_CO:
+        *B.co = std::move(*A.co);
+        break;
+      case K_TUP:
+        *B.tup = std::move(*A.tup);
+        break;
+      default:
+        *B.mvc = std::move(*A.mvc);
+        break;
     }
     if (old >= 0 && !old_active) settle_release(old, F.alloc_failures != before);
   } else {
@@ -1710,10 +1854,18 @@ void do_move(int from, int to, ctx& c, bool top) {
     B.clear();
     B.k = A.k;
     switch (A.k) {
-      case K_CO: B.co = std::make_unique<co_t>(std::move(*A.co)); break;
-      case K_TUP: B.tup = std::make_unique<tup_t>(std::move(*A.tup)); break;
-      case K_MV: B.mvc = std::make_unique<mv_t>(std::move(*A.mvc)); break;
-      case K_WRAP: B.wr = std::make_unique<wrap_t>(std::move(*A.wr)); break;
+      case K_CO:
+        B.co = std::make_unique<co_t>(std::move(*A.co));
+        break;
+      case K_TUP:
+        B.tup = std::make_unique<tup_t>(std::move(*A.tup));
+        break;
+      case K_MV:
+        B.mvc = std::make_unique<mv_t>(std::move(*A.mvc));
+        break;
+      case K_WRAP:
+        B.wr = std::make_unique<wrap_t>(std::move(*A.wr));
+        break;
       case K_GEN:
         B.gen = std::make_unique<gen_t>(std::move(*A.gen));
         B.gen_begun = A.gen_begun;
@@ -1740,7 +1892,8 @@ struct acting_object {
   acting_object(const acting_object&) = delete;
   acting_object& operator=(const acting_object&) = delete;
   ~acting_object() noexcept(false) {
-    if (F.m.current != c.self) diverge("an acting object of context %d is destroyed while %d runs", c.self, F.m.current);
+    if (F.m.current != c.self)
+      diverge("an acting object of context %d is destroyed while %d runs", c.self, F.m.current);
     switch (mode) {
       case 0: {
         const int g = F.m.slot_gen[slot];
@@ -1749,13 +1902,17 @@ struct acting_object {
         drop_slot(slot, c.self);
         break;
       }
-      case 1: do_close(slot, c); break;
+      case 1:
+        do_close(slot, c);
+        break;
       case 2:
       case 3:
         if (F.skip_ops.find('Q') != std::string::npos) break;  // JMPCO_FUZZ_SKIP_OPS=Q: no yields here
         (void)do_yield(c, mode == 2 ? Y_ANY : Y_THROWING, false, true);
         break;
-      default: do_move(slot, (slot + 1) % kSlots, c, false); break;
+      default:
+        do_move(slot, (slot + 1) % kSlots, c, false);
+        break;
     }
   }
 };
@@ -1800,7 +1957,8 @@ flow op_run_deferred(ctx& c) {
   const std::size_t left = jmpco::coroutine_core::run_deferred_closes();
   F.m.reap();
   if (left != F.m.ndeferred) diverge("run_deferred_closes() left %zu, the model says %zu", left, F.m.ndeferred);
-  if (left != 0 && F.alloc_failures == before) diverge("run_deferred_closes() left %zu though no allocation failed", left);
+  if (left != 0 && F.alloc_failures == before)
+    diverge("run_deferred_closes() left %zu though no allocation failed", left);
   return flow::next;
 }
 
@@ -1831,7 +1989,7 @@ bool install_foreign_stack() {
   ss.ss_sp = mem;
   ss.ss_size = size;
   if (sigaltstack(&ss, nullptr) != 0) return false;
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = &on_foreign_signal;
   sa.sa_flags = SA_ONSTACK;
   sigemptyset(&sa.sa_mask);
@@ -1853,17 +2011,24 @@ flow op_foreign(const node& n, ctx& c) {
   if (!foreign.done) diverge("the signal handler did not run");
   if (use) {
     errc want = errc::foreign_stack;
-    if (g == EMPTY_HANDLE) want = errc::empty_handle;
-    else if (F.m.at(g).st == status::dead) want = errc::dead_coroutine;
-    else if (F.m.at(g).st != status::suspended) want = errc::non_suspended;
+    if (g == EMPTY_HANDLE)
+      want = errc::empty_handle;
+    else if (F.m.at(g).st == status::dead)
+      want = errc::dead_coroutine;
+    else if (F.m.at(g).st != status::suspended)
+      want = errc::non_suspended;
     if (foreign.resumed != want)
-      diverge("resume on a signal stack: the model expects '%s', jmpco gave '%s'", jmpco::message(want), jmpco::message(foreign.resumed));
+      diverge("resume on a signal stack: the model expects '%s', jmpco gave '%s'", jmpco::message(want),
+              jmpco::message(foreign.resumed));
   }
   errc want_y = errc::foreign_stack;
-  if (c.self == MAIN) want_y = errc::yield_outside;
-  else if (c.k != K_CO && c.k != K_WRAP) want_y = errc::type_mismatch;
+  if (c.self == MAIN)
+    want_y = errc::yield_outside;
+  else if (c.k != K_CO && c.k != K_WRAP)
+    want_y = errc::type_mismatch;
   if (foreign.yielded != want_y)
-    diverge("try_yield on a signal stack: the model expects '%s', jmpco gave '%s'", jmpco::message(want_y), jmpco::message(foreign.yielded));
+    diverge("try_yield on a signal stack: the model expects '%s', jmpco gave '%s'", jmpco::message(want_y),
+            jmpco::message(foreign.yielded));
   return flow::next;
 }
 
@@ -1951,8 +2116,7 @@ flow op_catch_block(const node& n, ctx& c) {
     } catch (...) {
       seen = probe_of_current();
     }
-    if (seen != std::to_string(id))
-      diverge("inside catch block #%ld std::current_exception() is %s", id, seen.c_str());
+    if (seen != std::to_string(id)) diverge("inside catch block #%ld std::current_exception() is %s", id, seen.c_str());
     return f;
   }
 }
@@ -2110,42 +2274,79 @@ flow exec(const node& n, ctx& c) {
     return n.op == 'q' ? exec_block(n, c) : flow::next;
   }
   switch (n.op) {
-    case '[': return exec_list(n.kids, c);
-    case 'c': return op_create(n, c, false);
-    case 'z': return op_create(n, c, true);
-    case 'r': return op_resume(n, c, false, false);
-    case 'R': return op_resume(n, c, true, false);
-    case 'u': return op_resume(n, c, false, true);
-    case 'y': return op_yield(n, c, Y_YIELDER, false);
-    case 'v': return op_yield(n, c, Y_YIELDER, true);
-    case 'Y': return op_yield(n, c, digit(n.a) % 2 == 0 ? Y_ANY : Y_LONG, false);
-    case 'i': return op_yield(n, c, Y_NOEXCEPT, false);
-    case 'j': return op_yield(n, c, Y_THROWING, false);
-    case 'b': return op_yield(n, c, digit(n.a) % 2 == 0 ? Y_POISON_SELF : Y_POISON_BACK, false);
-    case 'T': return op_throwing_resume(n, c);
-    case 'D': return op_destroy(n, c, true);
-    case 'q': return op_acting(n, c);
-    case 'a': return op_fail_alloc(n, c);
-    case 'X': return op_run_deferred(c);
-    case 'U': return op_rethrow_unwind(c);
-    case 'F': return op_foreign(n, c);
-    case 'e': return op_raise(n, c);
-    case 'x': note(c, 'x', 0, 0, 0); return flow::ret;
-    case 'C': return op_close(n, c);
-    case 'd': return op_destroy(n, c, false);
-    case 'm': return op_move(n, c);
-    case 'l': return op_limit(n, c);
-    case 's': return op_reserve(n, c);
-    case 'p': return protected_block(n, c);
-    case 'P': return op_pcall_level(n, c);
-    case 't': return op_catch_block(n, c);
-    case 'g': return op_guard(n, c);
-    case 'k': return op_catch_all(n, c);
-    case 'n': return op_recurse(n, c);
-    case 'o': return op_object(n, c);
-    case 'w': return op_loop(n, c);
-    case 'h': return op_chain(n, c);
-    default: diverge("unknown operation '%c'", n.op);
+    case '[':
+      return exec_list(n.kids, c);
+    case 'c':
+      return op_create(n, c, false);
+    case 'z':
+      return op_create(n, c, true);
+    case 'r':
+      return op_resume(n, c, false, false);
+    case 'R':
+      return op_resume(n, c, true, false);
+    case 'u':
+      return op_resume(n, c, false, true);
+    case 'y':
+      return op_yield(n, c, Y_YIELDER, false);
+    case 'v':
+      return op_yield(n, c, Y_YIELDER, true);
+    case 'Y':
+      return op_yield(n, c, digit(n.a) % 2 == 0 ? Y_ANY : Y_LONG, false);
+    case 'i':
+      return op_yield(n, c, Y_NOEXCEPT, false);
+    case 'j':
+      return op_yield(n, c, Y_THROWING, false);
+    case 'b':
+      return op_yield(n, c, digit(n.a) % 2 == 0 ? Y_POISON_SELF : Y_POISON_BACK, false);
+    case 'T':
+      return op_throwing_resume(n, c);
+    case 'D':
+      return op_destroy(n, c, true);
+    case 'q':
+      return op_acting(n, c);
+    case 'a':
+      return op_fail_alloc(n, c);
+    case 'X':
+      return op_run_deferred(c);
+    case 'U':
+      return op_rethrow_unwind(c);
+    case 'F':
+      return op_foreign(n, c);
+    case 'e':
+      return op_raise(n, c);
+    case 'x':
+      note(c, 'x', 0, 0, 0);
+      return flow::ret;
+    case 'C':
+      return op_close(n, c);
+    case 'd':
+      return op_destroy(n, c, false);
+    case 'm':
+      return op_move(n, c);
+    case 'l':
+      return op_limit(n, c);
+    case 's':
+      return op_reserve(n, c);
+    case 'p':
+      return protected_block(n, c);
+    case 'P':
+      return op_pcall_level(n, c);
+    case 't':
+      return op_catch_block(n, c);
+    case 'g':
+      return op_guard(n, c);
+    case 'k':
+      return op_catch_all(n, c);
+    case 'n':
+      return op_recurse(n, c);
+    case 'o':
+      return op_object(n, c);
+    case 'w':
+      return op_loop(n, c);
+    case 'h':
+      return op_chain(n, c);
+    default:
+      diverge("unknown operation '%c'", n.op);
   }
 }
 

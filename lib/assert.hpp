@@ -20,10 +20,11 @@
 #define JMPCO_ASSERT_STRINGIFY(x) JMPCO_ASSERT_STRINGIFY2(x)
 
 #if JMPCO_ASSERTIONS
-#define JMPCO_ASSERT(condition)                                                                 \
-  ((condition) ? static_cast<void>(0)                                                           \
-               : ::jmpco::detail::fail_fatally("internal invariant broken: " #condition " (" __FILE__ \
-                                               ":" JMPCO_ASSERT_STRINGIFY(__LINE__) ")"))
+#define JMPCO_ASSERT(condition)                                                               \
+  ((condition)                                                                                \
+       ? static_cast<void>(0)                                                                 \
+       : ::jmpco::detail::fail_fatally("internal invariant broken: " #condition " (" __FILE__ \
+                                       ":" JMPCO_ASSERT_STRINGIFY(__LINE__) ")"))
 #else
 #define JMPCO_ASSERT(condition) static_cast<void>(0)
 #endif

@@ -11,8 +11,8 @@
 namespace jmpco {
 
 using detail::context;
-using detail::thread_state;
 using detail::this_thread_state;
+using detail::thread_state;
 
 // The steps of a coroutine's life around each switch (start, hand back, finish, release, deferred
 // unwinds): coroutine_core's private machinery, a struct so that coroutine_core can befriend it.
@@ -23,7 +23,8 @@ struct coroutine_lifecycle {
 
   // The misuse check of a resume, in Lua's order; errc::ok if it may go ahead. `here` is the
   // resumer's stack position.
-  static errc check_resumable(const coroutine_core& co, thread_state& ts, std::uintptr_t here) noexcept {
+  static errc check_resumable(const coroutine_core& co, thread_state& ts,
+                              std::uintptr_t here) noexcept {
     if (ts.unsupported != nullptr) return errc::unsupported_platform;
     if (co.owner_ != 0 && co.owner_ != ts.id) return errc::wrong_thread;
     if (co.status_ == status::dead) return errc::dead_coroutine;
@@ -76,7 +77,8 @@ struct coroutine_lifecycle {
 
 #if JMPCO_EXCEPTIONS
   // An error value raised as an exception: the same death as without exceptions.
-  JMPCO_NOINLINE static void die_raising(coroutine_core* self, const coroutine_error& raised) noexcept {
+  JMPCO_NOINLINE static void die_raising(coroutine_core* self,
+                                         const coroutine_error& raised) noexcept {
     self->death_ = as_death(raised.error());
   }
   // Called inside a catch (...) handler.
@@ -85,8 +87,8 @@ struct coroutine_lifecycle {
   }
 #endif
 
-  // An error escaping a body is a death, even one that began as a misuse inside it (a call of a dead
-  // wrap): the resumer must not read it as a misuse of its own resume, which changes nothing.
+  // An error escaping a body is a death, even one that began as a misuse inside it (a call of a
+  // dead wrap): the resumer must not read it as a misuse of its own resume, which changes nothing.
   static error as_death(const error& e) noexcept {
     return e.is_misuse() ? error(static_cast<int>(e.code()), message(e.code())) : e;
   }
@@ -236,7 +238,8 @@ void coroutine_core::set_stack_reserve(std::size_t bytes) noexcept {
 JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
   JMPCO_FRAME_MARKER;
   thread_state& ts = this_thread_state();
-  if (errc refused = coroutine_lifecycle::check_resumable(*this, ts, JMPCO_OWN_FRAME_TOP()); refused != errc::ok)
+  if (errc refused = coroutine_lifecycle::check_resumable(*this, ts, JMPCO_OWN_FRAME_TOP());
+      refused != errc::ok)
     return refused;
   coroutine_core* resumer = ts.running;
   owner_ = ts.id;
@@ -293,28 +296,31 @@ error coroutine_core::close_core() noexcept {
   thread_state& ts = this_thread_state();
   if (owner_ != 0 && owner_ != ts.id) return error(errc::wrong_thread);
   switch (status_) {
-    case status::running: return error(errc::close_running);
-    case status::normal: return error(errc::close_normal);
-    case status::dead: break;
+    case status::running:
+      return error(errc::close_running);
+    case status::normal:
+      return error(errc::close_normal);
+    case status::dead:
+      break;
     case status::suspended:
       if (!started_) {
         status_ = status::dead;
         return error();
       }
 #if JMPCO_EXCEPTIONS
-    {
-      closing_ = true;
-      pin();  // an unwinding destructor may let go of this coroutine's last handle
-      const errc refused = resume_core();
-      if (error(refused).is_misuse()) {
-        closing_ = false;  // it could not be entered; it stays suspended and intact
-        unpin();
-        return error(refused);
+      {
+        closing_ = true;
+        pin();  // an unwinding destructor may let go of this coroutine's last handle
+        const errc refused = resume_core();
+        if (error(refused).is_misuse()) {
+          closing_ = false;  // it could not be entered; it stays suspended and intact
+          unpin();
+          return error(refused);
+        }
+        error died_with = std::exchange(death_, error());  // handed out once, as Lua's close does
+        unpin();                                           // may free *this
+        return died_with;
       }
-      error died_with = std::exchange(death_, error());  // handed out once, as Lua's close does
-      unpin();  // may free *this
-      return died_with;
-    }
 #else
       coroutine_lifecycle::discard(ts, this);
 #endif

@@ -21,33 +21,54 @@ fatal_handler installed_fatal_handler = &print_and_abort;
 
 const char* to_string(status s) noexcept {
   switch (s) {
-    case status::suspended: return "suspended";
-    case status::running: return "running";
-    case status::normal: return "normal";
-    case status::dead: return "dead";
+    case status::suspended:
+      return "suspended";
+    case status::running:
+      return "running";
+    case status::normal:
+      return "normal";
+    case status::dead:
+      return "dead";
   }
   return "invalid status";
 }
 
 const char* message(errc code) noexcept {
   switch (code) {
-    case errc::ok: return "ok";
-    case errc::dead_coroutine: return "cannot resume dead coroutine";
-    case errc::non_suspended: return "cannot resume non-suspended coroutine";
-    case errc::yield_outside: return "attempt to yield from outside a coroutine";
-    case errc::c_stack_overflow: return "C stack overflow";
-    case errc::close_running: return "cannot close a running coroutine";
-    case errc::close_normal: return "cannot close a normal coroutine";
-    case errc::wrong_thread: return "cannot use a coroutine owned by another thread";
-    case errc::out_of_memory: return "not enough memory";
-    case errc::type_mismatch: return "coroutine value types do not match its signature";
-    case errc::unsupported_platform: return "copied-stack coroutines cannot run on this platform";
-    case errc::empty_handle: return "coroutine handle is empty";
-    case errc::yield_while_closing: return "attempt to yield across a C-call boundary";
-    case errc::closing: return "coroutine closed while suspended";
-    case errc::foreign_stack: return "cannot switch coroutines on a stack that is not the thread's own";
-    case errc::exception: return "coroutine raised an exception";
-    case errc::raised: return "coroutine raised an error";
+    case errc::ok:
+      return "ok";
+    case errc::dead_coroutine:
+      return "cannot resume dead coroutine";
+    case errc::non_suspended:
+      return "cannot resume non-suspended coroutine";
+    case errc::yield_outside:
+      return "attempt to yield from outside a coroutine";
+    case errc::c_stack_overflow:
+      return "C stack overflow";
+    case errc::close_running:
+      return "cannot close a running coroutine";
+    case errc::close_normal:
+      return "cannot close a normal coroutine";
+    case errc::wrong_thread:
+      return "cannot use a coroutine owned by another thread";
+    case errc::out_of_memory:
+      return "not enough memory";
+    case errc::type_mismatch:
+      return "coroutine value types do not match its signature";
+    case errc::unsupported_platform:
+      return "copied-stack coroutines cannot run on this platform";
+    case errc::empty_handle:
+      return "coroutine handle is empty";
+    case errc::yield_while_closing:
+      return "attempt to yield across a C-call boundary";
+    case errc::closing:
+      return "coroutine closed while suspended";
+    case errc::foreign_stack:
+      return "cannot switch coroutines on a stack that is not the thread's own";
+    case errc::exception:
+      return "coroutine raised an exception";
+    case errc::raised:
+      return "coroutine raised an error";
   }
   return "unknown jmpco error";
 }
@@ -71,7 +92,8 @@ const char* error::what() const noexcept {
 void error::rethrow() const {
   if (exception_) std::rethrow_exception(exception_);
   // A yield's errc::closing, raised in the coroutine that close() unwinds: the forced unwind.
-  if (code_ == errc::closing && coroutine_core::running() != nullptr && !coroutine_core::is_yieldable())
+  if (code_ == errc::closing && coroutine_core::running() != nullptr &&
+      !coroutine_core::is_yieldable())
     coroutine_core::unwind_for_close();
   throw coroutine_error(*this);
 }

@@ -21,7 +21,8 @@
 // second per-thread record: the chain of registered function contexts, one per frame with
 // cleanups. Frames of different coroutines would link into one chain and a throw would run the
 // wrong handlers, so refuse the build rather than let that happen.
-#error "jmpco: SJLJ exception unwinding is not supported (use a DWARF-2 or SEH toolchain, or -fno-exceptions)"
+#error \
+    "jmpco: SJLJ exception unwinding is not supported (use a DWARF-2 or SEH toolchain, or -fno-exceptions)"
 #elif JMPCO_EXCEPTIONS && defined(__GNUC__) && (!defined(_WIN32) || defined(__MINGW32__))
 // GCC and Clang use the Itanium C++ ABI's exception runtime everywhere but with MSVC's: MinGW's
 // libstdc++ included (SEH unwinding on x86-64, DWARF-2 on i686; see the variant's header).

@@ -35,7 +35,8 @@ inline void* exception_state_record() noexcept { return abi::__cxa_get_globals()
 inline void install_exception_state(void* record, const context* to) noexcept {
   auto& g = *static_cast<itanium_eh_globals*>(record);
   g.caught_exceptions = to->eh_state[0];
-  g.uncaught_exceptions = static_cast<unsigned int>(reinterpret_cast<std::uintptr_t>(to->eh_state[1]));
+  g.uncaught_exceptions =
+      static_cast<unsigned int>(reinterpret_cast<std::uintptr_t>(to->eh_state[1]));
 #if defined(__ARM_EABI_UNWINDER__)
   g.propagating_exceptions = to->eh_state[2];
 #endif

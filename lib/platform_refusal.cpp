@@ -26,7 +26,8 @@ bool shadow_stack_enabled() noexcept {
   char line[256];
   bool enabled = false;
   while (std::fgets(line, sizeof line, status) != nullptr) {
-    if (std::strncmp(line, "x86_Thread_features:", 20) == 0 && std::strstr(line, "shstk") != nullptr)
+    if (std::strncmp(line, "x86_Thread_features:", 20) == 0 &&
+        std::strstr(line, "shstk") != nullptr)
       enabled = true;
   }
   std::fclose(status);
@@ -39,7 +40,8 @@ bool shadow_stack_enabled() noexcept {
 const char* find_refusal() noexcept {
   if (!stack_grows_down()) return "jmpco: this target's stack grows upward, which is not supported";
   if (shadow_stack_enabled())
-    return "jmpco: CET shadow stacks are enabled for this process; copied-stack coroutines cannot run";
+    return "jmpco: CET shadow stacks are enabled for this process; copied-stack coroutines cannot "
+           "run";
   return nullptr;
 }
 

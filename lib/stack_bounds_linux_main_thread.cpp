@@ -73,9 +73,7 @@ stack_bounds main_thread_stack_extent(const maps_scanner& scanner, std::uint64_t
 
 #if defined(__linux__)
 
-bool is_linux_main_thread() noexcept {
-  return static_cast<long>(getpid()) == syscall(SYS_gettid);
-}
+bool is_linux_main_thread() noexcept { return static_cast<long>(getpid()) == syscall(SYS_gettid); }
 
 stack_bounds linux_main_thread_stack_bounds() noexcept {
   rlimit limit{};

@@ -5,7 +5,7 @@
 #include "thread_state.hpp"
 
 #if !defined(__linux__) && !defined(__FreeBSD__) && !defined(__OpenBSD__) && \
-    !defined(__NetBSD__) && !defined(__APPLE__) && !defined(_WIN32) && \
+    !defined(__NetBSD__) && !defined(__APPLE__) && !defined(_WIN32) &&       \
     !(defined(__ELF__) && !defined(__unix__))
 namespace jmpco::detail {
 stack_bounds thread_stack_bounds() noexcept { return {0, 0}; }

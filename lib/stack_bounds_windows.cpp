@@ -2,8 +2,8 @@
 // Thread stack bounds on Windows (MinGW-w64 here; the same calls exist under MSVC): the stack is
 // one reserved region that the system commits downward through a guard page as it is touched.
 // GetCurrentThreadStackLimits (Windows 8 and later, and Wine) gives the whole reservation: from its
-// bottom (the TEB's DeallocationStack) to the top (the TIB's StackBase), not only the part committed
-// so far, which is what the TIB's StackLimit would say.
+// bottom (the TEB's DeallocationStack) to the top (the TIB's StackBase), not only the part
+// committed so far, which is what the TIB's StackLimit would say.
 #include "thread_state.hpp"
 
 #if defined(_WIN32)

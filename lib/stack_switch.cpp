@@ -164,7 +164,8 @@ inline void enter_chain(thread_state& ts, context* target) noexcept {
 // Copies the target's heap bytes back to their addresses and jumps into it. Runs below every
 // byte it restores; its argument lives in its caller's frame on i386, which the descent keeps
 // clear of the restored range too.
-[[noreturn]] JMPCO_FRAME_FUNCTION JMPCO_NO_ASAN void restore_and_jump(context* target, volatile char* anchor) noexcept {
+[[noreturn]] JMPCO_FRAME_FUNCTION JMPCO_NO_ASAN void restore_and_jump(
+    context* target, volatile char* anchor) noexcept {
   *anchor = 0;  // a real use: the optimizer may not drop the argument, nor the caller's frame
   copy_stack_bytes(reinterpret_cast<void*>(target->start), target->copy, target->saved);
   target->saved = 0;
@@ -182,7 +183,8 @@ inline void enter_chain(thread_state& ts, context* target) noexcept {
 // call that would drop the pad; the pad is written, so that the optimizer keeps it.
 constexpr std::size_t kLargestDescentStep = std::size_t{256} * 1024;
 
-[[noreturn]] JMPCO_FRAME_FUNCTION JMPCO_NO_ASAN void descend_then_restore(context* target, volatile char* anchor) noexcept {
+[[noreturn]] JMPCO_FRAME_FUNCTION JMPCO_NO_ASAN void descend_then_restore(
+    context* target, volatile char* anchor) noexcept {
   const auto here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));  // >= sp
   const std::uintptr_t floor = target->start - kRestoreClearance;
   const std::size_t distance = here > floor ? here - floor : 0;
@@ -205,7 +207,8 @@ constexpr std::size_t kDescentStep = 1024;
 // lowest saved byte. Each call passes its pad on, which keeps the compiler from turning the call
 // into a tail call that would reuse this frame; both ends of the pad are written, so that the
 // optimizer cannot shrink it.
-[[noreturn]] JMPCO_FRAME_FUNCTION void descend_step(context* target, volatile char* anchor) noexcept {
+[[noreturn]] JMPCO_FRAME_FUNCTION void descend_step(context* target,
+                                                    volatile char* anchor) noexcept {
   volatile char pad[kDescentStep];
   pad[0] = *anchor;
   pad[kDescentStep - 1] = 0;
@@ -261,7 +264,7 @@ JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
   context* self = ts.current;  // running, so all its bytes are on the stack; never dying here
   context* target = ts.switch_target;
   if (target->stop == 0) launch_on_new_slice();  // never returns
-  self->start = JMPCO_OWN_FRAME_TOP();  // this frame lies below the saved one
+  self->start = JMPCO_OWN_FRAME_TOP();           // this frame lies below the saved one
   JMPCO_ASSERT(!self->dying && self->saved == 0 && self->start < self->stop);
   JMPCO_ASSERT(target != self && target->stop > target->start);
   // The two switches of a resume-yield loop first, each the general case below with its chain

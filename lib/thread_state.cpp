@@ -16,7 +16,8 @@ std::atomic<std::uintptr_t> last_thread_id{0};
 constexpr std::uintptr_t kStackGuardAllowance = 4096;
 }  // namespace
 
-thread_state::thread_state() noexcept : id(last_thread_id.fetch_add(1, std::memory_order_relaxed) + 1) {
+thread_state::thread_state() noexcept
+    : id(last_thread_id.fetch_add(1, std::memory_order_relaxed) + 1) {
   main.stop = UINTPTR_MAX;  // the main context owns everything above the coroutines
   unsupported = platform_refusal();
   const stack_bounds bounds = thread_stack_bounds();

@@ -18,13 +18,13 @@ struct thread_state {
   thread_state(const thread_state&) = delete;
   thread_state& operator=(const thread_state&) = delete;
 
-  std::uintptr_t id;          // unique among every thread this process has run coroutines on
-  context main;               // the thread's own context; its stop is above every address
-  context* current = &main;   // the context executing now: the head of the stack chain
+  std::uintptr_t id;         // unique among every thread this process has run coroutines on
+  context main;              // the thread's own context; its stop is above every address
+  context* current = &main;  // the context executing now: the head of the stack chain
   coroutine_core* running = nullptr;  // the coroutine executing now, nullptr on main
   unsigned nesting_limit = coroutine_core::default_nesting_limit;
   std::size_t stack_reserve = std::size_t{64} * 1024;
-  std::uintptr_t stack_low = 0;   // lowest usable address of this thread's stack; 0 if unknown
+  std::uintptr_t stack_low = 0;  // lowest usable address of this thread's stack; 0 if unknown
   // The thread's whole stack is [stack_floor, stack_floor + stack_span): one subtraction and one
   // comparison tell a foreign stack on every switch. Unknown bounds: 0 and the whole address space.
   std::uintptr_t stack_floor = 0;
@@ -61,11 +61,11 @@ thread_state* this_thread_state_if_any() noexcept;
 void set_this_thread_state(thread_state* ts) noexcept;
 #else
 #if !JMPCO_THREADS
-#  define JMPCO_PER_THREAD
+#define JMPCO_PER_THREAD
 #elif defined(__GNUC__) || defined(__clang__)
-#  define JMPCO_PER_THREAD __thread
+#define JMPCO_PER_THREAD __thread
 #else
-#  define JMPCO_PER_THREAD thread_local
+#define JMPCO_PER_THREAD thread_local
 #endif
 extern JMPCO_PER_THREAD thread_state* this_thread_state_pointer;
 inline thread_state* this_thread_state_if_any() noexcept { return this_thread_state_pointer; }

@@ -55,9 +55,7 @@ thread_state* this_thread_state_if_any() noexcept {
   return static_cast<thread_state*>(TlsGetValue(process_slots().state));
 }
 
-void set_this_thread_state(thread_state* ts) noexcept {
-  TlsSetValue(process_slots().state, ts);
-}
+void set_this_thread_state(thread_state* ts) noexcept { TlsSetValue(process_slots().state, ts); }
 
 void call_at_thread_exit(thread_state& ts) noexcept {
   if (!FlsSetValue(process_slots().exit, &ts))
@@ -74,7 +72,8 @@ void WINAPI free_exited_state(void*, DWORD reason, void*) {
   if (reason != DLL_THREAD_DETACH) return;
   thread_state* ts = this_thread_state_if_any();
   if (ts == nullptr) return;
-  if (!ts->exited) exit_callback(ts);  // a thread whose FLS callback did not run (a deleted fiber's)
+  if (!ts->exited)
+    exit_callback(ts);  // a thread whose FLS callback did not run (a deleted fiber's)
   set_this_thread_state(nullptr);
   ts->~thread_state();
   ::operator delete(static_cast<void*>(ts));
@@ -89,8 +88,8 @@ __attribute__((section(".CRT$XLY"), used)) PIMAGE_TLS_CALLBACK jmpco_free_exited
 }
 #else
 #pragma section(".CRT$XLY", long, read)
-extern "C" __declspec(allocate(".CRT$XLY")) PIMAGE_TLS_CALLBACK jmpco_free_exited_thread_state =
-    &free_exited_state;
+extern "C" __declspec(allocate(".CRT$XLY"))
+    PIMAGE_TLS_CALLBACK jmpco_free_exited_thread_state = &free_exited_state;
 #endif
 
 }  // namespace jmpco::detail

@@ -159,7 +159,8 @@ TEST(Allocator, GetAllocatorReturnsTheInstalledOneAndTheDefaultAfterAReset) {
   ASSERT_NE(original.allocate, nullptr);
   ASSERT_NE(original.deallocate, nullptr);
   int user_data = 0;
-  jmpco::set_allocator({&counting_allocator::allocate, &counting_allocator::deallocate, &user_data});
+  jmpco::set_allocator(
+      {&counting_allocator::allocate, &counting_allocator::deallocate, &user_data});
   const jmpco::allocator installed = jmpco::get_allocator();
   EXPECT_EQ(installed.allocate, &counting_allocator::allocate);
   EXPECT_EQ(installed.deallocate, &counting_allocator::deallocate);

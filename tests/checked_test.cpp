@@ -23,7 +23,8 @@ namespace {
 // Invalid: a view into a generator's local, read while the generator is suspended. Its bytes
 // have been saved away, and what is left on the stack is the pattern, not the old string.
 TEST(Checked, ViewIntoASuspendedGeneratorsLocalReadsThePattern) {
-  if (JMPCO_TEST_UNDER_VALGRIND()) GTEST_SKIP() << "memcheck rightly reports the read below the stack pointer";
+  if (JMPCO_TEST_UNDER_VALGRIND())
+    GTEST_SKIP() << "memcheck rightly reports the read below the stack pointer";
   std::string_view view;
   jmpco::generator<int> numbers([&view](jmpco::yielder<int()>& y) {
     char local[] = "a local of the generator";

@@ -18,7 +18,8 @@ struct custom_failure {
 };
 
 TEST(Errors, StdExceptionComesBackAndRethrowsAsItself) {
-  jmpco::coroutine<sig> co([](jmpco::yielder<sig>&) -> int { throw std::runtime_error("bad thing"); });
+  jmpco::coroutine<sig> co(
+      [](jmpco::yielder<sig>&) -> int { throw std::runtime_error("bad thing"); });
   jmpco::result<int> r = co.resume();
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.code(), errc::exception);

@@ -275,7 +275,8 @@ struct throws_on_move {
   throws_on_move(throws_on_move&& o) : v(o.v) { maybe_throw(); }
   throws_on_move& operator=(const throws_on_move&) = default;
   static void maybe_throw() {
-    if (armed && jmpco::this_coroutine::running() == nullptr) throw std::runtime_error("move failed");
+    if (armed && jmpco::this_coroutine::running() == nullptr)
+      throw std::runtime_error("move failed");
   }
 };
 
@@ -284,10 +285,11 @@ TEST(Hostile, ThrowingOutValueMoveStillLetsTheHandleCloseAndFreeTheCoroutine) {
   on_fresh_thread([] {
     counters_reset reset;
     {
-      jmpco::coroutine<throws_on_move()> co([](jmpco::yielder<throws_on_move()>& y) -> throws_on_move {
-        counted on_stack;
-        for (int i = 0;; ++i) y.yield(throws_on_move(i));
-      });
+      jmpco::coroutine<throws_on_move()> co(
+          [](jmpco::yielder<throws_on_move()>& y) -> throws_on_move {
+            counted on_stack;
+            for (int i = 0;; ++i) y.yield(throws_on_move(i));
+          });
       ASSERT_EQ(co.resume().value().v, 0);
       throws_on_move::armed = true;
       EXPECT_THROW((void)co.resume(), std::runtime_error);  // 1 is lost, nothing else
@@ -305,10 +307,11 @@ TEST(Hostile, ThrowingInValueMoveLeavesTheCoroutineSuspendedAndClosable) {
   on_fresh_thread([] {
     counters_reset reset;
     {
-      jmpco::coroutine<int(throws_on_move)> co([](jmpco::yielder<int(throws_on_move)>& y, throws_on_move in) -> int {
-        counted on_stack;
-        for (;;) in = y.yield(in.v);
-      });
+      jmpco::coroutine<int(throws_on_move)> co(
+          [](jmpco::yielder<int(throws_on_move)>& y, throws_on_move in) -> int {
+            counted on_stack;
+            for (;;) in = y.yield(in.v);
+          });
       ASSERT_EQ(co.resume(throws_on_move(5)).value(), 5);
       throws_on_move::armed = true;
       EXPECT_THROW((void)co.resume(throws_on_move(6)), std::runtime_error);  // moving it in
@@ -339,14 +342,16 @@ TEST(Hostile, ChainOfHandlesDestroyedAtALowNestingLimitRunsEveryDestructor) {
   using co_t = jmpco::coroutine<void()>;
   // A holds B holds C holds D, each suspended inside the one that holds it.
   auto make = [](std::unique_ptr<co_t> inner) {
-    return std::make_unique<co_t>([inner = std::shared_ptr<co_t>(std::move(inner))](jmpco::yielder<void()>& y) mutable {
-      counted on_stack;
-      std::shared_ptr<co_t> mine = std::move(inner);  // on this coroutine's stack: its unwind ends it
-      if (mine) {
-        EXPECT_TRUE(mine->resume().ok());
-      }
-      y.yield();
-    });
+    return std::make_unique<co_t>(
+        [inner = std::shared_ptr<co_t>(std::move(inner))](jmpco::yielder<void()>& y) mutable {
+          counted on_stack;
+          std::shared_ptr<co_t> mine =
+              std::move(inner);  // on this coroutine's stack: its unwind ends it
+          if (mine) {
+            EXPECT_TRUE(mine->resume().ok());
+          }
+          y.yield();
+        });
   };
   std::unique_ptr<co_t> a = make(make(make(make(nullptr))));
   ASSERT_TRUE(a->resume().ok());
@@ -468,7 +473,9 @@ TEST(Hostile, YieldSuspendedDuringAnUnwindReturnsInsteadOfThrowingWhenClosed) {
   counters_reset reset;
   struct yields_with_the_yielder {
     jmpco::yielder<int()>& y;
-    ~yields_with_the_yielder() { y.yield(1); }  // closed here: returns, since throwing would terminate
+    ~yields_with_the_yielder() {
+      y.yield(1);
+    }  // closed here: returns, since throwing would terminate
   };
   jmpco::coroutine<int()> co([](jmpco::yielder<int()>& y) -> int {
     counted outer;
@@ -497,9 +504,8 @@ TEST(Hostile, ForcedUnwindRethrownInAnotherCoroutineIsAnErrorThere) {
   ASSERT_TRUE(closed.resume().ok());
   ASSERT_TRUE(closed.close().ok());
   ASSERT_TRUE(kept);
-  jmpco::coroutine<int()> healthy([&kept](jmpco::yielder<int()>&) -> int {
-    std::rethrow_exception(kept);
-  });
+  jmpco::coroutine<int()> healthy(
+      [&kept](jmpco::yielder<int()>&) -> int { std::rethrow_exception(kept); });
   jmpco::result<int> r = healthy.resume();
   ASSERT_FALSE(r.ok());  // never "ok" with no value
   EXPECT_EQ(r.code(), jmpco::errc::exception);
@@ -523,7 +529,8 @@ TEST(Hostile, ForcedUnwindOfAFreedCoroutineRethrownInOneAtItsAddressIsAnErrorThe
     freed_at = closed.core();
   }  // closed and freed: the same allocation may come back for the next coroutine
   ASSERT_TRUE(kept);
-  jmpco::coroutine<int()> healthy([&kept](jmpco::yielder<int()>&) -> int { std::rethrow_exception(kept); });
+  jmpco::coroutine<int()> healthy(
+      [&kept](jmpco::yielder<int()>&) -> int { std::rethrow_exception(kept); });
   SCOPED_TRACE(healthy.core() == freed_at ? "at the freed coroutine's address" : "elsewhere");
   jmpco::result<int> r = healthy.resume();
   ASSERT_FALSE(r.ok());

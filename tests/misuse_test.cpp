@@ -35,7 +35,8 @@ TEST(Misuse, ResumeNormalCoroutine) {
   jmpco::coroutine<sig>* outer_handle = nullptr;
   jmpco::errc seen = errc::ok;
   jmpco::coroutine<sig> outer([&](jmpco::yielder<sig>&) {
-    jmpco::coroutine<sig> inner([&](jmpco::yielder<sig>&) { seen = outer_handle->resume().code(); });
+    jmpco::coroutine<sig> inner(
+        [&](jmpco::yielder<sig>&) { seen = outer_handle->resume().code(); });
     EXPECT_TRUE(inner.resume().ok());
   });
   outer_handle = &outer;

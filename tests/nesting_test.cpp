@@ -5,7 +5,6 @@
 
 #include <cstddef>
 
-
 #include "jmpco/jmpco.hpp"
 
 #if defined(_WIN32)
@@ -88,7 +87,8 @@ TEST(Nesting, OverflowedCoroutineResumesLaterFromAShallowerLevel) {
   jmpco::coroutine<sig> victim([](jmpco::yielder<sig>&) { return 99; });
   jmpco::coroutine<sig> l1([&](jmpco::yielder<sig>&) {
     jmpco::coroutine<sig> l2([&](jmpco::yielder<sig>&) {
-      jmpco::coroutine<sig> l3([&](jmpco::yielder<sig>&) { return static_cast<int>(victim.resume().code()); });
+      jmpco::coroutine<sig> l3(
+          [&](jmpco::yielder<sig>&) { return static_cast<int>(victim.resume().code()); });
       return l3.resume().value();
     });
     return l2.resume().value();

@@ -32,7 +32,8 @@ JMPCO_NOINLINE int at_depth(int depth, F& fn) {
   volatile std::uint32_t guard[64];
   for (int i = 0; i < 64; ++i) guard[i] = 0x5EED0000u + static_cast<std::uint32_t>(depth * 64 + i);
   int r = at_depth(depth - 1, fn);
-  for (int i = 0; i < 64; ++i) EXPECT_EQ(guard[i], 0x5EED0000u + static_cast<std::uint32_t>(depth * 64 + i));
+  for (int i = 0; i < 64; ++i)
+    EXPECT_EQ(guard[i], 0x5EED0000u + static_cast<std::uint32_t>(depth * 64 + i));
   return r;
 }
 
@@ -195,8 +196,8 @@ TEST(Stack, GrowingASavedCopyKeepsTheBytesSavedBefore) {
   });
   grow_a = &a;
   grow_corrupted = 0;
-  grow_resume_here(a, 0);          // A: shallow start, high stop
-  grow_resume_deeper(b, 0, 2);     // B: deeper start, lower stop
+  grow_resume_here(a, 0);       // A: shallow start, high stop
+  grow_resume_deeper(b, 0, 2);  // B: deeper start, lower stop
   // The resumer, below B's stop, resumes B, which resumes A: the resumer's copy grows.
   EXPECT_EQ(grow_resume_deeper(b, 100, 6), 111);
   EXPECT_EQ(grow_corrupted, 0);

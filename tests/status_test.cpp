@@ -34,7 +34,8 @@ TEST(Status, ResumerIsNormalWhileItsChildRuns) {
   jmpco::coroutine<sig>* outer_handle = nullptr;
   status outer_seen_by_inner = status::dead;
   jmpco::coroutine<sig> outer([&](jmpco::yielder<sig>&) {
-    jmpco::coroutine<sig> inner([&](jmpco::yielder<sig>&) { outer_seen_by_inner = outer_handle->status(); });
+    jmpco::coroutine<sig> inner(
+        [&](jmpco::yielder<sig>&) { outer_seen_by_inner = outer_handle->status(); });
     EXPECT_TRUE(inner.resume().ok());
     EXPECT_EQ(outer_handle->status(), status::running);  // running again once the child is done
   });
@@ -44,7 +45,8 @@ TEST(Status, ResumerIsNormalWhileItsChildRuns) {
 }
 
 TEST(Status, DeadAfterError) {
-  jmpco::coroutine<sig> co([](jmpco::yielder<sig>&) { jmpco::this_coroutine::raise(jmpco::error(1, "boom")); });
+  jmpco::coroutine<sig> co(
+      [](jmpco::yielder<sig>&) { jmpco::this_coroutine::raise(jmpco::error(1, "boom")); });
   jmpco::result<void> r = co.resume();
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(co.status(), status::dead);

@@ -17,7 +17,8 @@
 #if JMPCO_THREADS
 #define JMPCO_TEST_NEEDS_THREADS() static_cast<void>(0)
 #else
-#define JMPCO_TEST_NEEDS_THREADS() GTEST_SKIP() << "needs a second thread; this build has none (JMPCO_THREADS=0)"
+#define JMPCO_TEST_NEEDS_THREADS() \
+  GTEST_SKIP() << "needs a second thread; this build has none (JMPCO_THREADS=0)"
 #endif
 
 // Likewise a test that needs POSIX signals and mmap (a Unix-like OS).
@@ -26,7 +27,8 @@
 #define JMPCO_TEST_NEEDS_SIGNALS() static_cast<void>(0)
 #else
 #define JMPCO_TEST_HAS_SIGNALS 0
-#define JMPCO_TEST_NEEDS_SIGNALS() GTEST_SKIP() << "needs POSIX signals and mmap; this target has no OS"
+#define JMPCO_TEST_NEEDS_SIGNALS() \
+  GTEST_SKIP() << "needs POSIX signals and mmap; this target has no OS"
 #endif
 
 namespace jmpco_test {

@@ -93,7 +93,8 @@ TEST(Wrap, CallsResumeAndReturnsTheYieldedValues) {
 }
 
 TEST(Wrap, ReRaisesTheCoroutinesErrorInTheCaller) {
-  auto failing = jmpco::wrap<int()>([](jmpco::yielder<int()>&) -> int { throw std::out_of_range("range"); });
+  auto failing =
+      jmpco::wrap<int()>([](jmpco::yielder<int()>&) -> int { throw std::out_of_range("range"); });
   EXPECT_THROW(failing(), std::out_of_range);
 }
 

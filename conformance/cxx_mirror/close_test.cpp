@@ -100,7 +100,8 @@ TEST(Mirror, close_from_other_coroutine) {  // mirrors conformance/scenarios/clo
     return std::string("closer done");
   });
   EXPECT_EQ(closer_co.resume().value(), "closer done");
-  EXPECT_EQ(log, (log_t{"closer: victim is suspended", "close victim resource", "closer: close returned true victim is dead"}));
+  EXPECT_EQ(log, (log_t{"closer: victim is suspended", "close victim resource",
+                        "closer: close returned true victim is dead"}));
 }
 
 TEST(Mirror, close_never_started) {  // mirrors conformance/scenarios/close_never_started.lua
@@ -202,14 +203,18 @@ TEST(Mirror, close_tbc_error) {  // mirrors conformance/scenarios/close_tbc_erro
   log_t log;
   auto seen = [](std::exception_ptr e) { return e ? text(e) : std::string("nil"); };
   jmpco::coroutine<void()> co([&](jmpco::yielder<void()>& y) {
-    with_close([&](std::exception_ptr e) { log.push_back("a sees " + seen(e)); }, [&] {
-      with_close(
-          [&](std::exception_ptr e) {
-            log.push_back("b sees " + seen(e));
-            throw lua_error("b failed");
-          },
-          [&] { with_close([&](std::exception_ptr e) { log.push_back("c sees " + seen(e)); }, [&] { y.yield(); }); });
-    });
+    with_close([&](std::exception_ptr e) { log.push_back("a sees " + seen(e)); },
+               [&] {
+                 with_close(
+                     [&](std::exception_ptr e) {
+                       log.push_back("b sees " + seen(e));
+                       throw lua_error("b failed");
+                     },
+                     [&] {
+                       with_close([&](std::exception_ptr e) { log.push_back("c sees " + seen(e)); },
+                                  [&] { y.yield(); });
+                     });
+               });
   });
   ASSERT_TRUE(co.resume().ok());
   jmpco::result<void> c = co.close();
@@ -246,9 +251,8 @@ TEST(Mirror, close_tbc_error_chain) {  // mirrors conformance/scenarios/close_tb
 
 TEST(Mirror, close_tbc_error_table) {  // mirrors conformance/scenarios/close_tbc_error_table.lua
   table_ref obj = new_table(0, "close failure");
-  jmpco::coroutine<void()> co([&](jmpco::yielder<void()>& y) {
-    with_close([&](std::exception_ptr) { throw obj; }, [&] { y.yield(); });
-  });
+  jmpco::coroutine<void()> co(
+      [&](jmpco::yielder<void()>& y) { with_close([&](std::exception_ptr) { throw obj; }, [&] { y.yield(); }); });
   ASSERT_TRUE(co.resume().ok());
   jmpco::result<void> c = co.close();
   EXPECT_FALSE(c.ok());

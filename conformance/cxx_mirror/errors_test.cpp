@@ -260,8 +260,7 @@ TEST(Mirror, pcall_catches_in_coroutine) {  // mirrors conformance/scenarios/pca
   auto co = jmpco::wrap<std::string()>([&](auto&) {
     log.push_back("false " + text(pcall([] { throw lua_error("s"); })));
     log.push_back("false " + fmt(*caught_as<int>(pcall([] { throw 12; }))));
-    log.push_back(std::string("false ") +
-                  (caught_as<std::nullptr_t>(pcall([] { throw nullptr; })) ? "nil" : "?"));
+    log.push_back(std::string("false ") + (caught_as<std::nullptr_t>(pcall([] { throw nullptr; })) ? "nil" : "?"));
     log.push_back(std::string("false ") + (*caught_as<bool>(pcall([] { throw false; })) ? "true" : "false"));
     std::exception_ptr e = pcall([&] { throw t; });
     log.push_back(std::string("false ") + (caught_as<table_ref>(e) == t ? "true" : "false"));

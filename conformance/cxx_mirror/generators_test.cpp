@@ -53,8 +53,7 @@ TEST(Mirror, gen_combinations) {  // mirrors conformance/scenarios/gen_combinati
   log_t lines;
   int n = 0;
   for (const std::string& c : comb({1, 2, 3, 4, 5}, 3)) lines.push_back(fmt(++n) + " " + c);
-  EXPECT_EQ(lines, (log_t{"1 123", "2 124", "3 125", "4 134", "5 135", "6 145", "7 234", "8 235", "9 245",
-                          "10 345"}));
+  EXPECT_EQ(lines, (log_t{"1 123", "2 124", "3 125", "4 134", "5 135", "6 145", "7 234", "8 235", "9 245", "10 345"}));
 }
 
 // Breaking out of the range-for leaves the generator suspended; the next step gives 4.
@@ -153,8 +152,8 @@ TEST(Mirror, gen_hanoi) {  // mirrors conformance/scenarios/gen_hanoi.lua
   int moves = 0;
   jmpco::generator<std::pair<char, char>> gen([](auto& y) { hanoi(y, 4, 'A', 'C', 'B'); });
   for (const auto& [a, b] : gen) lines.push_back(fmt(++moves) + " " + a + "->" + b);
-  EXPECT_EQ(lines, (log_t{"1 A->B", "2 A->C", "3 B->C", "4 A->B", "5 C->A", "6 C->B", "7 A->B", "8 A->C",
-                          "9 B->C", "10 B->A", "11 C->A", "12 B->C", "13 A->B", "14 A->C", "15 B->C"}));
+  EXPECT_EQ(lines, (log_t{"1 A->B", "2 A->C", "3 B->C", "4 A->B", "5 C->A", "6 C->B", "7 A->B", "8 A->C", "9 B->C",
+                          "10 B->A", "11 C->A", "12 B->C", "13 A->B", "14 A->C", "15 B->C"}));
 }
 
 TEST(Mirror, gen_ipairs_pairs_inside) {  // mirrors conformance/scenarios/gen_ipairs_pairs_inside.lua
@@ -195,8 +194,8 @@ TEST(Mirror, gen_permutations) {  // mirrors conformance/scenarios/gen_permutati
   log_t got;
   int count = 0;
   for (const auto& p : perms) got.push_back(fmt(++count) + " " + join(p, ""));
-  EXPECT_EQ(got, (log_t{"1 bcda", "2 cbda",  "3 cdba",  "4 dcba",  "5 bdca",  "6 dbca",  "7 dcab",  "8 cdab",
-                        "9 cadb", "10 acdb", "11 dacb", "12 adcb", "13 bdac", "14 dbac", "15 dabc", "16 adbc",
+  EXPECT_EQ(got, (log_t{"1 bcda",  "2 cbda",  "3 cdba",  "4 dcba",  "5 bdca",  "6 dbca",  "7 dcab",  "8 cdab",
+                        "9 cadb",  "10 acdb", "11 dacb", "12 adcb", "13 bdac", "14 dbac", "15 dabc", "16 adbc",
                         "17 badc", "18 abdc", "19 bcad", "20 cbad", "21 cabd", "22 acbd", "23 bacd", "24 abcd"}));
 }
 
@@ -375,8 +374,8 @@ void walk(const node* n) {
 }
 
 TEST(Mirror, gen_tree_inorder) {  // mirrors conformance/scenarios/gen_tree_inorder.lua
-  std::unique_ptr<node> t = mk(8, mk(4, mk(2, mk(1), mk(3)), mk(6, mk(5), mk(7))),
-                               mk(12, mk(10, nullptr, mk(11)), mk(14, mk(13))));
+  std::unique_ptr<node> t =
+      mk(8, mk(4, mk(2, mk(1), mk(3)), mk(6, mk(5), mk(7))), mk(12, mk(10, nullptr, mk(11)), mk(14, mk(13))));
   jmpco::generator<int> gen([&t](auto&) { walk(t.get()); });
   std::vector<int> out;
   for (int v : gen) out.push_back(v);
@@ -620,7 +619,8 @@ TEST(Mirror, prodcons_wrap_pipeline_tbc) {  // mirrors conformance/scenarios/pro
   jmpco::result<void> c = prod.close();
   log.push_back(std::string("closing producer: ") + (c.ok() ? "true" : "false"));
   EXPECT_EQ(prod.status(), status::dead);
-  EXPECT_EQ(log, (log_t{"consumed 1", "consumed 2", "consumed 3", "close producer resource", "closing producer: true"}));
+  EXPECT_EQ(log,
+            (log_t{"consumed 1", "consumed 2", "consumed 3", "close producer resource", "closing producer: true"}));
 }
 
 // ---- misc_* --------------------------------------------------------------------------------

@@ -75,8 +75,7 @@ inline table_ref new_table(int code = 0, std::string name = {}) {
 
 using function_ref = void (*)();
 // A Lua value: nil, boolean, integer, float, string, table, function, thread.
-using value = std::variant<std::monostate, bool, long long, double, std::string, table_ref, function_ref,
-                           core*>;
+using value = std::variant<std::monostate, bool, long long, double, std::string, table_ref, function_ref, core*>;
 // A Lua value list (varargs, resume/yield results), nils and their count included.
 using values = std::vector<value>;
 
@@ -98,8 +97,7 @@ values vals(A&&... a) {
 
 // Lua's type().
 inline std::string type_name(const value& x) {
-  static const char* const names[] = {"nil",   "boolean",  "number", "number",
-                                      "string", "table", "function", "thread"};
+  static const char* const names[] = {"nil", "boolean", "number", "number", "string", "table", "function", "thread"};
   return names[x.index()];
 }
 

@@ -84,8 +84,7 @@ TEST(Mirror, resume_from_other_coroutine) {  // mirrors conformance/scenarios/re
   EXPECT_EQ(a.status(), status::dead);
   EXPECT_EQ(b.status(), status::dead);
   EXPECT_EQ(log, (std::vector<std::string>{"b: step 1", "a got from b 1", "b: step 2", "a got from b 2",
-                                           "main got a yields to main", "a got b returns",
-                                           "main got a returns"}));
+                                           "main got a yields to main", "a got b returns", "main got a returns"}));
 }
 
 TEST(Mirror, resume_interleaved) {  // mirrors conformance/scenarios/resume_interleaved.lua
@@ -451,9 +450,9 @@ TEST(Mirror, yield_in_numeric_for) {  // mirrors conformance/scenarios/yield_in_
     r = co.resume(vals(std::get<long long>(r.value()) * 2));
   }
   log.push_back("final true " + str(r.value()));
-  EXPECT_EQ(log, (std::vector<std::string>{"main sees true 10", "loop 10 got 20", "main sees true 7",
-                                           "loop 7 got 14", "main sees true 4", "loop 4 got 8", "main sees true 1",
-                                           "loop 1 got 2", "final true loop over"}));
+  EXPECT_EQ(log, (std::vector<std::string>{"main sees true 10", "loop 10 got 20", "main sees true 7", "loop 7 got 14",
+                                           "main sees true 4", "loop 4 got 8", "main sees true 1", "loop 1 got 2",
+                                           "final true loop over"}));
 }
 
 // f(...) as the body: a coroutine<values(values)> keeps its argument list, nils included.
@@ -484,8 +483,8 @@ TEST(Mirror, yield_in_while_repeat) {  // mirrors conformance/scenarios/yield_in
   });
   std::vector<std::string> got;
   for (int i = 0; i < 7; ++i) got.push_back(co());
-  EXPECT_EQ(got, (std::vector<std::string>{"while 1", "while 2", "while 3", "repeat 2", "repeat 1", "repeat 0",
-                                           "done"}));
+  EXPECT_EQ(got,
+            (std::vector<std::string>{"while 1", "while 2", "while 3", "repeat 2", "repeat 1", "repeat 0", "done"}));
 }
 
 // Documented difference: Lua's xpcall message handler is not yieldable ("attempt to yield across a
@@ -540,9 +539,9 @@ std::string yield_many_level3(long long a, const std::string& b, bool c) {
   long long l = static_cast<long long>(g.size());
   double m = h / 2;
   std::string got = jmpco::this_coroutine::try_yield<std::string(std::string)>("deep").value();
-  return fmt(a) + "," + b + "," + (c ? "true" : "false") + "," + fmt(d) + "," + e + "," + (f ? "true" : "false") +
-         "," + str(g[0]) + "," + str(g[1]) + "," + fmt(h) + "," + fmt(i) + "," + j + "," + (k ? "true" : "false") +
-         "," + fmt(l) + "," + fmt(m) + "," + got;
+  return fmt(a) + "," + b + "," + (c ? "true" : "false") + "," + fmt(d) + "," + e + "," + (f ? "true" : "false") + "," +
+         str(g[0]) + "," + str(g[1]) + "," + fmt(h) + "," + fmt(i) + "," + j + "," + (k ? "true" : "false") + "," +
+         fmt(l) + "," + fmt(m) + "," + got;
 }
 std::string yield_many_level2(long long x) {
   long long p = x, q = x * 3;
@@ -735,8 +734,8 @@ TEST(Mirror, values_int_float_kept) {  // mirrors conformance/scenarios/values_i
   auto co = jmpco::wrap<sig>([](jmpco::yielder<sig>& y, values args) {
     const long long a = std::get<long long>(args[0]);
     const double b = std::get<double>(args[1]);
-    values cd = y.yield(vals(a, b, static_cast<double>(a) + b, static_cast<double>(a) / 1, std::floor(b / 1),
-                             7 / 2, std::floor(7.0 / 2)));
+    values cd = y.yield(vals(a, b, static_cast<double>(a) + b, static_cast<double>(a) / 1, std::floor(b / 1), 7 / 2,
+                             std::floor(7.0 / 2)));
     return vals(cd[0], cd[1], std::get<long long>(cd[0]) == std::get<double>(cd[1]));
   });
   EXPECT_EQ(print(co(vals(1, 1.0))), "1\t1.0\t2.0\t1.0\t1.0\t3\t3.0");

@@ -56,11 +56,11 @@ TEST(Mirror, status_chain_three) {  // mirrors conformance/scenarios/status_chai
   report("main 1:");
   ASSERT_TRUE(co2.resume().ok());
   report("main 2:");
-  EXPECT_EQ(log, (std::vector<std::string>{
-                     "in c3: normal normal normal running", "in c2: normal normal running suspended",
-                     "in c1: normal running suspended suspended", "main 1: running dead suspended suspended",
-                     "c3 again: normal dead normal running", "c2 end: normal dead running dead",
-                     "main 2: running dead dead dead"}));
+  EXPECT_EQ(
+      log, (std::vector<std::string>{"in c3: normal normal normal running", "in c2: normal normal running suspended",
+                                     "in c1: normal running suspended suspended",
+                                     "main 1: running dead suspended suspended", "c3 again: normal dead normal running",
+                                     "c2 end: normal dead running dead", "main 2: running dead dead dead"}));
 }
 
 TEST(Mirror, status_dead_after_error) {  // mirrors conformance/scenarios/status_dead_after_error.lua
@@ -76,7 +76,8 @@ TEST(Mirror, status_dead_after_error) {  // mirrors conformance/scenarios/status
   EXPECT_EQ(co.status(), status::dead);
 }
 
-TEST(Mirror, status_dead_after_yield_then_return) {  // mirrors conformance/scenarios/status_dead_after_yield_then_return.lua
+TEST(Mirror,
+     status_dead_after_yield_then_return) {  // mirrors conformance/scenarios/status_dead_after_yield_then_return.lua
   jmpco::coroutine<int(int)> co([](jmpco::yielder<int(int)>& y, int a) {
     int b = y.yield(a + 1);
     return a + b;
@@ -201,8 +202,8 @@ TEST(Mirror, status_running_inside) {  // mirrors conformance/scenarios/status_r
   self = &co;
   ASSERT_TRUE(co.resume().ok());
   log.push_back("outside after return: " + st(co.status()));
-  EXPECT_EQ(log, (std::vector<std::string>{"inside: running", "inside nested call: running",
-                                           "outside after return: dead"}));
+  EXPECT_EQ(log,
+            (std::vector<std::string>{"inside: running", "inside nested call: running", "outside after return: dead"}));
 }
 
 TEST(Mirror, status_suspended_after_yield) {  // mirrors conformance/scenarios/status_suspended_after_yield.lua
@@ -250,7 +251,7 @@ TEST(Mirror, running_in_called_function) {  // mirrors conformance/scenarios/run
     return static_cast<core*>(nullptr);
   });
   core* th = co.resume().value();
-  EXPECT_EQ(th, co.core());  // ismain: false
+  EXPECT_EQ(th, co.core());   // ismain: false
   EXPECT_EQ(who(), nullptr);  // the main context, "ismain"
 }
 
@@ -274,7 +275,8 @@ TEST(Mirror, running_nested) {  // mirrors conformance/scenarios/running_nested.
   std::vector<std::string> log;
   auto yes = [](bool b) { return std::string(b ? "true" : "false"); };
   jmpco::coroutine<void()>*a = nullptr, *b = nullptr;
-  jmpco::coroutine<void()> cb([&](auto&) { log.push_back("in b: " + yes(jmpco::this_coroutine::running() == b->core())); });
+  jmpco::coroutine<void()> cb(
+      [&](auto&) { log.push_back("in b: " + yes(jmpco::this_coroutine::running() == b->core())); });
   jmpco::coroutine<void()> ca([&](auto&) {
     log.push_back("in a: " + yes(jmpco::this_coroutine::running() == a->core()));
     (void)b->resume();

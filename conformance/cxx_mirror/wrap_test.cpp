@@ -86,8 +86,8 @@ TEST(Mirror, wrap_error_after_yields) {  // mirrors conformance/scenarios/wrap_e
     std::exception_ptr e = pcall([&] { got = f(); });
     lines.push_back(fmt(i) + " " + (e ? "false " + text(e) : "true " + fmt(got)));
   }
-  EXPECT_EQ(lines, (log_t{"1 true 1", "2 true 2", "3 true 3", "4 false after three",
-                          "5 false cannot resume dead coroutine"}));
+  EXPECT_EQ(lines,
+            (log_t{"1 true 1", "2 true 2", "3 true 3", "4 false after three", "5 false cannot resume dead coroutine"}));
 }
 
 TEST(Mirror, wrap_error_called_by_pcall) {  // mirrors conformance/scenarios/wrap_error_called_by_pcall.lua
@@ -148,7 +148,7 @@ TEST(Mirror, wrap_error_number) {  // mirrors conformance/scenarios/wrap_error_n
 TEST(Mirror, wrap_error_string_prefix) {  // mirrors conformance/scenarios/wrap_error_string_prefix.lua
   auto f = jmpco::wrap<int()>([](auto&) -> int { throw lua_error("wrapped failure"); });
   std::exception_ptr e = pcall([&] { return f(); });
-  EXPECT_EQ(text(e), "wrapped failure");  // Lua: "...lua:6: ...lua:3: wrapped failure"
+  EXPECT_EQ(text(e), "wrapped failure");             // Lua: "...lua:6: ...lua:3: wrapped failure"
   EXPECT_TRUE(caught_as<lua_error>(e).has_value());  // rethrown as itself
 }
 

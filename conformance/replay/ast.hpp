@@ -122,8 +122,8 @@ struct CallSiteName {
 
 struct CallExpr : Expr {  // Call and Method
   CallExpr(ExprKind k, int l) : Expr(k, l) {}
-  ExprPtr function;  // Call: the callee; Method: the receiver
-  Value method;      // Method: the method name
+  ExprPtr function;   // Call: the callee; Method: the receiver
+  Value method;       // Method: the method name
   int self_line = 0;  // Method: the lookup's line, the method name's (Lua's OP_SELF)
   std::vector<ExprPtr> args;
   CallSiteName site;
@@ -203,7 +203,7 @@ struct Block {
   // The line Lua reports while closing the block's variables when control falls off its end:
   // its last token, or the 'end' of a function body.
   int close_line = 0;
-  int id = -1;             // identifies the block as a goto target
+  int id = -1;  // identifies the block as a goto target
 };
 
 struct LocalStmt : Stmt {

@@ -327,7 +327,8 @@ std::string Interp::describe(const Expr* e) const {
 void Interp::call_error(const Value& f, const Expr* callee, const CallSiteName* site) {
   std::string desc;
   if (callee == nullptr && site != nullptr &&
-      (std::strcmp(site->kind, "for iterator") == 0 || std::strcmp(site->kind, "metamethod") == 0)) {
+      (std::strcmp(site->kind, "for iterator") == 0 ||
+       std::strcmp(site->kind, "metamethod") == 0)) {
     desc = quoted(site->kind, site->name);  // Lua names these call sites by what calls
   } else if (callee != nullptr && callee->kind == ExprKind::Method &&
              site == &static_cast<const CallExpr*>(callee)->site) {
@@ -377,9 +378,9 @@ const CallSiteName* Interp::metamethod_site(const char* event) const {
   if (!running_lua()) return nullptr;
   static const std::vector<CallSiteName> sites = [] {
     std::vector<CallSiteName> v;
-    for (const char* e : {"index", "newindex", "len", "eq", "add", "sub", "mul", "mod", "pow",
-                          "div", "idiv", "band", "bor", "bxor", "shl", "shr", "unm", "bnot", "lt",
-                          "le", "concat", "close"})
+    for (const char* e : {"index", "newindex", "len",  "eq",   "add",    "sub",  "mul", "mod",
+                          "pow",   "div",      "idiv", "band", "bor",    "bxor", "shl", "shr",
+                          "unm",   "bnot",     "lt",   "le",   "concat", "close"})
       v.push_back(CallSiteName{e, "metamethod"});
     return v;
   }();

@@ -53,9 +53,9 @@ struct ProtFrame {
 struct LuaThread {
   CallInfo* ci = nullptr;
   ProtFrame* prot = nullptr;
-  int lua_depth = 0;      // active Lua calls, for "stack overflow"
-  int non_yieldable = 0;  // active calls that cannot be yielded across
-  unsigned epoch = 0;     // bumped by every resume: C levels entered before a yield are not left
+  int lua_depth = 0;         // active Lua calls, for "stack overflow"
+  int non_yieldable = 0;     // active calls that cannot be yielded across
+  unsigned epoch = 0;        // bumped by every resume: C levels entered before a yield are not left
   unsigned resume_base = 0;  // a coroutine's C level right after its last resume (Lua's nCcalls)
   // Values of to-be-closed variables left open when the coroutine died by error, innermost
   // first: coroutine.close (or wrap) closes them later with the error.
@@ -236,7 +236,8 @@ class Interp {
 
   void call_lua(Function* fn, Values args, Values& out, const CallSiteName* site, bool from_lua);
   void call_native(Function* fn, Values args, Values& out, const CallSiteName* site, bool from_lua);
-  [[noreturn]] void call_error(const Value& f, const Expr* callee, const CallSiteName* site = nullptr);
+  [[noreturn]] void call_error(const Value& f, const Expr* callee,
+                               const CallSiteName* site = nullptr);
   void check_stack(int lua_depth);
 
   Value try_binary_metamethod(const Value& a, const Value& b, const char* event, bool& found);

@@ -310,7 +310,8 @@ Flow Interp::exec_assign(const AssignStmt& s, Frame& fr) {
   eval_list(s.values, fr, vals);
   for (std::size_t i = s.targets.size(); i-- > 0;) {
     fr.ci->line = s.store_line;
-    assign(*s.targets[i], &objs[i], &keys[i], i < vals.size() ? vals[i] : Value(), s.store_line, fr);
+    assign(*s.targets[i], &objs[i], &keys[i], i < vals.size() ? vals[i] : Value(), s.store_line,
+           fr);
   }
   return Flow::Normal;
 }
@@ -374,8 +375,8 @@ Flow Interp::exec_repeat(const WhileStmt& s, Frame& fr) {
 
 namespace {
 [[noreturn]] void for_error(Interp& in, const Value& v, const char* what) {
-  in.runtime_error(std::string("bad 'for' ") + what + " (number expected, got " + in.obj_type_name(v) +
-                   ")");
+  in.runtime_error(std::string("bad 'for' ") + what + " (number expected, got " +
+                   in.obj_type_name(v) + ")");
 }
 }  // namespace
 

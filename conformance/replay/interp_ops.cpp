@@ -326,8 +326,8 @@ void Interp::arith_error(BinOp op, const Value& a, const Value& b, const Expr* e
                   obj_type_name(blame_a ? a : b) + " value" + describe(blame_a ? ea : eb));
   }
   const bool blame_a = !a.is_number();
-  runtime_error(std::string("attempt to perform arithmetic on a ") + obj_type_name(blame_a ? a : b) +
-                " value" + describe(blame_a ? ea : eb));
+  runtime_error(std::string("attempt to perform arithmetic on a ") +
+                obj_type_name(blame_a ? a : b) + " value" + describe(blame_a ? ea : eb));
 }
 
 Value Interp::arith(BinOp op, const Value& a, const Value& b, const Expr* ea, const Expr* eb) {
@@ -383,8 +383,8 @@ Value Interp::concat(const Value& a, const Value& b, const Expr* ea, const Expr*
   Value r = try_binary_metamethod(a, b, "__concat", found);
   if (found) return r;
   const bool blame_a = !is_string_or_number(a);
-  runtime_error(std::string("attempt to concatenate a ") + obj_type_name(blame_a ? a : b) + " value" +
-                describe(blame_a ? ea : eb));
+  runtime_error(std::string("attempt to concatenate a ") + obj_type_name(blame_a ? a : b) +
+                " value" + describe(blame_a ? ea : eb));
 }
 
 Value Interp::length(const Value& v, const Expr* e) {
@@ -397,7 +397,8 @@ Value Interp::length(const Value& v, const Expr* e) {
     return out.empty() ? Value() : out[0];
   }
   if (v.is_table()) return Value::integer(v.table()->border());
-  runtime_error(std::string("attempt to get length of a ") + obj_type_name(v) + " value" + describe(e));
+  runtime_error(std::string("attempt to get length of a ") + obj_type_name(v) + " value" +
+                describe(e));
 }
 
 bool Interp::values_equal(const Value& a, const Value& b) {
@@ -422,8 +423,7 @@ std::string Interp::obj_type_name(const Value& v) {
 void Interp::compare_error(const Value& a, const Value& b) {
   const std::string ta = obj_type_name(a);
   const std::string tb = obj_type_name(b);
-  if (ta == tb)
-    runtime_error(std::string("attempt to compare two ") + ta + " values");
+  if (ta == tb) runtime_error(std::string("attempt to compare two ") + ta + " values");
   runtime_error(std::string("attempt to compare ") + ta + " with " + tb);
 }
 

@@ -275,8 +275,7 @@ void lib_setmetatable(Interp& in, CallArgs& a) {
     in.lib_error("cannot change a protected metatable");
   if (mt.is_table()) {
     for (const char* field : {"__gc", "__mode"}) {
-      if (!mt.table()->get_str(field).is_nil())
-        in.unsupported(std::string(field) + " metamethod");
+      if (!mt.table()->get_str(field).is_nil()) in.unsupported(std::string(field) + " metamethod");
     }
   }
   t->meta = mt;

@@ -230,7 +230,10 @@ void str_format(Interp& in, CallArgs& a) {
       case 'x':
       case 'X': {
         std::int64_t n = check_integer(in, a, arg);
-        check_format(in, form, (spec == 'd' || spec == 'i') ? "-+ 0" : spec == 'u' ? "-0" : "-#0",
+        check_format(in, form,
+                     (spec == 'd' || spec == 'i') ? "-+ 0"
+                     : spec == 'u'                ? "-0"
+                                                  : "-#0",
                      true);
         form.insert(form.size() - 1, "ll");
         std::snprintf(buf, sizeof buf, form.c_str(), static_cast<long long>(n));

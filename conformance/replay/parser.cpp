@@ -350,7 +350,9 @@ class Parser {
     } else if (k.is_boolean()) {
       e = std::make_unique<Expr>(k.truthy() ? ExprKind::True : ExprKind::False, line);
     } else {
-      const ExprKind kind = k.is_int() ? ExprKind::Int : k.is_float() ? ExprKind::Float : ExprKind::Str;
+      const ExprKind kind = k.is_int()     ? ExprKind::Int
+                            : k.is_float() ? ExprKind::Float
+                                           : ExprKind::Str;
       e = std::make_unique<ConstExpr>(kind, line, k);
     }
     e->constant_of = v;
@@ -361,19 +363,29 @@ class Parser {
   // no float result of 0.0, to keep -0.0 out of its constant table).
   static bool constant_value(const Expr& e, Value& out) {
     switch (e.kind) {
-      case ExprKind::Nil: out = Value(); return true;
-      case ExprKind::True: out = Value::boolean(true); return true;
-      case ExprKind::False: out = Value::boolean(false); return true;
+      case ExprKind::Nil:
+        out = Value();
+        return true;
+      case ExprKind::True:
+        out = Value::boolean(true);
+        return true;
+      case ExprKind::False:
+        out = Value::boolean(false);
+        return true;
       case ExprKind::Int:
       case ExprKind::Float:
-      case ExprKind::Str: out = static_cast<const ConstExpr&>(e).value; return true;
-      case ExprKind::Paren: return constant_value(*static_cast<const ParenExpr&>(e).inner, out);
+      case ExprKind::Str:
+        out = static_cast<const ConstExpr&>(e).value;
+        return true;
+      case ExprKind::Paren:
+        return constant_value(*static_cast<const ParenExpr&>(e).inner, out);
       case ExprKind::Unary: {
         const auto& u = static_cast<const UnaryExpr&>(e);
         Value v;
         if (u.op != UnOp::Neg || !constant_value(*u.operand, v)) return false;
         if (v.is_int()) {
-          out = Value::integer(static_cast<std::int64_t>(0u - static_cast<std::uint64_t>(v.as_int())));
+          out = Value::integer(
+              static_cast<std::int64_t>(0u - static_cast<std::uint64_t>(v.as_int())));
           return true;
         }
         if (!v.is_float() || v.as_float() == 0.0) return false;
@@ -867,7 +879,8 @@ class Parser {
       case BinOp::Ge:
         return lex_.last_line();
       case BinOp::Concat:
-        if (right.kind == ExprKind::Binary && static_cast<const BinaryExpr&>(right).op == BinOp::Concat)
+        if (right.kind == ExprKind::Binary &&
+            static_cast<const BinaryExpr&>(right).op == BinOp::Concat)
           return right.line;
         return op_line;
       default:

@@ -51,9 +51,9 @@ struct Job {
 
 // The interpreter's thread was created with opts.stack_size bytes of stack and thread_main runs at
 // its top, so the lowest address the interpreter may use follows from thread_main's frame, on every
-// system: pthread_getattr_np, which could tell it exactly, is a glibc extension (MinGW's winpthreads
-// lacks it). What lies above the frame (glibc keeps the thread's TLS there) only makes the real
-// bottom higher than this estimate by a few KiB, well inside kStackMargin.
+// system: pthread_getattr_np, which could tell it exactly, is a glibc extension (MinGW's
+// winpthreads lacks it). What lies above the frame (glibc keeps the thread's TLS there) only makes
+// the real bottom higher than this estimate by a few KiB, well inside kStackMargin.
 std::uintptr_t lowest_usable_stack_address(std::uintptr_t top, std::size_t size) {
   if (size >= top) return 0;
   const std::uintptr_t low = top - size;

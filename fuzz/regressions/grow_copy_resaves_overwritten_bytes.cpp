@@ -50,8 +50,8 @@ int main() {
     return v + 10;
   });
   a_handle = &a;
-  resume_here(a, 0);           // A: shallow start, high stop
-  resume_deeper(b, 0, 2);      // B: deeper start, lower stop
+  resume_here(a, 0);                        // A: shallow start, high stop
+  resume_deeper(b, 0, 2);                   // B: deeper start, lower stop
   const long r = resume_deeper(b, 100, 6);  // main, below B's stop, resumes B; B resumes A
   if (corrupted != 0 || r != 111) {
     std::printf("CORRUPTED: %d stack words of main changed, result %ld (want 111)\n", corrupted, r);

@@ -16,11 +16,11 @@
 // Exceptions: errors then travel as std::exception_ptr and close() unwinds suspended stacks.
 // Without them (-fno-exceptions) errors are error values and close() discards the stack.
 #if !defined(JMPCO_EXCEPTIONS)
-#  if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
-#    define JMPCO_EXCEPTIONS 1
-#  else
-#    define JMPCO_EXCEPTIONS 0
-#  endif
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
+#define JMPCO_EXCEPTIONS 1
+#else
+#define JMPCO_EXCEPTIONS 0
+#endif
 #endif
 
 // Threads. With JMPCO_THREADS=1 each thread keeps its own coroutine state in thread-local storage;
@@ -33,15 +33,15 @@
 // configuration macros.
 #include <cstddef>
 #if !defined(JMPCO_THREADS)
-#  if defined(__GLIBCXX__) && !defined(_GLIBCXX_HAS_GTHREADS)
-#    define JMPCO_THREADS 0
-#  elif defined(_LIBCPP_HAS_NO_THREADS)
-#    define JMPCO_THREADS 0
-#  elif defined(_LIBCPP_HAS_THREADS) && !_LIBCPP_HAS_THREADS
-#    define JMPCO_THREADS 0
-#  else
-#    define JMPCO_THREADS 1
-#  endif
+#if defined(__GLIBCXX__) && !defined(_GLIBCXX_HAS_GTHREADS)
+#define JMPCO_THREADS 0
+#elif defined(_LIBCPP_HAS_NO_THREADS)
+#define JMPCO_THREADS 0
+#elif defined(_LIBCPP_HAS_THREADS) && !_LIBCPP_HAS_THREADS
+#define JMPCO_THREADS 0
+#else
+#define JMPCO_THREADS 1
+#endif
 #endif
 
 // The jump primitive. Choose one explicitly by defining it to 1 before including any jmpco header
@@ -57,35 +57,35 @@
 #define JMPCO_JUMP_KIND_POSIX 2
 #define JMPCO_JUMP_KIND_ISO 3
 #if defined(JMPCO_JUMP_BUILTIN) && (JMPCO_JUMP_BUILTIN + 0)
-#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_BUILTIN
+#define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_BUILTIN
 #elif defined(JMPCO_JUMP_POSIX) && (JMPCO_JUMP_POSIX + 0)
-#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_POSIX
+#define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_POSIX
 #elif defined(JMPCO_JUMP_ISO) && (JMPCO_JUMP_ISO + 0)
-#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_ISO
+#define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_ISO
 #elif defined(__GNUC__) && !defined(__clang__) && !defined(__INTEL_COMPILER)
-#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_BUILTIN
+#define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_BUILTIN
 #elif defined(__clang__) && (defined(__x86_64__) || defined(__i386__))
-#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_BUILTIN
+#define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_BUILTIN
 #elif defined(__unix__) || defined(__APPLE__)
-#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_POSIX
+#define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_POSIX
 #else
-#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_ISO
+#define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_ISO
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
-#  define JMPCO_ALWAYS_INLINE inline __attribute__((always_inline))
+#define JMPCO_ALWAYS_INLINE inline __attribute__((always_inline))
 #elif defined(_MSC_VER)
-#  define JMPCO_ALWAYS_INLINE __forceinline
+#define JMPCO_ALWAYS_INLINE __forceinline
 #else
-#  define JMPCO_ALWAYS_INLINE inline
+#define JMPCO_ALWAYS_INLINE inline
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
-#  define JMPCO_NOINLINE __attribute__((noinline))
+#define JMPCO_NOINLINE __attribute__((noinline))
 #elif defined(_MSC_VER)
-#  define JMPCO_NOINLINE __declspec(noinline)
+#define JMPCO_NOINLINE __declspec(noinline)
 #else
-#  define JMPCO_NOINLINE
+#define JMPCO_NOINLINE
 #endif
 
 // JMPCO_API marks what a program calls in the compiled library: a shared libjmpco (JMPCO_SHARED,
@@ -93,52 +93,53 @@
 // these; a static one leaves visibility to the program, which may hide jmpco inside its own shared
 // library. On Windows the DLL itself is built with JMPCO_BUILDING_LIBRARY.
 #if defined(_WIN32) || defined(__CYGWIN__)
-#  if defined(JMPCO_SHARED) && defined(JMPCO_BUILDING_LIBRARY)
-#    define JMPCO_API __declspec(dllexport)
-#  elif defined(JMPCO_SHARED)
-#    define JMPCO_API __declspec(dllimport)
-#  else
-#    define JMPCO_API
-#  endif
-#elif (defined(__GNUC__) || defined(__clang__)) && defined(JMPCO_SHARED)
-#  define JMPCO_API __attribute__((visibility("default")))
+#if defined(JMPCO_SHARED) && defined(JMPCO_BUILDING_LIBRARY)
+#define JMPCO_API __declspec(dllexport)
+#elif defined(JMPCO_SHARED)
+#define JMPCO_API __declspec(dllimport)
 #else
-#  define JMPCO_API
+#define JMPCO_API
+#endif
+#elif (defined(__GNUC__) || defined(__clang__)) && defined(JMPCO_SHARED)
+#define JMPCO_API __attribute__((visibility("default")))
+#else
+#define JMPCO_API
 #endif
 
 // The configuration tag. A program must be built with the library's configuration: exceptions on
-// or off, the jump primitive and threads on or off change the layout of its types, and AddressSanitizer changes how
-// it may copy stack frames. The library defines one symbol named after its configuration, and
-// every translation unit that includes a jmpco header refers to the one named after its own; a
-// mismatch fails at link time with, for example,
-//   undefined reference to `jmpco_library_built_with_exceptions_off_jump_builtin_asan_off_threads_on'
+// or off, the jump primitive and threads on or off change the layout of its types, and
+// AddressSanitizer changes how it may copy stack frames. The library defines one symbol named after
+// its configuration, and every translation unit that includes a jmpco header refers to the one
+// named after its own; a mismatch fails at link time with, for example,
+//   undefined reference to
+//   `jmpco_library_built_with_exceptions_off_jump_builtin_asan_off_threads_on'
 // (the configuration the program wanted and no library provides).
 #if JMPCO_EXCEPTIONS
-#  define JMPCO_TAG_EXCEPTIONS exceptions_on
+#define JMPCO_TAG_EXCEPTIONS exceptions_on
 #else
-#  define JMPCO_TAG_EXCEPTIONS exceptions_off
+#define JMPCO_TAG_EXCEPTIONS exceptions_off
 #endif
 #if JMPCO_JUMP_KIND == JMPCO_JUMP_KIND_BUILTIN
-#  define JMPCO_TAG_JUMP jump_builtin
+#define JMPCO_TAG_JUMP jump_builtin
 #elif JMPCO_JUMP_KIND == JMPCO_JUMP_KIND_POSIX
-#  define JMPCO_TAG_JUMP jump_posix
+#define JMPCO_TAG_JUMP jump_posix
 #else
-#  define JMPCO_TAG_JUMP jump_iso
+#define JMPCO_TAG_JUMP jump_iso
 #endif
 #if defined(__SANITIZE_ADDRESS__)
-#  define JMPCO_TAG_ASAN asan_on
+#define JMPCO_TAG_ASAN asan_on
 #elif defined(__has_feature)
-#  if __has_feature(address_sanitizer)
-#    define JMPCO_TAG_ASAN asan_on
-#  endif
+#if __has_feature(address_sanitizer)
+#define JMPCO_TAG_ASAN asan_on
+#endif
 #endif
 #if !defined(JMPCO_TAG_ASAN)
-#  define JMPCO_TAG_ASAN asan_off
+#define JMPCO_TAG_ASAN asan_off
 #endif
 #if JMPCO_THREADS
-#  define JMPCO_TAG_THREADS threads_on
+#define JMPCO_TAG_THREADS threads_on
 #else
-#  define JMPCO_TAG_THREADS threads_off
+#define JMPCO_TAG_THREADS threads_off
 #endif
 #define JMPCO_TAG_JOIN2(a, b, c, d) jmpco_library_built_with_##a##_##b##_##c##_##d
 #define JMPCO_TAG_JOIN(a, b, c, d) JMPCO_TAG_JOIN2(a, b, c, d)  // expands the parts first

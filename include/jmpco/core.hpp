@@ -49,8 +49,8 @@ struct context {
   context* older = nullptr;       // next context on the chain, whose stop is higher
   std::uint32_t saved = 0;        // 32 bits: a slice of 4 GiB or more fails as out of memory
   std::uint32_t capacity = 0;
-  unsigned level = 0;             // nesting level (Lua's nCcalls)
-  bool dying = false;             // its frames are garbage; never save them
+  unsigned level = 0;  // nesting level (Lua's nCcalls)
+  bool dying = false;  // its frames are garbage; never save them
 #if JMPCO_EXCEPTIONS
   // This context's share of the C++ runtime's per-thread exception state: the caught-exception
   // stack and the uncaught count, plus the propagating exception on ARM's EHABI.

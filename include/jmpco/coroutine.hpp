@@ -167,10 +167,12 @@ class yielder<Out(In...)> {
   // should return so that the coroutine's stack unwinds (it can yield no more).
   template <class... V>
   result<resume_type> try_yield(V&&... out) {
-    if constexpr (!(std::is_void_v<Out> ? sizeof...(V) == 0 : std::is_constructible_v<Out, V&&...>)) {
-      static_assert(detail::dependent_false<V...>,
-                    "yield's values must make the coroutine's Out type: nothing for a void Out, "
-                    "else the arguments of an Out constructor (for a std::tuple Out, its elements)");
+    if constexpr (!(std::is_void_v<Out> ? sizeof...(V) == 0
+                                        : std::is_constructible_v<Out, V&&...>)) {
+      static_assert(
+          detail::dependent_false<V...>,
+          "yield's values must make the coroutine's Out type: nothing for a void Out, "
+          "else the arguments of an Out constructor (for a std::tuple Out, its elements)");
       return error(errc::type_mismatch);
     } else {
       return yield_values(std::forward<V>(out)...);
@@ -213,8 +215,8 @@ class channel : public coroutine_core {
   channel() noexcept : coroutine_core(&signature_tag<Out(In...)>::id), yielder_for_body(this) {}
 
   slot<std::tuple<std::decay_t<In>...>> inbox;  // resume -> coroutine
-  slot<Out> outbox;                              // yield/return -> resumer
-  yielder<Out(In...)> yielder_for_body;          // handed to the body
+  slot<Out> outbox;                             // yield/return -> resumer
+  yielder<Out(In...)> yielder_for_body;         // handed to the body
   // The handle object that owns this channel, for a front end that keeps state in its handle
   // (generator): after a switch it touches its handle only if it is still this one.
   const void* holder = nullptr;
@@ -281,9 +283,10 @@ inline constexpr bool is_body_v =
 template <class Out, class... In, class F>
 channel<Out, In...>* make_channel(F&& fn) {
   if constexpr (!is_body_v<F, Out, In...>) {
-    static_assert(dependent_false<F>,
-                  "a jmpco body is called as body(jmpco::yielder<Out(In...)>& y, In... in): take "
-                  "the yielder by reference first, then one parameter per In (none for a generator)");
+    static_assert(
+        dependent_false<F>,
+        "a jmpco body is called as body(jmpco::yielder<Out(In...)>& y, In... in): take "
+        "the yielder by reference first, then one parameter per In (none for a generator)");
     return nullptr;
   } else {
     return build_channel<Out, In...>(std::forward<F>(fn));
@@ -339,8 +342,9 @@ class coroutine<Out(In...)> {
   explicit coroutine(F&& body) : channel_(detail::make_channel<Out, In...>(std::forward<F>(body))) {
     if constexpr (detail::is_body_v<F, Out, In...>) {
       using returned = std::invoke_result_t<std::decay_t<F>&, yielder_type&, std::decay_t<In>&&...>;
-      static_assert(std::is_void_v<Out> ? std::is_void_v<returned> : std::is_convertible_v<returned, Out>,
-                    "the body must return the coroutine's Out type");
+      static_assert(
+          std::is_void_v<Out> ? std::is_void_v<returned> : std::is_convertible_v<returned, Out>,
+          "the body must return the coroutine's Out type");
     }
   }
   coroutine(coroutine&& other) noexcept : channel_(std::exchange(other.channel_, nullptr)) {}

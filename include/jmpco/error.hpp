@@ -60,7 +60,8 @@ class JMPCO_API error {
   error(int user_code, const char* text) noexcept
       : code_(errc::raised), user_code_(user_code), text_(text) {}
 #if JMPCO_EXCEPTIONS
-  explicit error(std::exception_ptr e) noexcept : code_(errc::exception), exception_(std::move(e)) {}
+  explicit error(std::exception_ptr e) noexcept
+      : code_(errc::exception), exception_(std::move(e)) {}
   const std::exception_ptr& exception() const noexcept { return exception_; }
   // Throws what the body threw, or a jmpco::coroutine_error carrying this error.
   [[noreturn]] void rethrow() const;
@@ -115,7 +116,8 @@ template <class T>
 class [[nodiscard]] result {
  public:
   template <class... Args>
-  explicit result(std::in_place_t, Args&&... args) : value_(std::in_place, std::forward<Args>(args)...) {}
+  explicit result(std::in_place_t, Args&&... args)
+      : value_(std::in_place, std::forward<Args>(args)...) {}
   result(jmpco::error e) noexcept : error_(std::move(e)) {}  // NOLINT: implicit by design
 
   bool ok() const noexcept { return !error_; }
@@ -124,9 +126,18 @@ class [[nodiscard]] result {
   errc code() const noexcept { return error_.code(); }
 
   // The value; on error, rethrows it (exceptions) or fails fatally (no exceptions).
-  T& value() & { check(); return *value_; }
-  const T& value() const& { check(); return *value_; }
-  T&& value() && { check(); return std::move(*value_); }
+  T& value() & {
+    check();
+    return *value_;
+  }
+  const T& value() const& {
+    check();
+    return *value_;
+  }
+  T&& value() && {
+    check();
+    return std::move(*value_);
+  }
   T& operator*() & { return value(); }
   T* operator->() { return &value(); }
 

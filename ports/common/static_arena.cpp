@@ -20,7 +20,9 @@ std::size_t static_arena::rounded(std::size_t size) noexcept {
 }
 
 static_arena::static_arena(void* buffer, std::size_t size) noexcept
-    : free_list_(nullptr), capacity_(size / grain(alignment, sizeof(free_block)) * grain(alignment, sizeof(free_block))) {
+    : free_list_(nullptr),
+      capacity_(size / grain(alignment, sizeof(free_block)) *
+                grain(alignment, sizeof(free_block))) {
   if (capacity_ == 0) return;
   free_list_ = static_cast<free_block*>(buffer);
   free_list_->size = capacity_;
@@ -63,7 +65,8 @@ void static_arena::deallocate(void* block, std::size_t size) noexcept {
 
 void static_arena::merge_with_next(free_block* block) noexcept {
   free_block* next = block->next;
-  if (next != nullptr && reinterpret_cast<unsigned char*>(block) + block->size == reinterpret_cast<unsigned char*>(next)) {
+  if (next != nullptr && reinterpret_cast<unsigned char*>(block) + block->size ==
+                             reinterpret_cast<unsigned char*>(next)) {
     block->size += next->size;
     block->next = next->next;
   }
@@ -71,14 +74,18 @@ void static_arena::merge_with_next(free_block* block) noexcept {
 
 std::size_t static_arena::free_bytes() const noexcept {
   std::size_t total = 0;
-  for (const free_block* block = free_list_; block != nullptr; block = block->next) total += block->size;
+  for (const free_block* block = free_list_; block != nullptr; block = block->next)
+    total += block->size;
   return total;
 }
 
 jmpco::allocator static_arena::hooks() noexcept {
-  return {[](std::size_t size, void* self) { return static_cast<static_arena*>(self)->allocate(size); },
-          [](void* block, std::size_t size, void* self) { static_cast<static_arena*>(self)->deallocate(block, size); },
-          this};
+  return {
+      [](std::size_t size, void* self) { return static_cast<static_arena*>(self)->allocate(size); },
+      [](void* block, std::size_t size, void* self) {
+        static_cast<static_arena*>(self)->deallocate(block, size);
+      },
+      this};
 }
 
 }  // namespace jmpco_port

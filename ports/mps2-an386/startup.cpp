@@ -62,16 +62,18 @@ struct vector_table {
 };
 
 [[gnu::section(".vectors"), gnu::used]] const vector_table vectors = {
-    jmpco_stack_top, &jmpco_reset_handler, &fault_handler, &fault_handler, &fault_handler,
-    &fault_handler, &fault_handler, {nullptr, nullptr, nullptr, nullptr}, &fault_handler,
-    &fault_handler, nullptr, &fault_handler, &fault_handler};
+    jmpco_stack_top, &jmpco_reset_handler, &fault_handler, &fault_handler,
+    &fault_handler,  &fault_handler,       &fault_handler, {nullptr, nullptr, nullptr, nullptr},
+    &fault_handler,  &fault_handler,       nullptr,        &fault_handler,
+    &fault_handler};
 
 }  // namespace
 
 extern "C" {
 
 [[noreturn]] void jmpco_reset_handler() {
-  std::memcpy(jmpco_data_start, jmpco_data_load, static_cast<std::size_t>(jmpco_data_end - jmpco_data_start));
+  std::memcpy(jmpco_data_start, jmpco_data_load,
+              static_cast<std::size_t>(jmpco_data_end - jmpco_data_start));
   std::memset(jmpco_bss_start, 0, static_cast<std::size_t>(jmpco_bss_end - jmpco_bss_start));
   initialise_monitor_handles();
   __libc_init_array();

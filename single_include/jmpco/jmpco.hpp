@@ -58,11 +58,11 @@
 // Exceptions: errors then travel as std::exception_ptr and close() unwinds suspended stacks.
 // Without them (-fno-exceptions) errors are error values and close() discards the stack.
 #if !defined(JMPCO_EXCEPTIONS)
-#  if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
-#    define JMPCO_EXCEPTIONS 1
-#  else
-#    define JMPCO_EXCEPTIONS 0
-#  endif
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
+#define JMPCO_EXCEPTIONS 1
+#else
+#define JMPCO_EXCEPTIONS 0
+#endif
 #endif
 
 // Threads. With JMPCO_THREADS=1 each thread keeps its own coroutine state in thread-local storage;
@@ -75,15 +75,15 @@
 // configuration macros.
 #include <cstddef>
 #if !defined(JMPCO_THREADS)
-#  if defined(__GLIBCXX__) && !defined(_GLIBCXX_HAS_GTHREADS)
-#    define JMPCO_THREADS 0
-#  elif defined(_LIBCPP_HAS_NO_THREADS)
-#    define JMPCO_THREADS 0
-#  elif defined(_LIBCPP_HAS_THREADS) && !_LIBCPP_HAS_THREADS
-#    define JMPCO_THREADS 0
-#  else
-#    define JMPCO_THREADS 1
-#  endif
+#if defined(__GLIBCXX__) && !defined(_GLIBCXX_HAS_GTHREADS)
+#define JMPCO_THREADS 0
+#elif defined(_LIBCPP_HAS_NO_THREADS)
+#define JMPCO_THREADS 0
+#elif defined(_LIBCPP_HAS_THREADS) && !_LIBCPP_HAS_THREADS
+#define JMPCO_THREADS 0
+#else
+#define JMPCO_THREADS 1
+#endif
 #endif
 
 // The jump primitive. Choose one explicitly by defining it to 1 before including any jmpco header
@@ -99,35 +99,35 @@
 #define JMPCO_JUMP_KIND_POSIX 2
 #define JMPCO_JUMP_KIND_ISO 3
 #if defined(JMPCO_JUMP_BUILTIN) && (JMPCO_JUMP_BUILTIN + 0)
-#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_BUILTIN
+#define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_BUILTIN
 #elif defined(JMPCO_JUMP_POSIX) && (JMPCO_JUMP_POSIX + 0)
-#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_POSIX
+#define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_POSIX
 #elif defined(JMPCO_JUMP_ISO) && (JMPCO_JUMP_ISO + 0)
-#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_ISO
+#define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_ISO
 #elif defined(__GNUC__) && !defined(__clang__) && !defined(__INTEL_COMPILER)
-#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_BUILTIN
+#define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_BUILTIN
 #elif defined(__clang__) && (defined(__x86_64__) || defined(__i386__))
-#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_BUILTIN
+#define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_BUILTIN
 #elif defined(__unix__) || defined(__APPLE__)
-#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_POSIX
+#define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_POSIX
 #else
-#  define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_ISO
+#define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_ISO
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
-#  define JMPCO_ALWAYS_INLINE inline __attribute__((always_inline))
+#define JMPCO_ALWAYS_INLINE inline __attribute__((always_inline))
 #elif defined(_MSC_VER)
-#  define JMPCO_ALWAYS_INLINE __forceinline
+#define JMPCO_ALWAYS_INLINE __forceinline
 #else
-#  define JMPCO_ALWAYS_INLINE inline
+#define JMPCO_ALWAYS_INLINE inline
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
-#  define JMPCO_NOINLINE __attribute__((noinline))
+#define JMPCO_NOINLINE __attribute__((noinline))
 #elif defined(_MSC_VER)
-#  define JMPCO_NOINLINE __declspec(noinline)
+#define JMPCO_NOINLINE __declspec(noinline)
 #else
-#  define JMPCO_NOINLINE
+#define JMPCO_NOINLINE
 #endif
 
 // JMPCO_API marks what a program calls in the compiled library: a shared libjmpco (JMPCO_SHARED,
@@ -135,52 +135,53 @@
 // these; a static one leaves visibility to the program, which may hide jmpco inside its own shared
 // library. On Windows the DLL itself is built with JMPCO_BUILDING_LIBRARY.
 #if defined(_WIN32) || defined(__CYGWIN__)
-#  if defined(JMPCO_SHARED) && defined(JMPCO_BUILDING_LIBRARY)
-#    define JMPCO_API __declspec(dllexport)
-#  elif defined(JMPCO_SHARED)
-#    define JMPCO_API __declspec(dllimport)
-#  else
-#    define JMPCO_API
-#  endif
-#elif (defined(__GNUC__) || defined(__clang__)) && defined(JMPCO_SHARED)
-#  define JMPCO_API __attribute__((visibility("default")))
+#if defined(JMPCO_SHARED) && defined(JMPCO_BUILDING_LIBRARY)
+#define JMPCO_API __declspec(dllexport)
+#elif defined(JMPCO_SHARED)
+#define JMPCO_API __declspec(dllimport)
 #else
-#  define JMPCO_API
+#define JMPCO_API
+#endif
+#elif (defined(__GNUC__) || defined(__clang__)) && defined(JMPCO_SHARED)
+#define JMPCO_API __attribute__((visibility("default")))
+#else
+#define JMPCO_API
 #endif
 
 // The configuration tag. A program must be built with the library's configuration: exceptions on
-// or off, the jump primitive and threads on or off change the layout of its types, and AddressSanitizer changes how
-// it may copy stack frames. The library defines one symbol named after its configuration, and
-// every translation unit that includes a jmpco header refers to the one named after its own; a
-// mismatch fails at link time with, for example,
-//   undefined reference to `jmpco_library_built_with_exceptions_off_jump_builtin_asan_off_threads_on'
+// or off, the jump primitive and threads on or off change the layout of its types, and
+// AddressSanitizer changes how it may copy stack frames. The library defines one symbol named after
+// its configuration, and every translation unit that includes a jmpco header refers to the one
+// named after its own; a mismatch fails at link time with, for example,
+//   undefined reference to
+//   `jmpco_library_built_with_exceptions_off_jump_builtin_asan_off_threads_on'
 // (the configuration the program wanted and no library provides).
 #if JMPCO_EXCEPTIONS
-#  define JMPCO_TAG_EXCEPTIONS exceptions_on
+#define JMPCO_TAG_EXCEPTIONS exceptions_on
 #else
-#  define JMPCO_TAG_EXCEPTIONS exceptions_off
+#define JMPCO_TAG_EXCEPTIONS exceptions_off
 #endif
 #if JMPCO_JUMP_KIND == JMPCO_JUMP_KIND_BUILTIN
-#  define JMPCO_TAG_JUMP jump_builtin
+#define JMPCO_TAG_JUMP jump_builtin
 #elif JMPCO_JUMP_KIND == JMPCO_JUMP_KIND_POSIX
-#  define JMPCO_TAG_JUMP jump_posix
+#define JMPCO_TAG_JUMP jump_posix
 #else
-#  define JMPCO_TAG_JUMP jump_iso
+#define JMPCO_TAG_JUMP jump_iso
 #endif
 #if defined(__SANITIZE_ADDRESS__)
-#  define JMPCO_TAG_ASAN asan_on
+#define JMPCO_TAG_ASAN asan_on
 #elif defined(__has_feature)
-#  if __has_feature(address_sanitizer)
-#    define JMPCO_TAG_ASAN asan_on
-#  endif
+#if __has_feature(address_sanitizer)
+#define JMPCO_TAG_ASAN asan_on
+#endif
 #endif
 #if !defined(JMPCO_TAG_ASAN)
-#  define JMPCO_TAG_ASAN asan_off
+#define JMPCO_TAG_ASAN asan_off
 #endif
 #if JMPCO_THREADS
-#  define JMPCO_TAG_THREADS threads_on
+#define JMPCO_TAG_THREADS threads_on
 #else
-#  define JMPCO_TAG_THREADS threads_off
+#define JMPCO_TAG_THREADS threads_off
 #endif
 #define JMPCO_TAG_JOIN2(a, b, c, d) jmpco_library_built_with_##a##_##b##_##c##_##d
 #define JMPCO_TAG_JOIN(a, b, c, d) JMPCO_TAG_JOIN2(a, b, c, d)  // expands the parts first
@@ -330,7 +331,8 @@ class JMPCO_API error {
   error(int user_code, const char* text) noexcept
       : code_(errc::raised), user_code_(user_code), text_(text) {}
 #if JMPCO_EXCEPTIONS
-  explicit error(std::exception_ptr e) noexcept : code_(errc::exception), exception_(std::move(e)) {}
+  explicit error(std::exception_ptr e) noexcept
+      : code_(errc::exception), exception_(std::move(e)) {}
   const std::exception_ptr& exception() const noexcept { return exception_; }
   // Throws what the body threw, or a jmpco::coroutine_error carrying this error.
   [[noreturn]] void rethrow() const;
@@ -385,7 +387,8 @@ template <class T>
 class [[nodiscard]] result {
  public:
   template <class... Args>
-  explicit result(std::in_place_t, Args&&... args) : value_(std::in_place, std::forward<Args>(args)...) {}
+  explicit result(std::in_place_t, Args&&... args)
+      : value_(std::in_place, std::forward<Args>(args)...) {}
   result(jmpco::error e) noexcept : error_(std::move(e)) {}  // NOLINT: implicit by design
 
   bool ok() const noexcept { return !error_; }
@@ -394,9 +397,18 @@ class [[nodiscard]] result {
   errc code() const noexcept { return error_.code(); }
 
   // The value; on error, rethrows it (exceptions) or fails fatally (no exceptions).
-  T& value() & { check(); return *value_; }
-  const T& value() const& { check(); return *value_; }
-  T&& value() && { check(); return std::move(*value_); }
+  T& value() & {
+    check();
+    return *value_;
+  }
+  const T& value() const& {
+    check();
+    return *value_;
+  }
+  T&& value() && {
+    check();
+    return std::move(*value_);
+  }
   T& operator*() & { return value(); }
   T* operator->() { return &value(); }
 
@@ -466,8 +478,8 @@ struct context {
   context* older = nullptr;       // next context on the chain, whose stop is higher
   std::uint32_t saved = 0;        // 32 bits: a slice of 4 GiB or more fails as out of memory
   std::uint32_t capacity = 0;
-  unsigned level = 0;             // nesting level (Lua's nCcalls)
-  bool dying = false;             // its frames are garbage; never save them
+  unsigned level = 0;  // nesting level (Lua's nCcalls)
+  bool dying = false;  // its frames are garbage; never save them
 #if JMPCO_EXCEPTIONS
   // This context's share of the C++ runtime's per-thread exception state: the caught-exception
   // stack and the uncaught count, plus the propagating exception on ARM's EHABI.
@@ -762,10 +774,12 @@ class yielder<Out(In...)> {
   // should return so that the coroutine's stack unwinds (it can yield no more).
   template <class... V>
   result<resume_type> try_yield(V&&... out) {
-    if constexpr (!(std::is_void_v<Out> ? sizeof...(V) == 0 : std::is_constructible_v<Out, V&&...>)) {
-      static_assert(detail::dependent_false<V...>,
-                    "yield's values must make the coroutine's Out type: nothing for a void Out, "
-                    "else the arguments of an Out constructor (for a std::tuple Out, its elements)");
+    if constexpr (!(std::is_void_v<Out> ? sizeof...(V) == 0
+                                        : std::is_constructible_v<Out, V&&...>)) {
+      static_assert(
+          detail::dependent_false<V...>,
+          "yield's values must make the coroutine's Out type: nothing for a void Out, "
+          "else the arguments of an Out constructor (for a std::tuple Out, its elements)");
       return error(errc::type_mismatch);
     } else {
       return yield_values(std::forward<V>(out)...);
@@ -808,8 +822,8 @@ class channel : public coroutine_core {
   channel() noexcept : coroutine_core(&signature_tag<Out(In...)>::id), yielder_for_body(this) {}
 
   slot<std::tuple<std::decay_t<In>...>> inbox;  // resume -> coroutine
-  slot<Out> outbox;                              // yield/return -> resumer
-  yielder<Out(In...)> yielder_for_body;          // handed to the body
+  slot<Out> outbox;                             // yield/return -> resumer
+  yielder<Out(In...)> yielder_for_body;         // handed to the body
   // The handle object that owns this channel, for a front end that keeps state in its handle
   // (generator): after a switch it touches its handle only if it is still this one.
   const void* holder = nullptr;
@@ -876,9 +890,10 @@ inline constexpr bool is_body_v =
 template <class Out, class... In, class F>
 channel<Out, In...>* make_channel(F&& fn) {
   if constexpr (!is_body_v<F, Out, In...>) {
-    static_assert(dependent_false<F>,
-                  "a jmpco body is called as body(jmpco::yielder<Out(In...)>& y, In... in): take "
-                  "the yielder by reference first, then one parameter per In (none for a generator)");
+    static_assert(
+        dependent_false<F>,
+        "a jmpco body is called as body(jmpco::yielder<Out(In...)>& y, In... in): take "
+        "the yielder by reference first, then one parameter per In (none for a generator)");
     return nullptr;
   } else {
     return build_channel<Out, In...>(std::forward<F>(fn));
@@ -934,8 +949,9 @@ class coroutine<Out(In...)> {
   explicit coroutine(F&& body) : channel_(detail::make_channel<Out, In...>(std::forward<F>(body))) {
     if constexpr (detail::is_body_v<F, Out, In...>) {
       using returned = std::invoke_result_t<std::decay_t<F>&, yielder_type&, std::decay_t<In>&&...>;
-      static_assert(std::is_void_v<Out> ? std::is_void_v<returned> : std::is_convertible_v<returned, Out>,
-                    "the body must return the coroutine's Out type");
+      static_assert(
+          std::is_void_v<Out> ? std::is_void_v<returned> : std::is_convertible_v<returned, Out>,
+          "the body must return the coroutine's Out type");
     }
   }
   coroutine(coroutine&& other) noexcept : channel_(std::exchange(other.channel_, nullptr)) {}
@@ -1270,10 +1286,11 @@ extern "C" const char JMPCO_CONFIGURATION_TAG = 0;
 #define JMPCO_ASSERT_STRINGIFY(x) JMPCO_ASSERT_STRINGIFY2(x)
 
 #if JMPCO_ASSERTIONS
-#define JMPCO_ASSERT(condition)                                                                 \
-  ((condition) ? static_cast<void>(0)                                                           \
-               : ::jmpco::detail::fail_fatally("internal invariant broken: " #condition " (" __FILE__ \
-                                               ":" JMPCO_ASSERT_STRINGIFY(__LINE__) ")"))
+#define JMPCO_ASSERT(condition)                                                               \
+  ((condition)                                                                                \
+       ? static_cast<void>(0)                                                                 \
+       : ::jmpco::detail::fail_fatally("internal invariant broken: " #condition " (" __FILE__ \
+                                       ":" JMPCO_ASSERT_STRINGIFY(__LINE__) ")"))
 #else
 #define JMPCO_ASSERT(condition) static_cast<void>(0)
 #endif
@@ -1372,13 +1389,13 @@ struct thread_state {
   thread_state(const thread_state&) = delete;
   thread_state& operator=(const thread_state&) = delete;
 
-  std::uintptr_t id;          // unique among every thread this process has run coroutines on
-  context main;               // the thread's own context; its stop is above every address
-  context* current = &main;   // the context executing now: the head of the stack chain
+  std::uintptr_t id;         // unique among every thread this process has run coroutines on
+  context main;              // the thread's own context; its stop is above every address
+  context* current = &main;  // the context executing now: the head of the stack chain
   coroutine_core* running = nullptr;  // the coroutine executing now, nullptr on main
   unsigned nesting_limit = coroutine_core::default_nesting_limit;
   std::size_t stack_reserve = std::size_t{64} * 1024;
-  std::uintptr_t stack_low = 0;   // lowest usable address of this thread's stack; 0 if unknown
+  std::uintptr_t stack_low = 0;  // lowest usable address of this thread's stack; 0 if unknown
   // The thread's whole stack is [stack_floor, stack_floor + stack_span): one subtraction and one
   // comparison tell a foreign stack on every switch. Unknown bounds: 0 and the whole address space.
   std::uintptr_t stack_floor = 0;
@@ -1415,11 +1432,11 @@ thread_state* this_thread_state_if_any() noexcept;
 void set_this_thread_state(thread_state* ts) noexcept;
 #else
 #if !JMPCO_THREADS
-#  define JMPCO_PER_THREAD
+#define JMPCO_PER_THREAD
 #elif defined(__GNUC__) || defined(__clang__)
-#  define JMPCO_PER_THREAD __thread
+#define JMPCO_PER_THREAD __thread
 #else
-#  define JMPCO_PER_THREAD thread_local
+#define JMPCO_PER_THREAD thread_local
 #endif
 extern JMPCO_PER_THREAD thread_state* this_thread_state_pointer;
 inline thread_state* this_thread_state_if_any() noexcept { return this_thread_state_pointer; }
@@ -1512,8 +1529,8 @@ std::uintptr_t stack_position() noexcept;
 namespace jmpco {
 
 using detail::context;
-using detail::thread_state;
 using detail::this_thread_state;
+using detail::thread_state;
 
 // The steps of a coroutine's life around each switch (start, hand back, finish, release, deferred
 // unwinds): coroutine_core's private machinery, a struct so that coroutine_core can befriend it.
@@ -1524,7 +1541,8 @@ struct coroutine_lifecycle {
 
   // The misuse check of a resume, in Lua's order; errc::ok if it may go ahead. `here` is the
   // resumer's stack position.
-  static errc check_resumable(const coroutine_core& co, thread_state& ts, std::uintptr_t here) noexcept {
+  static errc check_resumable(const coroutine_core& co, thread_state& ts,
+                              std::uintptr_t here) noexcept {
     if (ts.unsupported != nullptr) return errc::unsupported_platform;
     if (co.owner_ != 0 && co.owner_ != ts.id) return errc::wrong_thread;
     if (co.status_ == status::dead) return errc::dead_coroutine;
@@ -1577,7 +1595,8 @@ struct coroutine_lifecycle {
 
 #if JMPCO_EXCEPTIONS
   // An error value raised as an exception: the same death as without exceptions.
-  JMPCO_NOINLINE static void die_raising(coroutine_core* self, const coroutine_error& raised) noexcept {
+  JMPCO_NOINLINE static void die_raising(coroutine_core* self,
+                                         const coroutine_error& raised) noexcept {
     self->death_ = as_death(raised.error());
   }
   // Called inside a catch (...) handler.
@@ -1586,8 +1605,8 @@ struct coroutine_lifecycle {
   }
 #endif
 
-  // An error escaping a body is a death, even one that began as a misuse inside it (a call of a dead
-  // wrap): the resumer must not read it as a misuse of its own resume, which changes nothing.
+  // An error escaping a body is a death, even one that began as a misuse inside it (a call of a
+  // dead wrap): the resumer must not read it as a misuse of its own resume, which changes nothing.
   static error as_death(const error& e) noexcept {
     return e.is_misuse() ? error(static_cast<int>(e.code()), message(e.code())) : e;
   }
@@ -1737,7 +1756,8 @@ void coroutine_core::set_stack_reserve(std::size_t bytes) noexcept {
 JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
   JMPCO_FRAME_MARKER;
   thread_state& ts = this_thread_state();
-  if (errc refused = coroutine_lifecycle::check_resumable(*this, ts, JMPCO_OWN_FRAME_TOP()); refused != errc::ok)
+  if (errc refused = coroutine_lifecycle::check_resumable(*this, ts, JMPCO_OWN_FRAME_TOP());
+      refused != errc::ok)
     return refused;
   coroutine_core* resumer = ts.running;
   owner_ = ts.id;
@@ -1794,28 +1814,31 @@ error coroutine_core::close_core() noexcept {
   thread_state& ts = this_thread_state();
   if (owner_ != 0 && owner_ != ts.id) return error(errc::wrong_thread);
   switch (status_) {
-    case status::running: return error(errc::close_running);
-    case status::normal: return error(errc::close_normal);
-    case status::dead: break;
+    case status::running:
+      return error(errc::close_running);
+    case status::normal:
+      return error(errc::close_normal);
+    case status::dead:
+      break;
     case status::suspended:
       if (!started_) {
         status_ = status::dead;
         return error();
       }
 #if JMPCO_EXCEPTIONS
-    {
-      closing_ = true;
-      pin();  // an unwinding destructor may let go of this coroutine's last handle
-      const errc refused = resume_core();
-      if (error(refused).is_misuse()) {
-        closing_ = false;  // it could not be entered; it stays suspended and intact
-        unpin();
-        return error(refused);
+      {
+        closing_ = true;
+        pin();  // an unwinding destructor may let go of this coroutine's last handle
+        const errc refused = resume_core();
+        if (error(refused).is_misuse()) {
+          closing_ = false;  // it could not be entered; it stays suspended and intact
+          unpin();
+          return error(refused);
+        }
+        error died_with = std::exchange(death_, error());  // handed out once, as Lua's close does
+        unpin();                                           // may free *this
+        return died_with;
       }
-      error died_with = std::exchange(death_, error());  // handed out once, as Lua's close does
-      unpin();  // may free *this
-      return died_with;
-    }
 #else
       coroutine_lifecycle::discard(ts, this);
 #endif
@@ -1877,33 +1900,54 @@ fatal_handler installed_fatal_handler = &print_and_abort;
 
 const char* to_string(status s) noexcept {
   switch (s) {
-    case status::suspended: return "suspended";
-    case status::running: return "running";
-    case status::normal: return "normal";
-    case status::dead: return "dead";
+    case status::suspended:
+      return "suspended";
+    case status::running:
+      return "running";
+    case status::normal:
+      return "normal";
+    case status::dead:
+      return "dead";
   }
   return "invalid status";
 }
 
 const char* message(errc code) noexcept {
   switch (code) {
-    case errc::ok: return "ok";
-    case errc::dead_coroutine: return "cannot resume dead coroutine";
-    case errc::non_suspended: return "cannot resume non-suspended coroutine";
-    case errc::yield_outside: return "attempt to yield from outside a coroutine";
-    case errc::c_stack_overflow: return "C stack overflow";
-    case errc::close_running: return "cannot close a running coroutine";
-    case errc::close_normal: return "cannot close a normal coroutine";
-    case errc::wrong_thread: return "cannot use a coroutine owned by another thread";
-    case errc::out_of_memory: return "not enough memory";
-    case errc::type_mismatch: return "coroutine value types do not match its signature";
-    case errc::unsupported_platform: return "copied-stack coroutines cannot run on this platform";
-    case errc::empty_handle: return "coroutine handle is empty";
-    case errc::yield_while_closing: return "attempt to yield across a C-call boundary";
-    case errc::closing: return "coroutine closed while suspended";
-    case errc::foreign_stack: return "cannot switch coroutines on a stack that is not the thread's own";
-    case errc::exception: return "coroutine raised an exception";
-    case errc::raised: return "coroutine raised an error";
+    case errc::ok:
+      return "ok";
+    case errc::dead_coroutine:
+      return "cannot resume dead coroutine";
+    case errc::non_suspended:
+      return "cannot resume non-suspended coroutine";
+    case errc::yield_outside:
+      return "attempt to yield from outside a coroutine";
+    case errc::c_stack_overflow:
+      return "C stack overflow";
+    case errc::close_running:
+      return "cannot close a running coroutine";
+    case errc::close_normal:
+      return "cannot close a normal coroutine";
+    case errc::wrong_thread:
+      return "cannot use a coroutine owned by another thread";
+    case errc::out_of_memory:
+      return "not enough memory";
+    case errc::type_mismatch:
+      return "coroutine value types do not match its signature";
+    case errc::unsupported_platform:
+      return "copied-stack coroutines cannot run on this platform";
+    case errc::empty_handle:
+      return "coroutine handle is empty";
+    case errc::yield_while_closing:
+      return "attempt to yield across a C-call boundary";
+    case errc::closing:
+      return "coroutine closed while suspended";
+    case errc::foreign_stack:
+      return "cannot switch coroutines on a stack that is not the thread's own";
+    case errc::exception:
+      return "coroutine raised an exception";
+    case errc::raised:
+      return "coroutine raised an error";
   }
   return "unknown jmpco error";
 }
@@ -1927,7 +1971,8 @@ const char* error::what() const noexcept {
 void error::rethrow() const {
   if (exception_) std::rethrow_exception(exception_);
   // A yield's errc::closing, raised in the coroutine that close() unwinds: the forced unwind.
-  if (code_ == errc::closing && coroutine_core::running() != nullptr && !coroutine_core::is_yieldable())
+  if (code_ == errc::closing && coroutine_core::running() != nullptr &&
+      !coroutine_core::is_yieldable())
     coroutine_core::unwind_for_close();
   throw coroutine_error(*this);
 }
@@ -1981,7 +2026,8 @@ bool shadow_stack_enabled() noexcept {
   char line[256];
   bool enabled = false;
   while (std::fgets(line, sizeof line, status) != nullptr) {
-    if (std::strncmp(line, "x86_Thread_features:", 20) == 0 && std::strstr(line, "shstk") != nullptr)
+    if (std::strncmp(line, "x86_Thread_features:", 20) == 0 &&
+        std::strstr(line, "shstk") != nullptr)
       enabled = true;
   }
   std::fclose(status);
@@ -1994,7 +2040,8 @@ bool shadow_stack_enabled() noexcept {
 const char* find_refusal() noexcept {
   if (!stack_grows_down()) return "jmpco: this target's stack grows upward, which is not supported";
   if (shadow_stack_enabled())
-    return "jmpco: CET shadow stacks are enabled for this process; copied-stack coroutines cannot run";
+    return "jmpco: CET shadow stacks are enabled for this process; copied-stack coroutines cannot "
+           "run";
   return nullptr;
 }
 
@@ -2190,9 +2237,7 @@ stack_bounds main_thread_stack_extent(const maps_scanner& scanner, std::uint64_t
 
 #if defined(__linux__)
 
-bool is_linux_main_thread() noexcept {
-  return static_cast<long>(getpid()) == syscall(SYS_gettid);
-}
+bool is_linux_main_thread() noexcept { return static_cast<long>(getpid()) == syscall(SYS_gettid); }
 
 stack_bounds linux_main_thread_stack_bounds() noexcept {
   rlimit limit{};
@@ -2269,7 +2314,7 @@ stack_bounds thread_stack_bounds() noexcept {
 // bounds from the linker script instead (stack_bounds_linker_script.cpp).
 
 #if !defined(__linux__) && !defined(__FreeBSD__) && !defined(__OpenBSD__) && \
-    !defined(__NetBSD__) && !defined(__APPLE__) && !defined(_WIN32) && \
+    !defined(__NetBSD__) && !defined(__APPLE__) && !defined(_WIN32) &&       \
     !(defined(__ELF__) && !defined(__unix__))
 namespace jmpco::detail {
 stack_bounds thread_stack_bounds() noexcept { return {0, 0}; }
@@ -2279,8 +2324,8 @@ stack_bounds thread_stack_bounds() noexcept { return {0, 0}; }
 // Thread stack bounds on Windows (MinGW-w64 here; the same calls exist under MSVC): the stack is
 // one reserved region that the system commits downward through a guard page as it is touched.
 // GetCurrentThreadStackLimits (Windows 8 and later, and Wine) gives the whole reservation: from its
-// bottom (the TEB's DeallocationStack) to the top (the TIB's StackBase), not only the part committed
-// so far, which is what the TIB's StackLimit would say.
+// bottom (the TEB's DeallocationStack) to the top (the TIB's StackBase), not only the part
+// committed so far, which is what the TIB's StackLimit would say.
 
 #if defined(_WIN32)
 #if !defined(_WIN32_WINNT) || _WIN32_WINNT < 0x0602
@@ -2365,7 +2410,8 @@ constexpr unsigned char kVacatedStackByte = 0xdb;
 // second per-thread record: the chain of registered function contexts, one per frame with
 // cleanups. Frames of different coroutines would link into one chain and a throw would run the
 // wrong handlers, so refuse the build rather than let that happen.
-#error "jmpco: SJLJ exception unwinding is not supported (use a DWARF-2 or SEH toolchain, or -fno-exceptions)"
+#error \
+    "jmpco: SJLJ exception unwinding is not supported (use a DWARF-2 or SEH toolchain, or -fno-exceptions)"
 #elif JMPCO_EXCEPTIONS && defined(__GNUC__) && (!defined(_WIN32) || defined(__MINGW32__))
 // GCC and Clang use the Itanium C++ ABI's exception runtime everywhere but with MSVC's: MinGW's
 // libstdc++ included (SEH unwinding on x86-64, DWARF-2 on i686; see the variant's header).
@@ -2405,7 +2451,8 @@ inline void* exception_state_record() noexcept { return abi::__cxa_get_globals()
 inline void install_exception_state(void* record, const context* to) noexcept {
   auto& g = *static_cast<itanium_eh_globals*>(record);
   g.caught_exceptions = to->eh_state[0];
-  g.uncaught_exceptions = static_cast<unsigned int>(reinterpret_cast<std::uintptr_t>(to->eh_state[1]));
+  g.uncaught_exceptions =
+      static_cast<unsigned int>(reinterpret_cast<std::uintptr_t>(to->eh_state[1]));
 #if defined(__ARM_EABI_UNWINDER__)
   g.propagating_exceptions = to->eh_state[2];
 #endif
@@ -2632,7 +2679,8 @@ inline void enter_chain(thread_state& ts, context* target) noexcept {
 // Copies the target's heap bytes back to their addresses and jumps into it. Runs below every
 // byte it restores; its argument lives in its caller's frame on i386, which the descent keeps
 // clear of the restored range too.
-[[noreturn]] JMPCO_FRAME_FUNCTION JMPCO_NO_ASAN void restore_and_jump(context* target, volatile char* anchor) noexcept {
+[[noreturn]] JMPCO_FRAME_FUNCTION JMPCO_NO_ASAN void restore_and_jump(
+    context* target, volatile char* anchor) noexcept {
   *anchor = 0;  // a real use: the optimizer may not drop the argument, nor the caller's frame
   copy_stack_bytes(reinterpret_cast<void*>(target->start), target->copy, target->saved);
   target->saved = 0;
@@ -2650,7 +2698,8 @@ inline void enter_chain(thread_state& ts, context* target) noexcept {
 // call that would drop the pad; the pad is written, so that the optimizer keeps it.
 constexpr std::size_t kLargestDescentStep = std::size_t{256} * 1024;
 
-[[noreturn]] JMPCO_FRAME_FUNCTION JMPCO_NO_ASAN void descend_then_restore(context* target, volatile char* anchor) noexcept {
+[[noreturn]] JMPCO_FRAME_FUNCTION JMPCO_NO_ASAN void descend_then_restore(
+    context* target, volatile char* anchor) noexcept {
   const auto here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));  // >= sp
   const std::uintptr_t floor = target->start - kRestoreClearance;
   const std::size_t distance = here > floor ? here - floor : 0;
@@ -2673,7 +2722,8 @@ constexpr std::size_t kDescentStep = 1024;
 // lowest saved byte. Each call passes its pad on, which keeps the compiler from turning the call
 // into a tail call that would reuse this frame; both ends of the pad are written, so that the
 // optimizer cannot shrink it.
-[[noreturn]] JMPCO_FRAME_FUNCTION void descend_step(context* target, volatile char* anchor) noexcept {
+[[noreturn]] JMPCO_FRAME_FUNCTION void descend_step(context* target,
+                                                    volatile char* anchor) noexcept {
   volatile char pad[kDescentStep];
   pad[0] = *anchor;
   pad[kDescentStep - 1] = 0;
@@ -2729,7 +2779,7 @@ JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
   context* self = ts.current;  // running, so all its bytes are on the stack; never dying here
   context* target = ts.switch_target;
   if (target->stop == 0) launch_on_new_slice();  // never returns
-  self->start = JMPCO_OWN_FRAME_TOP();  // this frame lies below the saved one
+  self->start = JMPCO_OWN_FRAME_TOP();           // this frame lies below the saved one
   JMPCO_ASSERT(!self->dying && self->saved == 0 && self->start < self->stop);
   JMPCO_ASSERT(target != self && target->stop > target->start);
   // The two switches of a resume-yield loop first, each the general case below with its chain
@@ -2845,7 +2895,8 @@ std::atomic<std::uintptr_t> last_thread_id{0};
 constexpr std::uintptr_t kStackGuardAllowance = 4096;
 }  // namespace
 
-thread_state::thread_state() noexcept : id(last_thread_id.fetch_add(1, std::memory_order_relaxed) + 1) {
+thread_state::thread_state() noexcept
+    : id(last_thread_id.fetch_add(1, std::memory_order_relaxed) + 1) {
   main.stop = UINTPTR_MAX;  // the main context owns everything above the coroutines
   unsupported = platform_refusal();
   const stack_bounds bounds = thread_stack_bounds();
@@ -2959,9 +3010,7 @@ thread_state* this_thread_state_if_any() noexcept {
   return static_cast<thread_state*>(TlsGetValue(process_slots().state));
 }
 
-void set_this_thread_state(thread_state* ts) noexcept {
-  TlsSetValue(process_slots().state, ts);
-}
+void set_this_thread_state(thread_state* ts) noexcept { TlsSetValue(process_slots().state, ts); }
 
 void call_at_thread_exit(thread_state& ts) noexcept {
   if (!FlsSetValue(process_slots().exit, &ts))
@@ -2978,7 +3027,8 @@ void WINAPI free_exited_state(void*, DWORD reason, void*) {
   if (reason != DLL_THREAD_DETACH) return;
   thread_state* ts = this_thread_state_if_any();
   if (ts == nullptr) return;
-  if (!ts->exited) exit_callback(ts);  // a thread whose FLS callback did not run (a deleted fiber's)
+  if (!ts->exited)
+    exit_callback(ts);  // a thread whose FLS callback did not run (a deleted fiber's)
   set_this_thread_state(nullptr);
   ts->~thread_state();
   ::operator delete(static_cast<void*>(ts));
@@ -2993,8 +3043,8 @@ __attribute__((section(".CRT$XLY"), used)) PIMAGE_TLS_CALLBACK jmpco_free_exited
 }
 #else
 #pragma section(".CRT$XLY", long, read)
-extern "C" __declspec(allocate(".CRT$XLY")) PIMAGE_TLS_CALLBACK jmpco_free_exited_thread_state =
-    &free_exited_state;
+extern "C" __declspec(allocate(".CRT$XLY"))
+    PIMAGE_TLS_CALLBACK jmpco_free_exited_thread_state = &free_exited_state;
 #endif
 
 }  // namespace jmpco::detail

@@ -29,7 +29,8 @@ std::vector<std::string> traces;
 
 }  // namespace
 
-registration::registration(const char* suite_name, const char* test_name, test_function test) noexcept
+registration::registration(const char* suite_name, const char* test_name,
+                           test_function test) noexcept
     : suite(suite_name), name(test_name), fn(test) {
   *last_link = this;
   last_link = &next;
@@ -44,7 +45,8 @@ void record(const report& r, const std::string& streamed) {
   current.failed = true;
   std::printf("%s:%d: Failure\n  %s\n", r.file, r.line, r.what.c_str());
   if (!streamed.empty()) std::printf("  %s\n", streamed.c_str());
-  for (auto it = traces.rbegin(); it != traces.rend(); ++it) std::printf("  trace: %s\n", it->c_str());
+  for (auto it = traces.rbegin(); it != traces.rend(); ++it)
+    std::printf("  trace: %s\n", it->c_str());
 }
 
 scoped_trace::scoped_trace(const char* file, int line, const message& m) {
@@ -55,8 +57,8 @@ scoped_trace::~scoped_trace() { traces.pop_back(); }
 verdict compare_strings(const char* a_text, const char* b_text, const char* a, const char* b) {
   const bool equal = (a == nullptr || b == nullptr) ? a == b : std::strcmp(a, b) == 0;
   if (equal) return {true, {}};
-  return {false, std::string("expected ") + a_text + " equal to " + b_text + ", got \"" + (a ? a : "(null)") +
-                     "\" and \"" + (b ? b : "(null)") + "\""};
+  return {false, std::string("expected ") + a_text + " equal to " + b_text + ", got \"" +
+                     (a ? a : "(null)") + "\" and \"" + (b ? b : "(null)") + "\""};
 }
 
 verdict truth(bool holds, const char* text, bool expected) {
@@ -96,6 +98,7 @@ int main() {
       std::printf("[       OK ] %s.%s\n", t->suite, t->name);
     }
   }
-  std::printf("%s: %d passed, %d failed, %d skipped\n", minitest::program_name, passed, failed, skipped);
+  std::printf("%s: %d passed, %d failed, %d skipped\n", minitest::program_name, passed, failed,
+              skipped);
   return failed == 0 && passed > 0 ? 0 : 1;
 }

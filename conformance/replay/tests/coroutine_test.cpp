@@ -35,16 +35,20 @@ TEST(Depth, MainChainRuns197LevelsAndTheFailedCoroutineIsDead) {
 TEST(Depth, MetamethodsCloseHandlersPcallAndIteratorsEachCountOneLevel) {
   const char* script =
       "local depth = 0\n"
-      "local function gen(n) depth = n; for x in coroutine.wrap(function() gen(n+1) coroutine.yield(1) end) do end end\n"
+      "local function gen(n) depth = n; for x in coroutine.wrap(function() gen(n+1) "
+      "coroutine.yield(1) end) do end end\n"
       "print(pcall(gen, 1) == false, depth)\n"
       "depth = 0\n"
-      "local function mm(n) depth = n; local t = setmetatable({}, {__index = function() return mm(n + 1) end}); return t.x end\n"
+      "local function mm(n) depth = n; local t = setmetatable({}, {__index = function() return "
+      "mm(n + 1) end}); return t.x end\n"
       "print(pcall(mm, 1)); print(depth)\n"
       "depth = 0\n"
-      "local function cl(n) depth = n; local t <close> = setmetatable({}, {__close = function() cl(n + 1) end}) end\n"
+      "local function cl(n) depth = n; local t <close> = setmetatable({}, {__close = function() "
+      "cl(n + 1) end}) end\n"
       "print(pcall(cl, 1)); print(depth)\n"
       "depth = 0\n"
-      "local function ts(n) depth = n; return tostring(setmetatable({}, {__tostring = function() return ts(n + 1) end})) end\n"
+      "local function ts(n) depth = n; return tostring(setmetatable({}, {__tostring = function() "
+      "return ts(n + 1) end})) end\n"
       "print(pcall(ts, 1)); print(depth)\n"
       "depth = 0\n"
       "local function cd(n) depth = n; return pcall(cd, n + 1) end\n"
@@ -70,7 +74,8 @@ TEST(Depth, AResumedCoroutineStartsAgainAtItsResumersLevel) {
       "    pcall(function()\n"
       "      coroutine.yield(\"y1\")\n"
       "      local d = 0\n"
-      "      local function nest(n) d = n; local c = coroutine.create(function() return nest(n+1) end); local ok, e = coroutine.resume(c); return ok, e end\n"
+      "      local function nest(n) d = n; local c = coroutine.create(function() return nest(n+1) "
+      "end); local ok, e = coroutine.resume(c); return ok, e end\n"
       "      nest(1); print(\"after-yield nest\", d)\n"
       "    end)\n"
       "  end)\n"
@@ -88,7 +93,8 @@ TEST(Depth, AResumedCoroutineStartsAgainAtItsResumersLevel) {
 TEST(Depth, WrapChainAddsOnePositionPerLevel) {
   const char* script =
       "local depth = 0\n"
-      "local function wnest(n) depth = n; return coroutine.wrap(function() return wnest(n + 1) end)() end\n"
+      "local function wnest(n) depth = n; return coroutine.wrap(function() return wnest(n + 1) "
+      "end)() end\n"
       "local ok, e = pcall(wnest, 1)\n"
       "print(ok, depth, (#e - #\"C stack overflow\") // #\"t.lua:2: \", e:sub(-16))\n"
       "";
@@ -100,17 +106,21 @@ TEST(Depth, WrapChainAddsOnePositionPerLevel) {
 TEST(Close, PendingHandlersStatusAndReturnValues) {
   const char* script =
       "local function res(name, fail)\n"
-      "  return setmetatable({}, {__close = function(_, err) print(\"close\", name, err); if fail then error(fail, 0) end end})\n"
+      "  return setmetatable({}, {__close = function(_, err) print(\"close\", name, err); if fail "
+      "then error(fail, 0) end end})\n"
       "end\n"
-      "local co = coroutine.create(function() local r <close> = res(\"r\") error(\"boom\", 0) end)\n"
+      "local co = coroutine.create(function() local r <close> = res(\"r\") error(\"boom\", 0) "
+      "end)\n"
       "print(coroutine.resume(co))\n"
       "print(coroutine.status(co), coroutine.close(co))\n"
       "print(coroutine.close(co))\n"
-      "local co2 = coroutine.create(function() local a <close> = res(\"a\") local b <close> = res(\"b\", \"b failed\") coroutine.yield() end)\n"
+      "local co2 = coroutine.create(function() local a <close> = res(\"a\") local b <close> = "
+      "res(\"b\", \"b failed\") coroutine.yield() end)\n"
       "coroutine.resume(co2)\n"
       "print(coroutine.close(co2))\n"
       "print(coroutine.status(co2))\n"
-      "local w = coroutine.wrap(function() local r <close> = res(\"w\", \"close err\") error(\"body err\", 0) end)\n"
+      "local w = coroutine.wrap(function() local r <close> = res(\"w\", \"close err\") "
+      "error(\"body err\", 0) end)\n"
       "print(pcall(w))\n"
       "print(coroutine.close(coroutine.create(print)))\n"
       "local co3 = coroutine.create(function()\n"
@@ -156,7 +166,8 @@ TEST(Coroutines, ResumeYieldStatusWrapAndMessages) {
       "print(coroutine.status(co), coroutine.resume(co))\n"
       "print(type(coroutine.running()), select(2, coroutine.running()))\n"
       "local main = coroutine.running()\n"
-      "print(coroutine.resume(coroutine.create(function() return coroutine.status(main), coroutine.isyieldable(), select(2, coroutine.running()) end)))\n"
+      "print(coroutine.resume(coroutine.create(function() return coroutine.status(main), "
+      "coroutine.isyieldable(), select(2, coroutine.running()) end)))\n"
       "print(pcall(coroutine.yield, 1))\n"
       "print(coroutine.resume(main))\n"
       "print(pcall(coroutine.resume, 1))\n"
@@ -168,7 +179,8 @@ TEST(Coroutines, ResumeYieldStatusWrapAndMessages) {
       "local ok, e = pcall(w3)\n"
       "print(ok, type(e), e.code)\n"
       "local xco = coroutine.create(function()\n"
-      "  return xpcall(function() error(\"original\") end, function(m) coroutine.yield(\"from handler\") return m end)\n"
+      "  return xpcall(function() error(\"original\") end, function(m) coroutine.yield(\"from "
+      "handler\") return m end)\n"
       "end)\n"
       "print(coroutine.resume(xco))\n"
       "";
@@ -195,7 +207,8 @@ TEST(Close, HandlersOfAnErrorCaughtInsideACoroutineMayYield) {
   const char* script =
       "local co = coroutine.create(function()\n"
       "  print(pcall(function()\n"
-      "    local r <close> = setmetatable({}, {__close = function(_, e) print(\"closing\", e) coroutine.yield(\"from close\") end})\n"
+      "    local r <close> = setmetatable({}, {__close = function(_, e) print(\"closing\", e) "
+      "coroutine.yield(\"from close\") end})\n"
       "    error(\"boom\", 0)\n"
       "  end))\n"
       "  return \"finished\"\n"
@@ -231,7 +244,8 @@ TEST(Close, SuspendedInsideXpcallKeepsAStaleMessageHandler) {
       "print(2, coroutine.close(co5))\n"
       "local co6 = coroutine.create(function()\n"
       "  xpcall(function()\n"
-      "    local q <close> = setmetatable({}, {__close = function() error(\"inner fails\", 0) end})\n"
+      "    local q <close> = setmetatable({}, {__close = function() error(\"inner fails\", 0) "
+      "end})\n"
       "    coroutine.yield()\n"
       "  end, H)\n"
       "end)\n"
@@ -240,7 +254,8 @@ TEST(Close, SuspendedInsideXpcallKeepsAStaleMessageHandler) {
       "local co7 = coroutine.create(function()\n"
       "  xpcall(function()\n"
       "    local a, b, c, d = 1, 2, 3, 4\n"
-      "    local q <close> = setmetatable({}, {__close = function(_, e) local x, y, z = 1, 2, 3; error(\"inner fails\", 0) end})\n"
+      "    local q <close> = setmetatable({}, {__close = function(_, e) local x, y, z = 1, 2, 3; "
+      "error(\"inner fails\", 0) end})\n"
       "    coroutine.yield()\n"
       "  end, H)\n"
       "end)\n"
@@ -250,7 +265,8 @@ TEST(Close, SuspendedInsideXpcallKeepsAStaleMessageHandler) {
       "  local r <close> = setmetatable({}, {__close = function(_, e) print(\"r got\", e) end})\n"
       "  pcall(function()\n"
       "    xpcall(function()\n"
-      "      local q <close> = setmetatable({}, {__close = function() error(\"inner fails\", 0) end})\n"
+      "      local q <close> = setmetatable({}, {__close = function() error(\"inner fails\", 0) "
+      "end})\n"
       "      coroutine.yield()\n"
       "    end, H)\n"
       "  end)\n"
@@ -272,9 +288,12 @@ TEST(Close, SuspendedInsideXpcallKeepsAStaleMessageHandler) {
 // inside an xpcall must be recorded at the yield; its frames are not readable once suspended.
 TEST(Close, SuspendedInPcallUnderAnOuterXpcall) {
   const char* script =
-      "for v in coroutine.wrap(function() print(xpcall(function(...) print(select(\"#\", ...), ...) local co = coroutine.create(function(...)\n"
-      " local r1 <close> = setmetatable({}, {__close = function(_, e) print(\"c1\", e) error(\"e1\", 0) end})\n"
-      " local r2 <close> = setmetatable({}, {__close = function(_, e) print(\"c2\", e) error(\"e2\") end})\n"
+      "for v in coroutine.wrap(function() print(xpcall(function(...) print(select(\"#\", ...), "
+      "...) local co = coroutine.create(function(...)\n"
+      " local r1 <close> = setmetatable({}, {__close = function(_, e) print(\"c1\", e) "
+      "error(\"e1\", 0) end})\n"
+      " local r2 <close> = setmetatable({}, {__close = function(_, e) print(\"c2\", e) "
+      "error(\"e2\") end})\n"
       " coroutine.yield(1) print(pcall(coroutine.yield, 2.5))\n"
       " end)\n"
       " print(coroutine.resume(co))\n"
@@ -313,11 +332,10 @@ TEST(Coroutines, GeneratorsAbandonedMidWay) {
 }
 
 TEST(Coroutines, YieldFromDeepRecursion) {
-  EXPECT_EQ(
-      output_of(
-          "local function deep(n) if n == 0 then return coroutine.yield('bottom') end "
-          "return 1 + deep(n - 1) end local co = coroutine.wrap(deep) print(co(3000)) print(co(1))"),
-      "bottom\n3001\n");
+  EXPECT_EQ(output_of("local function deep(n) if n == 0 then return coroutine.yield('bottom') end "
+                      "return 1 + deep(n - 1) end local co = coroutine.wrap(deep) print(co(3000)) "
+                      "print(co(1))"),
+            "bottom\n3001\n");
 }
 
 }  // namespace

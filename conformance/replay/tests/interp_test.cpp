@@ -13,10 +13,9 @@ namespace {
 TEST(Arithmetic, IntegerAndFloatKinds) {
   EXPECT_EQ(output_of("print(7 // 2, 7.0 // 2, -7 // 2, 7 % 3, -7 % 3, 7.5 % 2, 3 / 2, 2^2)"),
             "3\t3.0\t-4\t1\t2\t1.5\t1.5\t4.0\n");
-  EXPECT_EQ(
-      output_of(
-          "print(math.maxinteger + 1 == math.mininteger, math.mininteger // -1, math.mininteger % -1)"),
-      "true\t-9223372036854775808\t0\n");
+  EXPECT_EQ(output_of("print(math.maxinteger + 1 == math.mininteger, math.mininteger // -1, "
+                      "math.mininteger % -1)"),
+            "true\t-9223372036854775808\t0\n");
   EXPECT_EQ(output_of("print(5 // 0.0, -5 // 0.0, 0/0 ~= 0/0, 1/0, -1/0)"),
             "inf\t-inf\ttrue\tinf\t-inf\n");
   EXPECT_EQ(
@@ -36,11 +35,10 @@ TEST(Arithmetic, DivisionByZeroMessages) {
 }
 
 TEST(Comparison, MixedNumbersAndStrings) {
-  EXPECT_EQ(
-      output_of(
-          "print(1 == 1.0, 1 < 1.5, math.maxinteger < 2^63, math.maxinteger + 0.0 == math.maxinteger, "
-          "\"a\" < \"b\", \"Z\" < \"a\", \"10\" < \"9\")"),
-      "true\ttrue\ttrue\tfalse\ttrue\ttrue\ttrue\n");
+  EXPECT_EQ(output_of("print(1 == 1.0, 1 < 1.5, math.maxinteger < 2^63, math.maxinteger + 0.0 == "
+                      "math.maxinteger, "
+                      "\"a\" < \"b\", \"Z\" < \"a\", \"10\" < \"9\")"),
+            "true\ttrue\ttrue\tfalse\ttrue\ttrue\ttrue\n");
   EXPECT_EQ(output_of("print(pcall(function() return 1 < \"2\" end))"),
             "false\tt.lua:1: attempt to compare number with string\n");
   EXPECT_EQ(output_of("print(pcall(function() return {} < {} end))"),
@@ -80,10 +78,9 @@ TEST(Errors, VariableNamesInMessages) {
 }
 
 TEST(Errors, LevelsAndValues) {
-  EXPECT_EQ(
-      output_of(
-          "local function f() error(\"two\", 2) end\nlocal function g()\n f() end\nprint(pcall(g))"),
-      "false\tt.lua:3: two\n");
+  EXPECT_EQ(output_of("local function f() error(\"two\", 2) end\nlocal function g()\n f() "
+                      "end\nprint(pcall(g))"),
+            "false\tt.lua:3: two\n");
   EXPECT_EQ(output_of("print(pcall(error, \"x\", 2))"), "false\tt.lua:1: x\n");
   EXPECT_EQ(output_of("print(pcall(error))"), "false\tnil\n");
   EXPECT_EQ(output_of("print(pcall(error, 42))"), "false\t42\n");
@@ -107,10 +104,9 @@ TEST(Errors, UncaughtErrorsAtTopLevel) {
 
 TEST(Errors, XpcallHandlerThatFailsEndsInErrorInErrorHandling) {
   // lua5.4 calls the failing handler again and again: 215 times from the main chunk.
-  EXPECT_EQ(
-      output_of(
-          "local n = 0 print(xpcall(function() error('e') end, function(m) n = n + 1 error('h') end)) print(n)"),
-      "false\terror in error handling\n215\n");
+  EXPECT_EQ(output_of("local n = 0 print(xpcall(function() error('e') end, function(m) n = n + 1 "
+                      "error('h') end)) print(n)"),
+            "false\terror in error handling\n215\n");
   EXPECT_EQ(
       output_of("print(xpcall(function() error('e1') end, function(m) return 'H: ' .. m end))"),
       "false\tH: t.lua:1: e1\n");
@@ -141,10 +137,9 @@ TEST(Statements, VarargsAndSelect) {
   EXPECT_EQ(output_of("print(select(2, 'a', 'b', 'c'))"), "b\tc\n");
   EXPECT_EQ(output_of("print(pcall(select, -3, 1, 2))"),
             "false\tbad argument #1 to 'select' (index out of range)\n");
-  EXPECT_EQ(
-      output_of(
-          "local function f(...) return ... end print(#{f(1, 2, 3)}, #{f(1, 2, 3), 10}, #{(f(1, 2, 3))})"),
-      "3\t2\t1\n");
+  EXPECT_EQ(output_of("local function f(...) return ... end print(#{f(1, 2, 3)}, #{f(1, 2, 3), "
+                      "10}, #{(f(1, 2, 3))})"),
+            "3\t2\t1\n");
 }
 
 TEST(Statements, Goto) {
@@ -166,21 +161,18 @@ TEST(Statements, Goto) {
 }
 
 TEST(Statements, TailCallsDoNotGrowTheStack) {
-  EXPECT_EQ(
-      output_of(
-          "local function t(n) if n == 0 then return 'done' end return t(n - 1) end print(t(100000))"),
-      "done\n");
+  EXPECT_EQ(output_of("local function t(n) if n == 0 then return 'done' end return t(n - 1) end "
+                      "print(t(100000))"),
+            "done\n");
 }
 
 TEST(Library, StringFunctions) {
-  EXPECT_EQ(
-      output_of(
-          "print(('x'):rep(3, ','), ('hello'):sub(2, -2), ('abc'):upper(), #'abc', string.len('ab'))"),
-      "x,x,x\tell\tABC\t3\t2\n");
-  EXPECT_EQ(
-      output_of(
-          "print(string.format('%5.1f|%x|%g|%i|%%|%d|%s|%5s|%-5s|', 3.14159, 255, 1e20, 42, 7, true, 'ab', 'cd'))"),
-      "  3.1|ff|1e+20|42|%|7|true|   ab|cd   |\n");
+  EXPECT_EQ(output_of("print(('x'):rep(3, ','), ('hello'):sub(2, -2), ('abc'):upper(), #'abc', "
+                      "string.len('ab'))"),
+            "x,x,x\tell\tABC\t3\t2\n");
+  EXPECT_EQ(output_of("print(string.format('%5.1f|%x|%g|%i|%%|%d|%s|%5s|%-5s|', 3.14159, 255, "
+                      "1e20, 42, 7, true, 'ab', 'cd'))"),
+            "  3.1|ff|1e+20|42|%|7|true|   ab|cd   |\n");
   EXPECT_EQ(output_of("print(string.format('%q', 'a\\nb\\0c\"\\\\\\r'))"),
             "\"a\\\nb\\0c\\\"\\\\\\13\"\n");
   EXPECT_EQ(output_of("print(string.format('%q', 1/3), string.format('%q', math.mininteger))"),
@@ -205,39 +197,33 @@ TEST(Library, TableFunctions) {
 }
 
 TEST(Library, ConversionsAndTypes) {
-  EXPECT_EQ(
-      output_of(
-          "print(tonumber('  12  '), tonumber('1e2'), tonumber('z', 36), tonumber('8', 8), tonumber(''))"),
-      "12\t100.0\t35\tnil\tnil\n");
-  EXPECT_EQ(
-      output_of(
-          "print(math.type(1), math.type(1.0), math.type('1'), type(print), math.floor(3.7), math.floor(-0.0))"),
-      "integer\tfloat\tnil\tfunction\t3\t0\n");
+  EXPECT_EQ(output_of("print(tonumber('  12  '), tonumber('1e2'), tonumber('z', 36), tonumber('8', "
+                      "8), tonumber(''))"),
+            "12\t100.0\t35\tnil\tnil\n");
+  EXPECT_EQ(output_of("print(math.type(1), math.type(1.0), math.type('1'), type(print), "
+                      "math.floor(3.7), math.floor(-0.0))"),
+            "integer\tfloat\tnil\tfunction\t3\t0\n");
   EXPECT_EQ(output_of("print(tostring(print):sub(1, 12), tostring({}):sub(1, 9))"),
             "function: 0x\ttable: 0x\n");
 }
 
 TEST(Metatables, IndexNewindexCallAndProtection) {
-  EXPECT_EQ(
-      output_of(
-          "local t = setmetatable({}, {__index = function(t, k) return k .. '!' end}) print(t.foo)"),
-      "foo!\n");
-  EXPECT_EQ(
-      output_of(
-          "local base = {x = 1} local t = setmetatable({}, {__index = base}) print(t.x, rawget(t, 'x'))"),
-      "1\tnil\n");
-  EXPECT_EQ(
-      output_of(
-          "local log = {} local t = setmetatable({}, {__newindex = function(t, k, v) rawset(t, k, v * 2) end}) t.a = 2 print(t.a)"),
-      "4\n");
+  EXPECT_EQ(output_of("local t = setmetatable({}, {__index = function(t, k) return k .. '!' end}) "
+                      "print(t.foo)"),
+            "foo!\n");
+  EXPECT_EQ(output_of("local base = {x = 1} local t = setmetatable({}, {__index = base}) "
+                      "print(t.x, rawget(t, 'x'))"),
+            "1\tnil\n");
+  EXPECT_EQ(output_of("local log = {} local t = setmetatable({}, {__newindex = function(t, k, v) "
+                      "rawset(t, k, v * 2) end}) t.a = 2 print(t.a)"),
+            "4\n");
   EXPECT_EQ(
       output_of(
           "local f = setmetatable({}, {__call = function(self, x) return x + 1 end}) print(f(1))"),
       "2\n");
-  EXPECT_EQ(
-      output_of(
-          "print(getmetatable(setmetatable({}, {__metatable = 'locked'})), getmetatable('').__index == string)"),
-      "locked\ttrue\n");
+  EXPECT_EQ(output_of("print(getmetatable(setmetatable({}, {__metatable = 'locked'})), "
+                      "getmetatable('').__index == string)"),
+            "locked\ttrue\n");
 }
 
 TEST(Guards, StepBudget) {

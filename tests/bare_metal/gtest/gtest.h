@@ -72,7 +72,8 @@ class scoped_trace {
 template <class T, class = void>
 struct printable : std::false_type {};
 template <class T>
-struct printable<T, std::void_t<decltype(std::declval<std::ostream&>() << std::declval<const T&>())>>
+struct printable<T,
+                 std::void_t<decltype(std::declval<std::ostream&>() << std::declval<const T&>())>>
     : std::true_type {};
 
 template <class T>
@@ -97,10 +98,11 @@ struct verdict {
 };
 
 template <class A, class B, class Op>
-verdict compare(const char* a_text, const char* op_text, const char* b_text, const A& a, const B& b, Op op) {
+verdict compare(const char* a_text, const char* op_text, const char* b_text, const A& a, const B& b,
+                Op op) {
   if (op(a, b)) return {true, {}};
-  return {false, std::string("expected ") + a_text + " " + op_text + " " + b_text + ", got " + show(a) +
-                     " and " + show(b)};
+  return {false, std::string("expected ") + a_text + " " + op_text + " " + b_text + ", got " +
+                     show(a) + " and " + show(b)};
 }
 
 // The test program's name for the closing line, defined by the one file of tests that the
@@ -118,25 +120,25 @@ verdict truth(bool holds, const char* text, bool expected);
 #define MINITEST_CAT2(a, b) a##b
 #define MINITEST_CAT(a, b) MINITEST_CAT2(a, b)
 
-#define TEST(suite, name)                                                                    \
-  static void minitest_##suite##_##name();                                                   \
-  static const ::minitest::registration minitest_registration_##suite##_##name(#suite, #name, \
-                                                                              &minitest_##suite##_##name); \
+#define TEST(suite, name)                                                       \
+  static void minitest_##suite##_##name();                                      \
+  static const ::minitest::registration minitest_registration_##suite##_##name( \
+      #suite, #name, &minitest_##suite##_##name);                               \
   static void minitest_##suite##_##name()
 
 // `switch (0) case 0: default:` keeps a following `else` of the user's from binding to our `if`.
-#define MINITEST_CHECK(verdict_expr, kind, prefix)                                          \
+#define MINITEST_CHECK(verdict_expr, kind, prefix)                                           \
   switch (0)                                                                                 \
   case 0:                                                                                    \
   default:                                                                                   \
     if (const ::minitest::verdict minitest_verdict = (verdict_expr); minitest_verdict.holds) \
       ;                                                                                      \
     else                                                                                     \
-      prefix ::minitest::sink{{::minitest::outcome::kind, __FILE__, __LINE__, minitest_verdict.text}} = \
-          ::minitest::message()
+      prefix ::minitest::sink{{::minitest::outcome::kind, __FILE__, __LINE__,                \
+                               minitest_verdict.text}} = ::minitest::message()
 
 #define MINITEST_EXPECT(v) MINITEST_CHECK(v, nonfatal_failure, )
-#define MINITEST_ASSERT(v) MINITEST_CHECK(v, fatal_failure, return)
+#define MINITEST_ASSERT(v) MINITEST_CHECK(v, fatal_failure, return )
 
 #define MINITEST_CMP(a, op, b) \
   ::minitest::compare(#a, #op, #b, a, b, [](const auto& x, const auto& y) { return x op y; })
@@ -162,21 +164,22 @@ verdict truth(bool holds, const char* text, bool expected);
 
 #define ADD_FAILURE() MINITEST_EXPECT((::minitest::verdict{false, "failure"}))
 #define FAIL() MINITEST_ASSERT((::minitest::verdict{false, "failure"}))
-#define GTEST_SKIP() MINITEST_CHECK((::minitest::verdict{false, "skipped"}), skip, return)
-#define SCOPED_TRACE(m) \
-  const ::minitest::scoped_trace MINITEST_CAT(minitest_trace_, __LINE__)(__FILE__, __LINE__, ::minitest::message() << (m))
+#define GTEST_SKIP() MINITEST_CHECK((::minitest::verdict{false, "skipped"}), skip, return )
+#define SCOPED_TRACE(m)                                                   \
+  const ::minitest::scoped_trace MINITEST_CAT(minitest_trace_, __LINE__)( \
+      __FILE__, __LINE__, ::minitest::message() << (m))
 
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
-#define EXPECT_THROW(statement, type)                                                      \
-  MINITEST_EXPECT(([&]() -> ::minitest::verdict {                                          \
-    try {                                                                                  \
-      statement;                                                                           \
-    } catch (const type&) {                                                                \
-      return {true, {}};                                                                   \
-    } catch (...) {                                                                        \
+#define EXPECT_THROW(statement, type)                                                        \
+  MINITEST_EXPECT(([&]() -> ::minitest::verdict {                                            \
+    try {                                                                                    \
+      statement;                                                                             \
+    } catch (const type&) {                                                                  \
+      return {true, {}};                                                                     \
+    } catch (...) {                                                                          \
       return {false, "expected " #statement " to throw " #type ", it threw something else"}; \
-    }                                                                                      \
-    return {false, "expected " #statement " to throw " #type ", it did not throw"};         \
+    }                                                                                        \
+    return {false, "expected " #statement " to throw " #type ", it did not throw"};          \
   }()))
 #endif
 
