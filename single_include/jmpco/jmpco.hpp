@@ -114,6 +114,12 @@
 #define JMPCO_JUMP_KIND JMPCO_JUMP_KIND_ISO
 #endif
 
+// On 64-bit Windows the C runtime's longjmp unwinds the frames it jumps over (SEH), which reads
+// return addresses that a restored stack has just overwritten: only the builtin jump is safe.
+#if defined(_WIN64) && JMPCO_JUMP_KIND != JMPCO_JUMP_KIND_BUILTIN
+#error "jmpco on 64-bit Windows needs the builtin jump (MinGW-w64 GCC, JMPCO_JUMP=auto or builtin)"
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #define JMPCO_ALWAYS_INLINE inline __attribute__((always_inline))
 #elif defined(_MSC_VER)
