@@ -2131,7 +2131,7 @@ namespace jmpco::detail {
 
 // What the kernel keeps free below a growing stack (its stack_guard_gap, 256 pages by default):
 // the stack cannot grow closer than this to the mapping beneath it.
-constexpr std::uintptr_t kLinuxStackGuardGap = 256 * 4096;
+constexpr std::uintptr_t kLinuxStackGuardGap = std::uintptr_t{256} * 4096;
 
 // Reads /proc/self/maps-formatted lines fed in pieces (no allocation: it runs when a thread first
 // resumes, perhaps with the allocator failing): finds the mapping that holds `sp` and the end of
