@@ -4,7 +4,7 @@
 #ifndef JMPCO_TESTS_TEST_SUPPORT_HPP
 #define JMPCO_TESTS_TEST_SUPPORT_HPP
 
-#include "jmpco/config.hpp"
+#include "jmpco/jmpco.hpp"  // (not config.hpp: the single-header build has only jmpco.hpp)
 
 #if JMPCO_THREADS
 #include <thread>

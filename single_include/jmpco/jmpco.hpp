@@ -2381,12 +2381,26 @@ stack_bounds thread_stack_bounds() noexcept {
 
 #include <cstddef>
 
+// GCC for Thumb (Cortex-M) without optimisation points __builtin_frame_address(0) at the bottom of
+// a frame's locals rather than its top, so a switch cannot tell where its own frame ends and the
+// fill would overwrite the locals it still uses: checked mode is off there by default and refused
+// when asked for.
+#if defined(__thumb__) && !defined(__OPTIMIZE__) && !defined(__clang__)
+#define JMPCO_CHECKED_UNSUPPORTED 1
+#else
+#define JMPCO_CHECKED_UNSUPPORTED 0
+#endif
+
 #if !defined(JMPCO_CHECKED)
-#if defined(NDEBUG)
+#if defined(NDEBUG) || JMPCO_CHECKED_UNSUPPORTED
 #define JMPCO_CHECKED 0
 #else
 #define JMPCO_CHECKED 1
 #endif
+#endif
+
+#if JMPCO_CHECKED && JMPCO_CHECKED_UNSUPPORTED
+#error "jmpco: checked mode on Thumb with GCC needs -Og or higher (or JMPCO_CHECKED=0)"
 #endif
 
 namespace jmpco::detail {
