@@ -26,6 +26,13 @@ void destroy_a_suspended_coroutine_on_another_thread() {
 
 constexpr int kHandlerExitCode = 42;
 
+// How abort() ends a process: SIGABRT on POSIX, exit status 3 from the C runtime on Windows.
+#if defined(_WIN32)
+testing::ExitedWithCode aborted() { return testing::ExitedWithCode(3); }
+#else
+testing::KilledBySignal aborted() { return testing::KilledBySignal(SIGABRT); }
+#endif
+
 [[noreturn]] void print_and_exit(const char* text) {
   std::fprintf(stderr, "custom handler: %s\n", text);
   std::_Exit(kHandlerExitCode);
@@ -44,7 +51,7 @@ TEST(FatalHandlerDeathTest, AnInstalledHandlerGetsTheTextAndEndsTheProcess) {
 }
 
 TEST(FatalHandlerDeathTest, TheDefaultHandlerPrintsTheTextAndAborts) {
-  EXPECT_EXIT(destroy_a_suspended_coroutine_on_another_thread(), testing::KilledBySignal(SIGABRT),
+  EXPECT_EXIT(destroy_a_suspended_coroutine_on_another_thread(), aborted(),
               "jmpco: a suspended coroutine was destroyed by a thread that does not own it");
 }
 
@@ -54,7 +61,7 @@ TEST(FatalHandlerDeathTest, AHandlerThatReturnsIsFollowedByAnAbort) {
         jmpco::set_fatal_handler(&print_and_return);
         destroy_a_suspended_coroutine_on_another_thread();
       },
-      testing::KilledBySignal(SIGABRT), "returning handler: a suspended coroutine was destroyed");
+      aborted(), "returning handler: a suspended coroutine was destroyed");
 }
 
 TEST(FatalHandler, SettingReturnsThePreviousHandlerAndNullRestoresTheDefault) {

@@ -10,6 +10,9 @@
 #    symbols the static runtime references (__libc_single_threaded, arc4random,
 #    _dl_find_object, the last through dl_iterate_phdr so that exceptions unwind);
 #  - --eh-frame-hdr, which gcc leaves out of static links, so the unwinder finds the tables.
+# One thing of the pairing does not work: libstdc++'s input streams (std::ifstream) crash in
+# their locale set-up. GoogleTest's default ("fast") death tests read /proc through one, so the
+# musl test preset runs death tests in the "threadsafe" style (GTEST_DEATH_TEST_STYLE).
 # What runs on musl is therefore everything jmpco itself touches: setjmp/longjmp, the thread
 # stack bounds (pthread_getattr_np), thread-local storage, malloc, threads. GoogleTest is built
 # from /usr/src/googletest with the same flags.
