@@ -28,10 +28,11 @@ jmpco::generator<std::string> starting_with(std::string prefix, jmpco::generator
 
 // A map: numbers each line it passes on.
 jmpco::generator<std::string> numbered(jmpco::generator<std::string> in) {
-  return jmpco::generator<std::string>([in = std::move(in)](jmpco::yielder<std::string()>& y) mutable {
-    int n = 0;
-    for (const std::string& line : in) y.yield(std::to_string(++n) + ": " + line);
-  });
+  return jmpco::generator<std::string>(
+      [in = std::move(in)](jmpco::yielder<std::string()>& y) mutable {
+        int n = 0;
+        for (const std::string& line : in) y.yield(std::to_string(++n) + ": " + line);
+      });
 }
 
 }  // namespace

@@ -36,8 +36,9 @@ int main() {
     counters.push_back(make_counter());
     if (!counters.back() || !counters.back().resume().ok()) std::printf("counter %d failed\n", i);
   }
-  std::printf("20 counters started, %s of the arena still free\n",
-              arena.free_bytes() > sizeof buffer / 4 ? "more than a quarter" : "less than a quarter");
+  std::printf(
+      "20 counters started, %s of the arena still free\n",
+      arena.free_bytes() > sizeof buffer / 4 ? "more than a quarter" : "less than a quarter");
 
   // A coroutine whose suspended stack (96 KiB of live locals) cannot fit in what is left: its
   // yield fails, and so does the resume that ran it.
