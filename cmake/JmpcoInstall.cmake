@@ -34,14 +34,21 @@ int main() { return 0; }" ${var})
   set(${var} ${${var}} PARENT_SCOPE)
 endfunction()
 
+# Appends JMPCO_<SETTING>=1 or =0 to JMPCO_INSTALLED_DEFINITIONS, as include/jmpco/config.hpp
+# resolves that on/off setting for this compiler and these flags.
+function(jmpco_write_down_setting setting)
+  jmpco_configuration_is(JMPCO_BUILT_WITH_${setting} "JMPCO_${setting}")
+  if(JMPCO_BUILT_WITH_${setting})
+    set(value 1)
+  else()
+    set(value 0)
+  endif()
+  set(JMPCO_INSTALLED_DEFINITIONS ${JMPCO_INSTALLED_DEFINITIONS} JMPCO_${setting}=${value} PARENT_SCOPE)
+endfunction()
+
 # What the headers must see in a program built against the installed library.
 set(JMPCO_INSTALLED_DEFINITIONS)
-jmpco_configuration_is(JMPCO_BUILT_WITH_EXCEPTIONS "JMPCO_EXCEPTIONS")
-if(JMPCO_BUILT_WITH_EXCEPTIONS)
-  list(APPEND JMPCO_INSTALLED_DEFINITIONS JMPCO_EXCEPTIONS=1)
-else()
-  list(APPEND JMPCO_INSTALLED_DEFINITIONS JMPCO_EXCEPTIONS=0)
-endif()
+jmpco_write_down_setting(EXCEPTIONS)
 # The jump primitive the compiler chose under JMPCO_JUMP=auto, written down: another compiler
 # using the installed library might choose differently.
 foreach(kind BUILTIN POSIX ISO)
@@ -57,12 +64,7 @@ if(NOT JMPCO_INSTALLED_JUMP)
 endif()
 # Threads (JMPCO_THREADS=auto follows the C++ library's thread support), written down as the
 # jump primitive is.
-jmpco_configuration_is(JMPCO_BUILT_WITH_THREADS "JMPCO_THREADS")
-if(JMPCO_BUILT_WITH_THREADS)
-  list(APPEND JMPCO_INSTALLED_DEFINITIONS JMPCO_THREADS=1)
-else()
-  list(APPEND JMPCO_INSTALLED_DEFINITIONS JMPCO_THREADS=0)
-endif()
+jmpco_write_down_setting(THREADS)
 # Checked mode changes no layout; written down so that users can see what they link.
 if(JMPCO_CHECKED STREQUAL "")
   string(TOUPPER "${CMAKE_BUILD_TYPE}" _jmpco_build_type)
