@@ -7,7 +7,7 @@
 #   STATIC           a static library (else JMPCO_SHARED, which follows BUILD_SHARED_LIBS, decides;
 #                    a shared one exports only what the headers mark JMPCO_API)
 #   COMPILE_OPTIONS  this variant's options (e.g. -fno-exceptions -fno-rtti); PUBLIC, since a
-#                    program must be compiled as its library was
+#                    C++ program must be compiled as its library was
 # The configuration (JMPCO_CONFIGURATION_DEFINITIONS: JMPCO_JUMP, JMPCO_CHECKED, JMPCO_THREADS) is
 # PUBLIC too.
 function(jmpco_add_library name)
@@ -32,6 +32,7 @@ function(jmpco_add_library name)
     target_link_libraries(${name} PUBLIC Threads::Threads)
   endif()
   target_compile_definitions(${name} PUBLIC ${JMPCO_CONFIGURATION_DEFINITIONS})
-  target_compile_options(${name} PUBLIC ${arg_COMPILE_OPTIONS})
+  # C++ options: a C program on the C API (jmpco.h) links the same library.
+  target_compile_options(${name} PUBLIC $<$<COMPILE_LANGUAGE:CXX>:${arg_COMPILE_OPTIONS}>)
   jmpco_warnings(${name})
 endfunction()
