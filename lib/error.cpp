@@ -69,6 +69,18 @@ const char* message(errc code) noexcept {
       return "coroutine raised an exception";
     case errc::raised:
       return "coroutine raised an error";
+    case errc::killed:
+      return "task killed";
+    case errc::join_self:
+      return "a task cannot join itself";
+    case errc::outside_task:
+      return "not inside a task";
+    case errc::channel_closed:
+      return "channel closed";
+    case errc::deadlock:
+      return "all tasks are asleep - deadlock!";
+    case errc::would_block:
+      return "operation would block";
   }
   return "unknown jmpco error";
 }

@@ -45,6 +45,13 @@ enum class errc : unsigned char {
   // The coroutine died with an error.
   exception,  // the body threw; error::exception() holds it
   raised,     // the body called jmpco::raise() with an error value
+  // The scheduler and channels (scheduler.hpp).
+  killed,          // task killed
+  join_self,       // a task cannot join itself
+  outside_task,    // not inside a task (a blocking operation on a thread's main context)
+  channel_closed,  // channel closed
+  deadlock,        // all tasks are asleep - deadlock!
+  would_block,     // operation would block
 };
 
 // The exact text Lua 5.4 uses where Lua has the same error, else jmpco's own.

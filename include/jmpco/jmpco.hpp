@@ -8,6 +8,7 @@
 #include "jmpco/coroutine.hpp"
 #include "jmpco/error.hpp"
 #include "jmpco/generator.hpp"
+#include "jmpco/scheduler.hpp"
 #include "jmpco/version.hpp"
 
 #endif  // JMPCO_JMPCO_HPP

@@ -322,6 +322,13 @@ enum class errc : unsigned char {
   // The coroutine died with an error.
   exception,  // the body threw; error::exception() holds it
   raised,     // the body called jmpco::raise() with an error value
+  // The scheduler and channels (scheduler.hpp).
+  killed,          // task killed
+  join_self,       // a task cannot join itself
+  outside_task,    // not inside a task (a blocking operation on a thread's main context)
+  channel_closed,  // channel closed
+  deadlock,        // all tasks are asleep - deadlock!
+  would_block,     // operation would block
 };
 
 // The exact text Lua 5.4 uses where Lua has the same error, else jmpco's own.
@@ -1209,6 +1216,593 @@ class generator {
 }  // namespace jmpco
 
 #endif  // JMPCO_GENERATOR_HPP
+// ---- include/jmpco/scheduler.hpp
+// A scheduler of tasks on one thread, and Go-style channels between its tasks.
+//
+//   jmpco::scheduler s;
+//   jmpco::channel<int> numbers(0);                     // unbuffered: a rendezvous, as in Go
+//   auto producer = s.spawn([&] {
+//     for (int i = 1; i <= 3; ++i) (void)numbers.send(i);
+//     numbers.close();
+//   });
+//   auto consumer = s.spawn([&] {
+//     int sum = 0;
+//     while (auto v = numbers.recv()) sum += *v;        // ends with errc::channel_closed
+//     return sum;
+//   });
+//   int sum = consumer.join().value();                  // runs the scheduler until it is done: 6
+//
+// Each task is a jmpco coroutine; the scheduler resumes the ready ones in turn. A task blocks
+// (this_task::yield, sleep_for, a channel's send or recv, joining another task) by yielding back
+// to the scheduler, which resumes it once it can go on. Everything is allocated with jmpco's
+// allocator (set_allocator) and every failure is an error, never an abort; it works without
+// exceptions (a killed task's stack is then discarded, as close() does).
+#ifndef JMPCO_SCHEDULER_HPP
+#define JMPCO_SCHEDULER_HPP
+
+#include <chrono>
+#include <cstddef>
+#include <new>
+#include <optional>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+
+#if JMPCO_THREADS
+#include <thread>
+#endif
+
+namespace jmpco {
+
+class scheduler;
+template <class T>
+class task;
+template <class T>
+class channel;
+
+namespace detail {
+
+// A task as its scheduler sees it, whatever its result type: where it is (run queue, timer heap,
+// a channel's waiters, another task's joiners) and what became of it. The scheduler's and the
+// channels' bookkeeping, not an interface: only scheduler.hpp and scheduler.cpp touch it.
+struct task_node {
+  enum class state : unsigned char {
+    ready,     // in the run queue
+    running,   // the scheduler resumed it
+    waiting,   // parked: sleeping, joining, or in a channel's waiter list
+    finished,  // returned, failed or killed: a zombie until its handle collects it
+  };
+
+  explicit task_node(scheduler* owner) noexcept : owner(owner) {}
+  task_node(const task_node&) = delete;
+  task_node& operator=(const task_node&) = delete;
+
+  bool finished() const noexcept { return current == state::finished; }
+  // The task's coroutine: resumed by the scheduler, closed by kill().
+  virtual coroutine<void()>& body() noexcept = 0;
+  virtual void destroy() noexcept = 0;
+
+  scheduler* owner;  // nullptr once the scheduler is gone
+  state current = state::ready;
+  error failure;
+  unsigned references = 2;  // the scheduler's (until it finishes) and its handle's
+  bool detached = false;
+
+  task_node* next_ready = nullptr;  // run queue
+  task_node* all_prev = nullptr;    // every task of the scheduler, zombies included
+  task_node* all_next = nullptr;
+
+  // Timer heap (a pairing heap: insert and erase need no memory).
+  std::chrono::steady_clock::time_point deadline{};
+  task_node* timer_child = nullptr;
+  task_node* timer_sibling = nullptr;
+  task_node* timer_prev = nullptr;  // the parent of a first child, else the previous sibling
+  bool timed = false;
+
+  // Tasks waiting in join() for this one to finish, and the task this one waits for.
+  task_node* joiners = nullptr;
+  task_node* next_joiner = nullptr;
+  task_node* joining = nullptr;
+
+  // A channel wait to abandon if the task is killed while parked there.
+  void (*abandon_wait)(void* wait) noexcept = nullptr;
+  void* wait = nullptr;
+
+ protected:
+  virtual ~task_node() = default;
+};
+
+// The task running now (its coroutine is the running one), or nullptr.
+JMPCO_API task_node* running_task() noexcept;
+// Parks the running task until wake(); it must already be where a waker finds it (with `ready`,
+// it is ready at once: the scheduler queues it again, as this_task::yield wants). Killed while
+// parked, it does not return: the close's forced unwind ends the task (with exceptions; without,
+// its stack is discarded); it returns errc::closing only while another exception propagates, and
+// then must leave alone what the kill abandoned. Any other error: it could not park, runs on.
+[[nodiscard]] JMPCO_API error park_running_task(bool ready = false);
+JMPCO_API void wake(task_node* t) noexcept;
+// Takes `t` off the joiner list of the task it waits for.
+JMPCO_API void stop_joining(task_node* t) noexcept;
+JMPCO_API void release_task(task_node* t) noexcept;
+
+}  // namespace detail
+
+namespace this_task {
+JMPCO_API result<void> sleep_until(std::chrono::steady_clock::time_point deadline);
+}
+
+// Runs tasks on the thread that calls run(), join() or run_once(). A scheduler belongs to one
+// thread; tasks of different schedulers do not share channels.
+class JMPCO_API scheduler {
+ public:
+  using clock = std::chrono::steady_clock;
+
+  scheduler() noexcept = default;
+  scheduler(const scheduler&) = delete;
+  scheduler& operator=(const scheduler&) = delete;
+  // Kills every task that has not finished (their destructors run, with exceptions) and frees
+  // every task whose handle is gone. Handles that outlive the scheduler see errc::killed.
+  ~scheduler();
+
+  // Starts fn(args...) as a task; it runs when the scheduler next runs. The result's handle is
+  // empty (join() reports errc::out_of_memory) if the task could not be allocated.
+  template <class F, class... A>
+  auto spawn(F&& fn, A&&... args)
+      -> task<std::invoke_result_t<std::decay_t<F>&, std::decay_t<A>&...>>;
+
+  // Runs tasks until none is ready and no timer is pending: ok, or errc::deadlock when tasks are
+  // left waiting for each other (or for channels nobody will use).
+  result<void> run();
+  // Resumes each task that is ready now once (and the sleepers whose time has come); returns how
+  // many ran. For a loop of the program's own (an event library's), with next_deadline().
+  std::size_t run_once();
+  // When the earliest sleeper wakes, if any sleeps.
+  std::optional<clock::time_point> next_deadline() const noexcept;
+  // Tasks that have not finished.
+  std::size_t live_tasks() const noexcept { return live_; }
+
+  // A task that failed after its handle let go (detached, or destroyed without join) cannot hand
+  // its error to anyone: it goes here. The default counts them (unjoined_failures()).
+  using failure_handler = void (*)(const error& e, void* user);
+  void on_unjoined_failure(failure_handler handler, void* user) noexcept {
+    failure_handler_ = handler;
+    failure_user_ = user;
+  }
+  std::size_t unjoined_failures() const noexcept { return unjoined_failures_; }
+
+  // The scheduler whose task is running on this thread, or nullptr.
+  static scheduler* current() noexcept;
+
+ private:
+  template <class T>
+  friend class task;
+  friend void detail::wake(detail::task_node* t) noexcept;
+  friend void detail::release_task(detail::task_node* t) noexcept;
+  friend result<void> this_task::sleep_until(clock::time_point deadline);
+
+  // Runs one step: a ready task, or (none ready) waits for the next timer. False when nothing is
+  // ready and no timer is pending.
+  bool step();
+  void resume(detail::task_node* t) noexcept;
+  void finish(detail::task_node* t) noexcept;
+  void adopt(detail::task_node* t) noexcept;
+  void kill(detail::task_node* t) noexcept;
+  void push_ready(detail::task_node* t) noexcept;
+  detail::task_node* pop_ready() noexcept;
+  void unlink_ready(detail::task_node* t) noexcept;
+  void add_timer(detail::task_node* t) noexcept;
+  void remove_timer(detail::task_node* t) noexcept;
+  void wake_due_timers(clock::time_point now) noexcept;
+  void wait_until(clock::time_point deadline) noexcept;
+  void report_unjoined(const error& e) noexcept;
+
+  detail::task_node* ready_head_ = nullptr;
+  detail::task_node* ready_tail_ = nullptr;
+  detail::task_node* timers_ = nullptr;  // root of the pairing heap
+  detail::task_node* all_ = nullptr;
+  std::size_t live_ = 0;
+  failure_handler failure_handler_ = nullptr;
+  void* failure_user_ = nullptr;
+  std::size_t unjoined_failures_ = 0;
+};
+
+namespace detail {
+
+template <class T>
+class task_state final : public task_node {
+ public:
+  template <class F, class Args>
+  static task_state* create(scheduler* owner, F&& fn, Args&& args) {
+    void* memory = allocate(sizeof(task_state));
+    if (memory == nullptr) return nullptr;
+    auto* state = ::new (memory) task_state(owner);
+    // The body's copy or move may throw: then no task exists.
+    struct free_unless_built {
+      task_state* state;
+      ~free_unless_built() {
+        if (state != nullptr) state->destroy();
+      }
+    } guard{state};
+    state->co_ = coroutine<void()>([state, fn = std::forward<F>(fn),
+                                    args = std::forward<Args>(args)](yielder<void()>&) mutable {
+      if constexpr (std::is_void_v<T>) {
+        std::apply(fn, args);
+        state->result_.put();
+      } else {
+        state->result_.put(std::apply(fn, args));
+      }
+    });
+    if (!state->co_) return nullptr;  // the guard frees the state
+    guard.state = nullptr;
+    return state;
+  }
+
+  // The finished task's outcome, handed out once.
+  result<T> take() {
+    if (failure.code() != errc::ok) return failure;
+    if (!result_.full()) return error(errc::killed);
+    if constexpr (std::is_void_v<T>) {
+      result_.take();
+      return result<void>();
+    } else {
+      return result<T>(std::in_place, result_.take());
+    }
+  }
+
+ private:
+  explicit task_state(scheduler* owner) noexcept : task_node(owner) {}
+  ~task_state() override = default;
+  coroutine<void()>& body() noexcept override { return co_; }
+  void destroy() noexcept override {
+    this->~task_state();
+    deallocate(this, sizeof(task_state));
+  }
+
+  coroutine<void()> co_;
+  slot<T> result_;
+};
+
+}  // namespace detail
+
+// The handle of a task: join() collects its result (a finished task whose handle still holds it
+// is a zombie until then), kill() ends it, detach() lets it run on alone. Destroying a handle
+// detaches the task.
+template <class T>
+class task {
+ public:
+  task() noexcept = default;
+  task(task&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
+  task& operator=(task&& other) noexcept {
+    if (this != &other) {
+      detach();
+      state_ = std::exchange(other.state_, nullptr);
+    }
+    return *this;
+  }
+  ~task() { detach(); }
+
+  explicit operator bool() const noexcept { return state_ != nullptr; }
+  bool done() const noexcept { return state_ == nullptr || state_->finished(); }
+
+  // Waits for the task and hands out what it returned or the error it died with (errc::killed
+  // if killed); the handle is empty afterwards. Inside a task of the same scheduler this blocks
+  // that task; elsewhere it runs the scheduler until the task is done (errc::deadlock if it can
+  // never be). A task joining itself gets errc::join_self.
+  result<T> join() {
+    if (state_ == nullptr) return error(errc::empty_handle);
+    if (state_->owner == nullptr) return collect();  // its scheduler is gone: killed
+    detail::task_node* self = detail::running_task();
+    if (self == state_) return error(errc::join_self);
+    if (self != nullptr && self->owner == state_->owner) {
+      if (error e = wait_inside(self); e) return e;
+    } else {
+      while (!state_->finished()) {
+        if (!state_->owner->step()) return error(errc::deadlock);
+      }
+    }
+    return collect();
+  }
+
+  // Ends the task: a task that has not finished is closed (every destructor on its stack runs,
+  // with exceptions) and its join() reports errc::killed. A task cannot kill itself
+  // (errc::close_running) or a task that is running another (errc::close_normal).
+  result<void> kill() {
+    if (state_ == nullptr) return error(errc::empty_handle);
+    if (state_->finished() || state_->owner == nullptr) return result<void>();
+    if (state_->current == detail::task_node::state::running) {
+      return error(detail::running_task() == state_ ? errc::close_running : errc::close_normal);
+    }
+    state_->owner->kill(state_);
+    return result<void>();
+  }
+
+  // Lets the task run on without a handle; an error it dies with goes to the scheduler's
+  // unjoined-failure handler.
+  void detach() noexcept {
+    if (state_ == nullptr) return;
+    detail::task_node* t = std::exchange(state_, nullptr);
+    t->detached = true;
+    const errc code = t->failure.code();
+    if (t->finished() && code != errc::ok && code != errc::killed && t->owner != nullptr)
+      t->owner->report_unjoined(t->failure);
+    detail::release_task(t);
+  }
+
+ private:
+  friend class scheduler;
+  explicit task(detail::task_state<T>* state) noexcept : state_(state) {}
+
+  error wait_inside(detail::task_node* self) {
+    if (state_->finished()) return error();
+    self->joining = state_;
+    self->next_joiner = state_->joiners;
+    state_->joiners = self;
+    error e = detail::park_running_task();
+    if (e && e.code() != errc::closing) detail::stop_joining(self);
+    return e;
+  }
+
+  result<T> collect() {
+    detail::task_state<T>* t = std::exchange(state_, nullptr);
+    struct release_on_exit {
+      detail::task_node* t;
+      ~release_on_exit() { detail::release_task(t); }
+    } release{t};
+    return t->take();
+  }
+
+  detail::task_state<T>* state_ = nullptr;
+};
+
+template <class F, class... A>
+auto scheduler::spawn(F&& fn, A&&... args)
+    -> task<std::invoke_result_t<std::decay_t<F>&, std::decay_t<A>&...>> {
+  using T = std::invoke_result_t<std::decay_t<F>&, std::decay_t<A>&...>;
+  auto* state = detail::task_state<T>::create(this, std::forward<F>(fn),
+                                              std::make_tuple(std::forward<A>(args)...));
+  if (state == nullptr) return task<T>();
+  adopt(state);
+  return task<T>(state);
+}
+
+namespace this_task {
+// Lets the other ready tasks run; errc::outside_task when no task is running.
+JMPCO_API result<void> yield();
+// sleep_until(deadline) (declared above) or sleep_for(duration): the scheduler runs other tasks
+// meanwhile.
+template <class Rep, class Period>
+result<void> sleep_for(std::chrono::duration<Rep, Period> duration) {
+  return sleep_until(scheduler::clock::now() +
+                     std::chrono::duration_cast<scheduler::clock::duration>(duration));
+}
+}  // namespace this_task
+
+namespace detail {
+
+// A task parked on a channel, with the value in transit: the sender's value waits here (never on
+// the sender's stack, which is copied out while it is parked), and a receiver's value arrives
+// here. Allocated when a task blocks; freed by the task when it goes on, or on kill.
+template <class T>
+class channel_waiter {
+ public:
+  task_node* task;
+  channel_waiter* next = nullptr;
+  channel_waiter* prev = nullptr;
+  slot<T> value;
+  bool closed = false;   // woken by close()
+  void* list = nullptr;  // the waiter list it is in (for unlinking on kill)
+};
+
+}  // namespace detail
+
+// A channel of T between the tasks of one scheduler, as Go's: `capacity` values are buffered
+// (0: every send waits for a receiver). send and recv block the calling task; try_send and
+// try_recv never block and work anywhere. After close(), receivers drain the buffer and then get
+// errc::channel_closed; a send gets errc::channel_closed. Destroying a channel closes it.
+template <class T>
+class channel {
+ public:
+  explicit channel(std::size_t capacity) noexcept : capacity_(capacity) {
+    if (capacity_ != 0) {
+      buffer_ = static_cast<T*>(detail::allocate(sizeof(T) * capacity_));
+      if (buffer_ == nullptr) capacity_ = 0, broken_ = true;
+    }
+  }
+  channel(const channel&) = delete;
+  channel& operator=(const channel&) = delete;
+  ~channel() {
+    (void)close();
+    while (count_ != 0) pop_buffer();
+    if (buffer_ != nullptr) detail::deallocate(buffer_, sizeof(T) * capacity_);
+  }
+
+  std::size_t capacity() const noexcept { return capacity_; }
+  std::size_t size() const noexcept { return count_; }
+  bool closed() const noexcept { return closed_; }
+
+  // Sends `v`, blocking the running task until a receiver or the buffer takes it.
+  result<void> send(T v) {
+    if (broken_) return error(errc::out_of_memory);
+    if (closed_) return error(errc::channel_closed);
+    if (offer(v)) return result<void>();
+    detail::task_node* self = detail::running_task();
+    if (self == nullptr) return error(errc::outside_task);
+    auto* w = new_waiter(self);
+    if (w == nullptr) return error(errc::out_of_memory);
+    w->value.put(std::move(v));
+    link(senders_, w);
+    if (error e = park(self, w); e) return e;
+    const bool closed = w->closed;
+    free_waiter(w);
+    if (closed) return error(errc::channel_closed);
+    return result<void>();
+  }
+
+  // Receives a value, blocking the running task until one comes; errc::channel_closed once the
+  // channel is closed and drained.
+  result<T> recv() {
+    if (broken_) return error(errc::out_of_memory);
+    if (std::optional<T> v = take(); v) return result<T>(std::in_place, std::move(*v));
+    if (closed_) return error(errc::channel_closed);
+    detail::task_node* self = detail::running_task();
+    if (self == nullptr) return error(errc::outside_task);
+    auto* w = new_waiter(self);
+    if (w == nullptr) return error(errc::out_of_memory);
+    link(receivers_, w);
+    if (error e = park(self, w); e) return e;
+    struct free_on_exit {  // T's move may throw
+      channel* ch;
+      detail::channel_waiter<T>* w;
+      ~free_on_exit() { ch->free_waiter(w); }
+    } release{this, w};
+    if (!w->value.full()) return error(errc::channel_closed);
+    return result<T>(std::in_place, w->value.take());
+  }
+
+  // As send and recv, without blocking: errc::would_block when they would.
+  result<void> try_send(T v) {
+    if (broken_) return error(errc::out_of_memory);
+    if (closed_) return error(errc::channel_closed);
+    if (offer(v)) return result<void>();
+    return error(errc::would_block);
+  }
+  result<T> try_recv() {
+    if (broken_) return error(errc::out_of_memory);
+    if (std::optional<T> v = take(); v) return result<T>(std::in_place, std::move(*v));
+    return error(closed_ ? errc::channel_closed : errc::would_block);
+  }
+
+  // Closes the channel: waiting receivers and senders go on with errc::channel_closed (the values
+  // of waiting senders are dropped, as their sends failed). Closing twice is errc::channel_closed.
+  result<void> close() noexcept {
+    if (closed_) return error(errc::channel_closed);
+    closed_ = true;
+    for (auto* list : {&receivers_, &senders_}) {
+      while (detail::channel_waiter<T>* w = *list) {
+        unlink(w);
+        w->closed = true;
+        w->value.clear();
+        detail::wake(w->task);
+      }
+    }
+    return result<void>();
+  }
+
+ private:
+  using waiter = detail::channel_waiter<T>;
+
+  // Hands `v` to a waiting receiver or the buffer; false if neither can take it now.
+  bool offer(T& v) {
+    if (waiter* r = receivers_) {
+      r->value.put(std::move(v));  // may throw: the receiver then stays parked, v unsent
+      unlink(r);
+      detail::wake(r->task);
+      return true;
+    }
+    if (count_ < capacity_) {
+      ::new (static_cast<void*>(buffer_ + (head_ + count_) % capacity_)) T(std::move(v));
+      ++count_;
+      return true;
+    }
+    return false;
+  }
+
+  // Takes the next value: from the buffer (refilled from a waiting sender) or a waiting sender.
+  std::optional<T> take() {
+    if (count_ != 0) {
+      std::optional<T> v(std::move(buffer_[head_]));
+      pop_buffer();
+      if (waiter* s = senders_) {
+        ::new (static_cast<void*>(buffer_ + (head_ + count_) % capacity_)) T(s->value.take());
+        ++count_;
+        unlink(s);
+        detail::wake(s->task);
+      }
+      return v;
+    }
+    if (waiter* s = senders_) {
+      std::optional<T> v(s->value.take());
+      unlink(s);
+      detail::wake(s->task);
+      return v;
+    }
+    return std::nullopt;
+  }
+
+  void pop_buffer() noexcept {
+    buffer_[head_].~T();
+    head_ = (head_ + 1) % capacity_;
+    --count_;
+  }
+
+  waiter* new_waiter(detail::task_node* self) noexcept {
+    void* memory = detail::allocate(sizeof(waiter));
+    if (memory == nullptr) return nullptr;
+    auto* w = ::new (memory) waiter();
+    w->task = self;
+    return w;
+  }
+  void free_waiter(waiter* w) noexcept {
+    w->~waiter();
+    detail::deallocate(w, sizeof(waiter));
+  }
+
+  static void link(waiter*& list, waiter* w) noexcept {  // at the back: first come, first served
+    w->list = &list;
+    waiter** at = &list;
+    while (*at != nullptr) {
+      w->prev = *at;
+      at = &(*at)->next;
+    }
+    *at = w;
+  }
+  static void unlink(waiter* w) noexcept {
+    auto*& list = *static_cast<waiter**>(w->list);
+    if (w->prev != nullptr)
+      w->prev->next = w->next;
+    else
+      list = w->next;
+    if (w->next != nullptr) w->next->prev = w->prev;
+    w->prev = w->next = nullptr;
+    w->list = nullptr;
+  }
+
+  // Parks the running task on `w`. On a kill while parked the waiter is unlinked and freed first
+  // (abandon), and the close's forced unwind (or, without exceptions, the discarded stack) ends
+  // the task; the error comes back only for a park that could not happen.
+  error park(detail::task_node* self, waiter* w) {
+    self->wait = w;
+    self->abandon_wait = [](void* wait) noexcept {
+      auto* abandoned = static_cast<waiter*>(wait);
+      if (abandoned->list != nullptr) unlink(abandoned);
+      abandoned->~waiter();
+      detail::deallocate(abandoned, sizeof(waiter));
+    };
+    error e = detail::park_running_task();
+    if (e.code() == errc::closing) return e;  // killed: the kill freed `w`
+    self->wait = nullptr;
+    self->abandon_wait = nullptr;
+    if (e) {  // it could not park: take the waiter back
+      if (w->list != nullptr) unlink(w);
+      free_waiter(w);
+    }
+    return e;
+  }
+
+  T* buffer_ = nullptr;
+  std::size_t capacity_;
+  std::size_t head_ = 0;
+  std::size_t count_ = 0;
+  waiter* senders_ = nullptr;
+  waiter* receivers_ = nullptr;
+  bool closed_ = false;
+  bool broken_ = false;  // its buffer could not be allocated
+};
+
+}  // namespace jmpco
+
+#endif  // JMPCO_SCHEDULER_HPP
 // ---- include/jmpco/version.hpp
 // jmpco's version. Generated from project(VERSION) in CMakeLists.txt (cmake/version.hpp.in) and
 // checked in, so that a copy of include/ without CMake has it too; the ctest
@@ -2652,6 +3246,18 @@ const char* message(errc code) noexcept {
       return "coroutine raised an exception";
     case errc::raised:
       return "coroutine raised an error";
+    case errc::killed:
+      return "task killed";
+    case errc::join_self:
+      return "a task cannot join itself";
+    case errc::outside_task:
+      return "not inside a task";
+    case errc::channel_closed:
+      return "channel closed";
+    case errc::deadlock:
+      return "all tasks are asleep - deadlock!";
+    case errc::would_block:
+      return "operation would block";
   }
   return "unknown jmpco error";
 }
@@ -2770,6 +3376,373 @@ void raise(const error& e) {
 }
 
 }  // namespace jmpco::this_coroutine
+// ---- lib/scheduler.cpp
+// The scheduler's run loop, its queues and its timer heap (include/jmpco/scheduler.hpp).
+
+
+#if JMPCO_EXCEPTIONS
+#include <exception>
+#endif
+
+namespace jmpco {
+namespace detail {
+
+namespace {
+
+// The task the scheduler resumed last on this thread, and that scheduler.
+struct running_slot {
+  task_node* task = nullptr;
+  scheduler* owner = nullptr;
+};
+#if JMPCO_THREADS
+thread_local running_slot running_now;
+#else
+running_slot running_now;
+#endif
+
+}  // namespace
+
+task_node* running_task() noexcept {
+  task_node* t = running_now.task;
+  // A task that resumed a coroutine of its own is not the one running.
+  if (t == nullptr || t->body().core() != coroutine_core::running()) return nullptr;
+  return t;
+}
+
+error park_running_task(bool ready) {
+  task_node* self = running_task();
+  if (self == nullptr) return error(errc::outside_task);
+  // A ready task stays `running`: resume() queues it again when it is back.
+  if (!ready) self->current = task_node::state::waiting;
+  result<void> woken = this_coroutine::try_yield<void()>();
+  if (woken) return error();
+  if (woken.code() == errc::closing) {
+#if JMPCO_EXCEPTIONS
+    if (std::uncaught_exceptions() == 0) coroutine_core::unwind_for_close();
+#endif
+    return woken.error();
+  }
+  self->current = task_node::state::running;  // it could not park: it runs on
+  return woken.error();
+}
+
+void wake(task_node* t) noexcept {
+  if (t->current != task_node::state::waiting) return;
+  t->current = task_node::state::ready;
+  t->owner->push_ready(t);
+}
+
+void stop_joining(task_node* t) noexcept {
+  task_node* target = t->joining;
+  if (target == nullptr) return;
+  for (task_node** at = &target->joiners; *at != nullptr; at = &(*at)->next_joiner) {
+    if (*at == t) {
+      *at = t->next_joiner;
+      break;
+    }
+  }
+  t->joining = nullptr;
+  t->next_joiner = nullptr;
+}
+
+void release_task(task_node* t) noexcept {
+  JMPCO_ASSERT(t->references > 0);
+  if (--t->references != 0) return;
+  JMPCO_ASSERT(t->finished());
+  if (t->owner != nullptr) {  // off its scheduler's list of tasks
+    if (t->all_prev != nullptr)
+      t->all_prev->all_next = t->all_next;
+    else
+      t->owner->all_ = t->all_next;
+    if (t->all_next != nullptr) t->all_next->all_prev = t->all_prev;
+  }
+  t->destroy();
+}
+
+}  // namespace detail
+
+using detail::task_node;
+using state = task_node::state;
+
+// ---- timers: a pairing heap ordered by deadline ------------------------------------------------
+
+struct timer_heap {
+  // `b` becomes the first child of `a` (a's deadline is not later).
+  static task_node* meld(task_node* a, task_node* b) noexcept {
+    if (a == nullptr) return b;
+    if (b == nullptr) return a;
+    if (b->deadline < a->deadline) std::swap(a, b);
+    b->timer_prev = a;
+    b->timer_sibling = a->timer_child;
+    if (a->timer_child != nullptr) a->timer_child->timer_prev = b;
+    a->timer_child = b;
+    return a;
+  }
+
+  // The two-pass merge of a list of siblings into one heap.
+  static task_node* merge_pairs(task_node* first) noexcept {
+    task_node* pairs = nullptr;  // melded pairs, linked through timer_sibling_, last pair first
+    while (first != nullptr) {
+      task_node* a = first;
+      task_node* b = a->timer_sibling;
+      first = b != nullptr ? b->timer_sibling : nullptr;
+      detach(a);
+      if (b != nullptr) detach(b);
+      task_node* pair = meld(a, b);
+      pair->timer_sibling = pairs;
+      pairs = pair;
+    }
+    task_node* heap = nullptr;
+    while (pairs != nullptr) {
+      task_node* next = pairs->timer_sibling;
+      pairs->timer_sibling = nullptr;
+      heap = meld(heap, pairs);
+      pairs = next;
+    }
+    if (heap != nullptr) heap->timer_prev = nullptr;
+    return heap;
+  }
+
+  static void detach(task_node* t) noexcept {
+    t->timer_sibling = nullptr;
+    t->timer_prev = nullptr;
+  }
+};
+
+void scheduler::add_timer(task_node* t) noexcept {
+  JMPCO_ASSERT(!t->timed);
+  t->timer_child = t->timer_sibling = t->timer_prev = nullptr;
+  timers_ = timer_heap::meld(timers_, t);
+  timers_->timer_prev = nullptr;
+  t->timed = true;
+}
+
+void scheduler::remove_timer(task_node* t) noexcept {
+  JMPCO_ASSERT(t->timed);
+  task_node* children = timer_heap::merge_pairs(t->timer_child);
+  if (t == timers_) {
+    timers_ = children;
+  } else {
+    // Cut `t` out of its sibling list (its prev is its parent when it is the first child).
+    if (t->timer_prev->timer_child == t)
+      t->timer_prev->timer_child = t->timer_sibling;
+    else
+      t->timer_prev->timer_sibling = t->timer_sibling;
+    if (t->timer_sibling != nullptr) t->timer_sibling->timer_prev = t->timer_prev;
+    timers_ = timer_heap::meld(timers_, children);
+  }
+  t->timer_child = t->timer_sibling = t->timer_prev = nullptr;
+  t->timed = false;
+}
+
+void scheduler::wake_due_timers(clock::time_point now) noexcept {
+  while (timers_ != nullptr && timers_->deadline <= now) {
+    task_node* t = timers_;
+    remove_timer(t);
+    detail::wake(t);
+  }
+}
+
+std::optional<scheduler::clock::time_point> scheduler::next_deadline() const noexcept {
+  if (timers_ == nullptr) return std::nullopt;
+  return timers_->deadline;
+}
+
+void scheduler::wait_until(clock::time_point deadline) noexcept {
+#if JMPCO_THREADS
+  std::this_thread::sleep_until(deadline);
+#else
+  while (clock::now() < deadline) {
+  }
+#endif
+}
+
+// ---- the run queue ----------------------------------------------------------------------------
+
+void scheduler::push_ready(task_node* t) noexcept {
+  t->next_ready = nullptr;
+  if (ready_tail_ != nullptr)
+    ready_tail_->next_ready = t;
+  else
+    ready_head_ = t;
+  ready_tail_ = t;
+}
+
+task_node* scheduler::pop_ready() noexcept {
+  task_node* t = ready_head_;
+  if (t == nullptr) return nullptr;
+  ready_head_ = t->next_ready;
+  if (ready_head_ == nullptr) ready_tail_ = nullptr;
+  t->next_ready = nullptr;
+  return t;
+}
+
+void scheduler::unlink_ready(task_node* t) noexcept {
+  task_node* before = nullptr;
+  for (task_node* at = ready_head_; at != nullptr; before = at, at = at->next_ready) {
+    if (at != t) continue;
+    if (before != nullptr)
+      before->next_ready = t->next_ready;
+    else
+      ready_head_ = t->next_ready;
+    if (ready_tail_ == t) ready_tail_ = before;
+    t->next_ready = nullptr;
+    return;
+  }
+}
+
+// ---- tasks ------------------------------------------------------------------------------------
+
+void scheduler::adopt(task_node* t) noexcept {
+  t->all_next = all_;
+  if (all_ != nullptr) all_->all_prev = t;
+  all_ = t;
+  ++live_;
+  push_ready(t);
+}
+
+void scheduler::resume(task_node* t) noexcept {
+  const detail::running_slot outer = detail::running_now;
+  detail::running_now = {t, this};
+  t->current = state::running;
+  result<void> outcome = t->body().resume();
+  detail::running_now = outer;
+  if (t->body().status() == status::dead) {
+    if (!outcome) t->failure = outcome.error();
+    return finish(t);
+  }
+  if (!outcome) {
+    // The resume was refused (too deeply nested, no memory to save the resumer's frames): the
+    // task cannot run here. It fails with that error rather than spin.
+    t->failure = outcome.error();
+    (void)t->body().close();
+    return finish(t);
+  }
+  // Suspended without parking (a plain yield of its coroutine): it is ready again.
+  if (t->current == state::running) {
+    t->current = state::ready;
+    push_ready(t);
+  }
+}
+
+void scheduler::finish(task_node* t) noexcept {
+  JMPCO_ASSERT(!t->finished());
+  t->current = state::finished;
+  --live_;
+  while (task_node* joiner = t->joiners) {
+    t->joiners = joiner->next_joiner;
+    joiner->next_joiner = nullptr;
+    joiner->joining = nullptr;
+    detail::wake(joiner);
+  }
+  const errc code = t->failure.code();
+  if (t->detached && code != errc::ok && code != errc::killed) report_unjoined(t->failure);
+  detail::release_task(t);  // the scheduler's reference
+}
+
+void scheduler::kill(task_node* t) noexcept {
+  JMPCO_ASSERT(!t->finished() && t->current != state::running);
+  if (t->current == state::ready) unlink_ready(t);
+  if (t->timed) remove_timer(t);
+  detail::stop_joining(t);
+  if (t->abandon_wait != nullptr) {
+    auto* abandon = std::exchange(t->abandon_wait, nullptr);
+    abandon(std::exchange(t->wait, nullptr));
+  }
+  // Its destructors run as the task: what they ask of the scheduler is asked by it.
+  const detail::running_slot outer = detail::running_now;
+  detail::running_now = {t, this};
+  t->current = state::running;
+  (void)t->body().close();
+  detail::running_now = outer;
+  t->failure = error(errc::killed);
+  finish(t);
+}
+
+void scheduler::report_unjoined(const error& e) noexcept {
+  ++unjoined_failures_;
+  if (failure_handler_ != nullptr) failure_handler_(e, failure_user_);
+}
+
+// ---- running ----------------------------------------------------------------------------------
+
+bool scheduler::step() {
+  if (timers_ != nullptr) wake_due_timers(clock::now());
+  if (task_node* t = pop_ready()) {
+    resume(t);
+    return true;
+  }
+  if (timers_ == nullptr) return false;
+  wait_until(timers_->deadline);
+  wake_due_timers(clock::now());
+  return true;
+}
+
+result<void> scheduler::run() {
+  while (step()) {
+  }
+  if (live_ != 0) return error(errc::deadlock);
+  return result<void>();
+}
+
+std::size_t scheduler::run_once() {
+  if (timers_ != nullptr) wake_due_timers(clock::now());
+  // Only the tasks ready now: one that becomes ready meanwhile waits for the next call.
+  std::size_t ready = 0;
+  for (task_node* t = ready_head_; t != nullptr; t = t->next_ready) ++ready;
+  for (std::size_t i = 0; i < ready; ++i) resume(pop_ready());
+  return ready;
+}
+
+scheduler* scheduler::current() noexcept {
+  return detail::running_task() != nullptr ? detail::running_now.owner : nullptr;
+}
+
+scheduler::~scheduler() {
+  for (task_node* t = all_; t != nullptr; t = t->all_next) {
+    if (t->current == state::running)
+      detail::fail_fatally("a scheduler was destroyed by one of its own tasks");
+  }
+  // Kill the unfinished tasks; a killed task's destructors may spawn or finish others.
+  for (;;) {
+    task_node* unfinished = all_;
+    while (unfinished != nullptr && unfinished->finished()) unfinished = unfinished->all_next;
+    if (unfinished == nullptr) break;
+    kill(unfinished);
+  }
+  // Zombies whose handles outlive the scheduler: their handles see that it is gone.
+  for (task_node* t = all_; t != nullptr;) {
+    task_node* next = t->all_next;
+    t->owner = nullptr;
+    t->all_prev = t->all_next = nullptr;
+    t = next;
+  }
+  all_ = nullptr;
+}
+
+// ---- inside a task ----------------------------------------------------------------------------
+
+namespace this_task {
+
+result<void> yield() {
+  if (error e = detail::park_running_task(true); e) return e;
+  return result<void>();
+}
+
+result<void> sleep_until(scheduler::clock::time_point deadline) {
+  task_node* self = detail::running_task();
+  if (self == nullptr) return error(errc::outside_task);
+  self->deadline = deadline;
+  self->owner->add_timer(self);
+  error e = detail::park_running_task();
+  if (e && e.code() != errc::closing && self->timed) self->owner->remove_timer(self);
+  if (e) return e;
+  return result<void>();
+}
+
+}  // namespace this_task
+
+}  // namespace jmpco
 // ---- lib/stack_bounds_darwin.cpp
 // Thread stack bounds on macOS and iOS: pthread_get_stackaddr_np gives the top.
 

@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: MIT
+// The scheduler's run loop, its queues and its timer heap (include/jmpco/scheduler.hpp).
+#include "jmpco/scheduler.hpp"
+
+#include "assert.hpp"
+
+#if JMPCO_EXCEPTIONS
+#include <exception>
+#endif
+
+namespace jmpco {
+namespace detail {
+
+namespace {
+
+// The task the scheduler resumed last on this thread, and that scheduler.
+struct running_slot {
+  task_node* task = nullptr;
+  scheduler* owner = nullptr;
+};
+#if JMPCO_THREADS
+thread_local running_slot running_now;
+#else
+running_slot running_now;
+#endif
+
+}  // namespace
+
+task_node* running_task() noexcept {
+  task_node* t = running_now.task;
+  // A task that resumed a coroutine of its own is not the one running.
+  if (t == nullptr || t->body().core() != coroutine_core::running()) return nullptr;
+  return t;
+}
+
+error park_running_task(bool ready) {
+  task_node* self = running_task();
+  if (self == nullptr) return error(errc::outside_task);
+  // A ready task stays `running`: resume() queues it again when it is back.
+  if (!ready) self->current = task_node::state::waiting;
+  result<void> woken = this_coroutine::try_yield<void()>();
+  if (woken) return error();
+  if (woken.code() == errc::closing) {
+#if JMPCO_EXCEPTIONS
+    if (std::uncaught_exceptions() == 0) coroutine_core::unwind_for_close();
+#endif
+    return woken.error();
+  }
+  self->current = task_node::state::running;  // it could not park: it runs on
+  return woken.error();
+}
+
+void wake(task_node* t) noexcept {
+  if (t->current != task_node::state::waiting) return;
+  t->current = task_node::state::ready;
+  t->owner->push_ready(t);
+}
+
+void stop_joining(task_node* t) noexcept {
+  task_node* target = t->joining;
+  if (target == nullptr) return;
+  for (task_node** at = &target->joiners; *at != nullptr; at = &(*at)->next_joiner) {
+    if (*at == t) {
+      *at = t->next_joiner;
+      break;
+    }
+  }
+  t->joining = nullptr;
+  t->next_joiner = nullptr;
+}
+
+void release_task(task_node* t) noexcept {
+  JMPCO_ASSERT(t->references > 0);
+  if (--t->references != 0) return;
+  JMPCO_ASSERT(t->finished());
+  if (t->owner != nullptr) {  // off its scheduler's list of tasks
+    if (t->all_prev != nullptr)
+      t->all_prev->all_next = t->all_next;
+    else
+      t->owner->all_ = t->all_next;
+    if (t->all_next != nullptr) t->all_next->all_prev = t->all_prev;
+  }
+  t->destroy();
+}
+
+}  // namespace detail
+
+using detail::task_node;
+using state = task_node::state;
+
+// ---- timers: a pairing heap ordered by deadline ------------------------------------------------
+
+struct timer_heap {
+  // `b` becomes the first child of `a` (a's deadline is not later).
+  static task_node* meld(task_node* a, task_node* b) noexcept {
+    if (a == nullptr) return b;
+    if (b == nullptr) return a;
+    if (b->deadline < a->deadline) std::swap(a, b);
+    b->timer_prev = a;
+    b->timer_sibling = a->timer_child;
+    if (a->timer_child != nullptr) a->timer_child->timer_prev = b;
+    a->timer_child = b;
+    return a;
+  }
+
+  // The two-pass merge of a list of siblings into one heap.
+  static task_node* merge_pairs(task_node* first) noexcept {
+    task_node* pairs = nullptr;  // melded pairs, linked through timer_sibling_, last pair first
+    while (first != nullptr) {
+      task_node* a = first;
+      task_node* b = a->timer_sibling;
+      first = b != nullptr ? b->timer_sibling : nullptr;
+      detach(a);
+      if (b != nullptr) detach(b);
+      task_node* pair = meld(a, b);
+      pair->timer_sibling = pairs;
+      pairs = pair;
+    }
+    task_node* heap = nullptr;
+    while (pairs != nullptr) {
+      task_node* next = pairs->timer_sibling;
+      pairs->timer_sibling = nullptr;
+      heap = meld(heap, pairs);
+      pairs = next;
+    }
+    if (heap != nullptr) heap->timer_prev = nullptr;
+    return heap;
+  }
+
+  static void detach(task_node* t) noexcept {
+    t->timer_sibling = nullptr;
+    t->timer_prev = nullptr;
+  }
+};
+
+void scheduler::add_timer(task_node* t) noexcept {
+  JMPCO_ASSERT(!t->timed);
+  t->timer_child = t->timer_sibling = t->timer_prev = nullptr;
+  timers_ = timer_heap::meld(timers_, t);
+  timers_->timer_prev = nullptr;
+  t->timed = true;
+}
+
+void scheduler::remove_timer(task_node* t) noexcept {
+  JMPCO_ASSERT(t->timed);
+  task_node* children = timer_heap::merge_pairs(t->timer_child);
+  if (t == timers_) {
+    timers_ = children;
+  } else {
+    // Cut `t` out of its sibling list (its prev is its parent when it is the first child).
+    if (t->timer_prev->timer_child == t)
+      t->timer_prev->timer_child = t->timer_sibling;
+    else
+      t->timer_prev->timer_sibling = t->timer_sibling;
+    if (t->timer_sibling != nullptr) t->timer_sibling->timer_prev = t->timer_prev;
+    timers_ = timer_heap::meld(timers_, children);
+  }
+  t->timer_child = t->timer_sibling = t->timer_prev = nullptr;
+  t->timed = false;
+}
+
+void scheduler::wake_due_timers(clock::time_point now) noexcept {
+  while (timers_ != nullptr && timers_->deadline <= now) {
+    task_node* t = timers_;
+    remove_timer(t);
+    detail::wake(t);
+  }
+}
+
+std::optional<scheduler::clock::time_point> scheduler::next_deadline() const noexcept {
+  if (timers_ == nullptr) return std::nullopt;
+  return timers_->deadline;
+}
+
+void scheduler::wait_until(clock::time_point deadline) noexcept {
+#if JMPCO_THREADS
+  std::this_thread::sleep_until(deadline);
+#else
+  while (clock::now() < deadline) {
+  }
+#endif
+}
+
+// ---- the run queue ----------------------------------------------------------------------------
+
+void scheduler::push_ready(task_node* t) noexcept {
+  t->next_ready = nullptr;
+  if (ready_tail_ != nullptr)
+    ready_tail_->next_ready = t;
+  else
+    ready_head_ = t;
+  ready_tail_ = t;
+}
+
+task_node* scheduler::pop_ready() noexcept {
+  task_node* t = ready_head_;
+  if (t == nullptr) return nullptr;
+  ready_head_ = t->next_ready;
+  if (ready_head_ == nullptr) ready_tail_ = nullptr;
+  t->next_ready = nullptr;
+  return t;
+}
+
+void scheduler::unlink_ready(task_node* t) noexcept {
+  task_node* before = nullptr;
+  for (task_node* at = ready_head_; at != nullptr; before = at, at = at->next_ready) {
+    if (at != t) continue;
+    if (before != nullptr)
+      before->next_ready = t->next_ready;
+    else
+      ready_head_ = t->next_ready;
+    if (ready_tail_ == t) ready_tail_ = before;
+    t->next_ready = nullptr;
+    return;
+  }
+}
+
+// ---- tasks ------------------------------------------------------------------------------------
+
+void scheduler::adopt(task_node* t) noexcept {
+  t->all_next = all_;
+  if (all_ != nullptr) all_->all_prev = t;
+  all_ = t;
+  ++live_;
+  push_ready(t);
+}
+
+void scheduler::resume(task_node* t) noexcept {
+  const detail::running_slot outer = detail::running_now;
+  detail::running_now = {t, this};
+  t->current = state::running;
+  result<void> outcome = t->body().resume();
+  detail::running_now = outer;
+  if (t->body().status() == status::dead) {
+    if (!outcome) t->failure = outcome.error();
+    return finish(t);
+  }
+  if (!outcome) {
+    // The resume was refused (too deeply nested, no memory to save the resumer's frames): the
+    // task cannot run here. It fails with that error rather than spin.
+    t->failure = outcome.error();
+    (void)t->body().close();
+    return finish(t);
+  }
+  // Suspended without parking (a plain yield of its coroutine): it is ready again.
+  if (t->current == state::running) {
+    t->current = state::ready;
+    push_ready(t);
+  }
+}
+
+void scheduler::finish(task_node* t) noexcept {
+  JMPCO_ASSERT(!t->finished());
+  t->current = state::finished;
+  --live_;
+  while (task_node* joiner = t->joiners) {
+    t->joiners = joiner->next_joiner;
+    joiner->next_joiner = nullptr;
+    joiner->joining = nullptr;
+    detail::wake(joiner);
+  }
+  const errc code = t->failure.code();
+  if (t->detached && code != errc::ok && code != errc::killed) report_unjoined(t->failure);
+  detail::release_task(t);  // the scheduler's reference
+}
+
+void scheduler::kill(task_node* t) noexcept {
+  JMPCO_ASSERT(!t->finished() && t->current != state::running);
+  if (t->current == state::ready) unlink_ready(t);
+  if (t->timed) remove_timer(t);
+  detail::stop_joining(t);
+  if (t->abandon_wait != nullptr) {
+    auto* abandon = std::exchange(t->abandon_wait, nullptr);
+    abandon(std::exchange(t->wait, nullptr));
+  }
+  // Its destructors run as the task: what they ask of the scheduler is asked by it.
+  const detail::running_slot outer = detail::running_now;
+  detail::running_now = {t, this};
+  t->current = state::running;
+  (void)t->body().close();
+  detail::running_now = outer;
+  t->failure = error(errc::killed);
+  finish(t);
+}
+
+void scheduler::report_unjoined(const error& e) noexcept {
+  ++unjoined_failures_;
+  if (failure_handler_ != nullptr) failure_handler_(e, failure_user_);
+}
+
+// ---- running ----------------------------------------------------------------------------------
+
+bool scheduler::step() {
+  if (timers_ != nullptr) wake_due_timers(clock::now());
+  if (task_node* t = pop_ready()) {
+    resume(t);
+    return true;
+  }
+  if (timers_ == nullptr) return false;
+  wait_until(timers_->deadline);
+  wake_due_timers(clock::now());
+  return true;
+}
+
+result<void> scheduler::run() {
+  while (step()) {
+  }
+  if (live_ != 0) return error(errc::deadlock);
+  return result<void>();
+}
+
+std::size_t scheduler::run_once() {
+  if (timers_ != nullptr) wake_due_timers(clock::now());
+  // Only the tasks ready now: one that becomes ready meanwhile waits for the next call.
+  std::size_t ready = 0;
+  for (task_node* t = ready_head_; t != nullptr; t = t->next_ready) ++ready;
+  for (std::size_t i = 0; i < ready; ++i) resume(pop_ready());
+  return ready;
+}
+
+scheduler* scheduler::current() noexcept {
+  return detail::running_task() != nullptr ? detail::running_now.owner : nullptr;
+}
+
+scheduler::~scheduler() {
+  for (task_node* t = all_; t != nullptr; t = t->all_next) {
+    if (t->current == state::running)
+      detail::fail_fatally("a scheduler was destroyed by one of its own tasks");
+  }
+  // Kill the unfinished tasks; a killed task's destructors may spawn or finish others.
+  for (;;) {
+    task_node* unfinished = all_;
+    while (unfinished != nullptr && unfinished->finished()) unfinished = unfinished->all_next;
+    if (unfinished == nullptr) break;
+    kill(unfinished);
+  }
+  // Zombies whose handles outlive the scheduler: their handles see that it is gone.
+  for (task_node* t = all_; t != nullptr;) {
+    task_node* next = t->all_next;
+    t->owner = nullptr;
+    t->all_prev = t->all_next = nullptr;
+    t = next;
+  }
+  all_ = nullptr;
+}
+
+// ---- inside a task ----------------------------------------------------------------------------
+
+namespace this_task {
+
+result<void> yield() {
+  if (error e = detail::park_running_task(true); e) return e;
+  return result<void>();
+}
+
+result<void> sleep_until(scheduler::clock::time_point deadline) {
+  task_node* self = detail::running_task();
+  if (self == nullptr) return error(errc::outside_task);
+  self->deadline = deadline;
+  self->owner->add_timer(self);
+  error e = detail::park_running_task();
+  if (e && e.code() != errc::closing && self->timed) self->owner->remove_timer(self);
+  if (e) return e;
+  return result<void>();
+}
+
+}  // namespace this_task
+
+}  // namespace jmpco

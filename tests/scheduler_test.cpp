@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: MIT
+// The scheduler, tasks and channels (include/jmpco/scheduler.hpp), as users and misusers use them.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "jmpco/jmpco.hpp"
+
+namespace {
+
+using jmpco::channel;
+using jmpco::errc;
+using jmpco::scheduler;
+using namespace std::chrono_literals;
+
+// Sets a flag when destroyed: shows that a killed task's stack was unwound.
+struct destroyed_flag {
+  bool* flag;
+  ~destroyed_flag() { *flag = true; }
+};
+
+TEST(Scheduler, JoinFromTheMainContextRunsTheSchedulerAndGivesTheResult) {
+  scheduler s;
+  auto t = s.spawn([](int a, int b) { return a * b; }, 6, 7);
+  EXPECT_FALSE(t.done());  // spawned, not yet run
+  auto r = t.join();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, 42);
+  EXPECT_FALSE(t);  // a joined handle is empty
+  EXPECT_EQ(t.join().code(), errc::empty_handle);
+  EXPECT_EQ(s.live_tasks(), 0u);
+}
+
+TEST(Scheduler, YieldingTasksTakeTurnsInSpawnOrder) {
+  scheduler s;
+  std::string trace;
+  auto body = [&trace](char name) {
+    for (int i = 0; i < 3; ++i) {
+      trace += name;
+      ASSERT_TRUE(jmpco::this_task::yield().ok());
+    }
+  };
+  auto a = s.spawn(body, 'a');
+  auto b = s.spawn(body, 'b');
+  ASSERT_TRUE(s.run().ok());
+  EXPECT_EQ(trace, "ababab");
+  EXPECT_TRUE(a.done() && b.done());  // zombies until joined
+  EXPECT_TRUE(a.join().ok());
+  EXPECT_TRUE(b.join().ok());
+}
+
+TEST(Scheduler, ATaskJoinsAnotherAndATaskCannotJoinItself) {
+  scheduler s;
+  auto worker = s.spawn([] {
+    for (int i = 0; i < 5; ++i) (void)jmpco::this_task::yield();
+    return std::string("work");
+  });
+  jmpco::task<std::string>* self_handle = nullptr;
+  auto boss = s.spawn([&] {
+    auto r = worker.join();
+    EXPECT_EQ(self_handle->join().code(), errc::join_self);
+    return r.ok() ? *r + " done" : std::string("failed");
+  });
+  self_handle = &boss;
+  auto r = boss.join();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, "work done");
+}
+
+TEST(Scheduler, AnExceptionOfATaskComesBackFromJoinAsItself) {
+  scheduler s;
+  auto t = s.spawn([]() -> int { throw std::runtime_error("task failed"); });
+  auto r = t.join();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.code(), errc::exception);
+  EXPECT_THROW(r.error().rethrow(), std::runtime_error);
+}
+
+TEST(Scheduler, KillUnwindsTheTaskWhereverItWaits) {
+  scheduler s;
+  channel<int> never(0);
+  bool yielding = false, receiving = false, sleeping = false, joining = false;
+  auto t1 = s.spawn([&] {
+    destroyed_flag f{&yielding};
+    for (;;) (void)jmpco::this_task::yield();
+  });
+  auto t2 = s.spawn([&] {
+    destroyed_flag f{&receiving};
+    (void)never.recv();
+  });
+  auto t3 = s.spawn([&] {
+    destroyed_flag f{&sleeping};
+    (void)jmpco::this_task::sleep_for(1h);
+  });
+  auto t4 = s.spawn([&] {
+    destroyed_flag f{&joining};
+    (void)t2.join();
+  });
+  EXPECT_EQ(s.run_once(), 4u);
+  EXPECT_TRUE(t1.kill().ok());
+  EXPECT_TRUE(t2.kill().ok());  // t4 waited for t2: it goes on
+  EXPECT_TRUE(t3.kill().ok());
+  EXPECT_TRUE(yielding && receiving && sleeping);
+  EXPECT_FALSE(joining);
+  EXPECT_EQ(t1.join().code(), errc::killed);
+  EXPECT_EQ(t3.join().code(), errc::killed);
+  EXPECT_TRUE(s.run().ok());
+  EXPECT_TRUE(joining);
+  EXPECT_TRUE(t4.join().ok());
+  EXPECT_FALSE(s.next_deadline().has_value());  // the killed sleeper left the timer heap
+}
+
+TEST(Scheduler, ATaskCannotKillItself) {
+  scheduler s;
+  jmpco::task<void>* handle = nullptr;
+  auto t = s.spawn([&] { EXPECT_EQ(handle->kill().code(), errc::close_running); });
+  handle = &t;
+  EXPECT_TRUE(t.join().ok());
+}
+
+TEST(Scheduler, KillingANeverStartedTaskRunsNothing) {
+  scheduler s;
+  bool ran = false;
+  auto t = s.spawn([&] { ran = true; });
+  EXPECT_TRUE(t.kill().ok());
+  EXPECT_TRUE(s.run().ok());
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(t.join().code(), errc::killed);
+}
+
+TEST(Scheduler, ErrorsOfDetachedTasksAreNotLost) {
+  scheduler s;
+  std::vector<std::string> reported;
+  s.on_unjoined_failure(
+      [](const jmpco::error& e, void* user) {
+        static_cast<std::vector<std::string>*>(user)->push_back(e.what());
+      },
+      &reported);
+  s.spawn([] { throw std::runtime_error("detached failure"); }).detach();
+  {
+    auto dropped = s.spawn([]() -> int { throw std::runtime_error("dropped handle"); });
+  }  // a handle destroyed without join detaches
+  auto finished = s.spawn([]() -> int { throw std::runtime_error("zombie dropped"); });
+  ASSERT_TRUE(s.run().ok());
+  finished.detach();  // a failed zombie let go of: reported then
+  EXPECT_EQ(s.unjoined_failures(), 3u);
+  ASSERT_EQ(reported.size(), 3u);
+  EXPECT_EQ(reported[0], "detached failure");
+  EXPECT_EQ(reported[2], "zombie dropped");
+}
+
+TEST(Scheduler, SleepersWakeInDeadlineOrder) {
+  scheduler s;
+  std::string order;
+  for (int ms : {30, 10, 20, 0}) {
+    s.spawn([&order, ms] {
+       (void)jmpco::this_task::sleep_for(std::chrono::milliseconds(ms));
+       order += std::to_string(ms) + " ";
+     }).detach();
+  }
+  const auto start = scheduler::clock::now();
+  ASSERT_TRUE(s.run().ok());
+  EXPECT_EQ(order, "0 10 20 30 ");
+  EXPECT_GE(scheduler::clock::now() - start, 30ms);
+}
+
+TEST(Scheduler, RunOnceAndNextDeadlineDriveTheSchedulerFromAnotherLoop) {
+  scheduler s;
+  int steps = 0;
+  const auto wake_at = scheduler::clock::now() + 200ms;  // far enough for Valgrind's pace
+  auto t = s.spawn([&] {
+    ++steps;
+    (void)jmpco::this_task::sleep_until(wake_at);
+    ++steps;
+  });
+  EXPECT_EQ(s.run_once(), 1u);
+  EXPECT_EQ(steps, 1);
+  ASSERT_TRUE(s.next_deadline().has_value());
+  EXPECT_EQ(*s.next_deadline(), wake_at);
+  EXPECT_EQ(s.run_once(), 0u);  // asleep: nothing to do yet
+  std::this_thread::sleep_until(wake_at);
+  EXPECT_EQ(s.run_once(), 1u);
+  EXPECT_EQ(steps, 2);
+  EXPECT_TRUE(t.join().ok());
+}
+
+TEST(Scheduler, DestroyingASchedulerUnwindsEveryTaskAndHandlesSeeKilled) {
+  bool waiting = false, sleeping = false, started = false;
+  jmpco::task<int> outliving;
+  {
+    scheduler s;
+    channel<int> ch(0);
+    s.spawn([&] {
+       destroyed_flag f{&waiting};
+       (void)ch.recv();
+     }).detach();
+    s.spawn([&] {
+       destroyed_flag f{&sleeping};
+       (void)jmpco::this_task::sleep_for(1h);
+     }).detach();
+    EXPECT_EQ(s.run_once(), 2u);
+    outliving = s.spawn([&] {
+      started = true;
+      return 1;
+    });
+  }
+  EXPECT_TRUE(waiting && sleeping);
+  EXPECT_FALSE(started);
+  EXPECT_EQ(outliving.join().code(), errc::killed);
+}
+
+TEST(Scheduler, BlockingOutsideATaskIsAnError) {
+  channel<int> ch(1);
+  EXPECT_EQ(jmpco::this_task::yield().code(), errc::outside_task);
+  EXPECT_EQ(jmpco::this_task::sleep_for(1ms).code(), errc::outside_task);
+  EXPECT_TRUE(ch.send(1).ok());  // room in the buffer: no need to block
+  EXPECT_EQ(ch.send(2).code(), errc::outside_task);
+  EXPECT_EQ(ch.recv().value(), 1);
+  EXPECT_EQ(ch.recv().code(), errc::outside_task);
+  EXPECT_EQ(scheduler::current(), nullptr);
+  // A plain coroutine resumed by a task is not the task.
+  scheduler s;
+  auto t = s.spawn([&] {
+    EXPECT_EQ(scheduler::current(), &s);
+    jmpco::coroutine<int()> inner([&](jmpco::yielder<int()>&) {
+      EXPECT_EQ(scheduler::current(), nullptr);
+      return static_cast<int>(ch.recv().code());
+    });
+    return inner.resume().value();
+  });
+  EXPECT_EQ(t.join().value(), static_cast<int>(errc::outside_task));
+}
+
+TEST(Scheduler, TasksWaitingForEachOtherAreADeadlock) {
+  scheduler s;
+  channel<int> ch(0);
+  auto t = s.spawn([&] { return ch.recv(); });
+  EXPECT_EQ(s.run().code(), errc::deadlock);
+  EXPECT_EQ(t.join().code(), errc::deadlock);
+  EXPECT_TRUE(ch.try_send(5).ok());  // the waiting receiver takes it
+  auto r = t.join();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(**r, 5);
+}
+
+// ---- channels -----------------------------------------------------------------------------------
+
+TEST(Channel, UnbufferedSendWaitsForTheReceiver) {
+  scheduler s;
+  channel<int> ch(0);
+  std::string trace;
+  auto sender = s.spawn([&] {
+    for (int i = 1; i <= 3; ++i) {
+      trace += "s" + std::to_string(i);
+      EXPECT_TRUE(ch.send(i).ok());
+    }
+    EXPECT_TRUE(ch.close().ok());
+  });
+  auto receiver = s.spawn([&] {
+    int sum = 0;
+    while (auto v = ch.recv()) {
+      trace += "r" + std::to_string(*v);
+      sum += *v;
+    }
+    return sum;
+  });
+  EXPECT_EQ(receiver.join().value(), 6);
+  // A send is done once a receiver holds the value: the first waits for the receiver; the
+  // second finds it waiting and goes straight on to the third, which waits again.
+  EXPECT_EQ(trace, "s1r1s2s3r2r3");
+  EXPECT_TRUE(sender.join().ok());
+}
+
+TEST(Channel, AClosedChannelIsDrainedThenReportsClosed) {
+  channel<std::string> ch(3);
+  EXPECT_TRUE(ch.try_send("a").ok());
+  EXPECT_TRUE(ch.try_send("b").ok());
+  EXPECT_TRUE(ch.close().ok());
+  EXPECT_EQ(ch.close().code(), errc::channel_closed);
+  EXPECT_EQ(ch.try_send("c").code(), errc::channel_closed);
+  EXPECT_EQ(ch.try_recv().value(), "a");
+  EXPECT_EQ(ch.try_recv().value(), "b");
+  EXPECT_EQ(ch.try_recv().code(), errc::channel_closed);
+}
+
+TEST(Channel, TryOperationsNeverBlock) {
+  channel<int> ch(1);
+  EXPECT_EQ(ch.try_recv().code(), errc::would_block);
+  EXPECT_TRUE(ch.try_send(1).ok());
+  EXPECT_EQ(ch.try_send(2).code(), errc::would_block);
+  EXPECT_EQ(ch.size(), 1u);
+  channel<int> rendezvous(0);
+  EXPECT_EQ(rendezvous.try_send(1).code(), errc::would_block);  // nobody receives
+}
+
+TEST(Channel, CloseWakesEveryWaiter) {
+  scheduler s;
+  channel<int> ch(0);
+  std::vector<errc> seen;
+  for (int i = 0; i < 3; ++i) s.spawn([&] { seen.push_back(ch.recv().code()); }).detach();
+  channel<int> full(1);
+  ASSERT_TRUE(full.try_send(0).ok());
+  s.spawn([&] { seen.push_back(full.send(1).code()); }).detach();
+  EXPECT_EQ(s.run_once(), 4u);
+  EXPECT_TRUE(ch.close().ok());
+  EXPECT_TRUE(full.close().ok());
+  ASSERT_TRUE(s.run().ok());
+  EXPECT_EQ(seen, std::vector<errc>(4, errc::channel_closed));
+  EXPECT_EQ(full.try_recv().value(), 0);  // the buffered value survives; the waiting send failed
+}
+
+TEST(Channel, BufferedChannelsKeepOrderAcrossBlockedSenders) {
+  scheduler s;
+  channel<int> ch(2);
+  std::vector<int> got;
+  for (int id = 0; id < 3; ++id) {
+    s.spawn([&ch, id] {
+       for (int i = 0; i < 4; ++i) EXPECT_TRUE(ch.send(id * 10 + i).ok());
+     }).detach();
+  }
+  auto consumer = s.spawn([&] {
+    for (int i = 0; i < 12; ++i) got.push_back(ch.recv().value());
+  });
+  ASSERT_TRUE(consumer.join().ok());
+  ASSERT_TRUE(s.run().ok());
+  // Each producer's values arrive in its order.
+  for (int id = 0; id < 3; ++id) {
+    int last = -1;
+    for (int v : got) {
+      if (v / 10 != id) continue;
+      EXPECT_GT(v, last);
+      last = v;
+    }
+    EXPECT_EQ(last, id * 10 + 3);
+  }
+}
+
+TEST(Channel, ManyTasksThroughOneChannel) {
+  scheduler s;
+  channel<long> ch(16);
+  constexpr int tasks = 2000;
+  for (int i = 0; i < tasks; ++i) s.spawn([&ch, i] { (void)ch.send(i); }).detach();
+  auto sum = s.spawn([&] {
+    long total = 0;
+    for (int i = 0; i < tasks; ++i) total += ch.recv().value();
+    return total;
+  });
+  EXPECT_EQ(sum.join().value(), long{tasks} * (tasks - 1) / 2);
+  EXPECT_TRUE(s.run().ok());
+}
+
+// ---- every allocation failing in turn
+// -------------------------------------------------------------
+
+long live_blocks = 0;
+long allocations = 0;
+long fail_at = 0;
+
+void* counting_allocate(std::size_t size, void*) {
+  if (++allocations == fail_at) return nullptr;
+  ++live_blocks;
+  return std::malloc(size);
+}
+void counting_deallocate(void* block, std::size_t, void*) {
+  --live_blocks;
+  std::free(block);
+}
+
+// A program using every allocating operation; every failure must come back as out_of_memory.
+void allocating_program() {
+  scheduler s;
+  channel<int> ch(0);
+  channel<int> buffered(4);
+  auto producer = s.spawn([&] {
+    for (int i = 0; i < 3; ++i) {
+      auto sent = ch.send(i);
+      if (!sent) return sent.code();
+    }
+    (void)ch.close();
+    return errc::ok;
+  });
+  auto consumer = s.spawn([&] {
+    int sum = 0;
+    for (;;) {
+      auto v = ch.recv();
+      if (!v) return v.code() == errc::channel_closed ? sum : -1;
+      sum += *v;
+      (void)buffered.try_send(*v);
+    }
+  });
+  auto p = producer.join();
+  auto c = consumer.join();
+  if (p.ok() && c.ok()) {
+    EXPECT_TRUE(*p == errc::ok || *p == errc::out_of_memory);
+    EXPECT_TRUE(*c == 3 || *c == -1 || *c < 3);
+  } else {
+    for (errc e : {p.code(), c.code()})
+      EXPECT_TRUE(e == errc::ok || e == errc::out_of_memory || e == errc::empty_handle ||
+                  e == errc::deadlock)
+          << jmpco::message(e);
+  }
+}
+
+TEST(Scheduler, EveryAllocationFailingInTurnLeavesNothingBehind) {
+  allocating_program();  // warm up this thread's own buffers with the default allocator
+  jmpco::set_allocator({counting_allocate, counting_deallocate, nullptr});
+  long k = 1;
+  for (; k < 500; ++k) {
+    allocations = 0;
+    fail_at = k;
+    live_blocks = 0;
+    allocating_program();
+    EXPECT_EQ(live_blocks, 0) << "failing allocation " << k;
+    if (allocations < k) break;  // every allocation has failed once
+  }
+  jmpco::set_allocator({});
+  EXPECT_GT(k, 3);
+  EXPECT_LT(k, 500);
+}
+
+}  // namespace
