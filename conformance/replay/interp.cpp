@@ -108,7 +108,7 @@ Value Interp::load_text(std::string_view source_name, std::string_view text, Val
   Chunk chunk;
   try {
     OutsideHeap outside;
-    chunk = parse_source(source_name, text);
+    chunk = parse_source(source_name, text, jmpco::coroutine_core::level());
   } catch (const SyntaxError& e) {
     error = e.what();
     return Value();

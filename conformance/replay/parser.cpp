@@ -161,7 +161,8 @@ struct FuncState {
 
 class Parser {
  public:
-  Parser(std::string_view chunkname, std::string_view source) : lex_(chunkname, source) {}
+  Parser(std::string_view chunkname, std::string_view source, unsigned base_level)
+      : lex_(chunkname, source), level_(base_level) {}
 
   Chunk parse_main() {
     Chunk chunk;
@@ -1107,18 +1108,18 @@ class Parser {
   Lexer lex_;
   FuncState* fs_ = nullptr;
   int next_block_id_ = 0;
-  unsigned level_ = kParserBaseLevel;
+  unsigned level_;
 };
 
 }  // namespace
 
 Chunk parse_chunk(std::string_view chunkname, std::string_view source) {
-  Parser parser(chunk_id(chunkname), source);
+  Parser parser(chunk_id(chunkname), source, kParserBaseLevel);
   return parser.parse_main();
 }
 
-Chunk parse_source(std::string_view source_name, std::string_view text) {
-  Parser parser(source_id(source_name), text);
+Chunk parse_source(std::string_view source_name, std::string_view text, unsigned c_level) {
+  Parser parser(source_id(source_name), text, c_level);
   return parser.parse_main();
 }
 
