@@ -7,8 +7,9 @@
 //   pcall), call a wrap, yield, status, close, running / isyieldable, error with values of every
 //   type and levels 1-2, pcall and xpcall blocks, bounded for loops, to-be-closed variables,
 //   resume and close of the running coroutine, nested resume chains (chain, through
-//   coroutine.resume; wchain, through coroutine.wrap) of depths around Lua's C-stack limit, and
-//   deep Lua recursion (rec) before the block runs.
+//   coroutine.resume; wchain, through coroutine.wrap) of depths around Lua's C-stack limit,
+//   deep Lua recursion (rec) before the block runs, chunks made by load (run under pcall or as a
+//   coroutine body; some yield, raise, or do not compile) and functions with an _ENV of their own.
 // Values: integers, floats, strings (some with escapes), booleans, nil, tables, `...`, the loop
 // variable, the running thread and the C[] entries. Printed through show(), which prints
 // type names for tables, functions and threads, so output never contains an address.
@@ -177,7 +178,7 @@ class generator {
   }
 
   void statement_body() {
-    const int kind = byte() % 28;
+    const int kind = byte() % 30;
     switch (kind) {
       case 0:
       case 1: {
@@ -279,9 +280,60 @@ class generator {
       case 26:
         line("print('wrapcall', show(" + slot() + "(" + values() + ")))");
         break;
+      case 28:
+        loaded_chunk();
+        break;
+      case 29:
+        own_env();
+        break;
       default:
         line("print('fmt', string.format('%d %s %q %5.1f %%', " + std::to_string(byte() - 100) + ", 's" +
              std::to_string(byte()) + "', 'q\\n\"', " + std::to_string(byte()) + ".25))");
+        break;
+    }
+  }
+
+  // load(SOURCE, NAME, MODE): called under pcall, or made the body of a coroutine in C[].
+  void loaded_chunk() {
+    static const char* const kSources[] = {
+        "'return ...'",
+        "'local a = ... coroutine.yield(a) return \\'after\\', ...'",
+        "'error(\\'in loaded\\', 1)'",
+        "'\\n\\nerror(\\'level 2\\', 2)'",
+        "'return x +'",
+        "'local t = nil return t.x'",
+        "'return undefined_global.field'",
+        "'return coroutine.isyieldable(), coroutine.running()'",
+    };
+    static const char* const kNames[] = {"nil", "'=chunk'", "'@file.lua'", "'return 1 + \\n 2'", "string.rep('n', 70)"};
+    static const char* const kModes[] = {"nil", "'t'", "'b'", "'bt'"};
+    const std::string call =
+        std::string("load(") + kSources[byte() % 8] + ", " + kNames[byte() % 5] + ", " + kModes[byte() % 4] + ")";
+    if (byte() % 2 == 0)
+      line("print('load', show(pcall(" + call + ", " + values_or_nil() + ")))");
+    else
+      line(slot() + " = coroutine.create(" + call + " or print)");
+  }
+
+  // A function whose free names are fields of its own _ENV (a local, a parameter, nil).
+  void own_env() {
+    switch (byte() % 4) {
+      case 0:
+        line("do local _ENV = setmetatable({}, {__index = _G}) x = " + value() +
+             " print('env', show(x, rawget(_G, 'x'), coroutine.isyieldable())) end");
+        break;
+      case 1:
+        line("print('envf', show(pcall(function (_ENV, ...) return undefined_name, ... end, " + value() + ", " +
+             values_or_nil() + ")))");
+        break;
+      case 2:
+        line(
+            "print('envy', show(pcall(function (...) local _ENV = {coroutine = coroutine} "
+            "return coroutine.yield(...) end, " +
+            values_or_nil() + ")))");
+        break;
+      default:
+        line("print('envg', show(pcall(function () local _ENV = " + value() + " missing() end)))");
         break;
     }
   }

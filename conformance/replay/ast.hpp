@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The syntax tree the parser builds and the interpreter walks. Names are resolved at parse time:
 // a local is a slot in its function's frame (boxed in a Cell when a closure captures it), an
-// upvalue is an index into the closure's captured cells, anything else is a global.
+// upvalue is an index into the closure's captured cells, anything else is a field of `_ENV`.
+// While `_ENV` is the chunk's own (no local or parameter of that name is visible), such a name is
+// a Global (the fast path) and `_ENV` itself is Env; else it is an Index of the visible `_ENV`.
 #ifndef JMPCO_REPLAY_AST_HPP
 #define JMPCO_REPLAY_AST_HPP
 
@@ -40,6 +42,7 @@ enum class ExprKind : std::uint8_t {
   Function,
   Local,
   Upvalue,
+  Env,  // the chunk's _ENV upvalue, named explicitly
   Global,
   Index,
   Call,
@@ -102,6 +105,10 @@ struct UpvalueExpr : Expr {
   std::string name;
 };
 
+struct EnvExpr : Expr {
+  explicit EnvExpr(int l) : Expr(ExprKind::Env, l) {}
+};
+
 struct GlobalExpr : Expr {
   GlobalExpr(int l, const std::string& n) : Expr(ExprKind::Global, l), name(Value::string(n)) {}
   Value name;
@@ -113,6 +120,9 @@ struct IndexExpr : Expr {
   ExprPtr object;
   ExprPtr key;
 };
+
+// Whether `e` is a variable named _ENV: Lua calls the fields it indexes "global" in messages.
+bool names_env(const Expr& e);
 
 // What Lua knows about the function being called, for "bad argument #1 to 'insert'".
 struct CallSiteName {
@@ -296,7 +306,8 @@ struct GotoStmt : Stmt {  // Break, Goto
 
 // A function's code and its frame layout.
 struct Proto {
-  std::string name;  // for messages: "main chunk" or "function <file:line>"
+  std::string name;       // for messages: "main chunk" or "function <file:line>"
+  std::string chunkname;  // the chunk's name in messages (luaO_chunkid's)
   int line = 0;
   int num_params = 0;
   bool is_vararg = false;

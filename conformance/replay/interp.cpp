@@ -9,6 +9,7 @@
 #include "interp_internal.hpp"
 #include "jmpco/core.hpp"
 #include "lexer.hpp"
+#include "parser.hpp"
 
 namespace replay {
 
@@ -63,8 +64,10 @@ const Value& CallArgs::operator[](std::size_t i) const {
 // ---------------------------------------------------------------------------------------------
 // Setup and the main chunk
 
+const EnvExpr kChunkEnv(0);
+
 Interp::Interp(std::string_view chunkname, std::ostream& out, const options& opts)
-    : chunkname_(chunk_id(chunkname)), script_name_(chunkname), out_(out), opts_(opts) {
+    : script_name_(chunkname), out_(out), opts_(opts) {
   Heap::set_current(&heap_);
   globals_ = Value::object(new Table());
   main_thread_ = Value::object(new ThreadObj());
@@ -75,11 +78,43 @@ Interp::Interp(std::string_view chunkname, std::ostream& out, const options& opt
   open_table(*this);
   open_math(*this);
   open_coroutine(*this);
+  open_package(*this);
 }
 
 Interp::~Interp() {
   shutdown();
   Heap::set_current(nullptr);
+  loaded_chunks_.clear();
+}
+
+Value Interp::new_chunk_function(const Chunk& chunk, Value env) {
+  auto* fn = new Function();
+  Value fv = Value::object(fn);
+  fn->proto = chunk.main.get();
+  auto* cell = new Cell();
+  fn->env = Value::object(cell);
+  cell->value = std::move(env);
+  return fv;
+}
+
+Value Interp::load_text(std::string_view source_name, std::string_view text, Value env,
+                        std::string& error) {
+  // Parsed outside the heap, like the main chunk: the tree's constants are not the run's objects.
+  struct OutsideHeap {
+    Heap* heap = Heap::current();
+    OutsideHeap() { Heap::set_current(nullptr); }
+    ~OutsideHeap() { Heap::set_current(heap); }
+  };
+  Chunk chunk;
+  try {
+    OutsideHeap outside;
+    chunk = parse_source(source_name, text, jmpco::coroutine_core::level());
+  } catch (const SyntaxError& e) {
+    error = e.what();
+    return Value();
+  }
+  loaded_chunks_.push_back(std::move(chunk));
+  return new_chunk_function(loaded_chunks_.back(), std::move(env));
 }
 
 void Interp::shutdown() noexcept {
@@ -132,9 +167,7 @@ int Interp::run_main(const Chunk& chunk, std::string& err_message) {
   // lua.c runs the chunk from C: pmain is one protected call, the chunk another.
   if (jmpco::coroutine_core::enter_level() != jmpco::errc::ok) return 1;
   if (jmpco::coroutine_core::enter_level() != jmpco::errc::ok) return 1;
-  auto* fn = new Function();
-  fn->proto = chunk.main.get();
-  Value main_fn = Value::object(fn);
+  Value main_fn = new_chunk_function(chunk, globals_);
   ProtFrame top;
   top.handler = make_native(lua_c_message_handler, "msghandler");
   cur_->prot = &top;
@@ -196,7 +229,7 @@ std::string Interp::where(int level) const {
   const CallInfo* ci = cur_->ci;
   for (int i = 0; i < level && ci != nullptr; ++i) ci = ci->prev;
   if (ci == nullptr || ci->proto == nullptr) return "";
-  return chunkname_ + ":" + std::to_string(ci->line) + ": ";
+  return ci->proto->chunkname + ":" + std::to_string(ci->line) + ": ";
 }
 
 void Interp::raise(Value v) {
@@ -241,7 +274,8 @@ void Interp::check_value_stack(std::uint64_t n, const char* msg) {
 void Interp::unsupported(const std::string& what) {
   const CallInfo* ci = cur_->ci;
   while (ci != nullptr && ci->proto == nullptr) ci = ci->prev;
-  std::string position = ci != nullptr ? chunkname_ + ":" + std::to_string(ci->line) + ": " : "";
+  std::string position =
+      ci != nullptr ? ci->proto->chunkname + ":" + std::to_string(ci->line) + ": " : "";
   throw Abort{1, position + "unsupported " + what};
 }
 
@@ -286,14 +320,18 @@ std::string Interp::describe(const Expr* e) const {
       return quoted("local", static_cast<const LocalExpr*>(e)->var->name);
     case ExprKind::Upvalue:
       return quoted("upvalue", static_cast<const UpvalueExpr*>(e)->name);
+    case ExprKind::Env:
+      return quoted("upvalue", "_ENV");
     case ExprKind::Global:
       return quoted("global", static_cast<const GlobalExpr*>(e)->name.str());
     case ExprKind::Str:
       return quoted("constant", static_cast<const ConstExpr*>(e)->value.str());
     case ExprKind::Index: {
-      const Expr* key = static_cast<const IndexExpr*>(e)->key.get();
+      const auto* ix = static_cast<const IndexExpr*>(e);
+      const Expr* key = ix->key.get();
       if (key->kind == ExprKind::Str)
-        return quoted("field", static_cast<const ConstExpr*>(key)->value.str());
+        return quoted(names_env(*ix->object) ? "global" : "field",
+                      static_cast<const ConstExpr*>(key)->value.str());
       if (key->kind == ExprKind::Int) {
         std::int64_t k = static_cast<const ConstExpr*>(key)->value.as_int();
         if (k >= 0 && k <= 255) return quoted("field", "integer index");

@@ -187,8 +187,15 @@ class Interp {
   std::ostream& out() { return out_; }
   Table* globals() { return globals_.table(); }
   Value& string_meta() { return string_meta_; }
-  const std::string& chunkname() const { return chunkname_; }
   const std::string& script_name() const { return script_name_; }
+
+  // ---- chunks ----------------------------------------------------------------------------
+  // A function running `chunk`'s main body, whose _ENV upvalue (a new cell) holds `env`.
+  Value new_chunk_function(const Chunk& chunk, Value env);
+  // Parses `text` as load does (`source_name`: load's chunkname argument) and keeps the tree for
+  // the rest of the run. Returns the chunk's function, or nil with `error` set to the message.
+  Value load_text(std::string_view source_name, std::string_view text, Value env,
+                  std::string& error);
 
   // Registers a native function in table `t` under `name`.
   Value make_native(NativeFn fn, const char* qualified_name);
@@ -246,8 +253,7 @@ class Interp {
   [[noreturn]] void compare_error(const Value& a, const Value& b);
   std::string describe(const Expr* e) const;
 
-  Heap heap_;  // first: destroyed last, after every Value member below
-  std::string chunkname_;
+  Heap heap_;                // first: destroyed last, after every Value member below
   std::string script_name_;  // as given, for arg[0]
   std::ostream& out_;
   options opts_;
@@ -259,6 +265,9 @@ class Interp {
   std::uint64_t steps_ = 0;
   std::uintptr_t stack_limit_ = 0;  // below this address the interpreter stops recursing
   bool shut_down_ = false;
+  // The trees of the chunks load made; their strings live outside the heap, as the main chunk's
+  // do, and go only after it (see ~Interp).
+  std::vector<Chunk> loaded_chunks_;
 };
 
 // The string library's arithmetic metamethods (numeric strings take part in arithmetic).
@@ -270,6 +279,7 @@ void open_string(Interp& in);
 void open_table(Interp& in);
 void open_math(Interp& in);
 void open_coroutine(Interp& in);
+void open_package(Interp& in);  // load, require, package: after the other libraries
 
 }  // namespace replay
 

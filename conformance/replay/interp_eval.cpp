@@ -82,12 +82,18 @@ Value Interp::eval(const Expr& e, Frame& fr) {
           ->upvalues[static_cast<std::size_t>(static_cast<const UpvalueExpr&>(e).index)]
           .cell()
           ->value;
+    case ExprKind::Env:
+      return fr.closure->env.cell()->value;
     case ExprKind::Global: {
       const Value& name = static_cast<const GlobalExpr&>(e).name;
-      Value v = globals_.table()->get(name);
-      if (!v.is_nil() || globals_.table()->meta.is_nil()) return v;
+      const Value& env = fr.closure->env.cell()->value;
+      if (env.is_table()) {
+        Value v = env.table()->get(name);
+        if (!v.is_nil() || env.table()->meta.is_nil()) return v;
+      }
       fr.ci->line = e.line;
-      return index(globals_, name);
+      Value held = env;  // a metamethod may assign _ENV
+      return index(held, name, &kChunkEnv);
     }
     case ExprKind::Index: {
       const auto& ix = static_cast<const IndexExpr&>(e);
@@ -128,6 +134,7 @@ Value Interp::make_closure(const Proto& p, Frame& fr) {
   auto* f = new Function();
   Value fv = Value::object(f);
   f->proto = &p;
+  f->env = fr.closure->env;
   f->upvalues.reserve(p.upvalues.size());
   for (const Proto::UpvalueDesc& d : p.upvalues) {
     if (d.from_parent_local)

@@ -269,9 +269,15 @@ void Interp::assign(const Expr& target, const Value* obj, const Value* key, Valu
           .cell()
           ->value = std::move(v);
       return;
-    case ExprKind::Global:
-      set_index(globals_, static_cast<const GlobalExpr&>(target).name, std::move(v));
+    case ExprKind::Env:
+      fr.closure->env.cell()->value = std::move(v);
       return;
+    case ExprKind::Global: {
+      Value env = fr.closure->env.cell()->value;  // a metamethod may assign _ENV
+      if (!env.is_table() || !env.table()->meta.is_nil()) fr.ci->line = line;
+      set_index(env, static_cast<const GlobalExpr&>(target).name, std::move(v), &kChunkEnv);
+      return;
+    }
     case ExprKind::Index:
       fr.ci->line = line;
       set_index(*obj, *key, std::move(v), static_cast<const IndexExpr&>(target).object.get());

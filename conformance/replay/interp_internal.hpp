@@ -11,6 +11,9 @@
 
 namespace replay {
 
+// The chunk's _ENV upvalue, for messages about the globals read or written through it.
+extern const EnvExpr kChunkEnv;
+
 // The frame of one Lua function activation.
 struct Frame {
   Value* slots;

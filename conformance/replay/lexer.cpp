@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "lexer.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 
@@ -54,14 +55,26 @@ void append_utf8(std::string& out, unsigned long x) {
 
 }  // namespace
 
+constexpr std::size_t kIdSize = 60;  // LUA_IDSIZE, counting the terminating NUL
+
 std::string chunk_id(std::string_view name) {
-  constexpr std::size_t kIdSize = 60;  // LUA_IDSIZE, counting Lua's '@' prefix
   if (name.size() + 1 <= kIdSize) return std::string(name);
   return "..." + std::string(name.substr(name.size() - (kIdSize - 4)));
 }
 
+std::string source_id(std::string_view source) {
+  if (!source.empty() && source[0] == '@') return chunk_id(source.substr(1));
+  if (!source.empty() && source[0] == '=') return std::string(source.substr(1, kIdSize - 1));
+  constexpr std::size_t kRoom = kIdSize - (sizeof "[string \"" - 1) - 3 - 2 - 1;  // 45 bytes
+  const std::size_t newline = source.find('\n');
+  if (source.size() < kRoom && newline == std::string_view::npos)
+    return "[string \"" + std::string(source) + "\"]";
+  std::string_view shown = source.substr(0, std::min({newline, source.size(), kRoom}));
+  return "[string \"" + std::string(shown) + "...\"]";
+}
+
 Lexer::Lexer(std::string_view chunkname, std::string_view source)
-    : chunkname_(chunk_id(chunkname)), src_(source) {}
+    : chunkname_(chunkname), src_(source) {}
 
 int Lexer::peek(std::size_t ahead) const {
   std::size_t p = pos_ + ahead;

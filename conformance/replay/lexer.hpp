@@ -72,6 +72,7 @@ struct SyntaxError : std::runtime_error {
 
 class Lexer {
  public:
+  // `chunkname` is the name messages show (chunk_id's or source_id's result).
   Lexer(std::string_view chunkname, std::string_view source);
 
   const Token& current() const { return cur_; }
@@ -114,6 +115,9 @@ class Lexer {
 
 // Lua's luaO_chunkid for a file name: long names keep their tail behind "...".
 std::string chunk_id(std::string_view chunkname);
+// luaO_chunkid for a chunk's source name as load takes it: "=NAME" is NAME, "@FILE" is a file
+// name, anything else is source text shown as [string "..."] (first line, at most 45 bytes).
+std::string source_id(std::string_view source);
 
 }  // namespace replay
 

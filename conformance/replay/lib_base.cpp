@@ -428,7 +428,7 @@ void open_base(Interp& in) {
   in.register_native(g, "pairs", lib_pairs, "pairs");
   in.register_native(g, "ipairs", lib_ipairs, "ipairs");
   in.register_native(g, "collectgarbage", lib_collectgarbage, "collectgarbage");
-  add_unsupported(in, g, {"load", "loadfile", "dofile", "require", "warn"});
+  add_unsupported(in, g, {"loadfile", "dofile", "warn"});
   g->set(Value::string("_G"), Value::object(g));
   g->set(Value::string("_VERSION"), Value::string("Lua 5.4"));
 

@@ -2,6 +2,7 @@
 #include "parser.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <memory>
 #include <string>
 #include <vector>
@@ -160,7 +161,8 @@ struct FuncState {
 
 class Parser {
  public:
-  Parser(std::string_view chunkname, std::string_view source) : lex_(chunkname, source) {}
+  Parser(std::string_view chunkname, std::string_view source, unsigned base_level)
+      : lex_(chunkname, source), level_(base_level) {}
 
   Chunk parse_main() {
     Chunk chunk;
@@ -169,6 +171,7 @@ class Parser {
     fs.proto->is_main = true;
     fs.proto->is_vararg = true;
     fs.proto->name = "main chunk";
+    fs.proto->chunkname = lex_.chunkname();
     open_function(fs);
     lex_.next();
     enter_block(false);
@@ -272,7 +275,6 @@ class Parser {
   }
 
   VarInfo* new_local(const std::string& name, int line) {
-    if (name == "_ENV") lex_.error_plain("unsupported _ENV", line);
     // Lua counts a local against the limit as soon as it is declared.
     if (static_cast<int>(fs_->active.size()) + fs_->declared + 1 > kMaxLocals) {
       std::string where = fs_->proto->is_main
@@ -397,13 +399,27 @@ class Parser {
     }
   }
 
-  ExprPtr resolve_name(const std::string& name, int line) {
-    if (name == "_ENV") lex_.error_plain("unsupported _ENV", line);
+  // A declared variable (local, constant or upvalue) named `name`, or null.
+  ExprPtr resolve_declared(const std::string& name, int line) {
     if (const VarInfo* k = find_compile_time_constant(fs_, name)) return constant_use(k, line);
     if (VarInfo* v = find_local(fs_, name)) return std::make_unique<LocalExpr>(line, v);
     int up = find_upvalue(fs_, name);
     if (up >= 0) return std::make_unique<UpvalueExpr>(line, up, name);
-    return std::make_unique<GlobalExpr>(line, name);
+    return nullptr;
+  }
+
+  // Lua's singlevar: a free name is a field of whichever _ENV is visible.
+  ExprPtr resolve_name(const std::string& name, int line) {
+    if (ExprPtr declared = resolve_declared(name, line)) return declared;
+    const bool is_env = name == "_ENV";
+    ExprPtr env = resolve_declared("_ENV", line);
+    if (env == nullptr)
+      return is_env ? ExprPtr(std::make_unique<EnvExpr>(line))
+                    : ExprPtr(std::make_unique<GlobalExpr>(line, name));
+    assert(!is_env);
+    return std::make_unique<IndexExpr>(
+        line, std::move(env),
+        std::make_unique<ConstExpr>(ExprKind::Str, line, Value::string(name)));
   }
 
   // ---- statements -------------------------------------------------------------------------
@@ -754,6 +770,7 @@ class Parser {
           lex_.error_plain("attempt to assign to const variable '" + name + "'", lex_.line());
         return;
       }
+      case ExprKind::Env:
       case ExprKind::Global:
       case ExprKind::Index:
         return;
@@ -782,6 +799,7 @@ class Parser {
     fs.proto = std::make_shared<Proto>();
     fs.proto->line = line;
     fs.proto->name = "function <" + lex_.chunkname() + ":" + std::to_string(line) + ">";
+    fs.proto->chunkname = lex_.chunkname();
     open_function(fs);
     enter_block(false);
     if (is_method) {
@@ -974,10 +992,14 @@ class Parser {
         return {static_cast<const LocalExpr&>(fn).var->name, "local"};
       case ExprKind::Upvalue:
         return {static_cast<const UpvalueExpr&>(fn).name, "upvalue"};
+      case ExprKind::Env:
+        return {"_ENV", "upvalue"};
       case ExprKind::Index: {
-        const Expr& key = *static_cast<const IndexExpr&>(fn).key;
+        const auto& ix = static_cast<const IndexExpr&>(fn);
+        const Expr& key = *ix.key;
         if (key.kind == ExprKind::Str)
-          return {static_cast<const ConstExpr&>(key).value.str(), "field"};
+          return {static_cast<const ConstExpr&>(key).value.str(),
+                  names_env(*ix.object) ? "global" : "field"};
         return {};
       }
       case ExprKind::Paren:
@@ -1086,14 +1108,32 @@ class Parser {
   Lexer lex_;
   FuncState* fs_ = nullptr;
   int next_block_id_ = 0;
-  unsigned level_ = kParserBaseLevel;
+  unsigned level_;
 };
 
 }  // namespace
 
 Chunk parse_chunk(std::string_view chunkname, std::string_view source) {
-  Parser parser(chunkname, source);
+  Parser parser(chunk_id(chunkname), source, kParserBaseLevel);
   return parser.parse_main();
+}
+
+Chunk parse_source(std::string_view source_name, std::string_view text, unsigned c_level) {
+  Parser parser(source_id(source_name), text, c_level);
+  return parser.parse_main();
+}
+
+bool names_env(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::Env:
+      return true;
+    case ExprKind::Local:
+      return static_cast<const LocalExpr&>(e).var->name == "_ENV";
+    case ExprKind::Upvalue:
+      return static_cast<const UpvalueExpr&>(e).name == "_ENV";
+    default:
+      return false;
+  }
 }
 
 }  // namespace replay

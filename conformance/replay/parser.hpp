@@ -13,6 +13,10 @@ namespace replay {
 
 // Throws SyntaxError with Lua's message on malformed input.
 Chunk parse_chunk(std::string_view chunkname, std::string_view source);
+// Parses a chunk given to load: `source_name` as load's chunkname argument ("=NAME", "@FILE" or
+// the text itself, see source_id). Lua's parser counts its levels on from the C level load runs
+// at (`c_level`), so near the limit a nested chunk fails with "C stack overflow".
+Chunk parse_source(std::string_view source_name, std::string_view text, unsigned c_level);
 
 }  // namespace replay
 

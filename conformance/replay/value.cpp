@@ -341,7 +341,10 @@ bool Table::next(const Value& key, Value& k_out, Value& v_out, bool& bad_key) co
   return false;
 }
 
-void Function::drop_references() noexcept { upvalues.clear(); }
+void Function::drop_references() noexcept {
+  upvalues.clear();
+  env = Value();
+}
 
 // ---------------------------------------------------------------------------------------------
 // Numbers

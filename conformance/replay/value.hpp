@@ -202,7 +202,8 @@ struct Function final : GcObject {
 
   const Proto* proto = nullptr;  // Lua closure
   std::vector<Value> upvalues;   // Lua closure: cells; native: whatever it captured
-  NativeFn native = nullptr;     // native function
+  Value env;  // Lua closure: the Cell of its chunk's _ENV upvalue (shared by the whole chunk)
+  NativeFn native = nullptr;  // native function
   const char* qualified_name =
       nullptr;  // e.g. "table.insert": used where Lua has no call-site name
   bool is_lua() const noexcept { return proto != nullptr; }

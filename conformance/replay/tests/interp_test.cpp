@@ -269,10 +269,67 @@ TEST(Guards, UnsupportedStopsTheScriptEvenInsidePcall) {
             "jmpco-replay: t.lua:2: unsupported __gc metamethod\n");
 }
 
-TEST(Guards, EnvIsUnsupported) {
-  EXPECT_EQ(run_lua("print(_ENV == _G)").err, "jmpco-replay: t.lua:1: unsupported _ENV\n");
-  EXPECT_EQ(run_lua("local function f(_ENV) return z end").err,
-            "jmpco-replay: t.lua:1: unsupported _ENV\n");
+TEST(Env, FreeNamesAreFieldsOfTheVisibleEnv) {
+  EXPECT_EQ(output_of("print(_ENV == _G)"), "true\n");
+  EXPECT_EQ(output_of("local function f(_ENV) return z end print(f({z = 4}))"), "4\n");
+  EXPECT_EQ(output_of("local print = print do local _ENV = {y = 2} print(y) end print(y)"),
+            "2\nnil\n");
+  // Assigning the chunk's _ENV redirects every function of the chunk.
+  EXPECT_EQ(output_of("local g = _G local function r() return v end\n_ENV = {v = 9}\n"
+                      "g.print(r())"),
+            "9\n");
+}
+
+TEST(Env, MessagesNameGlobalsAndEnvLikeLua) {
+  EXPECT_EQ(output_of("print(pcall(function () local _ENV = {} x() end))"),
+            "false\tt.lua:1: attempt to call a nil value (global 'x')\n");
+  EXPECT_EQ(output_of("print(pcall(function () local e = _ENV e.x() end))"),
+            "false\tt.lua:1: attempt to call a nil value (field 'x')\n");
+  EXPECT_EQ(output_of("local pcall, print = pcall, print _ENV = nil\n"
+                      "print(pcall(function () return x end))"),
+            "false\tt.lua:2: attempt to index a nil value (upvalue '_ENV')\n");
+  EXPECT_EQ(output_of("print(pcall(function () local _ENV = nil y = 1 end))"),
+            "false\tt.lua:1: attempt to index a nil value (local '_ENV')\n");
+}
+
+TEST(Load, StringsWithChunknamesModesAndEnv) {
+  EXPECT_EQ(output_of("print(load('return ...', '=v')(1, 2))"), "1\t2\n");
+  EXPECT_EQ(output_of("print(load('x ='))"),
+            "nil\t[string \"x =\"]:1: unexpected symbol near <eof>\n");
+  EXPECT_EQ(output_of("print(load('x =', '@f.lua'))"),
+            "nil\tf.lua:1: unexpected symbol near <eof>\n");
+  EXPECT_EQ(output_of("print(load('return 1', 'c', 'b'))"),
+            "nil\tattempt to load a text chunk (mode is 'b')\n");
+  EXPECT_EQ(output_of("print(load('\\27Lua', 'c', 't'))"),
+            "nil\tattempt to load a binary chunk (mode is 't')\n");
+  EXPECT_EQ(output_of("print(load('return x', 'c', 't', {x = 5})())"), "5\n");
+  EXPECT_EQ(output_of("print(pcall(load('error(\"e\")', '=n')))"), "false\tn:1: e\n");
+  EXPECT_EQ(run_lua("load('\\27Lua')").err,
+            "jmpco-replay: t.lua:1: unsupported load of a binary chunk\n");
+}
+
+TEST(Load, ReaderFunctionsArePulledUntilNilOrEmpty) {
+  EXPECT_EQ(output_of("local p, i = {'return ', '4', ''}, 0\n"
+                      "print(load(function () i = i + 1 return p[i] end)())"),
+            "4\n");
+  EXPECT_EQ(output_of("print(load(function () return {} end))"),
+            "nil\tt.lua:1: reader function must return a string\n");
+  // The mode is checked on the first piece: a reader that never ends is not read on.
+  EXPECT_EQ(output_of("print(load(function () return 'x' end, 'r', 'b'))"),
+            "nil\tattempt to load a text chunk (mode is 'b')\n");
+}
+
+TEST(Require, StandardLibrariesAndMissingModules) {
+  EXPECT_EQ(output_of("print(require 'coroutine' == coroutine, require '_G' == _G,"
+                      " package.loaded.string == string)"),
+            "true\ttrue\ttrue\n");
+  EXPECT_EQ(output_of("package.preload.m = function (...) return {...} end\n"
+                      "local m, data = require 'm' print(m[1], m[2], data, require 'm' == m)"),
+            "m\t:preload:\t:preload:\ttrue\n");
+  EXPECT_EQ(output_of("print(pcall(require, 'no_such_module_here'))"),
+            "false\tmodule 'no_such_module_here' not found:\n"
+            "\tno field package.preload['no_such_module_here']\n"
+            "\tno file './no_such_module_here.lua'\n\tno file './no_such_module_here/init.lua'\n");
 }
 
 TEST(Tool, MissingFileIsReportedLikeLua) {

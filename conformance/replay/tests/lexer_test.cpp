@@ -85,4 +85,16 @@ TEST(Lexer, LongChunkNamesKeepTheirTail) {
             "..." + std::string(26, 'a') + std::string(30, 'b'));
 }
 
+TEST(Lexer, SourceIdsOfLoadedChunks) {
+  // luaO_chunkid for load's names: "=" as is (59 bytes at most), "@" a file name, else the text.
+  EXPECT_EQ(replay::source_id("=name"), "name");
+  EXPECT_EQ(replay::source_id("=" + std::string(70, 'n')), std::string(59, 'n'));
+  EXPECT_EQ(replay::source_id("@f.lua"), "f.lua");
+  EXPECT_EQ(replay::source_id("x = 1"), "[string \"x = 1\"]");
+  EXPECT_EQ(replay::source_id("a\nb"), "[string \"a...\"]");
+  EXPECT_EQ(replay::source_id(std::string(44, 's')), "[string \"" + std::string(44, 's') + "\"]");
+  EXPECT_EQ(replay::source_id(std::string(45, 's')),
+            "[string \"" + std::string(45, 's') + "...\"]");
+}
+
 }  // namespace

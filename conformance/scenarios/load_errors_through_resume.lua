@@ -1,0 +1,18 @@
+-- Errors raised in loaded chunks reach resume, wrap and pcall with the chunk's name in their position.
+local named = load("local x = ...\nif x then error('bad ' .. x) end\nreturn 'fine'", "=named")
+print(coroutine.resume(coroutine.create(named), "input"))
+print(coroutine.resume(coroutine.create(named)))
+local file = load("\n\nlocal t = nil\nreturn t.field", "@some/dir/chunk.lua")
+print(coroutine.resume(coroutine.create(file)))
+local text = load("coroutine.yield(1)\nreturn nothing.here")
+local co = coroutine.create(text)
+print(coroutine.resume(co))
+print(coroutine.resume(co))
+print(coroutine.status(co))
+local long = load(string.rep("x", 50) .. " = 1; error('long')")
+print(pcall(long))
+local multi = load("-- first line\nerror('second line')")
+print(pcall(coroutine.wrap(multi)))
+-- A level-2 error points at the loaded caller.
+local caller = load("local function check(v) if not v then error('checked', 2) end end\ncheck(false)", "=caller")
+print(coroutine.resume(coroutine.create(caller)))

@@ -1,0 +1,18 @@
+-- load returns nil and the message for syntax errors, refuses chunks its mode excludes, and names chunks as Lua does.
+print(load("x = = 1"))
+print(load("return (", "=paren"))
+print(load("if x then", "@cond.lua"))
+print(load("local s = 'unfinished\nreturn s"))
+print(load("return 1", "c", "b"))
+print(load("\27Lua binary?", "c", "t"))
+print(load("return 2", "c", "bt")())
+print(load("return 3", nil, "t")())
+print(load(string.rep("y", 44) .. " +"))
+print(load(string.rep("y", 45) .. " +"))
+print(load("=" .. string.rep("z", 70) .. " +"))
+print(load("x +", "=" .. string.rep("n", 70)))
+print(pcall(load))
+print(pcall(load, {}))
+print(pcall(load, "return 1", "c", {}))
+-- The error inside a coroutine: load itself never raises for bad source.
+print(coroutine.wrap(function () return load("return +", "=inco") end)())
