@@ -626,6 +626,9 @@ class Parser {
     s->prep_line = tok().line;
     check(Tok::Do);
     enter_block(true);
+    // The loop's fourth value is a to-be-closed variable whatever it holds (Lua's forlist marks
+    // the loop's scope), so no `return f()` inside the loop is a tail call: it is closed after.
+    fs_->blocks.back().inside_tbc = true;
     for (const std::string& n : names) s->vars.push_back(new_local(n, name_line));
     for (VarInfo* v : s->vars) activate(v);
     s->body = parse_block(false);

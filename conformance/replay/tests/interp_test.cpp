@@ -166,6 +166,23 @@ TEST(Statements, TailCallsDoNotGrowTheStack) {
             "done\n");
 }
 
+TEST(Statements, NoTailCallInsideAGenericFor) {
+  // Lua's parser marks every generic for as holding a to-be-closed value (its fourth one), so a
+  // `return f()` inside one keeps its frame even when that value is nil.
+  replay::options opts;
+  opts.max_call_depth = 500;
+  EXPECT_EQ(run_lua("local function t(n) if n == 0 then return 'done' end "
+                    "for _ in next, {1} do return t(n - 1) end end print(pcall(t, 1000))",
+                    opts)
+                .out,
+            "false\tt.lua:1: stack overflow\n");
+  EXPECT_EQ(run_lua("local function t(n) if n == 0 then return 'done' end "
+                    "do return t(n - 1) end end print(pcall(t, 1000))",
+                    opts)
+                .out,
+            "true\tdone\n");
+}
+
 TEST(Library, StringFunctions) {
   EXPECT_EQ(output_of("print(('x'):rep(3, ','), ('hello'):sub(2, -2), ('abc'):upper(), #'abc', "
                       "string.len('ab'))"),
