@@ -8,8 +8,10 @@
 //   type and levels 1-2, pcall and xpcall blocks, bounded for loops, to-be-closed variables,
 //   resume and close of the running coroutine, nested resume chains (chain, through
 //   coroutine.resume; wchain, through coroutine.wrap) of depths around Lua's C-stack limit,
-//   deep Lua recursion (rec) before the block runs, chunks made by load (run under pcall or as a
-//   coroutine body; some yield, raise, or do not compile) and functions with an _ENV of their own.
+//   deep Lua recursion (rec) before the block runs, `return f(...)` or `return o:m(...)` inside a
+//   generic for whose closing value is to be closed (once), chunks made by load (run under pcall
+//   or as a coroutine body; some yield, raise, or do not compile) and functions with an _ENV of
+//   their own.
 // Values: integers, floats, strings (some with escapes), booleans, nil, tables, `...`, the loop
 // variable, the running thread and the C[] entries. Printed through show(), which prints
 // type names for tables, functions and threads, so output never contains an address.
@@ -56,6 +58,9 @@ const char* const kPrelude =
     "end\n"
     "local function tbc(tag)\n"
     "  return setmetatable({}, {__close = function(_, e) print('close', tag, show(e)) end})\n"
+    "end\n"
+    "local function once(tag)\n"
+    "  return function(_, c) if not c then return 1 end end, nil, nil, tbc(tag)\n"
     "end\n";
 
 class generator {
@@ -178,7 +183,7 @@ class generator {
   }
 
   void statement_body() {
-    const int kind = byte() % 30;
+    const int kind = byte() % 31;
     switch (kind) {
       case 0:
       case 1: {
@@ -280,6 +285,16 @@ class generator {
       case 26:
         line("print('wrapcall', show(" + slot() + "(" + values() + ")))");
         break;
+      case 27: {
+        // Not a tail call: the loop's closing value is closed after the callee returns (or
+        // while it is suspended, by coroutine.close).
+        const std::string tag = std::to_string(statements_);
+        const std::string f = function();
+        const std::string call = byte() % 2 == 0 ? "(" + f + ")(...)" : "({m = " + f + "}):m(...)";
+        line("print('forret', show(pcall(function(...) for _ in once(" + tag + ") do return " + call + " end end, " +
+             values_or_nil() + ")))");
+        break;
+      }
       case 28:
         loaded_chunk();
         break;

@@ -128,6 +128,10 @@ bool names_env(const Expr& e);
 struct CallSiteName {
   std::string name;       // empty: none
   const char* kind = "";  // "global", "local", "method", "field", "upvalue"
+  // The register Lua's code generator puts the called function in, estimated as the caller's
+  // locals in scope (loop control registers included) at the call; -1 for a call not written
+  // in Lua code (metamethods, the generic for's iterator).
+  int reg = -1;
 };
 
 struct CallExpr : Expr {  // Call and Method
@@ -313,6 +317,9 @@ struct Proto {
   bool is_vararg = false;
   bool is_main = false;
   int frame_size = 0;
+  // Lua stack slots a call of this function needs above its base (Lua's maxstacksize), estimated
+  // from its locals and the calls it makes.
+  int max_stack = 2;
   std::vector<VarInfo*> params;
   struct UpvalueDesc {
     std::string name;

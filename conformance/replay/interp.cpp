@@ -430,11 +430,40 @@ const CallSiteName* Interp::metamethod_site(const char* event) const {
 // ---------------------------------------------------------------------------------------------
 // Calls
 
-void Interp::check_stack(int lua_depth) {
+void Interp::leave_error_room() {
+  if (cur_->ci == nullptr || cur_->ci->top <= kLuaMaxStack) cur_->in_error_room = false;
+}
+
+long Interp::call_position(const CallSiteName* site) const {
+  // Below a thread's first function: lua.c's pmain, its arguments and the message handler on
+  // the main thread (as measured with lua5.4), the base frame's slot in a coroutine.
+  constexpr long kMainChunkPosition = 5;
+  const CallInfo* caller = cur_->ci;
+  if (caller == nullptr) return cur_obj_ == main_thread() ? kMainChunkPosition : 1;
+  if (caller->proto != nullptr && site != nullptr && site->reg >= 0)
+    return caller->base + site->reg;
+  return caller->top;  // from C or a metamethod: pushed above the caller's frame
+}
+
+void Interp::check_stack(long top, int lua_depth) {
+  // The thread stack keeps some room for the handler too (kStackMargin in replay.cpp is larger).
+  constexpr std::uintptr_t kCxxErrorRoom = std::uintptr_t{2} << 20;
+  LuaThread& t = *cur_;
   char here = 0;
   const auto position = reinterpret_cast<std::uintptr_t>(&here);
-  if (lua_depth > opts_.max_call_depth || (stack_limit_ != 0 && position < stack_limit_))
+  if (t.in_error_room) {
+    const bool cxx_low = stack_limit_ != 0 && position < stack_limit_ - kCxxErrorRoom;
+    const bool too_deep =
+        opts_.max_call_depth > 0 && lua_depth > opts_.max_call_depth + kErrorStackRoom;
+    if (top > kLuaMaxStack + kErrorStackRoom || too_deep || cxx_low)
+      throw LuaError{Value::string("error in error handling")};  // LUA_ERRERR: no handler
+    return;
+  }
+  const bool too_deep = opts_.max_call_depth > 0 && lua_depth > opts_.max_call_depth;
+  if (top > kLuaMaxStack || too_deep || (stack_limit_ != 0 && position < stack_limit_)) {
+    t.in_error_room = true;
     runtime_error("stack overflow");
+  }
 }
 
 void Interp::call(const Value& f, Values args, Values& out, const CallSiteName* site,
@@ -462,6 +491,9 @@ void Interp::call_native(Function* fn, Values args, Values& out, const CallSiteN
   ci.fn = fn;
   ci.site = site;
   ci.from_lua = from_lua;
+  ci.base = call_position(site) + 1;
+  ci.top = ci.base + static_cast<long>(args.size());
+  check_stack(ci.top + kCFunctionStack, t.lua_depth);
   CallScope scope(t, ci, false);
   Values results;
   CallArgs a{args, results, fn};
@@ -478,11 +510,16 @@ void Interp::call_lua(Function* fn, Values args, Values& out, const CallSiteName
   LuaThread& t = *cur_;
   Value keep = Value::object(fn);
   bool is_tail = false;
+  const long position = call_position(site);  // a tail call reuses the caller's place
   for (;;) {
     count_step();
-    check_stack(t.lua_depth + 1);
     const Proto& p = *fn->proto;
+    // A vararg function's fixed part is copied above its arguments (luaT_adjustvarargs).
+    const long base = position + 1 + (p.is_vararg ? static_cast<long>(args.size()) + 1 : 0);
+    check_stack(base + p.max_stack, t.lua_depth + 1);
     CallInfo ci;
+    ci.base = base;
+    ci.top = base + p.max_stack;
     ci.fn = fn;
     ci.proto = &p;
     ci.line = p.line;

@@ -39,6 +39,9 @@ struct CallInfo {
   const CallSiteName* site = nullptr;  // how the caller named the callee
   bool from_lua = false;               // called by Lua code (else by a native, e.g. pcall)
   bool is_tail = false;                // reached through a tail call
+  // Lua stack slots (estimated): where the function's registers start and end.
+  long base = 0;
+  long top = 0;
 };
 
 // An active pcall/xpcall.
@@ -53,7 +56,10 @@ struct ProtFrame {
 struct LuaThread {
   CallInfo* ci = nullptr;
   ProtFrame* prot = nullptr;
-  int lua_depth = 0;         // active Lua calls, for "stack overflow"
+  int lua_depth = 0;  // active Lua calls, for options::max_call_depth
+  // The Lua stack overflowed and is handling it in the extra room (kErrorStackRoom) until a
+  // protected call catches the error (Lua's stack is ERRORSTACKSIZE until luaD_shrinkstack).
+  bool in_error_room = false;
   int non_yieldable = 0;     // active calls that cannot be yielded across
   unsigned epoch = 0;        // bumped by every resume: C levels entered before a yield are not left
   unsigned resume_base = 0;  // a coroutine's C level right after its last resume (Lua's nCcalls)
@@ -245,8 +251,18 @@ class Interp {
   void call_native(Function* fn, Values args, Values& out, const CallSiteName* site, bool from_lua);
   [[noreturn]] void call_error(const Value& f, const Expr* callee,
                                const CallSiteName* site = nullptr);
-  void check_stack(int lua_depth);
+  // Where the function of a call lands on the Lua stack (the caller's register for it).
+  long call_position(const CallSiteName* site) const;
+  // A call needs the Lua stack up to `top` (and C++ stack): "stack overflow" beyond the limits,
+  // once; then the handler runs in the extra room.
+  void check_stack(long top, int lua_depth);
 
+ public:
+  // A protected call caught an error: Lua shrinks the stack back (luaD_shrinkstack) unless the
+  // frames still active use the extra room themselves.
+  void leave_error_room();
+
+ private:
   Value try_binary_metamethod(const Value& a, const Value& b, const char* event, bool& found);
   [[noreturn]] void arith_error(BinOp op, const Value& a, const Value& b, const Expr* ea,
                                 const Expr* eb);

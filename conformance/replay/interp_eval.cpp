@@ -146,7 +146,7 @@ Value Interp::make_closure(const Proto& p, Frame& fr) {
 }
 
 Value Interp::eval_binary(const BinaryExpr& e, Frame& fr) {
-  check_stack(0);
+  check_stack(fr.ci->top, 0);  // deep expressions: the C++ stack
   Value a = eval(*e.left, fr);
   Value b = eval(*e.right, fr);
   fr.ci->line = e.line;

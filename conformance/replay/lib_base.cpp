@@ -210,6 +210,7 @@ void protected_call(Interp& in, CallArgs& a, const Value& f, Values args, const 
     ok = false;
     err = std::move(e.value);
     if (frame.yieldable) in.restart_at_resume_base();
+    in.leave_error_room();
   }
   a.results.push_back(Value::boolean(ok));
   if (ok) {

@@ -13,6 +13,14 @@ constexpr unsigned kMaxCCalls = jmpco::coroutine_core::default_nesting_limit;
 // Beyond it, while handling errors: "error in error handling".
 constexpr unsigned kErrorHandlingCCalls = kMaxCCalls / 10 * 11;
 
+// LUAI_MAXSTACK: slots of one thread's Lua stack. Beyond it a call fails with "stack overflow".
+constexpr long kLuaMaxStack = 1000000;
+// ERRORSTACKSIZE - LUAI_MAXSTACK: the room a thread gets, once, to handle its stack overflow (the
+// message handler runs there); going beyond it is an "error in error handling".
+constexpr long kErrorStackRoom = 200;
+// LUA_MINSTACK: the free slots a C function is started with.
+constexpr long kCFunctionStack = 20;
+
 }  // namespace replay
 
 #endif  // JMPCO_REPLAY_LUA_LIMITS_HPP

@@ -156,7 +156,8 @@ struct FuncState {
   std::vector<VarInfo*> active;
   std::vector<BlockScope> blocks;
   int loop_depth = 0;
-  int declared = 0;  // locals declared by the statement being parsed, not yet active
+  int declared = 0;        // locals declared by the statement being parsed, not yet active
+  int loop_registers = 0;  // registers of the enclosing for loops' control state
 };
 
 class Parser {
@@ -299,7 +300,24 @@ class Parser {
     fs_->active.push_back(v);
     if (static_cast<int>(fs_->active.size()) > fs_->proto->frame_size)
       fs_->proto->frame_size = static_cast<int>(fs_->active.size());
+    need_stack(first_free_register() + 1);
   }
+  // Lua's first free register, without the temporaries of the expression being parsed.
+  int first_free_register() const {
+    return static_cast<int>(fs_->active.size()) + fs_->loop_registers;
+  }
+  void need_stack(int slots) { fs_->proto->max_stack = std::max(fs_->proto->max_stack, slots); }
+  // The control registers of a for loop (Lua 5.4: three for a numeric loop, four for a generic
+  // one) are live while its body is parsed.
+  struct LoopRegisters {
+    LoopRegisters(Parser& p, int n) : parser(p), count(n) {
+      parser.fs_->loop_registers += count;
+      parser.need_stack(parser.first_free_register());
+    }
+    ~LoopRegisters() { parser.fs_->loop_registers -= count; }
+    Parser& parser;
+    int count;
+  };
 
   static VarInfo* find_local(FuncState* fs, const std::string& name) {
     for (auto it = fs->active.rbegin(); it != fs->active.rend(); ++it)
@@ -623,6 +641,7 @@ class Parser {
     s->prep_line = tok().line;
     check(Tok::Do);
     enter_block(true);
+    LoopRegisters control(*this, 3);
     s->var = new_local(name, name_line);
     activate(s->var);
     s->body = parse_block(false);
@@ -642,6 +661,10 @@ class Parser {
     s->prep_line = tok().line;
     check(Tok::Do);
     enter_block(true);
+    // The loop's fourth value is a to-be-closed variable whatever it holds (Lua's forlist marks
+    // the loop's scope), so no `return f()` inside the loop is a tail call: it is closed after.
+    fs_->blocks.back().inside_tbc = true;
+    LoopRegisters control(*this, 4);
     for (const std::string& n : names) s->vars.push_back(new_local(n, name_line));
     for (VarInfo* v : s->vars) activate(v);
     s->body = parse_block(false);
@@ -1034,12 +1057,13 @@ class Parser {
         call->self_line = lex_.last_line();
         call->function = std::move(e);
         call->method = Value::string(name);
-        call->site = {name, "method"};
+        call->site = {name, "method", first_free_register()};
         parse_args(*call);
         e = std::move(call);
       } else if (is_char('(') || is_char('{') || tok().type == Tok::String) {
         auto call = std::make_unique<CallExpr>(ExprKind::Call, line);
         call->site = site_of(*e);
+        call->site.reg = first_free_register();
         call->function = std::move(e);
         parse_args(*call);
         e = std::move(call);
@@ -1066,6 +1090,8 @@ class Parser {
     if (!is_char(')')) call.args = parse_expr_list();
     check_match(Tok::Char, ')', Tok::Char, '(', line);
     if (!call.args.empty()) settle_index_line(*call.args.back());
+    // The function, self for a method, and the arguments.
+    need_stack(call.site.reg + 2 + static_cast<int>(call.args.size()));
   }
 
   ExprPtr parse_table() {

@@ -17,14 +17,14 @@ struct options {
   // Statements and calls a run may execute; 0 = unlimited. Exceeding it ends the run with the
   // error "step budget exhausted" (pcall cannot catch it).
   std::uint64_t max_steps = 0;
-  // Nested Lua calls per thread before "stack overflow". Lua itself allows about 200000 small
-  // frames; here every level is a handful of C++ frames that an error has to unwind (about
-  // 15 us each), so the default stops earlier. The interpreter also stops, with the same error,
-  // when its thread stack (stack_size below) runs low, which comes first in sanitized builds.
-  int max_call_depth = 20000;
+  // Nested Lua calls per thread before "stack overflow"; 0 = no limit but Lua's own: its stack of
+  // 1,000,000 slots (LUAI_MAXSTACK), of which every call takes an estimated share (about 1 + the
+  // caller's locals), and the interpreter's thread stack (stack_size below) running low, which
+  // comes first for the smallest frames and in sanitized builds.
+  int max_call_depth = 0;
   // Stack of the thread the interpreter runs on; coroutines share it (jmpco copies their
-  // frames in and out).
-  std::size_t stack_size = std::size_t{256} << 20;
+  // frames in and out). Only the pages touched cost memory.
+  std::size_t stack_size = sizeof(void*) >= 8 ? std::size_t{1} << 30 : std::size_t{256} << 20;
   // Prefix of the uncaught-error message.
   std::string program_name = "jmpco-replay";
 };

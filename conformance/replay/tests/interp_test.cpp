@@ -166,6 +166,23 @@ TEST(Statements, TailCallsDoNotGrowTheStack) {
             "done\n");
 }
 
+TEST(Statements, NoTailCallInsideAGenericFor) {
+  // Lua's parser marks every generic for as holding a to-be-closed value (its fourth one), so a
+  // `return f()` inside one keeps its frame even when that value is nil.
+  replay::options opts;
+  opts.max_call_depth = 500;
+  EXPECT_EQ(run_lua("local function t(n) if n == 0 then return 'done' end "
+                    "for _ in next, {1} do return t(n - 1) end end print(pcall(t, 1000))",
+                    opts)
+                .out,
+            "false\tt.lua:1: stack overflow\n");
+  EXPECT_EQ(run_lua("local function t(n) if n == 0 then return 'done' end "
+                    "do return t(n - 1) end end print(pcall(t, 1000))",
+                    opts)
+                .out,
+            "true\tdone\n");
+}
+
 TEST(Library, StringFunctions) {
   EXPECT_EQ(output_of("print(('x'):rep(3, ','), ('hello'):sub(2, -2), ('abc'):upper(), #'abc', "
                       "string.len('ab'))"),
@@ -243,6 +260,27 @@ TEST(Guards, StackOverflowIsALuaError) {
   opts.max_call_depth = 500;
   auto r = run_lua("local function rec() return 1 + rec() end\nprint(pcall(rec))", opts);
   EXPECT_EQ(r.out, "false\tt.lua:1: stack overflow\n");
+  // The message handler runs in the room Lua keeps for it, once per overflow; a handler that
+  // overflows again ends in "error in error handling".
+  r = run_lua(
+      "local function rec() return 1 + rec() end\n"
+      "for i = 1, 2 do print(xpcall(rec, function(m) return 'handled: ' .. m end)) end\n"
+      "print(xpcall(rec, rec))",
+      opts);
+  EXPECT_EQ(r.out,
+            "false\thandled: t.lua:1: stack overflow\nfalse\thandled: t.lua:1: stack overflow\n"
+            "false\terror in error handling\n");
+}
+
+TEST(Guards, StackOverflowCountsLuaStackSlots) {
+  // Lua's 1,000,000 stack slots, of which a call takes about 1 + its caller's locals: lua5.4
+  // runs 6493 levels of this function, whose calls take 154 slots (few levels, so that the
+  // thread stack does not run out first, under sanitizers too).
+  std::string locals = "x1";
+  for (int i = 2; i <= 150; ++i) locals += ", x" + std::to_string(i);
+  EXPECT_EQ(output_of("local c = 0 local function f(a, b, d) c = c + 1 local " + locals +
+                      " = 1 return x1 + f(a, b, d) end print(pcall(f, 1, 2, 3)) print(c)"),
+            "false\tt.lua:1: stack overflow\n6493\n");
 }
 
 TEST(Guards, OsExitEndsTheRunWithItsStatus) {
