@@ -22,14 +22,17 @@ std::size_t search_start(std::int64_t pos, std::size_t len) {
 }
 
 // The matcher's errors become Lua errors at the caller's position (luaL_error); raised outside
-// the catch block, since raising may run a message handler.
-std::size_t match_or_raise(Interp& in, PatternMatcher& m, std::size_t start) {
+// the catch block, since raising may run a message handler. Before raising, the recursion
+// budget the error left goes to `budget_left` when given.
+std::size_t match_or_raise(Interp& in, PatternMatcher& m, std::size_t start,
+                           Value* budget_left = nullptr) {
   std::string message;
   try {
     return m.match_at(start);
   } catch (const PatternError& e) {
     message = e.message;
   }
+  if (budget_left != nullptr) *budget_left = Value::integer(m.depth_left());
   in.lib_error(message);
 }
 
@@ -98,18 +101,20 @@ void str_find(Interp& in, CallArgs& a) { find_or_match(in, a, true); }
 void str_match(Interp& in, CallArgs& a) { find_or_match(in, a, false); }
 
 // ---------------------------------------------------------------------------------------------
-// string.gmatch: the iterator keeps the subject, the pattern, where the next search starts and
-// where the last match ended (nil before the first) as its upvalues.
+// string.gmatch: the iterator keeps the subject, the pattern, where the next search starts, where
+// the last match ended (nil before the first) and the matcher's recursion budget as its
+// upvalues. Like lstrlib.c's, the budget is not restored when a match fails with an error, so a
+// later call may find a pattern too complex sooner (or, past zero, never).
 
-enum GmatchState : std::size_t { kSubject, kPattern, kNext, kLastEnd, kGmatchStateSize };
+enum GmatchState : std::size_t { kSubject, kPattern, kNext, kLastEnd, kBudget, kGmatchStateSize };
 
 void gmatch_step(Interp& in, CallArgs& a) {
   std::vector<Value>& state = a.self->upvalues;
   assert(state.size() == kGmatchStateSize);
   const std::string& s = state[kSubject].str();
-  PatternMatcher m(s, state[kPattern].str());
+  PatternMatcher m(s, state[kPattern].str(), static_cast<int>(state[kBudget].as_int()));
   for (auto start = static_cast<std::size_t>(state[kNext].as_int()); start <= s.size(); ++start) {
-    const std::size_t end = match_or_raise(in, m, start);
+    const std::size_t end = match_or_raise(in, m, start, &state[kBudget]);
     if (end == PatternMatcher::npos) continue;
     // An empty match where the last one ended is skipped.
     if (!state[kLastEnd].is_nil() && end == static_cast<std::size_t>(state[kLastEnd].as_int()))
@@ -130,6 +135,7 @@ void str_gmatch(Interp& in, CallArgs& a) {
   state[kSubject] = Value::string(s);
   state[kPattern] = Value::string(p);  // no anchor: a leading '^' is an ordinary character here
   state[kNext] = Value::integer(static_cast<std::int64_t>(init));
+  state[kBudget] = Value::integer(kMaxMatchDepth);
   a.results.push_back(iterator);
 }
 
@@ -203,8 +209,7 @@ void str_gsub(Interp& in, CallArgs& a) {
   const std::string s = check_string(in, a, 0);
   const std::string p = check_string(in, a, 1);
   const Value& repl = a[2];
-  const std::int64_t max_count =
-      opt_integer(in, a, 3, static_cast<std::int64_t>(s.size()) + 1);
+  const std::int64_t max_count = opt_integer(in, a, 3, static_cast<std::int64_t>(s.size()) + 1);
   if (!repl.is_number() && !repl.is_string() && !repl.is_function() && !repl.is_table())
     in.type_error_arg(3, "string/function/table", arg_missing(a, 2) ? nullptr : &repl);
   bool anchored;

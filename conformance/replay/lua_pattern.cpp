@@ -25,28 +25,29 @@ bool is_xdigit(unsigned c) {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 unsigned to_lower(unsigned c) { return is_upper(c) ? c - 'A' + 'a' : c; }
+bool is_cntrl(unsigned c) { return c < ' ' || c == 127; }
+bool is_punct(unsigned c) { return is_graph(c) && !is_alnum(c); }
+bool is_zero(unsigned c) { return c == 0; }  // %z: deprecated in Lua, still accepted
+
+// The classes of the C locale, by their letter after '%'.
+struct CharClass {
+  unsigned letter;
+  bool (*contains)(unsigned);
+};
+constexpr CharClass kClasses[] = {{'a', is_alpha},  {'c', is_cntrl}, {'d', is_digit},
+                                  {'g', is_graph},  {'l', is_lower}, {'p', is_punct},
+                                  {'s', is_space},  {'u', is_upper}, {'w', is_alnum},
+                                  {'x', is_xdigit}, {'z', is_zero}};
 
 [[noreturn]] void fail(std::string message) { throw PatternError{std::move(message)}; }
 
 }  // namespace
 
 bool pattern_class_matches(unsigned char c, unsigned char cl) {
-  bool in_class;
-  switch (to_lower(cl)) {
-    case 'a': in_class = is_alpha(c); break;
-    case 'c': in_class = c < ' ' || c == 127; break;
-    case 'd': in_class = is_digit(c); break;
-    case 'g': in_class = is_graph(c); break;
-    case 'l': in_class = is_lower(c); break;
-    case 'p': in_class = is_graph(c) && !is_alnum(c); break;
-    case 's': in_class = is_space(c); break;
-    case 'u': in_class = is_upper(c); break;
-    case 'w': in_class = is_alnum(c); break;
-    case 'x': in_class = is_xdigit(c); break;
-    case 'z': in_class = c == 0; break;  // deprecated in Lua, still accepted
-    default: return cl == c;             // an escaped character stands for itself
-  }
-  return is_lower(cl) ? in_class : !in_class;  // %A is the complement of %a
+  const unsigned letter = to_lower(cl);
+  for (const CharClass& k : kClasses)
+    if (k.letter == letter) return is_lower(cl) ? k.contains(c) : !k.contains(c);  // %A: not %a
+  return cl == c;  // an escaped character that names no class stands for itself
 }
 
 bool PatternMatcher::is_plain(std::string_view pattern) {
@@ -64,6 +65,7 @@ unsigned char PatternMatcher::pattern_at(std::size_t i) const {
 std::size_t PatternMatcher::match_at(std::size_t start) {
   assert(start <= subject_.size());
   level_ = 0;
+  nesting_ = 0;
   return match(start, 0);
 }
 
@@ -87,13 +89,15 @@ CaptureValue PatternMatcher::capture(int i, std::size_t start, std::size_t end) 
 
 // Matches pattern[p..] at subject[s..]; returns the end of the match or npos.
 std::size_t PatternMatcher::match(std::size_t s, std::size_t p) {
-  if (depth_left_-- == 0) fail("pattern too complex");
+  if (depth_left_-- == 0 || nesting_ == kMatchNestingGuard) fail("pattern too complex");
+  ++nesting_;
   bool again = true;
   while (again && p < pattern_.size()) {
     again = false;  // set by an item that matched and lets the rest run in this frame
     s = match_item(s, p, again);
   }
   ++depth_left_;
+  --nesting_;
   return s;
 }
 

@@ -20,6 +20,9 @@ struct PatternError {
 constexpr int kMaxPatternCaptures = 32;
 // MAXCCALLS of lstrlib.c: how deep the matcher may recurse ("pattern too complex").
 constexpr int kMaxMatchDepth = 200;
+// Nesting that the matcher refuses even where Lua's budget no longer stops it (a gmatch iterator
+// whose budget an error took below zero): lua5.4 would overflow its C stack there.
+constexpr int kMatchNestingGuard = 10000;
 
 // One capture of a successful match: a piece of the subject, or a position (from `()`).
 struct CaptureValue {
@@ -34,8 +37,10 @@ class PatternMatcher {
  public:
   static constexpr std::size_t npos = std::string_view::npos;
 
-  PatternMatcher(std::string_view subject, std::string_view pattern)
-      : subject_(subject), pattern_(pattern) {}
+  // `depth_budget`: the recursion left (a gmatch iterator carries over what an error left).
+  PatternMatcher(std::string_view subject, std::string_view pattern,
+                 int depth_budget = kMaxMatchDepth)
+      : subject_(subject), pattern_(pattern), depth_left_(depth_budget) {}
 
   // Tries to match at subject offset `start` (at most the subject's size). Returns the offset
   // just past the match, or npos. Throws PatternError.
@@ -46,6 +51,10 @@ class PatternMatcher {
   // Lua's get_onecapture: capture `i` (0-based); without captures, index 0 is the whole match
   // [start, end). Throws "invalid capture index %N" or "unfinished capture".
   CaptureValue capture(int i, std::size_t start, std::size_t end) const;
+
+  // The recursion budget left: back where it was after a match_at that returned, short by the
+  // failed match's depth after one that threw (Lua does not restore it either).
+  int depth_left() const { return depth_left_; }
 
   // Whether `pattern` has none of the characters that make it a pattern (find searches plainly).
   static bool is_plain(std::string_view pattern);
@@ -82,7 +91,8 @@ class PatternMatcher {
 
   std::string_view subject_;
   std::string_view pattern_;
-  int depth_left_ = kMaxMatchDepth;
+  int depth_left_;
+  int nesting_ = 0;  // active match() frames, against kMatchNestingGuard
   int level_ = 0;
   Capture captures_[kMaxPatternCaptures];
 };
