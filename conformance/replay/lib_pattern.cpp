@@ -57,6 +57,11 @@ void push_captures(Interp& in, const PatternMatcher& m, std::size_t start, std::
   for (int i = 0; i < n; ++i) out.push_back(capture_or_raise(in, m, i, start, end));
 }
 
+// Long backtracking counts against the run's step budget (options::max_steps).
+void count_matcher_steps(Interp& in, PatternMatcher& m) {
+  m.set_step_hook([](void* interp) { static_cast<Interp*>(interp)->count_step(); }, &in);
+}
+
 std::string_view without_anchor(std::string_view pattern, bool& anchored) {
   anchored = !pattern.empty() && pattern[0] == '^';
   return anchored ? pattern.substr(1) : pattern;
@@ -83,6 +88,7 @@ void find_or_match(Interp& in, CallArgs& a, bool find) {
   }
   bool anchored;
   PatternMatcher m(s, without_anchor(p, anchored));
+  count_matcher_steps(in, m);
   std::size_t start = init;
   do {
     const std::size_t end = match_or_raise(in, m, start);
@@ -113,6 +119,7 @@ void gmatch_step(Interp& in, CallArgs& a) {
   assert(state.size() == kGmatchStateSize);
   const std::string& s = state[kSubject].str();
   PatternMatcher m(s, state[kPattern].str(), static_cast<int>(state[kBudget].as_int()));
+  count_matcher_steps(in, m);
   for (auto start = static_cast<std::size_t>(state[kNext].as_int()); start <= s.size(); ++start) {
     const std::size_t end = match_or_raise(in, m, start, &state[kBudget]);
     if (end == PatternMatcher::npos) continue;
@@ -214,6 +221,7 @@ void str_gsub(Interp& in, CallArgs& a) {
     in.type_error_arg(3, "string/function/table", arg_missing(a, 2) ? nullptr : &repl);
   bool anchored;
   PatternMatcher m(s, without_anchor(p, anchored));
+  count_matcher_steps(in, m);
   std::string out;
   std::size_t pos = 0;
   std::size_t last_end = PatternMatcher::npos;

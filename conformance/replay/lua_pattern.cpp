@@ -91,6 +91,7 @@ CaptureValue PatternMatcher::capture(int i, std::size_t start, std::size_t end) 
 std::size_t PatternMatcher::match(std::size_t s, std::size_t p) {
   if (depth_left_-- == 0 || nesting_ == kMatchNestingGuard) fail("pattern too complex");
   ++nesting_;
+  if (step_hook_ != nullptr && ++steps_ % kMatchStepsPerHook == 0) step_hook_(step_context_);
   bool again = true;
   while (again && p < pattern_.size()) {
     again = false;  // set by an item that matched and lets the rest run in this frame

@@ -23,6 +23,8 @@ constexpr int kMaxMatchDepth = 200;
 // Nesting that the matcher refuses even where Lua's budget no longer stops it (a gmatch iterator
 // whose budget an error took below zero): lua5.4 would overflow its C stack there.
 constexpr int kMatchNestingGuard = 10000;
+// Matcher steps (entries of its recursive step) per call of the step hook.
+constexpr unsigned kMatchStepsPerHook = 16;
 
 // One capture of a successful match: a piece of the subject, or a position (from `()`).
 struct CaptureValue {
@@ -55,6 +57,13 @@ class PatternMatcher {
   // The recursion budget left: back where it was after a match_at that returned, short by the
   // failed match's depth after one that threw (Lua does not restore it either).
   int depth_left() const { return depth_left_; }
+
+  // Calls `hook(context)` once every kMatchStepsPerHook steps of the matcher, so that a caller
+  // can bound the time a backtracking pattern takes (it may throw to stop the match).
+  void set_step_hook(void (*hook)(void*), void* context) {
+    step_hook_ = hook;
+    step_context_ = context;
+  }
 
   // Whether `pattern` has none of the characters that make it a pattern (find searches plainly).
   static bool is_plain(std::string_view pattern);
@@ -93,6 +102,9 @@ class PatternMatcher {
   std::string_view pattern_;
   int depth_left_;
   int nesting_ = 0;  // active match() frames, against kMatchNestingGuard
+  void (*step_hook_)(void*) = nullptr;
+  void* step_context_ = nullptr;
+  unsigned steps_ = 0;
   int level_ = 0;
   Capture captures_[kMaxPatternCaptures];
 };

@@ -283,6 +283,20 @@ TEST(PatternLibrary, GmatchAndItsInit) {
             "false\tmalformed pattern (ends with '%')\n");
 }
 
+TEST(PatternLibrary, BacktrackingCountsAgainstTheStepBudget) {
+  // 2^30 ways to split 30 'a's before failing at 'b': lua5.4 runs for minutes; with a step
+  // budget the run stops, in each of find, gmatch and gsub.
+  replay::options opts;
+  opts.max_steps = 20000;
+  for (const char* call : {"s:find(p)", "s:gmatch(p)()", "s:gsub(p, '')"}) {
+    const auto r = replay_test::run_lua(
+        std::string("local s, p = string.rep('a', 30), string.rep('a*', 30) .. 'b' print(pcall(") +
+            "function() return " + call + " end))",
+        opts);
+    EXPECT_EQ(r.err, "jmpco-replay: step budget exhausted\n") << call;
+  }
+}
+
 TEST(PatternLibrary, ReplacementsAndCLevels) {
   // A replacement function cannot yield and runs one C level up.
   EXPECT_EQ(output_of("local co = coroutine.wrap(function() return string.gsub('a', '.', "
