@@ -11,7 +11,10 @@
 //   deep Lua recursion (rec) before the block runs, `return f(...)` or `return o:m(...)` inside a
 //   generic for whose closing value is to be closed (once), chunks made by load (run under pcall
 //   or as a coroutine body; some yield, raise, or do not compile) and functions with an _ENV of
-//   their own.
+//   their own;
+//   string.find, match, gmatch and gsub with patterns built from well-formed and malformed
+//   pieces, gmatch loops that yield each match, and gsub replacements that are strings, tables,
+//   or functions that yield, resume or fail.
 // Values: integers, floats, strings (some with escapes), booleans, nil, tables, `...`, the loop
 // variable, the running thread and the C[] entries. Printed through show(), which prints
 // type names for tables, functions and threads, so output never contains an address.
@@ -183,7 +186,7 @@ class generator {
   }
 
   void statement_body() {
-    const int kind = byte() % 31;
+    const int kind = byte() % 32;
     switch (kind) {
       case 0:
       case 1: {
@@ -301,6 +304,9 @@ class generator {
       case 29:
         own_env();
         break;
+      case 30:
+        pattern_statement();
+        break;
       default:
         line("print('fmt', string.format('%d %s %q %5.1f %%', " + std::to_string(byte() - 100) + ", 's" +
              std::to_string(byte()) + "', 'q\\n\"', " + std::to_string(byte()) + ".25))");
@@ -350,6 +356,82 @@ class generator {
       default:
         line("print('envg', show(pcall(function () local _ENV = " + value() + " missing() end)))");
         break;
+    }
+  }
+
+  // A Lua string literal: a subject for pattern functions.
+  std::string subject() {
+    static const char* const kSubjects[] = {
+        "'hello world'", "'a,b,,c'",       "'(x(y)z) [w]'", "'key = 42; k2=7'", "''",
+        "'aaa'",         "'line\\nbreak'", "'1e5 0x1F -3'", "'^$%.'",           "'THE end'"};
+    return kSubjects[byte() % 10];
+  }
+
+  // A pattern of one to three pieces, some of them malformed or using captures wrongly.
+  std::string pattern() {
+    static const char* const kPieces[] = {"%a+", "(%d+)", "[%w_]*", "%s*",   ".-",       "()",       "%b()", "%f[%w]",
+                                          "^",   "$",     "[^,]",   "(a)%1", "%",        "[a",       "(",    ")",
+                                          "%g",  "%x?",   "[]",     "%1",    "(%a)(%a)", ".",        "%u",   "[%]]",
+                                          "%fx", "%b",    "(()",    "a*",    "%.",       "[0-9a-f]+"};
+    std::string p = "'";
+    const int n = 1 + byte() % 3;
+    for (int i = 0; i < n; ++i) p += kPieces[byte() % 30];
+    return p + "'";
+  }
+
+  // A gsub replacement: a string with %-escapes, a table, or a function (some yield or fail).
+  std::string replacement() {
+    static const char* const kReplacements[] = {
+        "'<%0>'",
+        "'%1-%1'",
+        "'%%'",
+        "'%2'",
+        "'%'",
+        "'x'",
+        "7",
+        "{a = 'A', hello = false, [1] = 'one'}",
+        "{hello = {}}",
+        "function(...) return show(...) end",
+        "coroutine.yield",
+        "function(s) return coroutine.isyieldable() and 'y' or 'n' end",
+        "function() error('in gsub') end",
+        "function(s) return select(2, coroutine.resume(coroutine.create(coroutine.yield), s)) end",
+        "nil",
+        "true"};
+    return kReplacements[byte() % 16];
+  }
+
+  // Operands are read into locals first: the order of reads must not depend on the compiler.
+  void pattern_statement() {
+    const std::string s = subject();
+    const std::string p = pattern();
+    const std::string call = s + ", " + p;
+    switch (byte() % 5) {
+      case 0: {
+        const std::string init = std::to_string(byte() % 9 - 4);
+        const std::string plain = byte() % 2 == 0 ? ", true" : "";
+        line("print('find', show(pcall(string.find, " + call + ", " + init + plain + ")))");
+        break;
+      }
+      case 1:
+        line("print('match', show(pcall(string.match, " + call + ")))");
+        break;
+      case 2: {
+        const std::string init = std::to_string(byte() % 5 - 1);
+        line("print('gmatch', show(pcall(function() local n = 0 for a, b in string.gmatch(" + call + ", " + init +
+             ") do n = n + 1 print('m', show(a, b)) if n > 20 then break end end return n end)))");
+        break;
+      }
+      case 3:
+        // The loop body may yield between matches (outside a coroutine the yield fails alike).
+        line("for a, b in string.gmatch(" + call + ") do print('ymatch', show(coroutine.yield(a, b))) break end");
+        break;
+      default: {
+        const std::string repl = replacement();
+        const std::string max = byte() % 2 == 0 ? ", " + std::to_string(byte() % 4) : "";
+        line("print('gsub', show(pcall(string.gsub, " + call + ", " + repl + max + ")))");
+        break;
+      }
     }
   }
 

@@ -292,6 +292,8 @@ void string_arith(Interp& in, CallArgs& args, BinOp op, const char* event);
 // Library registration (lib_*.cpp).
 void open_base(Interp& in);
 void open_string(Interp& in);
+// string.find, match, gmatch and gsub (lib_pattern.cpp), into the string table.
+void open_string_patterns(Interp& in, Table* string_table);
 void open_table(Interp& in);
 void open_math(Interp& in);
 void open_coroutine(Interp& in);

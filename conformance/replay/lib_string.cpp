@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The string library subset: format, rep, len, sub, upper, lower, byte, char, reverse, and the
-// string metatable (methods through __index, arithmetic on numeric strings).
+// string metatable (methods through __index, arithmetic on numeric strings). The pattern
+// functions are in lib_pattern.cpp.
 #include <cctype>
 #include <climits>
 #include <cmath>
@@ -46,6 +47,8 @@ void str_rep(Interp& in, CallArgs& a) {
   a.results.push_back(Value::string(out));
 }
 
+}  // namespace
+
 // Lua's posrelatI / getendpos.
 std::size_t start_position(std::int64_t pos, std::size_t len) {
   if (pos > 0) return static_cast<std::size_t>(pos);
@@ -60,6 +63,8 @@ std::size_t end_position(std::int64_t pos, std::size_t len) {
   if (pos < -static_cast<std::int64_t>(len)) return 0;
   return static_cast<std::size_t>(static_cast<std::int64_t>(len) + pos + 1);
 }
+
+namespace {
 
 void str_sub(Interp& in, CallArgs& a) {
   const std::string s = check_string(in, a, 0);
@@ -321,10 +326,11 @@ void open_string(Interp& in) {
   in.register_native(s, "byte", str_byte, "string.byte");
   in.register_native(s, "char", str_char, "string.char");
   in.register_native(s, "format", str_format, "string.format");
-  static const char* const kLeftOut[][2] = {
-      {"find", "string.find"},         {"match", "string.match"}, {"gmatch", "string.gmatch"},
-      {"gsub", "string.gsub"},         {"pack", "string.pack"},   {"unpack", "string.unpack"},
-      {"packsize", "string.packsize"}, {"dump", "string.dump"}};
+  open_string_patterns(in, s);
+  static const char* const kLeftOut[][2] = {{"pack", "string.pack"},
+                                            {"unpack", "string.unpack"},
+                                            {"packsize", "string.packsize"},
+                                            {"dump", "string.dump"}};
   for (const auto& name : kLeftOut) in.register_native(s, name[0], unsupported_function, name[1]);
   auto* meta = new Table();
   Value mv = Value::object(meta);

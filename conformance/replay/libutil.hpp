@@ -20,6 +20,10 @@ Value check_number(Interp& in, const CallArgs& a, std::size_t i);
 std::string check_string(Interp& in, const CallArgs& a, std::size_t i);
 std::string opt_string(Interp& in, const CallArgs& a, std::size_t i, const std::string& def);
 bool arg_missing(const CallArgs& a, std::size_t i);
+// Lua's posrelatI (a 1-based start position) and getendpos (an end position) for a string of
+// `len` bytes.
+std::size_t start_position(std::int64_t pos, std::size_t len);
+std::size_t end_position(std::int64_t pos, std::size_t len);
 // A library function whose use takes the script outside the replay subset.
 void unsupported_function(Interp& in, CallArgs& a);
 

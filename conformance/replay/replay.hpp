@@ -14,7 +14,8 @@
 namespace replay {
 
 struct options {
-  // Statements and calls a run may execute; 0 = unlimited. Exceeding it ends the run with the
+  // Statements and calls a run may execute (and pattern matching, one per 16 matcher steps);
+  // 0 = unlimited. Exceeding it ends the run with the
   // error "step budget exhausted" (pcall cannot catch it).
   std::uint64_t max_steps = 0;
   // Nested Lua calls per thread before "stack overflow"; 0 = no limit but Lua's own: its stack of
