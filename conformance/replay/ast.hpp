@@ -204,6 +204,10 @@ struct Block {
   // its last token, or the 'end' of a function body.
   int close_line = 0;
   int id = -1;  // identifies the block as a goto target
+  // Frame slots the block's locals (and its inner blocks') may use: cleared when it is left, so
+  // that a dead local keeps nothing alive for the collector (Lua's stack above the top).
+  int first_slot = 0;
+  int slot_end = 0;
 };
 
 struct LocalStmt : Stmt {

@@ -139,6 +139,7 @@ int Interp::run_main(const Chunk& chunk, std::string& err_message) {
   top.handler = make_native(lua_c_message_handler, "msghandler");
   cur_->prot = &top;
   int status = 0;
+  bool closes = true;  // lua.c ends with lua_close, except through os.exit without `close`
   try {
     Values out;
     call(main_fn, Values(), out);
@@ -157,8 +158,17 @@ int Interp::run_main(const Chunk& chunk, std::string& err_message) {
   } catch (Abort& a) {
     err_message = a.message;
     status = a.exit_code;
+    closes = a.close_state;
   }
   cur_->prot = nullptr;
+  if (closes) {
+    try {
+      finalize_at_close();
+    } catch (Abort& a) {  // os.exit or the step budget inside a finalizer
+      err_message = a.message;
+      status = a.exit_code;
+    }
+  }
   jmpco::coroutine_core::leave_level();
   jmpco::coroutine_core::leave_level();
   return status;
@@ -187,6 +197,40 @@ void Interp::release_orphans() noexcept {
     }
     release_coroutine(co);
   }
+}
+
+// Each pass may unwind unreachable coroutines whose frames held the last references to more
+// garbage; Lua finds all of it in one cycle, so collect until a pass unwinds none.
+void Interp::collect_garbage() {
+  release_orphans();
+  while (heap_.collect()) release_orphans();
+  release_orphans();
+  run_finalizers();
+}
+
+void Interp::run_finalizers() {
+  while (!heap_.to_finalize.empty()) {
+    std::vector<Value> due = std::move(heap_.to_finalize);
+    heap_.to_finalize.clear();
+    for (const Value& o : due) {
+      const Value meta = metatable_of(o);
+      const Value gc = meta.is_table() ? meta.table()->get_str("__gc") : Value();
+      if (gc.is_nil()) continue;
+      NonYieldable no_yield(*cur_, true);
+      try {
+        Values out;
+        call_from_native(gc, Values{o}, out, false);
+      } catch (LuaError&) {
+        // lua.c starts with warnings off: an error in __gc is not reported.
+      }
+    }
+  }
+}
+
+void Interp::finalize_at_close() {
+  release_orphans();
+  heap_.finalize_all();
+  run_finalizers();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -66,6 +66,9 @@ class Coroutine;
 
 struct ThreadObj : GcObject {
   ThreadObj() : GcObject(GcKind::Thread) {}
+  void visit_references(RefVisitor& v) const override {
+    for (const Value& x : state.pending_close) v.visit(x);
+  }
   virtual Coroutine* as_coroutine() noexcept { return nullptr; }
   LuaThread state;
 };
@@ -130,6 +133,7 @@ class Interp {
   // lua.c runs scripts with the collector in generational mode; collectgarbage("incremental")
   // and ("generational") return the mode they leave.
   const char* gc_mode = "generational";
+  bool gc_running = true;  // collectgarbage("stop") / ("restart"), as "isrunning" reports it
   // While os.exit(code, true) closes the main thread's to-be-closed variables (lua_close): no
   // message handler applies, and an error is handed on to the variables closed after it.
   bool closing_state = false;
@@ -176,6 +180,13 @@ class Interp {
   ThreadObj* main_thread() const { return main_thread_.thread(); }
   void switch_to_thread(ThreadObj* t) noexcept;
   void release_orphans() noexcept;
+  // collectgarbage(): a full collection (gc.cpp), then the finalizers it found due.
+  void collect_garbage();
+  // Runs the __gc finalizers the heap has queued; errors in them are dropped (lua.c leaves
+  // warnings off, so Lua reports nothing either).
+  void run_finalizers();
+  // lua_close: every object still marked for finalization gets its finalizer.
+  void finalize_at_close();
   // Unwinds a coroutine nobody can reach any more (no __close handlers run), then frees it.
   void release_coroutine(Coroutine* co) noexcept;
   // Unwinds a suspended coroutine without running its __close handlers (end of the run).
@@ -202,6 +213,9 @@ class Interp {
   // Statement execution.
   Flow exec_block(const Block& b, Frame& fr);
   Flow exec_statements(const Block& b, Frame& fr, std::size_t mark);
+  // Leaving a scope drops what its locals held, so that the collector does not see them.
+  void clear_slots(Frame& fr, int first, int end);
+  void clear_block_slots(const Block& b, Frame& fr);
   Flow exec(const Stmt& s, Frame& fr);
   Flow exec_local(const LocalStmt& s, Frame& fr);
   Flow exec_assign(const AssignStmt& s, Frame& fr);

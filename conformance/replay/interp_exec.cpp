@@ -46,9 +46,21 @@ Flow Interp::exec_statements(const Block& b, Frame& fr, std::size_t mark) {
   return Flow::Normal;
 }
 
+void Interp::clear_slots(Frame& fr, int first, int end) {
+  for (int i = first; i < end; ++i) fr.slots[i] = Value();
+}
+
+void Interp::clear_block_slots(const Block& b, Frame& fr) {
+  clear_slots(fr, b.first_slot, b.slot_end);
+}
+
 Flow Interp::exec_block(const Block& b, Frame& fr) {
   const std::size_t mark = fr.tbc.size();
-  if (!b.has_close) return exec_statements(b, fr, mark);
+  if (!b.has_close) {
+    const Flow flow = exec_statements(b, fr, mark);
+    clear_block_slots(b, fr);
+    return flow;
+  }
   std::exception_ptr failure;
   Flow flow = Flow::Normal;
   try {
@@ -61,6 +73,7 @@ Flow Interp::exec_block(const Block& b, Frame& fr) {
     failure = std::current_exception();
   }
   if (failure) unwind_block(fr, mark, failure);
+  clear_block_slots(b, fr);
   return flow;
 }
 
@@ -214,14 +227,26 @@ Flow Interp::exec(const Stmt& s, Frame& fr) {
       return exec_block(static_cast<const DoStmt&>(s).body, fr);
     case StmtKind::While:
       return exec_while(static_cast<const WhileStmt&>(s), fr);
-    case StmtKind::Repeat:
-      return exec_repeat(static_cast<const WhileStmt&>(s), fr);
+    case StmtKind::Repeat: {
+      const auto& loop = static_cast<const WhileStmt&>(s);
+      const Flow flow = exec_repeat(loop, fr);
+      clear_block_slots(loop.body, fr);
+      return flow;
+    }
     case StmtKind::If:
       return exec_if(static_cast<const IfStmt&>(s), fr);
-    case StmtKind::NumFor:
-      return exec_numfor(static_cast<const NumForStmt&>(s), fr);
-    case StmtKind::GenFor:
-      return exec_genfor(static_cast<const GenForStmt&>(s), fr);
+    case StmtKind::NumFor: {
+      const auto& loop = static_cast<const NumForStmt&>(s);
+      const Flow flow = exec_numfor(loop, fr);
+      clear_slots(fr, loop.var->slot, loop.body.slot_end);  // the loop's variable is gone
+      return flow;
+    }
+    case StmtKind::GenFor: {
+      const auto& loop = static_cast<const GenForStmt&>(s);
+      const Flow flow = exec_genfor(loop, fr);
+      clear_slots(fr, loop.vars.front()->slot, loop.body.slot_end);  // the loop variables
+      return flow;
+    }
     case StmtKind::Return:
       return exec_return(static_cast<const ReturnStmt&>(s), fr);
     case StmtKind::Break:

@@ -410,6 +410,7 @@ class Parser {
   Block parse_statements() {
     Block block;
     block.id = next_block_id_++;
+    block.first_slot = static_cast<int>(fs_->active.size());
     fs_->blocks.back().block_id = block.id;
     while (!block_follow(true)) {
       if (tok().type == Tok::Return) {
@@ -420,6 +421,7 @@ class Parser {
       if (s) block.stmts.push_back(std::move(s));
     }
     block.close_line = lex_.last_line();
+    block.slot_end = fs_->proto->frame_size;
     return block;
   }
 
