@@ -39,21 +39,6 @@ class SlotArray {
   Value* data_;
 };
 
-// Pushes a CallInfo on a thread for the duration of a call.
-struct CallScope {
-  CallScope(LuaThread& t, CallInfo& ci, bool lua) : thread(t), is_lua(lua) {
-    ci.prev = t.ci;
-    t.ci = &ci;
-    if (is_lua) ++t.lua_depth;
-  }
-  ~CallScope() {
-    thread.ci = thread.ci->prev;
-    if (is_lua) --thread.lua_depth;
-  }
-  LuaThread& thread;
-  bool is_lua;
-};
-
 }  // namespace
 
 const Value& CallArgs::operator[](std::size_t i) const {
@@ -464,11 +449,11 @@ void Interp::call_native(Function* fn, Values args, Values& out, const CallSiteN
   count_step();
   Value keep = Value::object(fn);
   LuaThread& t = *cur_;
-  CallInfo ci;
+  CallScope scope(t, false);
+  CallInfo& ci = *scope.ci;
   ci.fn = fn;
   ci.site = site;
   ci.from_lua = from_lua;
-  CallScope scope(t, ci, false);
   Values results;
   CallArgs a{args, results, fn};
   fn->native(*this, a);
@@ -488,14 +473,14 @@ void Interp::call_lua(Function* fn, Values args, Values& out, const CallSiteName
     count_step();
     check_stack(t.lua_depth + 1);
     const Proto& p = *fn->proto;
-    CallInfo ci;
+    CallScope scope(t, true);
+    CallInfo& ci = *scope.ci;
     ci.fn = fn;
     ci.proto = &p;
     ci.line = p.line;
     ci.site = site;
     ci.from_lua = from_lua;
     ci.is_tail = is_tail;
-    CallScope scope(t, ci, true);
     SlotArray slots(p.frame_size);
     Values varargs;
     Frame fr{slots.data(), fn, &varargs, &ci, {}, {}, false, {}, {}, nullptr};

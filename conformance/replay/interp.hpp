@@ -7,6 +7,7 @@
 #define JMPCO_REPLAY_INTERP_HPP
 
 #include <cstdint>
+#include <deque>
 #include <ostream>
 #include <string>
 
@@ -52,6 +53,10 @@ struct ProtFrame {
 // The Lua-side state of one thread (the main thread or a coroutine).
 struct LuaThread {
   CallInfo* ci = nullptr;
+  // Storage of the records `ci` chains, innermost last: on the heap, not in the C++ frames, so
+  // that another thread can read this thread's calls while jmpco holds its stack copied out
+  // (debug.getinfo and debug.traceback of a suspended or normal coroutine).
+  std::deque<CallInfo> call_stack;
   ProtFrame* prot = nullptr;
   int lua_depth = 0;         // active Lua calls, for "stack overflow"
   int non_yieldable = 0;     // active calls that cannot be yielded across
@@ -284,6 +289,7 @@ void open_string(Interp& in);
 void open_table(Interp& in);
 void open_math(Interp& in);
 void open_coroutine(Interp& in);
+void open_debug(Interp& in, Table* debug);  // into the debug table open_base made
 
 }  // namespace replay
 

@@ -100,15 +100,7 @@ void Interp::close_block(Frame& fr, std::size_t mark) {
 // these from C (a pcall's recovery, lua_resetthread): no Lua line is current while they start.
 void Interp::close_pending_with(std::vector<Value>& pending, Value& err, bool& failed,
                                 bool yieldable) {
-  struct FromC {
-    explicit FromC(LuaThread& t) : thread(t) {
-      frame.prev = t.ci;
-      t.ci = &frame;
-    }
-    ~FromC() { thread.ci = frame.prev; }
-    LuaThread& thread;
-    CallInfo frame;
-  } from_c(*cur_);
+  CallScope from_c(*cur_, false);
   while (!pending.empty()) {
     Value v = std::move(pending.front());
     pending.erase(pending.begin());

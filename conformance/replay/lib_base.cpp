@@ -456,6 +456,7 @@ void open_base(Interp& in) {
     meta->set(Value::string("__index"), in.make_native(unsupported_field, lib));
     t->meta = Value::object(meta);
     g->set(Value::string(lib), Value::object(t));
+    if (std::strcmp(lib, "debug") == 0) open_debug(in, t);  // the rest stays unsupported
   }
   // lua.c's script arguments: arg[0] is the script as given, arg[-1] the interpreter.
   auto* args = new Table();
