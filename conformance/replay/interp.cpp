@@ -91,7 +91,7 @@ void Interp::register_native(Table* t, const char* name, NativeFn fn, const char
 
 namespace {
 // lua.c's message handler: a non-string error object becomes a message, and a traceback is
-// added (the replay tool does not reproduce tracebacks; it marks where one would start).
+// added.
 void lua_c_message_handler(Interp& in, CallArgs& a) {
   Value msg = a[0];
   std::string text;
@@ -109,7 +109,7 @@ void lua_c_message_handler(Interp& in, CallArgs& a) {
     }
     text = std::string("(error object is a ") + type_name(msg) + " value)";
   }
-  a.results.push_back(Value::string(text + "\nstack traceback:\n\t[C]: in ?"));
+  a.results.push_back(Value::string(traceback_text(in, in.current_thread(), &text, 1)));
 }
 }  // namespace
 

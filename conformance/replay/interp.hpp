@@ -290,6 +290,10 @@ void open_table(Interp& in);
 void open_math(Interp& in);
 void open_coroutine(Interp& in);
 void open_debug(Interp& in, Table* debug);  // into the debug table open_base made
+// luaL_traceback: "MSG\n" (when given), then "stack traceback:" and the levels of `thread` from
+// `level` on.
+std::string traceback_text(Interp& in, ThreadObj* thread, const std::string* msg,
+                           std::int64_t level);
 
 }  // namespace replay
 

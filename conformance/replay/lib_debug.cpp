@@ -167,20 +167,24 @@ std::string function_description(Interp& in, const Info& f) {
   if (const CallSiteName* name = call_name(f))
     return std::string(name->kind) + " '" + name->name + "'";
   if (f.is_lua() && f.proto()->is_main) return "main chunk";
-  if (f.is_lua()) return "function <" + in.chunkname() + ":" + std::to_string(f.proto()->line) + ">";
+  if (f.is_lua())
+    return "function <" + in.chunkname() + ":" + std::to_string(f.proto()->line) + ">";
   return "?";
 }
 
 constexpr std::size_t kTracebackFirst = 10;  // lauxlib's LEVELS1
 constexpr std::size_t kTracebackLast = 11;   // LEVELS2
 
-// luaL_traceback: levels from `level` on, the middle ones skipped when there are too many.
-std::string traceback(Interp& in, ThreadObj* thread, const std::string* msg, std::int64_t level) {
+}  // namespace
+
+std::string traceback_text(Interp& in, ThreadObj* thread, const std::string* msg,
+                           std::int64_t level) {
   std::string out = msg != nullptr ? *msg + "\n" : "";
   out += "stack traceback:";
   const std::vector<Level> levels = levels_of(in, thread);
   const auto first = static_cast<std::size_t>(level < 0 ? 0 : level);
-  const bool skips = levels.size() > first && levels.size() - first > kTracebackFirst + kTracebackLast + 1;
+  const bool skips =
+      levels.size() > first && levels.size() - first > kTracebackFirst + kTracebackLast + 1;
   for (std::size_t i = first; i < levels.size(); ++i) {
     if (skips && i == first + kTracebackFirst) {
       const std::size_t skipped = levels.size() - kTracebackLast - i;
@@ -201,6 +205,8 @@ std::string traceback(Interp& in, ThreadObj* thread, const std::string* msg, std
   return out;
 }
 
+namespace {
+
 void db_traceback(Interp& in, CallArgs& a) {
   std::size_t arg = 0;
   ThreadObj* thread = thread_arg(in, a, arg);
@@ -209,11 +215,12 @@ void db_traceback(Interp& in, CallArgs& a) {
     a.results.push_back(message);  // not a message: returned untouched
     return;
   }
-  const std::string text = message.is_number() ? number_to_string(message)
+  const std::string text = message.is_number()   ? number_to_string(message)
                            : message.is_string() ? message.str()
                                                  : std::string();
   const std::int64_t level = opt_integer(in, a, arg + 1, thread == in.current_thread() ? 1 : 0);
-  a.results.push_back(Value::string(traceback(in, thread, message.is_nil() ? nullptr : &text, level)));
+  a.results.push_back(
+      Value::string(traceback_text(in, thread, message.is_nil() ? nullptr : &text, level)));
 }
 
 // lua_getupvalue / lua_setupvalue: a Lua function's upvalues are named cells; a native's are
