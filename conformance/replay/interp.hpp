@@ -40,14 +40,18 @@ struct CallInfo {
   const CallSiteName* site = nullptr;  // how the caller named the callee
   bool from_lua = false;               // called by Lua code (else by a native, e.g. pcall)
   bool is_tail = false;                // reached through a tail call
+  // A stretch run from C while a pcall recovers from an error (closing variables): the calls
+  // between it and the pcall are gone for Lua, so the levels go on at the pcall's record.
+  const CallInfo* levels_continue_at = nullptr;
 };
 
 // An active pcall/xpcall.
 struct ProtFrame {
   ProtFrame* prev = nullptr;
-  Value handler;           // nil for pcall
-  bool yieldable = false;  // entered where a yield was allowed (see Interp::unwind_block)
-  int lua_depth = 0;       // Lua call depth of the function that called pcall/xpcall
+  Value handler;                 // nil for pcall
+  bool yieldable = false;        // entered where a yield was allowed (see Interp::unwind_block)
+  int lua_depth = 0;             // Lua call depth of the function that called pcall/xpcall
+  const CallInfo* ci = nullptr;  // the record of the pcall/xpcall itself
 };
 
 // The Lua-side state of one thread (the main thread or a coroutine).
@@ -211,7 +215,9 @@ class Interp {
   void register_native(Table* t, const char* name, NativeFn fn, const char* qualified_name);
 
   // ---- to-be-closed variables -------------------------------------------------------------
-  void close_pending_with(std::vector<Value>& pending, Value& err, bool& failed, bool yieldable);
+  // `recovered_at`: the record of the pcall recovering from an error, if that is why they close.
+  void close_pending_with(std::vector<Value>& pending, Value& err, bool& failed, bool yieldable,
+                          const CallInfo* recovered_at = nullptr);
   void call_close_handler(const Value& v, const Value& err, bool yieldable);
 
  private:

@@ -98,9 +98,12 @@ void Interp::close_block(Frame& fr, std::size_t mark) {
 
 // Runs `pending` (innermost first) with `err`; an error in a handler replaces `err`. Lua runs
 // these from C (a pcall's recovery, lua_resetthread): no Lua line is current while they start.
+const CallInfo kResetStack{};
+
 void Interp::close_pending_with(std::vector<Value>& pending, Value& err, bool& failed,
-                                bool yieldable) {
+                                bool yieldable, const CallInfo* recovered_at) {
   CallScope from_c(*cur_, false);
+  from_c.ci->levels_continue_at = recovered_at;
   while (!pending.empty()) {
     Value v = std::move(pending.front());
     pending.erase(pending.begin());
@@ -127,7 +130,7 @@ void Interp::close_for_coroutine_close(std::vector<Value>& pending) {
   if (co == nullptr || !co->closing || co->discarding) return;
   restart_at_resume_base();
   co->closing_frame_depth = cur_->lua_depth;
-  close_pending_with(pending, co->close_error, co->close_failed, false);
+  close_pending_with(pending, co->close_error, co->close_failed, false, &kResetStack);
 }
 
 // A block left by an exception. Handlers run outside any catch block (they may switch
@@ -184,7 +187,7 @@ void Interp::unwind_block(Frame& fr, std::size_t mark, const std::exception_ptr&
         restart_at_resume_base();
       }
       bool failed = false;
-      close_pending_with(pending, err, failed, yieldable);
+      close_pending_with(pending, err, failed, yieldable, t.prot->ci);
       if (failed) throw LuaError{err};
       break;
     }

@@ -28,6 +28,10 @@ struct Frame {
   int break_line = 0;              // the innermost loop's break_line
 };
 
+// Where the levels end while lua_resetthread closes a coroutine's variables (coroutine.close):
+// Lua has already unwound the coroutine's calls, so a handler sees no caller.
+extern const CallInfo kResetStack;
+
 // Pushes a CallInfo on a thread for the duration of a call (one without a function: a stretch
 // run from C, such as closing variables from a pcall's recovery).
 struct CallScope {

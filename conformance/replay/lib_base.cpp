@@ -189,6 +189,7 @@ void protected_call(Interp& in, CallArgs& a, const Value& f, Values args, const 
   Coroutine* co = in.current_thread()->as_coroutine();
   frame.yieldable = co != nullptr && !co->closing && thread.non_yieldable == 0;
   frame.lua_depth = thread.lua_depth;
+  frame.ci = thread.ci;
   const bool in_close = co != nullptr && co->closing;
   struct Pop {
     LuaThread& t;

@@ -146,7 +146,7 @@ bool close_dead_coroutine(Interp& in, Coroutine* co, Value& err) {
     co->closing = true;
     bool failed = false;
     try {
-      in.close_pending_with(pending, err, failed, false);
+      in.close_pending_with(pending, err, failed, false, &kResetStack);
     } catch (...) {
       co->closing = false;
       throw;

@@ -22,11 +22,13 @@ struct Level {
 };
 
 // The levels of `t`, innermost (level 0) first. Stretches run from C without a function (closing
-// variables in a pcall's recovery) are not levels.
+// variables in a pcall's recovery) are not levels; after a recovery they go on at the pcall.
 std::vector<Level> levels_of(Interp& in, ThreadObj* t) {
   std::vector<Level> levels;
-  for (const CallInfo* ci = t->state.ci; ci != nullptr; ci = ci->prev)
+  for (const CallInfo* ci = t->state.ci; ci != nullptr;) {
     if (ci->fn != nullptr) levels.push_back(Level{ci});
+    ci = ci->levels_continue_at != nullptr ? ci->levels_continue_at : ci->prev;
+  }
   if (t == in.main_thread()) levels.push_back(Level{});
   return levels;
 }
