@@ -14,7 +14,10 @@
 //   their own;
 //   string.find, match, gmatch and gsub with patterns built from well-formed and malformed
 //   pieces, gmatch loops that yield each match, and gsub replacements that are strings, tables,
-//   or functions that yield, resume or fail.
+//   or functions that yield, resume or fail;
+//   collectgarbage(), a weak table whose fresh value goes and whose C[] value stays,
+//   debug.getinfo of the running function and of a C[] coroutine's level 1, and debug.traceback
+//   of the running thread and of a C[] entry.
 // Values: integers, floats, strings (some with escapes), booleans, nil, tables, `...`, the loop
 // variable, the running thread and the C[] entries. Printed through show(), which prints
 // type names for tables, functions and threads, so output never contains an address.
@@ -186,7 +189,7 @@ class generator {
   }
 
   void statement_body() {
-    const int kind = byte() % 32;
+    const int kind = byte() % 36;
     switch (kind) {
       case 0:
       case 1: {
@@ -306,6 +309,29 @@ class generator {
         break;
       case 30:
         pattern_statement();
+        break;
+      case 31:
+        line("print('gc', collectgarbage())");
+        break;
+      case 32: {
+        const std::string s = slot();
+        line("do local w = setmetatable({}, {__mode = '" + std::string(byte() % 2 == 0 ? "v" : "kv") +
+             "'}) w[1] = {} w[2] = " + s + " collectgarbage() print('weak', w[1] == nil, w[2] == " + s + ") end");
+        break;
+      }
+      case 33:
+        if (byte() % 2 == 0) {
+          line("print('info', debug.getinfo(1, 'l').currentline, debug.getinfo(1, 'S').what)");
+        } else {
+          line("print('cinfo', show(pcall(function() local i = debug.getinfo(" + slot() +
+               ", 1, 'Sl') return i and i.what, i and i.currentline end)))");
+        }
+        break;
+      case 34:
+        if (byte() % 2 == 0)
+          line("print('tb', debug.traceback('m'))");
+        else
+          line("print('ctb', show(pcall(debug.traceback, " + slot() + ", 'c')))");
         break;
       default:
         line("print('fmt', string.format('%d %s %q %5.1f %%', " + std::to_string(byte() - 100) + ", 's" +

@@ -218,6 +218,10 @@ struct Block {
   // its last token, or the 'end' of a function body.
   int close_line = 0;
   int id = -1;  // identifies the block as a goto target
+  // Frame slots the block's locals (and its inner blocks') may use: cleared when it is left, so
+  // that a dead local keeps nothing alive for the collector (Lua's stack above the top).
+  int first_slot = 0;
+  int slot_end = 0;
 };
 
 struct LocalStmt : Stmt {
@@ -312,6 +316,7 @@ struct GotoStmt : Stmt {  // Break, Goto
 struct Proto {
   std::string name;       // for messages: "main chunk" or "function <file:line>"
   std::string chunkname;  // the chunk's name in messages (luaO_chunkid's)
+  std::string source;     // Lua's source name: "@FILE", "=NAME" or the chunk's text
   int line = 0;
   int num_params = 0;
   bool is_vararg = false;

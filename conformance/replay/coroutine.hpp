@@ -60,6 +60,10 @@ class Coroutine final : public ThreadObj, public jmpco::coroutine_core {
   void destroy() noexcept override;
   void dispose() noexcept override;
   void drop_references() noexcept override;
+  void visit_references(RefVisitor& v) const override;
+  bool holds_stack() const noexcept override {
+    return started && status() == jmpco::status::suspended;
+  }
 };
 
 // Resumes `co` with `args`: true and its values, or false and an error value.

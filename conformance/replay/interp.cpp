@@ -40,21 +40,6 @@ class SlotArray {
   Value* data_;
 };
 
-// Pushes a CallInfo on a thread for the duration of a call.
-struct CallScope {
-  CallScope(LuaThread& t, CallInfo& ci, bool lua) : thread(t), is_lua(lua) {
-    ci.prev = t.ci;
-    t.ci = &ci;
-    if (is_lua) ++t.lua_depth;
-  }
-  ~CallScope() {
-    thread.ci = thread.ci->prev;
-    if (is_lua) --thread.lua_depth;
-  }
-  LuaThread& thread;
-  bool is_lua;
-};
-
 }  // namespace
 
 const Value& CallArgs::operator[](std::size_t i) const {
@@ -141,7 +126,7 @@ void Interp::register_native(Table* t, const char* name, NativeFn fn, const char
 
 namespace {
 // lua.c's message handler: a non-string error object becomes a message, and a traceback is
-// added (the replay tool does not reproduce tracebacks; it marks where one would start).
+// added.
 void lua_c_message_handler(Interp& in, CallArgs& a) {
   Value msg = a[0];
   std::string text;
@@ -159,7 +144,7 @@ void lua_c_message_handler(Interp& in, CallArgs& a) {
     }
     text = std::string("(error object is a ") + type_name(msg) + " value)";
   }
-  a.results.push_back(Value::string(text + "\nstack traceback:\n\t[C]: in ?"));
+  a.results.push_back(Value::string(traceback_text(in, in.current_thread(), &text, 1)));
 }
 }  // namespace
 
@@ -172,6 +157,7 @@ int Interp::run_main(const Chunk& chunk, std::string& err_message) {
   top.handler = make_native(lua_c_message_handler, "msghandler");
   cur_->prot = &top;
   int status = 0;
+  bool closes = true;  // lua.c ends with lua_close, except through os.exit without `close`
   try {
     Values out;
     call(main_fn, Values(), out);
@@ -190,8 +176,17 @@ int Interp::run_main(const Chunk& chunk, std::string& err_message) {
   } catch (Abort& a) {
     err_message = a.message;
     status = a.exit_code;
+    closes = a.close_state;
   }
   cur_->prot = nullptr;
+  if (closes) {
+    try {
+      finalize_at_close();
+    } catch (Abort& a) {  // os.exit or the step budget inside a finalizer
+      err_message = a.message;
+      status = a.exit_code;
+    }
+  }
   jmpco::coroutine_core::leave_level();
   jmpco::coroutine_core::leave_level();
   return status;
@@ -220,6 +215,40 @@ void Interp::release_orphans() noexcept {
     }
     release_coroutine(co);
   }
+}
+
+// Each pass may unwind unreachable coroutines whose frames held the last references to more
+// garbage; Lua finds all of it in one cycle, so collect until a pass unwinds none.
+void Interp::collect_garbage() {
+  release_orphans();
+  while (heap_.collect()) release_orphans();
+  release_orphans();
+  run_finalizers();
+}
+
+void Interp::run_finalizers() {
+  while (!heap_.to_finalize.empty()) {
+    std::vector<Value> due = std::move(heap_.to_finalize);
+    heap_.to_finalize.clear();
+    for (const Value& o : due) {
+      const Value meta = metatable_of(o);
+      const Value gc = meta.is_table() ? meta.table()->get_str("__gc") : Value();
+      if (gc.is_nil()) continue;
+      NonYieldable no_yield(*cur_, true);
+      try {
+        Values out;
+        call_from_native(gc, Values{o}, out, false);
+      } catch (LuaError&) {
+        // lua.c starts with warnings off: an error in __gc is not reported.
+      }
+    }
+  }
+}
+
+void Interp::finalize_at_close() {
+  release_orphans();
+  heap_.finalize_all();
+  run_finalizers();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -487,14 +516,17 @@ void Interp::call_native(Function* fn, Values args, Values& out, const CallSiteN
   count_step();
   Value keep = Value::object(fn);
   LuaThread& t = *cur_;
-  CallInfo ci;
+  // The stack is checked before the call is recorded: its overflow is the caller's error.
+  const long base = call_position(site) + 1;
+  const long top = base + static_cast<long>(args.size());
+  check_stack(top + kCFunctionStack, t.lua_depth);
+  CallScope scope(t, false);
+  CallInfo& ci = *scope.ci;
   ci.fn = fn;
   ci.site = site;
   ci.from_lua = from_lua;
-  ci.base = call_position(site) + 1;
-  ci.top = ci.base + static_cast<long>(args.size());
-  check_stack(ci.top + kCFunctionStack, t.lua_depth);
-  CallScope scope(t, ci, false);
+  ci.base = base;
+  ci.top = top;
   Values results;
   CallArgs a{args, results, fn};
   fn->native(*this, a);
@@ -517,7 +549,8 @@ void Interp::call_lua(Function* fn, Values args, Values& out, const CallSiteName
     // A vararg function's fixed part is copied above its arguments (luaT_adjustvarargs).
     const long base = position + 1 + (p.is_vararg ? static_cast<long>(args.size()) + 1 : 0);
     check_stack(base + p.max_stack, t.lua_depth + 1);
-    CallInfo ci;
+    CallScope scope(t, true);
+    CallInfo& ci = *scope.ci;
     ci.base = base;
     ci.top = base + p.max_stack;
     ci.fn = fn;
@@ -526,7 +559,6 @@ void Interp::call_lua(Function* fn, Values args, Values& out, const CallSiteName
     ci.site = site;
     ci.from_lua = from_lua;
     ci.is_tail = is_tail;
-    CallScope scope(t, ci, true);
     SlotArray slots(p.frame_size);
     Values varargs;
     Frame fr{slots.data(), fn, &varargs, &ci, {}, {}, false, {}, {}, nullptr};

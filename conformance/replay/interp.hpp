@@ -7,6 +7,7 @@
 #define JMPCO_REPLAY_INTERP_HPP
 
 #include <cstdint>
+#include <deque>
 #include <ostream>
 #include <string>
 
@@ -42,19 +43,27 @@ struct CallInfo {
   // Lua stack slots (estimated): where the function's registers start and end.
   long base = 0;
   long top = 0;
+  // A stretch run from C while a pcall recovers from an error (closing variables): the calls
+  // between it and the pcall are gone for Lua, so the levels go on at the pcall's record.
+  const CallInfo* levels_continue_at = nullptr;
 };
 
 // An active pcall/xpcall.
 struct ProtFrame {
   ProtFrame* prev = nullptr;
-  Value handler;           // nil for pcall
-  bool yieldable = false;  // entered where a yield was allowed (see Interp::unwind_block)
-  int lua_depth = 0;       // Lua call depth of the function that called pcall/xpcall
+  Value handler;                 // nil for pcall
+  bool yieldable = false;        // entered where a yield was allowed (see Interp::unwind_block)
+  int lua_depth = 0;             // Lua call depth of the function that called pcall/xpcall
+  const CallInfo* ci = nullptr;  // the record of the pcall/xpcall itself
 };
 
 // The Lua-side state of one thread (the main thread or a coroutine).
 struct LuaThread {
   CallInfo* ci = nullptr;
+  // Storage of the records `ci` chains, innermost last: on the heap, not in the C++ frames, so
+  // that another thread can read this thread's calls while jmpco holds its stack copied out
+  // (debug.getinfo and debug.traceback of a suspended or normal coroutine).
+  std::deque<CallInfo> call_stack;
   ProtFrame* prot = nullptr;
   int lua_depth = 0;  // active Lua calls, for options::max_call_depth
   // The Lua stack overflowed and is handling it in the extra room (kErrorStackRoom) until a
@@ -72,6 +81,9 @@ class Coroutine;
 
 struct ThreadObj : GcObject {
   ThreadObj() : GcObject(GcKind::Thread) {}
+  void visit_references(RefVisitor& v) const override {
+    for (const Value& x : state.pending_close) v.visit(x);
+  }
   virtual Coroutine* as_coroutine() noexcept { return nullptr; }
   LuaThread state;
 };
@@ -136,6 +148,7 @@ class Interp {
   // lua.c runs scripts with the collector in generational mode; collectgarbage("incremental")
   // and ("generational") return the mode they leave.
   const char* gc_mode = "generational";
+  bool gc_running = true;  // collectgarbage("stop") / ("restart"), as "isrunning" reports it
   // While os.exit(code, true) closes the main thread's to-be-closed variables (lua_close): no
   // message handler applies, and an error is handed on to the variables closed after it.
   bool closing_state = false;
@@ -182,6 +195,13 @@ class Interp {
   ThreadObj* main_thread() const { return main_thread_.thread(); }
   void switch_to_thread(ThreadObj* t) noexcept;
   void release_orphans() noexcept;
+  // collectgarbage(): a full collection (gc.cpp), then the finalizers it found due.
+  void collect_garbage();
+  // Runs the __gc finalizers the heap has queued; errors in them are dropped (lua.c leaves
+  // warnings off, so Lua reports nothing either).
+  void run_finalizers();
+  // lua_close: every object still marked for finalization gets its finalizer.
+  void finalize_at_close();
   // Unwinds a coroutine nobody can reach any more (no __close handlers run), then frees it.
   void release_coroutine(Coroutine* co) noexcept;
   // Unwinds a suspended coroutine without running its __close handlers (end of the run).
@@ -208,13 +228,18 @@ class Interp {
   void register_native(Table* t, const char* name, NativeFn fn, const char* qualified_name);
 
   // ---- to-be-closed variables -------------------------------------------------------------
-  void close_pending_with(std::vector<Value>& pending, Value& err, bool& failed, bool yieldable);
+  // `recovered_at`: the record of the pcall recovering from an error, if that is why they close.
+  void close_pending_with(std::vector<Value>& pending, Value& err, bool& failed, bool yieldable,
+                          const CallInfo* recovered_at = nullptr);
   void call_close_handler(const Value& v, const Value& err, bool yieldable);
 
  private:
   // Statement execution.
   Flow exec_block(const Block& b, Frame& fr);
   Flow exec_statements(const Block& b, Frame& fr, std::size_t mark);
+  // Leaving a scope drops what its locals held, so that the collector does not see them.
+  void clear_slots(Frame& fr, int first, int end);
+  void clear_block_slots(const Block& b, Frame& fr);
   Flow exec(const Stmt& s, Frame& fr);
   Flow exec_local(const LocalStmt& s, Frame& fr);
   Flow exec_assign(const AssignStmt& s, Frame& fr);
@@ -298,6 +323,11 @@ void open_table(Interp& in);
 void open_math(Interp& in);
 void open_coroutine(Interp& in);
 void open_package(Interp& in);  // load, require, package: after the other libraries
+void open_debug(Interp& in, Table* debug);  // into the debug table open_base made
+// luaL_traceback: "MSG\n" (when given), then "stack traceback:" and the levels of `thread` from
+// `level` on.
+std::string traceback_text(Interp& in, ThreadObj* thread, const std::string* msg,
+                           std::int64_t level);
 
 }  // namespace replay
 

@@ -46,9 +46,21 @@ Flow Interp::exec_statements(const Block& b, Frame& fr, std::size_t mark) {
   return Flow::Normal;
 }
 
+void Interp::clear_slots(Frame& fr, int first, int end) {
+  for (int i = first; i < end; ++i) fr.slots[i] = Value();
+}
+
+void Interp::clear_block_slots(const Block& b, Frame& fr) {
+  clear_slots(fr, b.first_slot, b.slot_end);
+}
+
 Flow Interp::exec_block(const Block& b, Frame& fr) {
   const std::size_t mark = fr.tbc.size();
-  if (!b.has_close) return exec_statements(b, fr, mark);
+  if (!b.has_close) {
+    const Flow flow = exec_statements(b, fr, mark);
+    clear_block_slots(b, fr);
+    return flow;
+  }
   std::exception_ptr failure;
   Flow flow = Flow::Normal;
   try {
@@ -61,6 +73,7 @@ Flow Interp::exec_block(const Block& b, Frame& fr) {
     failure = std::current_exception();
   }
   if (failure) unwind_block(fr, mark, failure);
+  clear_block_slots(b, fr);
   return flow;
 }
 
@@ -85,17 +98,12 @@ void Interp::close_block(Frame& fr, std::size_t mark) {
 
 // Runs `pending` (innermost first) with `err`; an error in a handler replaces `err`. Lua runs
 // these from C (a pcall's recovery, lua_resetthread): no Lua line is current while they start.
+const CallInfo kResetStack{};
+
 void Interp::close_pending_with(std::vector<Value>& pending, Value& err, bool& failed,
-                                bool yieldable) {
-  struct FromC {
-    explicit FromC(LuaThread& t) : thread(t) {
-      frame.prev = t.ci;
-      t.ci = &frame;
-    }
-    ~FromC() { thread.ci = frame.prev; }
-    LuaThread& thread;
-    CallInfo frame;
-  } from_c(*cur_);
+                                bool yieldable, const CallInfo* recovered_at) {
+  CallScope from_c(*cur_, false);
+  from_c.ci->levels_continue_at = recovered_at;
   while (!pending.empty()) {
     Value v = std::move(pending.front());
     pending.erase(pending.begin());
@@ -122,7 +130,7 @@ void Interp::close_for_coroutine_close(std::vector<Value>& pending) {
   if (co == nullptr || !co->closing || co->discarding) return;
   restart_at_resume_base();
   co->closing_frame_depth = cur_->lua_depth;
-  close_pending_with(pending, co->close_error, co->close_failed, false);
+  close_pending_with(pending, co->close_error, co->close_failed, false, &kResetStack);
 }
 
 // A block left by an exception. Handlers run outside any catch block (they may switch
@@ -179,7 +187,7 @@ void Interp::unwind_block(Frame& fr, std::size_t mark, const std::exception_ptr&
         restart_at_resume_base();
       }
       bool failed = false;
-      close_pending_with(pending, err, failed, yieldable);
+      close_pending_with(pending, err, failed, yieldable, t.prot->ci);
       if (failed) throw LuaError{err};
       break;
     }
@@ -214,14 +222,26 @@ Flow Interp::exec(const Stmt& s, Frame& fr) {
       return exec_block(static_cast<const DoStmt&>(s).body, fr);
     case StmtKind::While:
       return exec_while(static_cast<const WhileStmt&>(s), fr);
-    case StmtKind::Repeat:
-      return exec_repeat(static_cast<const WhileStmt&>(s), fr);
+    case StmtKind::Repeat: {
+      const auto& loop = static_cast<const WhileStmt&>(s);
+      const Flow flow = exec_repeat(loop, fr);
+      clear_block_slots(loop.body, fr);
+      return flow;
+    }
     case StmtKind::If:
       return exec_if(static_cast<const IfStmt&>(s), fr);
-    case StmtKind::NumFor:
-      return exec_numfor(static_cast<const NumForStmt&>(s), fr);
-    case StmtKind::GenFor:
-      return exec_genfor(static_cast<const GenForStmt&>(s), fr);
+    case StmtKind::NumFor: {
+      const auto& loop = static_cast<const NumForStmt&>(s);
+      const Flow flow = exec_numfor(loop, fr);
+      clear_slots(fr, loop.var->slot, loop.body.slot_end);  // the loop's variable is gone
+      return flow;
+    }
+    case StmtKind::GenFor: {
+      const auto& loop = static_cast<const GenForStmt&>(s);
+      const Flow flow = exec_genfor(loop, fr);
+      clear_slots(fr, loop.vars.front()->slot, loop.body.slot_end);  // the loop variables
+      return flow;
+    }
     case StmtKind::Return:
       return exec_return(static_cast<const ReturnStmt&>(s), fr);
     case StmtKind::Break:

@@ -3,6 +3,7 @@
 #ifndef JMPCO_REPLAY_INTERP_INTERNAL_HPP
 #define JMPCO_REPLAY_INTERP_INTERNAL_HPP
 
+#include <cassert>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,33 @@ struct Frame {
   const CallSiteName* tail_site = nullptr;
   const GotoStmt* jump = nullptr;  // the goto being followed (Flow::Goto)
   int break_line = 0;              // the innermost loop's break_line
+};
+
+// Where the levels end while lua_resetthread closes a coroutine's variables (coroutine.close):
+// Lua has already unwound the coroutine's calls, so a handler sees no caller.
+extern const CallInfo kResetStack;
+
+// Pushes a CallInfo on a thread for the duration of a call (one without a function: a stretch
+// run from C, such as closing variables from a pcall's recovery).
+struct CallScope {
+  CallScope(LuaThread& t, bool lua) : thread(t), is_lua(lua) {
+    t.call_stack.emplace_back();
+    ci = &t.call_stack.back();
+    ci->prev = t.ci;
+    t.ci = ci;
+    if (is_lua) ++t.lua_depth;
+  }
+  ~CallScope() {
+    assert(thread.ci == ci && &thread.call_stack.back() == ci);
+    thread.ci = ci->prev;
+    thread.call_stack.pop_back();
+    if (is_lua) --thread.lua_depth;
+  }
+  CallScope(const CallScope&) = delete;
+  CallScope& operator=(const CallScope&) = delete;
+  LuaThread& thread;
+  CallInfo* ci;
+  bool is_lua;
 };
 
 // One call from C back into Lua (pcall, metamethods, __close, the generic for's iterator): one

@@ -189,6 +189,7 @@ void protected_call(Interp& in, CallArgs& a, const Value& f, Values args, const 
   Coroutine* co = in.current_thread()->as_coroutine();
   frame.yieldable = co != nullptr && !co->closing && thread.non_yieldable == 0;
   frame.lua_depth = thread.lua_depth;
+  frame.ci = thread.ci;
   const bool in_close = co != nullptr && co->closing;
   struct Pop {
     LuaThread& t;
@@ -274,12 +275,10 @@ void lib_setmetatable(Interp& in, CallArgs& a) {
     in.type_error_arg(2, "nil or table", arg_missing(a, 1) ? nullptr : &mt);
   if (t->meta.is_table() && !t->meta.table()->get_str("__metatable").is_nil())
     in.lib_error("cannot change a protected metatable");
-  if (mt.is_table()) {
-    for (const char* field : {"__gc", "__mode"}) {
-      if (!mt.table()->get_str(field).is_nil()) in.unsupported(std::string(field) + " metamethod");
-    }
-  }
   t->meta = mt;
+  // Lua marks an object for finalization only if __gc is there when the metatable is set.
+  if (mt.is_table() && !mt.table()->get_str("__gc").is_nil())
+    Heap::current()->mark_for_finalization(t);
   a.results.push_back(a[0]);
 }
 
@@ -339,21 +338,29 @@ void lib_ipairs(Interp& in, CallArgs& a) {
   a.results.push_back(Value::integer(0));
 }
 
+constexpr double kNominalObjectBytes = 64;
+
 void lib_collectgarbage(Interp& in, CallArgs& a) {
   const std::string opt = opt_string(in, a, 0, "collect");
   if (opt == "collect" || opt == "step") {
-    in.release_orphans();
-    // A step ends a cycle in incremental mode here; in generational mode Lua reports false.
+    // A step here is a whole cycle. It ends a cycle in incremental mode; in generational mode
+    // Lua reports false.
+    in.collect_garbage();
     const bool cycle_done = std::strcmp(in.gc_mode, "incremental") == 0;
     a.results.push_back(opt == "step" ? Value::boolean(cycle_done) : Value::integer(0));
   } else if (opt == "count") {
-    a.results.push_back(Value::number(64.0));
+    // Not Lua's byte count: a size that grows and shrinks with the live objects.
+    const auto objects = static_cast<double>(Heap::current()->live_count());
+    a.results.push_back(Value::number(objects * kNominalObjectBytes / 1024.0));
   } else if (opt == "isrunning") {
-    a.results.push_back(Value::boolean(true));
+    a.results.push_back(Value::boolean(in.gc_running));
   } else if (opt == "incremental" || opt == "generational") {
     a.results.push_back(Value::string(in.gc_mode));
     in.gc_mode = opt == "incremental" ? "incremental" : "generational";
-  } else if (opt == "stop" || opt == "restart" || opt == "setpause" || opt == "setstepmul") {
+  } else if (opt == "stop" || opt == "restart") {
+    in.gc_running = opt == "restart";  // an explicit collection still runs, as in Lua
+    a.results.push_back(Value::integer(0));
+  } else if (opt == "setpause" || opt == "setstepmul") {
     a.results.push_back(Value::integer(0));
   } else {
     in.arg_error(1, "invalid option '" + opt + "'");
@@ -451,6 +458,7 @@ void open_base(Interp& in) {
     meta->set(Value::string("__index"), in.make_native(unsupported_field, lib));
     t->meta = Value::object(meta);
     g->set(Value::string(lib), Value::object(t));
+    if (std::strcmp(lib, "debug") == 0) open_debug(in, t);  // the rest stays unsupported
   }
   // lua.c's script arguments: arg[0] is the script as given, arg[-1] the interpreter.
   auto* args = new Table();

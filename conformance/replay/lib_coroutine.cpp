@@ -28,7 +28,7 @@ void Coroutine::destroy() noexcept { delete this; }
 
 void Coroutine::dispose() noexcept {
   Heap* heap = Heap::current();
-  const bool has_stack = started && status() == jmpco::status::suspended;
+  const bool has_stack = holds_stack();
   if (has_stack && heap != nullptr && !heap->breaking()) {
     // Unwinding it switches into it: the interpreter does that at a safe point.
     heap->orphaned_threads.push_back(this);
@@ -49,6 +49,13 @@ void Coroutine::drop_references() noexcept {
   stale_handler = Value();
   yield_handler = Value();
   state.pending_close.clear();
+}
+
+void Coroutine::visit_references(RefVisitor& v) const {
+  ThreadObj::visit_references(v);
+  for (const Value* x : {&body, &error_value, &close_error, &stale_handler, &yield_handler})
+    v.visit(*x);
+  for (const Value& x : transfer) v.visit(x);
 }
 
 namespace {
@@ -139,7 +146,7 @@ bool close_dead_coroutine(Interp& in, Coroutine* co, Value& err) {
     co->closing = true;
     bool failed = false;
     try {
-      in.close_pending_with(pending, err, failed, false);
+      in.close_pending_with(pending, err, failed, false, &kResetStack);
     } catch (...) {
       co->closing = false;
       throw;

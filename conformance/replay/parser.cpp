@@ -162,8 +162,11 @@ struct FuncState {
 
 class Parser {
  public:
-  Parser(std::string_view chunkname, std::string_view source, unsigned base_level)
-      : lex_(chunkname, source), level_(base_level) {}
+  // `lua_source` is Lua's name of the chunk's source (debug.getinfo's `source`): "@FILE",
+  // "=NAME" or the text itself.
+  Parser(std::string_view chunkname, std::string lua_source, std::string_view source,
+         unsigned base_level)
+      : lex_(chunkname, source), lua_source_(std::move(lua_source)), level_(base_level) {}
 
   Chunk parse_main() {
     Chunk chunk;
@@ -173,6 +176,7 @@ class Parser {
     fs.proto->is_vararg = true;
     fs.proto->name = "main chunk";
     fs.proto->chunkname = lex_.chunkname();
+    fs.proto->source = lua_source_;
     open_function(fs);
     lex_.next();
     enter_block(false);
@@ -444,6 +448,7 @@ class Parser {
   Block parse_statements() {
     Block block;
     block.id = next_block_id_++;
+    block.first_slot = static_cast<int>(fs_->active.size());
     fs_->blocks.back().block_id = block.id;
     while (!block_follow(true)) {
       if (tok().type == Tok::Return) {
@@ -454,6 +459,7 @@ class Parser {
       if (s) block.stmts.push_back(std::move(s));
     }
     block.close_line = lex_.last_line();
+    block.slot_end = fs_->proto->frame_size;
     return block;
   }
 
@@ -823,6 +829,7 @@ class Parser {
     fs.proto->line = line;
     fs.proto->name = "function <" + lex_.chunkname() + ":" + std::to_string(line) + ">";
     fs.proto->chunkname = lex_.chunkname();
+    fs.proto->source = lua_source_;
     open_function(fs);
     enter_block(false);
     if (is_method) {
@@ -1132,6 +1139,7 @@ class Parser {
   }
 
   Lexer lex_;
+  std::string lua_source_;
   FuncState* fs_ = nullptr;
   int next_block_id_ = 0;
   unsigned level_;
@@ -1140,12 +1148,12 @@ class Parser {
 }  // namespace
 
 Chunk parse_chunk(std::string_view chunkname, std::string_view source) {
-  Parser parser(chunk_id(chunkname), source, kParserBaseLevel);
+  Parser parser(chunk_id(chunkname), "@" + std::string(chunkname), source, kParserBaseLevel);
   return parser.parse_main();
 }
 
 Chunk parse_source(std::string_view source_name, std::string_view text, unsigned c_level) {
-  Parser parser(source_id(source_name), text, c_level);
+  Parser parser(source_id(source_name), std::string(source_name), text, c_level);
   return parser.parse_main();
 }
 

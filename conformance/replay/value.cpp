@@ -59,6 +59,11 @@ void Heap::unlink(GcObject* o) noexcept {
 }
 
 void Heap::zero_refs(GcObject* o) noexcept {
+  if (o->finalizer_order != 0 && !breaking_) {
+    // Unreachable, but its finalizer has yet to run: kept until the next collection finds it.
+    dropped_finalizable_.push_back(Value::object(o));
+    return;
+  }
   doomed_.push_back(o);
   if (!draining_) drain();
 }
@@ -82,6 +87,10 @@ void Heap::break_cycles() noexcept {
   for (GcObject* o = first_; o != nullptr; o = o->next_live) all.push_back(o);
   for (GcObject* o : all) retain(o);
   breaking_ = true;
+  // The run is over: no finalizer runs any more.
+  for (GcObject* o : all) o->finalizer_order = 0;
+  dropped_finalizable_.clear();
+  to_finalize.clear();
   for (GcObject* o : all) o->drop_references();
   for (GcObject* o : all) release(o);
   breaking_ = false;
@@ -199,6 +208,25 @@ void Table::drop_references() noexcept {
   index.clear();
   live_entries = 0;
   meta = Value();
+}
+
+void Table::visit_references(RefVisitor& v) const {
+  for (const Value& x : array) v.visit(x);
+  for (const Entry& e : entries) {
+    v.visit(e.key);
+    v.visit(e.value);
+  }
+  for (const auto& kv : index) v.visit(kv.first);  // the index holds its own copy of each key
+  v.visit(meta);
+}
+
+void Table::erase_entry(std::size_t i) {
+  Entry& e = entries[i];
+  if (e.key.is_nil()) return;
+  index.erase(e.key);
+  if (!e.value.is_nil()) --live_entries;
+  e.key = Value();  // a hole that traversal skips and the next compaction drops
+  e.value = Value();
 }
 
 Value Table::get_int(std::int64_t k) const {
@@ -344,6 +372,10 @@ bool Table::next(const Value& key, Value& k_out, Value& v_out, bool& bad_key) co
 void Function::drop_references() noexcept {
   upvalues.clear();
   env = Value();
+}
+
+void Function::visit_references(RefVisitor& v) const {
+  for (const Value& x : upvalues) v.visit(x);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Lua values for the replay interpreter: a tagged union whose collectable part is reference
 // counted. Objects are freed as soon as their last reference goes (iteratively, so long chains do
-// not recurse), and whatever cycles remain are broken when the run ends (Heap::break_cycles).
+// not recurse); collectgarbage() frees cycles and clears weak tables (Heap::collect), and
+// whatever cycles remain are broken when the run ends (Heap::break_cycles).
 #ifndef JMPCO_REPLAY_VALUE_HPP
 #define JMPCO_REPLAY_VALUE_HPP
 
@@ -17,6 +18,17 @@ namespace replay {
 
 enum class GcKind : std::uint8_t { String, Table, Function, Cell, Thread };
 
+class Value;
+
+// Sees every reference an object holds, weak ones included (the collector counts them).
+class RefVisitor {
+ public:
+  virtual void visit(const Value& v) = 0;
+
+ protected:
+  ~RefVisitor() = default;
+};
+
 // Everything a Value can own. Every live object is on its heap's list, so that the objects that
 // only keep each other alive can be found and freed at the end of a run.
 struct GcObject {
@@ -28,9 +40,21 @@ struct GcObject {
   virtual void drop_references() noexcept {}
   // Called when the last reference goes: frees the object (threads may defer, see Heap).
   virtual void dispose() noexcept { delete this; }
+  // Hands every Value this object holds to `v` (the C++ frames of a suspended coroutine are not
+  // objects' references: the collector cannot see them, so what they hold counts as reachable).
+  virtual void visit_references(RefVisitor& v) const { (void)v; }
+  // A suspended coroutine's saved frames: freeing it unwinds them.
+  virtual bool holds_stack() const noexcept { return false; }
 
   std::uint32_t refs = 0;
   GcKind kind;
+  // Collector state, meaningful only during Heap::collect.
+  bool gc_marked = false;
+  bool gc_tracked = false;
+  // Nonzero once setmetatable gave it a metatable with __gc: its finalizer runs once it is found
+  // unreachable. Finalizers run in the reverse order of these numbers, as Lua's do.
+  std::uint64_t finalizer_order = 0;
+  std::int64_t gc_outside_refs = 0;
   GcObject* prev_live = nullptr;
   GcObject* next_live = nullptr;
 };
@@ -143,6 +167,7 @@ struct LString final : GcObject {
 struct Cell final : GcObject {
   Cell() : GcObject(GcKind::Cell) {}
   void drop_references() noexcept override { value = Value(); }
+  void visit_references(RefVisitor& v) const override { v.visit(value); }
   Value value;
 };
 
@@ -158,6 +183,10 @@ struct KeyEq {
 struct Table final : GcObject {
   Table() : GcObject(GcKind::Table) {}
   void drop_references() noexcept override;
+  void visit_references(RefVisitor& v) const override;
+  // Removes the entry of a hash key (the collector's weak and dead keys): `next` can no longer
+  // go on from it, which is fine for keys nobody else can reach.
+  void erase_entry(std::size_t i);
 
   // Raw access. `key` must already be normalized (see normalize_key) for set().
   Value get(const Value& key) const;
@@ -199,6 +228,7 @@ using NativeFn = void (*)(Interp& in, CallArgs& args);
 struct Function final : GcObject {
   Function() : GcObject(GcKind::Function) {}
   void drop_references() noexcept override;
+  void visit_references(RefVisitor& v) const override;
 
   const Proto* proto = nullptr;  // Lua closure
   std::vector<Value> upvalues;   // Lua closure: cells; native: whatever it captured
@@ -224,7 +254,18 @@ class Heap {
   // Frees every object still alive (they can only be alive through cycles by now, or because
   // something still holds them; callers drop their own references first).
   void break_cycles() noexcept;
+  // A full collection (gc.cpp): frees what nothing outside the heap can reach any more, clears
+  // weak tables, and queues unreachable objects with finalizers in `to_finalize` (reachable again
+  // until their finalizer has run). Returns whether it unwound a coroutine (whose frames may have
+  // held the last references to more garbage).
+  bool collect();
   std::size_t live_count() const noexcept { return live_; }
+  // Objects whose __gc is due, in the order the finalizers run.
+  std::vector<Value> to_finalize;
+  // Marks `o` for finalization (setmetatable with a __gc field).
+  void mark_for_finalization(GcObject* o) noexcept { o->finalizer_order = ++finalizer_count_; }
+  // Every object still marked for finalization, due now (lua_close runs them all).
+  void finalize_all();
 
   // Threads whose last reference went while they still had a stack: the interpreter releases
   // them at a safe point (releasing one switches into it to unwind its frames).
@@ -241,6 +282,9 @@ class Heap {
   std::vector<GcObject*> doomed_;
   bool draining_ = false;
   bool breaking_ = false;
+  std::uint64_t finalizer_count_ = 0;
+  // Objects with a pending finalizer whose count went to zero, held until a collection.
+  std::vector<Value> dropped_finalizable_;
 };
 
 // Number formatting and parsing exactly as Lua 5.4 does them.

@@ -117,6 +117,42 @@ TEST_F(ValueTest, CyclesAreFreedAtTheEnd) {
   EXPECT_EQ(heap_.live_count(), 0u);
 }
 
+TEST_F(ValueTest, CollectFreesCyclesButKeepsWhatOutsideReferencesReach) {
+  Value kept;
+  {
+    auto* a = new Table();
+    auto* b = new Table();
+    Value av = Value::object(a), bv = Value::object(b);
+    a->set(Value::string("b"), bv);
+    b->set(Value::string("a"), av);
+    auto* c = new Table();
+    kept = Value::object(c);
+    auto* d = new Table();
+    c->set_int(1, Value::object(d));
+    d->set_int(1, kept);  // a cycle with a reference from outside the heap
+  }
+  const std::size_t before = heap_.live_count();
+  EXPECT_FALSE(heap_.collect());
+  EXPECT_EQ(heap_.live_count(), before - 4);  // a, b and their two string keys
+  ASSERT_TRUE(kept.table()->get_int(1).is_table());
+  EXPECT_TRUE(raw_equal(kept.table()->get_int(1).table()->get_int(1), kept));
+}
+
+TEST_F(ValueTest, CollectClearsWeakEntriesByMode) {
+  Value weak_values = Value::object(new Table());
+  Value mode = Value::object(new Table());
+  mode.table()->set(Value::string("__mode"), Value::string("v"));
+  weak_values.table()->meta = mode;
+  Value live = Value::object(new Table());
+  weak_values.table()->set_int(1, Value::object(new Table()));
+  weak_values.table()->set_int(2, live);
+  weak_values.table()->set(Value::string("s"), Value::string("strings stay"));
+  heap_.collect();
+  EXPECT_TRUE(weak_values.table()->get_int(1).is_nil());
+  EXPECT_TRUE(raw_equal(weak_values.table()->get_int(2), live));
+  EXPECT_EQ(weak_values.table()->get_str("s").str(), "strings stay");
+}
+
 TEST_F(ValueTest, LongChainsAreFreedWithoutRecursion) {
   Value head;
   for (int i = 0; i < 100000; ++i) {
