@@ -322,7 +322,7 @@ void open_string_patterns(Interp& in, Table* string_table);
 void open_table(Interp& in);
 void open_math(Interp& in);
 void open_coroutine(Interp& in);
-void open_package(Interp& in);  // load, require, package: after the other libraries
+void open_package(Interp& in);              // load, require, package: after the other libraries
 void open_debug(Interp& in, Table* debug);  // into the debug table open_base made
 // luaL_traceback: "MSG\n" (when given), then "stack traceback:" and the levels of `thread` from
 // `level` on.
