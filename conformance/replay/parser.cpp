@@ -700,8 +700,8 @@ class Parser {
       if (is_method) break;
     }
     ExprPtr body = parse_body(is_method, line);
-    check_assignable(
-        *target);  // `function NAME` of a <const> local (checked after the body, as Lua)
+    // `function NAME` of a <const> local fails as an assignment would (after the body, as Lua).
+    check_assignable(*target);
     auto s = std::make_unique<AssignStmt>(line);
     s->store_line = lex_.last_line();
     s->targets.push_back(std::move(target));
