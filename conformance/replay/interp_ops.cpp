@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "interp_internal.hpp"
+#include "lua_limits.hpp"
 
 namespace replay {
 
@@ -227,7 +228,7 @@ Value Interp::metamethod(const Value& v, const char* event) {
 
 Value Interp::index(const Value& obj, const Value& key, const Expr* obj_expr) {
   Value cur = obj;
-  for (int loop = 0; loop < 2000; ++loop) {
+  for (int loop = 0; loop < kMaxTagLoop; ++loop) {
     Value handler;
     if (cur.is_table()) {
       Table* t = cur.table();
@@ -254,7 +255,7 @@ Value Interp::index(const Value& obj, const Value& key, const Expr* obj_expr) {
 
 void Interp::set_index(const Value& obj, const Value& key, Value v, const Expr* obj_expr) {
   Value cur = obj;
-  for (int loop = 0; loop < 2000; ++loop) {
+  for (int loop = 0; loop < kMaxTagLoop; ++loop) {
     Value handler;
     if (cur.is_table()) {
       Table* t = cur.table();

@@ -13,7 +13,8 @@ void Coroutine::run() {
   try {
     // lua_resume has already counted this level (resume_core starts the coroutine one level
     // above its resumer); calling the body only checks it, as Lua's ccall with no increment.
-    if (jmpco::coroutine_core::level() >= kMaxCCalls) interp.runtime_error("C stack overflow");
+    if (jmpco::coroutine_core::level() >= kMaxCCalls)
+      interp.runtime_error(jmpco::message(jmpco::errc::c_stack_overflow));
     Values out;
     interp.call(body, std::move(transfer), out);
     transfer = std::move(out);
@@ -88,16 +89,16 @@ void Interp::unwind_discarding(Coroutine* co) noexcept {
 
 bool resume_coroutine(Interp& in, Coroutine* co, Values args, Values& out) {
   if (co->status() == jmpco::status::dead) {
-    out.push_back(Value::string("cannot resume dead coroutine"));
+    out.push_back(Value::string(jmpco::message(jmpco::errc::dead_coroutine)));
     return false;
   }
   if (co->status() != jmpco::status::suspended || co == in.current_thread()) {
-    out.push_back(Value::string("cannot resume non-suspended coroutine"));
+    out.push_back(Value::string(jmpco::message(jmpco::errc::non_suspended)));
     return false;
   }
   // Lua's lua_resume refuses before starting anything when the resumer is at the limit.
   if (jmpco::coroutine_core::level() >= kMaxCCalls) {
-    out.push_back(Value::string("C stack overflow"));
+    out.push_back(Value::string(jmpco::message(jmpco::errc::c_stack_overflow)));
     return false;
   }
   Value keep = Value::object(co);
@@ -164,17 +165,17 @@ ThreadObj* check_thread(Interp& in, CallArgs& a, std::size_t i) {
   return a[i].thread();
 }
 
-const char* status_of(Interp& in, ThreadObj* t) {
-  if (t == in.current_thread()) return "running";
+// Lua's status of `t`, seen from the running thread.
+jmpco::status status_of(Interp& in, ThreadObj* t) {
+  if (t == in.current_thread()) return jmpco::status::running;
   Coroutine* co = t->as_coroutine();
-  if (co == nullptr) return "normal";  // the main thread, seen from a coroutine
+  if (co == nullptr) return jmpco::status::normal;  // the main thread, seen from a coroutine
   switch (co->status()) {
     case jmpco::status::suspended:
-      return "suspended";
     case jmpco::status::dead:
-      return "dead";
+      return co->status();
     default:
-      return "normal";
+      return jmpco::status::normal;
   }
 }
 
@@ -192,7 +193,7 @@ void coroutine_resume(Interp& in, CallArgs& a) {
   Values out;
   bool ok = false;
   if (co == nullptr) {
-    out.push_back(Value::string("cannot resume non-suspended coroutine"));
+    out.push_back(Value::string(jmpco::message(jmpco::errc::non_suspended)));
   } else {
     Values args(a.args.begin() + 1, a.args.end());
     ok = resume_coroutine(in, co, std::move(args), out);
@@ -203,9 +204,9 @@ void coroutine_resume(Interp& in, CallArgs& a) {
 
 void coroutine_yield(Interp& in, CallArgs& a) {
   Coroutine* co = in.current_thread()->as_coroutine();
-  if (co == nullptr) in.runtime_error("attempt to yield from outside a coroutine");
+  if (co == nullptr) in.runtime_error(jmpco::message(jmpco::errc::yield_outside));
   if (co->closing || in.thread_state().non_yieldable > 0 || co != jmpco::coroutine_core::running())
-    in.runtime_error("attempt to yield across a C-call boundary");
+    in.runtime_error(jmpco::message(jmpco::errc::yield_while_closing));
   co->transfer = std::move(a.args);
   const LuaThread& thread = in.thread_state();
   co->yield_prot = thread.prot;
@@ -218,7 +219,7 @@ void coroutine_yield(Interp& in, CallArgs& a) {
 }
 
 void coroutine_status(Interp& in, CallArgs& a) {
-  a.results.push_back(Value::string(status_of(in, check_thread(in, a, 0))));
+  a.results.push_back(Value::string(jmpco::to_string(status_of(in, check_thread(in, a, 0)))));
 }
 
 void coroutine_running(Interp& in, CallArgs& a) {
@@ -257,12 +258,12 @@ void coroutine_wrap(Interp& in, CallArgs& a) {
 
 void coroutine_close(Interp& in, CallArgs& a) {
   ThreadObj* t = check_thread(in, a, 0);
-  const std::string status = status_of(in, t);
-  if (status == "running") in.lib_error("cannot close a running coroutine");
-  if (status == "normal") in.lib_error("cannot close a normal coroutine");
+  const jmpco::status status = status_of(in, t);
+  if (status == jmpco::status::running) in.lib_error(jmpco::message(jmpco::errc::close_running));
+  if (status == jmpco::status::normal) in.lib_error(jmpco::message(jmpco::errc::close_normal));
   Coroutine* co = t->as_coroutine();
   Value keep = a[0];
-  if (status == "dead") {
+  if (status == jmpco::status::dead) {
     Value err;
     if (close_dead_coroutine(in, co, err)) {
       a.results.push_back(Value::boolean(true));

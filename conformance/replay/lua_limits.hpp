@@ -21,6 +21,10 @@ constexpr long kErrorStackRoom = 200;
 // LUA_MINSTACK: the free slots a C function is started with.
 constexpr long kCFunctionStack = 20;
 
+// MAXTAGLOOP: __index / __newindex handlers followed before "'__index' chain too long; possibly
+// a loop".
+constexpr int kMaxTagLoop = 2000;
+
 }  // namespace replay
 
 #endif  // JMPCO_REPLAY_LUA_LIMITS_HPP
