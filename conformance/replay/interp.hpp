@@ -13,7 +13,7 @@
 
 #include "ast.hpp"
 #include "lua_limits.hpp"
-#include "replay.hpp"
+#include "options.hpp"
 #include "value.hpp"
 
 namespace replay {
