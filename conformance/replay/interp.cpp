@@ -264,7 +264,7 @@ std::string Interp::where(int level) const {
 void Interp::raise(Value v) {
   LuaThread& t = *cur_;
   Coroutine* co = cur_obj_->as_coroutine();
-  if (closing_state) throw LuaError{std::move(v)};
+  if (library_state_.closing_state) throw LuaError{std::move(v)};
   if (co != nullptr && co->closing && co->pcalls_while_closing == 0) {
     // See Coroutine::stale_handler: the handler in force is the one of the innermost protected
     // call active at the yield, none if that was a pcall.

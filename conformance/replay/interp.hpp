@@ -145,14 +145,18 @@ class Interp {
   // results needs room for them. The slots already in use are estimated (Lua's count depends on
   // its stack layout), so the limit is matched only within a few dozen values.
   bool has_value_stack_room(std::uint64_t n) const;
-  // lua.c runs scripts with the collector in generational mode; collectgarbage("incremental")
-  // and ("generational") return the mode they leave.
-  const char* gc_mode = "generational";
-  bool gc_running = true;  // collectgarbage("stop") / ("restart"), as "isrunning" reports it
-  // While os.exit(code, true) closes the main thread's to-be-closed variables (lua_close): no
-  // message handler applies, and an error is handed on to the variables closed after it.
-  bool closing_state = false;
-  Value closing_state_error;
+  // What the library keeps between calls: collectgarbage's settings, os.exit's close.
+  struct LibraryState {
+    // lua.c runs scripts with the collector in generational mode; collectgarbage("incremental")
+    // and ("generational") return the mode they leave.
+    const char* gc_mode = "generational";
+    bool gc_running = true;  // collectgarbage("stop") / ("restart"), as "isrunning" reports it
+    // While os.exit(code, true) closes the main thread's to-be-closed variables (lua_close): no
+    // message handler applies, and an error is handed on to the variables closed after it.
+    bool closing_state = false;
+    Value closing_state_error;
+  };
+  LibraryState& library_state() { return library_state_; }
   // luaL_checkstack: "stack overflow (MSG)" without room for `n` values.
   void check_value_stack(std::uint64_t n, const char* msg);
   // Stops the script (no pcall catches it): "FILE:LINE: unsupported WHAT", at the innermost Lua
@@ -298,6 +302,7 @@ class Interp {
   std::string script_name_;  // as given, for arg[0]
   std::ostream& out_;
   options opts_;
+  LibraryState library_state_;
   Value globals_;
   Value string_meta_;
   Value main_thread_;

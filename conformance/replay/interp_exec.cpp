@@ -164,7 +164,7 @@ void Interp::unwind_block(Frame& fr, std::size_t mark, const std::exception_ptr&
     case Kind::Exit:
       if (cur_obj_->as_coroutine() == nullptr) {  // lua_close closes the main thread only
         bool failed = false;
-        close_pending_with(pending, closing_state_error, failed, false);
+        close_pending_with(pending, library_state_.closing_state_error, failed, false);
       }
       break;
     case Kind::Lua: {

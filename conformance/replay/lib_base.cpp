@@ -346,19 +346,20 @@ void lib_collectgarbage(Interp& in, CallArgs& a) {
     // A step here is a whole cycle. It ends a cycle in incremental mode; in generational mode
     // Lua reports false.
     in.collect_garbage();
-    const bool cycle_done = std::strcmp(in.gc_mode, "incremental") == 0;
+    const bool cycle_done = std::strcmp(in.library_state().gc_mode, "incremental") == 0;
     a.results.push_back(opt == "step" ? Value::boolean(cycle_done) : Value::integer(0));
   } else if (opt == "count") {
     // Not Lua's byte count: a size that grows and shrinks with the live objects.
     const auto objects = static_cast<double>(Heap::current()->live_count());
     a.results.push_back(Value::number(objects * kNominalObjectBytes / 1024.0));
   } else if (opt == "isrunning") {
-    a.results.push_back(Value::boolean(in.gc_running));
+    a.results.push_back(Value::boolean(in.library_state().gc_running));
   } else if (opt == "incremental" || opt == "generational") {
-    a.results.push_back(Value::string(in.gc_mode));
-    in.gc_mode = opt == "incremental" ? "incremental" : "generational";
+    a.results.push_back(Value::string(in.library_state().gc_mode));
+    in.library_state().gc_mode = opt == "incremental" ? "incremental" : "generational";
   } else if (opt == "stop" || opt == "restart") {
-    in.gc_running = opt == "restart";  // an explicit collection still runs, as in Lua
+    in.library_state().gc_running =
+        opt == "restart";  // an explicit collection still runs, as in Lua
     a.results.push_back(Value::integer(0));
   } else if (opt == "setpause" || opt == "setstepmul") {
     a.results.push_back(Value::integer(0));
@@ -396,7 +397,7 @@ void os_exit(Interp& in, CallArgs& a) {
   else
     code = static_cast<int>(check_integer(in, a, 0));
   const bool close = a[1].truthy();
-  in.closing_state = close;
+  in.library_state().closing_state = close;
   throw Abort{code, "", close};
 }
 
