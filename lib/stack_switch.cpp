@@ -216,6 +216,20 @@ constexpr std::size_t kLargestDescentStep = std::size_t{256} * 1024;
   volatile char anchor = 0;
   descend_then_restore(target, &anchor);
 }
+
+// The descent made in the switching frame itself (complete_switch): one alloca below the target's
+// bytes, then the restoring frame, with no descent frame between. The switching frame never
+// returns from here, so the restore may overwrite it. A longer way down goes step by step.
+#define JMPCO_DESCEND_THEN_RESTORE(target)                                                      \
+  do {                                                                                          \
+    const auto here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0)); /* >= sp */ \
+    const std::uintptr_t floor = (target)->start - kRestoreClearance;                           \
+    const std::size_t distance = here > floor ? here - floor : 0;                               \
+    if (distance > kLargestDescentStep) descend_then_restore(target);                           \
+    auto* pad = static_cast<volatile char*>(__builtin_alloca(distance + 16));                   \
+    pad[0] = 0;                                                                                 \
+    restore_and_jump((target), pad);                                                            \
+  } while (false)
 #else
 // Each descent step moves the stack pointer down by about this much.
 constexpr std::size_t kDescentStep = 1024;
@@ -239,6 +253,7 @@ constexpr std::size_t kDescentStep = 1024;
   volatile char anchor = 0;
   descend_step(target, &anchor);
 }
+#define JMPCO_DESCEND_THEN_RESTORE(target) descend_then_restore(target)
 #endif
 
 // Never inlined, by GCC's rule for functions that use __builtin_longjmp.
@@ -309,12 +324,12 @@ JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
   }
   JMPCO_ASSERT(chain_is_ordered(ts));
   swap_exception_state(exception_record(ts), self, target);
-  // enter_target(), with the jump made from here: one call less on every switch.
+  // enter_target(), with the jump and the descent made from here: fewer calls on every switch.
   if (target->saved == 0) {
     forget_stack_poison();
     JMPCO_JUMP_INTO(target->env);
   }
-  descend_then_restore(target);
+  JMPCO_DESCEND_THEN_RESTORE(target);
 }
 
 std::uintptr_t stack_position() noexcept {

@@ -1560,6 +1560,22 @@ struct coroutine_lifecycle {
     return errc::ok;
   }
 
+  // The checks of check_resumable for the common resume, in one expression: a suspended,
+  // started coroutine of this thread, far from the nesting limit. In the saving frame of a switch
+  // every value lives in memory, and no error code has to be stored this way.
+  static bool plainly_resumable(const coroutine_core& co, const thread_state& ts,
+                                std::uintptr_t here) noexcept {
+    return co.owner_ == ts.id && co.status_ == status::suspended &&
+           ts.current->level < ts.nesting_limit && detail::on_thread_stack(ts, here) &&
+           ts.unsupported == nullptr;
+  }
+
+  // Every other resume: the misuse that refuses it, or errc::ok (e.g. a first resume).
+  JMPCO_NOINLINE static errc check_resumable_out_of_line(const coroutine_core& co, thread_state& ts,
+                                                         std::uintptr_t here) noexcept {
+    return check_resumable(co, ts, here);
+  }
+
   static bool stack_left_for_new_coroutine(const thread_state& ts, std::uintptr_t here) noexcept {
     if (ts.stack_low == 0) return true;  // unknown bounds: only the nesting limit applies
     return here > ts.stack_low && here - ts.stack_low >= ts.stack_reserve;
@@ -1762,9 +1778,12 @@ void coroutine_core::set_stack_reserve(std::size_t bytes) noexcept {
 JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
   JMPCO_FRAME_MARKER;
   thread_state& ts = this_thread_state();
-  if (errc refused = coroutine_lifecycle::check_resumable(*this, ts, JMPCO_OWN_FRAME_TOP());
-      refused != errc::ok)
-    return refused;
+  if (!coroutine_lifecycle::plainly_resumable(*this, ts, JMPCO_OWN_FRAME_TOP())) {
+    if (errc refused =
+            coroutine_lifecycle::check_resumable_out_of_line(*this, ts, JMPCO_OWN_FRAME_TOP());
+        refused != errc::ok)
+      return refused;
+  }
   coroutine_core* resumer = ts.running;
   owner_ = ts.id;
   resumer_ = resumer;
@@ -2751,6 +2770,20 @@ constexpr std::size_t kLargestDescentStep = std::size_t{256} * 1024;
   volatile char anchor = 0;
   descend_then_restore(target, &anchor);
 }
+
+// The descent made in the switching frame itself (complete_switch): one alloca below the target's
+// bytes, then the restoring frame, with no descent frame between. The switching frame never
+// returns from here, so the restore may overwrite it. A longer way down goes step by step.
+#define JMPCO_DESCEND_THEN_RESTORE(target)                                                      \
+  do {                                                                                          \
+    const auto here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0)); /* >= sp */ \
+    const std::uintptr_t floor = (target)->start - kRestoreClearance;                           \
+    const std::size_t distance = here > floor ? here - floor : 0;                               \
+    if (distance > kLargestDescentStep) descend_then_restore(target);                           \
+    auto* pad = static_cast<volatile char*>(__builtin_alloca(distance + 16));                   \
+    pad[0] = 0;                                                                                 \
+    restore_and_jump((target), pad);                                                            \
+  } while (false)
 #else
 // Each descent step moves the stack pointer down by about this much.
 constexpr std::size_t kDescentStep = 1024;
@@ -2774,6 +2807,7 @@ constexpr std::size_t kDescentStep = 1024;
   volatile char anchor = 0;
   descend_step(target, &anchor);
 }
+#define JMPCO_DESCEND_THEN_RESTORE(target) descend_then_restore(target)
 #endif
 
 // Never inlined, by GCC's rule for functions that use __builtin_longjmp.
@@ -2844,12 +2878,12 @@ JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
   }
   JMPCO_ASSERT(chain_is_ordered(ts));
   swap_exception_state(exception_record(ts), self, target);
-  // enter_target(), with the jump made from here: one call less on every switch.
+  // enter_target(), with the jump and the descent made from here: fewer calls on every switch.
   if (target->saved == 0) {
     forget_stack_poison();
     JMPCO_JUMP_INTO(target->env);
   }
-  descend_then_restore(target);
+  JMPCO_DESCEND_THEN_RESTORE(target);
 }
 
 std::uintptr_t stack_position() noexcept {
