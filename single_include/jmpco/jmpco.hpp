@@ -2610,10 +2610,10 @@ JMPCO_NO_ASAN void fill_vacated_stack(void* where, std::size_t n) noexcept {
 // The largest piece copy_stack_bytes hands to one memcpy call. From about 2 KiB on, glibc's x86-64
 // memcpy switches to `rep movsb`, which between the stack and a heap copy runs at about half the
 // speed of its vector loop (bench/stack_copy.cpp: 4 KiB there and back in 62 ns in 2 KiB pieces,
-// 105 ns whole). Elsewhere the pieces cost one more call per 2 KiB.
+// 105 ns whole). Elsewhere the pieces cost one more call per 2 KiB. (ASan builds copy bytewise.)
+#if !defined(JMPCO_ASAN)
 constexpr std::size_t kCopyPiece = 2048;
 
-#if !defined(JMPCO_ASAN)
 JMPCO_NOINLINE void copy_in_pieces(void* to, const void* from, std::size_t n) noexcept {
   auto* d = static_cast<unsigned char*>(to);
   const auto* s = static_cast<const unsigned char*>(from);
