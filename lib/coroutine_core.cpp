@@ -36,6 +36,22 @@ struct coroutine_lifecycle {
     return errc::ok;
   }
 
+  // The checks of check_resumable for the common resume, in one expression: a suspended,
+  // started coroutine of this thread, far from the nesting limit. In the saving frame of a switch
+  // every value lives in memory, and no error code has to be stored this way.
+  static bool plainly_resumable(const coroutine_core& co, const thread_state& ts,
+                                std::uintptr_t here) noexcept {
+    return co.owner_ == ts.id && co.status_ == status::suspended &&
+           ts.current->level < ts.nesting_limit && detail::on_thread_stack(ts, here) &&
+           ts.unsupported == nullptr;
+  }
+
+  // Every other resume: the misuse that refuses it, or errc::ok (e.g. a first resume).
+  JMPCO_NOINLINE static errc check_resumable_out_of_line(const coroutine_core& co, thread_state& ts,
+                                                         std::uintptr_t here) noexcept {
+    return check_resumable(co, ts, here);
+  }
+
   static bool stack_left_for_new_coroutine(const thread_state& ts, std::uintptr_t here) noexcept {
     if (ts.stack_low == 0) return true;  // unknown bounds: only the nesting limit applies
     return here > ts.stack_low && here - ts.stack_low >= ts.stack_reserve;
@@ -238,9 +254,12 @@ void coroutine_core::set_stack_reserve(std::size_t bytes) noexcept {
 JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
   JMPCO_FRAME_MARKER;
   thread_state& ts = this_thread_state();
-  if (errc refused = coroutine_lifecycle::check_resumable(*this, ts, JMPCO_OWN_FRAME_TOP());
-      refused != errc::ok)
-    return refused;
+  if (!coroutine_lifecycle::plainly_resumable(*this, ts, JMPCO_OWN_FRAME_TOP())) {
+    if (errc refused =
+            coroutine_lifecycle::check_resumable_out_of_line(*this, ts, JMPCO_OWN_FRAME_TOP());
+        refused != errc::ok)
+      return refused;
+  }
   coroutine_core* resumer = ts.running;
   owner_ = ts.id;
   resumer_ = resumer;

@@ -2852,6 +2852,22 @@ struct coroutine_lifecycle {
     return errc::ok;
   }
 
+  // The checks of check_resumable for the common resume, in one expression: a suspended,
+  // started coroutine of this thread, far from the nesting limit. In the saving frame of a switch
+  // every value lives in memory, and no error code has to be stored this way.
+  static bool plainly_resumable(const coroutine_core& co, const thread_state& ts,
+                                std::uintptr_t here) noexcept {
+    return co.owner_ == ts.id && co.status_ == status::suspended &&
+           ts.current->level < ts.nesting_limit && detail::on_thread_stack(ts, here) &&
+           ts.unsupported == nullptr;
+  }
+
+  // Every other resume: the misuse that refuses it, or errc::ok (e.g. a first resume).
+  JMPCO_NOINLINE static errc check_resumable_out_of_line(const coroutine_core& co, thread_state& ts,
+                                                         std::uintptr_t here) noexcept {
+    return check_resumable(co, ts, here);
+  }
+
   static bool stack_left_for_new_coroutine(const thread_state& ts, std::uintptr_t here) noexcept {
     if (ts.stack_low == 0) return true;  // unknown bounds: only the nesting limit applies
     return here > ts.stack_low && here - ts.stack_low >= ts.stack_reserve;
@@ -3054,9 +3070,12 @@ void coroutine_core::set_stack_reserve(std::size_t bytes) noexcept {
 JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
   JMPCO_FRAME_MARKER;
   thread_state& ts = this_thread_state();
-  if (errc refused = coroutine_lifecycle::check_resumable(*this, ts, JMPCO_OWN_FRAME_TOP());
-      refused != errc::ok)
-    return refused;
+  if (!coroutine_lifecycle::plainly_resumable(*this, ts, JMPCO_OWN_FRAME_TOP())) {
+    if (errc refused =
+            coroutine_lifecycle::check_resumable_out_of_line(*this, ts, JMPCO_OWN_FRAME_TOP());
+        refused != errc::ok)
+      return refused;
+  }
   coroutine_core* resumer = ts.running;
   owner_ = ts.id;
   resumer_ = resumer;
@@ -4259,6 +4278,22 @@ JMPCO_NO_ASAN void fill_vacated_stack(void* where, std::size_t n) noexcept {
 }
 #endif
 
+// The largest piece copy_stack_bytes hands to one memcpy call. From about 2 KiB on, glibc's x86-64
+// memcpy switches to `rep movsb`, which between the stack and a heap copy runs at about half the
+// speed of its vector loop (bench/stack_copy.cpp: 4 KiB there and back in 62 ns in 2 KiB pieces,
+// 105 ns whole). Elsewhere the pieces cost one more call per 2 KiB. (ASan builds copy bytewise.)
+#if !defined(JMPCO_ASAN)
+constexpr std::size_t kCopyPiece = 2048;
+
+JMPCO_NOINLINE void copy_in_pieces(void* to, const void* from, std::size_t n) noexcept {
+  auto* d = static_cast<unsigned char*>(to);
+  const auto* s = static_cast<const unsigned char*>(from);
+  for (; n > kCopyPiece; n -= kCopyPiece, d += kCopyPiece, s += kCopyPiece)
+    std::memcpy(d, s, kCopyPiece);
+  std::memcpy(d, s, n);
+}
+#endif
+
 // Copies stack bytes. Under ASan the bytes include other frames' redzones, so the copy must not be
 // instrumented or intercepted: a byte loop through volatile cannot become a memcpy call.
 JMPCO_NO_ASAN void copy_stack_bytes(void* to, const void* from, std::size_t n) noexcept {
@@ -4267,6 +4302,7 @@ JMPCO_NO_ASAN void copy_stack_bytes(void* to, const void* from, std::size_t n) n
   auto* s = static_cast<const volatile unsigned char*>(from);
   for (std::size_t i = 0; i < n; ++i) d[i] = s[i];
 #else
+  if (n > kCopyPiece) return copy_in_pieces(to, from, n);
   std::memcpy(to, from, n);
 #endif
 }
@@ -4405,6 +4441,20 @@ constexpr std::size_t kLargestDescentStep = std::size_t{256} * 1024;
   volatile char anchor = 0;
   descend_then_restore(target, &anchor);
 }
+
+// The descent made in the switching frame itself (complete_switch): one alloca below the target's
+// bytes, then the restoring frame, with no descent frame between. The switching frame never
+// returns from here, so the restore may overwrite it. A longer way down goes step by step.
+#define JMPCO_DESCEND_THEN_RESTORE(target)                                                      \
+  do {                                                                                          \
+    const auto here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0)); /* >= sp */ \
+    const std::uintptr_t floor = (target)->start - kRestoreClearance;                           \
+    const std::size_t distance = here > floor ? here - floor : 0;                               \
+    if (distance > kLargestDescentStep) descend_then_restore(target);                           \
+    auto* pad = static_cast<volatile char*>(__builtin_alloca(distance + 16));                   \
+    pad[0] = 0;                                                                                 \
+    restore_and_jump((target), pad);                                                            \
+  } while (false)
 #else
 // Each descent step moves the stack pointer down by about this much.
 constexpr std::size_t kDescentStep = 1024;
@@ -4428,6 +4478,7 @@ constexpr std::size_t kDescentStep = 1024;
   volatile char anchor = 0;
   descend_step(target, &anchor);
 }
+#define JMPCO_DESCEND_THEN_RESTORE(target) descend_then_restore(target)
 #endif
 
 // Never inlined, by GCC's rule for functions that use __builtin_longjmp.
@@ -4498,12 +4549,12 @@ JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
   }
   JMPCO_ASSERT(chain_is_ordered(ts));
   swap_exception_state(exception_record(ts), self, target);
-  // enter_target(), with the jump made from here: one call less on every switch.
+  // enter_target(), with the jump and the descent made from here: fewer calls on every switch.
   if (target->saved == 0) {
     forget_stack_poison();
     JMPCO_JUMP_INTO(target->env);
   }
-  descend_then_restore(target);
+  JMPCO_DESCEND_THEN_RESTORE(target);
 }
 
 std::uintptr_t stack_position() noexcept {
