@@ -1927,7 +1927,10 @@ typedef enum jmpco_status {
   JMPCO_SUSPENDED = 0, /* created and not yet started, or yielded */
   JMPCO_RUNNING = 1,   /* the coroutine executing now */
   JMPCO_NORMAL = 2,    /* it resumed another coroutine that has not yet yielded back */
-  JMPCO_DEAD = 3       /* returned, raised an error, or was closed */
+  JMPCO_DEAD = 3,      /* returned, raised an error, or was closed */
+  /* Not a status: makes the type as wide as an int, so that any int a C caller passes (an invalid
+   * status gets "invalid status") is a value of it in C++ too. */
+  JMPCO_STATUS_INT_WIDTH = 0x7fffffff
 } jmpco_status;
 
 /* The codes 0-16 are the C++ API's jmpco::errc, with the same numbers and texts. */
@@ -1950,8 +1953,9 @@ typedef enum jmpco_errc {
   JMPCO_EXCEPTION = 15,            /* a C++ exception ended the body */
   JMPCO_RAISED = 16,               /* the body called jmpco_raise() */
   /* The C API's own. */
-  JMPCO_INVALID_ARGUMENT = 64, /* an index or count outside the value stack */
-  JMPCO_NOT_RUNNING = 65       /* jmpco_yield/jmpco_raise on a coroutine that is not running */
+  JMPCO_INVALID_ARGUMENT = 64,      /* an index or count outside the value stack */
+  JMPCO_NOT_RUNNING = 65,           /* jmpco_yield/jmpco_raise on a coroutine that is not running */
+  JMPCO_ERRC_INT_WIDTH = 0x7fffffff /* not a code: as wide as an int, as jmpco_status */
 } jmpco_errc;
 
 /* Lua's text for the code where Lua has the error, else jmpco's; never NULL. */
@@ -2020,7 +2024,8 @@ typedef enum jmpco_type {
   JMPCO_TINTEGER = 2,
   JMPCO_TNUMBER = 3,
   JMPCO_TSTRING = 4,
-  JMPCO_TPOINTER = 5
+  JMPCO_TPOINTER = 5,
+  JMPCO_TYPE_INT_WIDTH = 0x7fffffff /* not a type: as wide as an int, as jmpco_status */
 } jmpco_type;
 
 /* Each push returns JMPCO_OK, JMPCO_OUT_OF_MEMORY or JMPCO_EMPTY_HANDLE (NULL co); on failure
