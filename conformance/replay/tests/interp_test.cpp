@@ -169,7 +169,7 @@ TEST(Statements, TailCallsDoNotGrowTheStack) {
 TEST(Statements, NoTailCallInsideAGenericFor) {
   // Lua's parser marks every generic for as holding a to-be-closed value (its fourth one), so a
   // `return f()` inside one keeps its frame even when that value is nil.
-  replay::options opts;
+  replay::options opts = replay_test::test_options();
   opts.max_call_depth = 500;
   EXPECT_EQ(run_lua("local function t(n) if n == 0 then return 'done' end "
                     "for _ in next, {1} do return t(n - 1) end end print(pcall(t, 1000))",
@@ -244,7 +244,7 @@ TEST(Metatables, IndexNewindexCallAndProtection) {
 }
 
 TEST(Guards, StepBudget) {
-  replay::options opts;
+  replay::options opts = replay_test::test_options();
   opts.max_steps = 10000;
   auto r = run_lua("while true do end", opts);
   EXPECT_EQ(r.status, 1);
@@ -256,7 +256,7 @@ TEST(Guards, StepBudget) {
 }
 
 TEST(Guards, StackOverflowIsALuaError) {
-  replay::options opts;
+  replay::options opts = replay_test::test_options();
   opts.max_call_depth = 500;
   auto r = run_lua("local function rec() return 1 + rec() end\nprint(pcall(rec))", opts);
   EXPECT_EQ(r.out, "false\tt.lua:1: stack overflow\n");

@@ -286,7 +286,7 @@ TEST(PatternLibrary, GmatchAndItsInit) {
 TEST(PatternLibrary, BacktrackingCountsAgainstTheStepBudget) {
   // 2^30 ways to split 30 'a's before failing at 'b': lua5.4 runs for minutes; with a step
   // budget the run stops, in each of find, gmatch and gsub.
-  replay::options opts;
+  replay::options opts = replay_test::test_options();
   opts.max_steps = 20000;
   for (const char* call : {"s:find(p)", "s:gmatch(p)()", "s:gsub(p, '')"}) {
     const auto r = replay_test::run_lua(
