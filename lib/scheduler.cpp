@@ -38,7 +38,10 @@ error park_running_task(bool ready) {
   if (self == nullptr) return error(errc::outside_task);
   // A ready task stays `running`: resume() queues it again when it is back.
   if (!ready) self->current = task_node::state::waiting;
-  result<void> woken = this_coroutine::try_yield<void()>();
+  // The task's own yielder, not this_coroutine::try_yield: the signature tag that one checks is
+  // an object per binary, and a shared libjmpco's is not the program's that made the task.
+  auto* channel = static_cast<detail::channel<void>*>(self->body().core());
+  result<void> woken = channel->yielder_for_body.try_yield();
   if (woken) return error();
   if (woken.code() == errc::closing) {
 #if JMPCO_EXCEPTIONS
