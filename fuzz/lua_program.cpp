@@ -359,7 +359,7 @@ class generator {
     if (byte() % 2 == 0)
       line("print('load', show(pcall(" + call + ", " + values_or_nil() + ")))");
     else
-      line(slot() + " = coroutine.create(" + call + " or print)");
+      line(slot() + " = coroutine.create(" + call + " or function(...) return ... end)");
   }
 
   // A function whose free names are fields of its own _ENV (a local, a parameter, nil).
