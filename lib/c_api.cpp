@@ -419,9 +419,8 @@ jmpco_errc jmpco_push_pointer(jmpco_coroutine* co, void* p) {
 }
 
 jmpco_errc jmpco_push_value(jmpco_coroutine* co, int index) {
-  const value* original = value_at(co, index);
   if (co == nullptr) return JMPCO_EMPTY_HANDLE;
-  if (original == nullptr) return JMPCO_INVALID_ARGUMENT;
+  if (value_at(co, index) == nullptr) return JMPCO_INVALID_ARGUMENT;
   value_stack& stack = co->stack();
   // Growing may move the slots: make room before copying out of them.
   if (!stack.reserve(stack.size() + 1)) return JMPCO_OUT_OF_MEMORY;

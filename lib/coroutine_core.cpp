@@ -254,6 +254,9 @@ void coroutine_core::set_stack_reserve(std::size_t bytes) noexcept {
 JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
   JMPCO_FRAME_MARKER;
   thread_state& ts = this_thread_state();
+  // The fast check is a near-copy of check_resumable's: it may only ever accept what that accepts.
+  JMPCO_ASSERT(!coroutine_lifecycle::plainly_resumable(*this, ts, JMPCO_OWN_FRAME_TOP()) ||
+               coroutine_lifecycle::check_resumable(*this, ts, JMPCO_OWN_FRAME_TOP()) == errc::ok);
   if (!coroutine_lifecycle::plainly_resumable(*this, ts, JMPCO_OWN_FRAME_TOP())) {
     if (errc refused =
             coroutine_lifecycle::check_resumable_out_of_line(*this, ts, JMPCO_OWN_FRAME_TOP());

@@ -355,6 +355,81 @@ TEST(Channel, ManyTasksThroughOneChannel) {
   EXPECT_TRUE(s.run().ok());
 }
 
+// ---- hostile use
+// ----------------------------------------------------------------------------------
+
+TEST(Scheduler, ATaskThatDropsItsOwnHandleRunsOnDetached) {
+  scheduler s;
+  jmpco::task<int> handle;
+  int steps = 0;
+  handle = s.spawn([&] {
+    handle = jmpco::task<int>();  // destroys the handle this task is held by
+    ++steps;
+    (void)jmpco::this_task::yield();
+    ++steps;
+    return 1;
+  });
+  ASSERT_TRUE(s.run().ok());
+  EXPECT_EQ(steps, 2);
+  EXPECT_FALSE(handle);
+  EXPECT_EQ(s.live_tasks(), 0u);
+}
+
+TEST(Scheduler, DestructorsOfAKilledTaskCannotBlockAgain) {
+  scheduler s;
+  channel<int> ch(0);
+  std::vector<errc> seen;
+  struct blocks_in_destructor {
+    std::vector<errc>* seen;
+    channel<int>* ch;
+    ~blocks_in_destructor() {
+      seen->push_back(jmpco::this_task::yield().code());
+      seen->push_back(ch->send(1).code());
+    }
+  };
+  auto t = s.spawn([&] {
+    blocks_in_destructor b{&seen, &ch};
+    (void)ch.recv();
+  });
+  EXPECT_EQ(s.run_once(), 1u);
+  EXPECT_TRUE(t.kill().ok());
+  EXPECT_EQ(seen, (std::vector<errc>{errc::yield_while_closing, errc::yield_while_closing}));
+  EXPECT_EQ(t.join().code(), errc::killed);
+}
+
+struct throwing_move {
+  int value = 0;
+  bool throw_on_move = false;
+  throwing_move() = default;
+  explicit throwing_move(int v, bool t) : value(v), throw_on_move(t) {}
+  throwing_move(const throwing_move&) = default;
+  throwing_move& operator=(const throwing_move&) = default;
+  throwing_move(throwing_move&& other) : value(other.value), throw_on_move(other.throw_on_move) {
+    if (throw_on_move) throw std::runtime_error("move failed");
+  }
+  throwing_move& operator=(throwing_move&&) = default;
+};
+
+TEST(Channel, AValueWhoseMoveThrowsFailsOnlyTheSendAndLosesNothing) {
+  scheduler s;
+  channel<throwing_move> ch(0);
+  auto receiver = s.spawn([&] { return ch.recv().value().value; });
+  EXPECT_EQ(s.run_once(), 1u);  // the receiver waits
+  EXPECT_THROW((void)ch.try_send(throwing_move(1, true)), std::runtime_error);
+  EXPECT_TRUE(ch.try_send(throwing_move(2, false)).ok());  // the receiver still waits for it
+  EXPECT_EQ(receiver.join().value(), 2);
+}
+
+TEST(Channel, CapacityLimits) {
+  channel<int> one(1);
+  EXPECT_TRUE(one.try_send(1).ok());
+  EXPECT_EQ(one.try_send(2).code(), errc::would_block);
+  channel<int> huge(static_cast<std::size_t>(-1));  // its size in bytes would wrap
+  EXPECT_EQ(huge.try_send(1).code(), errc::out_of_memory);
+  EXPECT_EQ(huge.try_recv().code(), errc::out_of_memory);
+  EXPECT_EQ(huge.capacity(), 0u);
+}
+
 // ---- every allocation failing in turn
 // -------------------------------------------------------------
 

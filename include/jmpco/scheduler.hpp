@@ -389,7 +389,10 @@ template <class T>
 class channel {
  public:
   explicit channel(std::size_t capacity) noexcept : capacity_(capacity) {
-    if (capacity_ != 0) {
+    if (capacity_ > static_cast<std::size_t>(-1) / sizeof(T)) {  // its size would wrap
+      capacity_ = 0;
+      broken_ = true;
+    } else if (capacity_ != 0) {
       buffer_ = static_cast<T*>(detail::allocate(sizeof(T) * capacity_));
       if (buffer_ == nullptr) capacity_ = 0, broken_ = true;
     }

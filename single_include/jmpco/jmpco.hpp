@@ -1604,7 +1604,10 @@ template <class T>
 class channel {
  public:
   explicit channel(std::size_t capacity) noexcept : capacity_(capacity) {
-    if (capacity_ != 0) {
+    if (capacity_ > static_cast<std::size_t>(-1) / sizeof(T)) {  // its size would wrap
+      capacity_ = 0;
+      broken_ = true;
+    } else if (capacity_ != 0) {
       buffer_ = static_cast<T*>(detail::allocate(sizeof(T) * capacity_));
       if (buffer_ == nullptr) capacity_ = 0, broken_ = true;
     }
@@ -2518,9 +2521,8 @@ jmpco_errc jmpco_push_pointer(jmpco_coroutine* co, void* p) {
 }
 
 jmpco_errc jmpco_push_value(jmpco_coroutine* co, int index) {
-  const value* original = value_at(co, index);
   if (co == nullptr) return JMPCO_EMPTY_HANDLE;
-  if (original == nullptr) return JMPCO_INVALID_ARGUMENT;
+  if (value_at(co, index) == nullptr) return JMPCO_INVALID_ARGUMENT;
   value_stack& stack = co->stack();
   // Growing may move the slots: make room before copying out of them.
   if (!stack.reserve(stack.size() + 1)) return JMPCO_OUT_OF_MEMORY;
@@ -3075,6 +3077,9 @@ void coroutine_core::set_stack_reserve(std::size_t bytes) noexcept {
 JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
   JMPCO_FRAME_MARKER;
   thread_state& ts = this_thread_state();
+  // The fast check is a near-copy of check_resumable's: it may only ever accept what that accepts.
+  JMPCO_ASSERT(!coroutine_lifecycle::plainly_resumable(*this, ts, JMPCO_OWN_FRAME_TOP()) ||
+               coroutine_lifecycle::check_resumable(*this, ts, JMPCO_OWN_FRAME_TOP()) == errc::ok);
   if (!coroutine_lifecycle::plainly_resumable(*this, ts, JMPCO_OWN_FRAME_TOP())) {
     if (errc refused =
             coroutine_lifecycle::check_resumable_out_of_line(*this, ts, JMPCO_OWN_FRAME_TOP());
