@@ -76,6 +76,9 @@ void release_task(task_node* t) noexcept {
   JMPCO_ASSERT(t->references > 0);
   if (--t->references != 0) return;
   JMPCO_ASSERT(t->finished());
+  const errc code = t->failure.code();
+  if (!t->collected && code != errc::ok && code != errc::killed && t->owner != nullptr)
+    t->owner->report_unjoined(t->failure);
   if (t->owner != nullptr) {  // off its scheduler's list of tasks
     if (t->all_prev != nullptr)
       t->all_prev->all_next = t->all_next;
@@ -262,8 +265,6 @@ void scheduler::finish(task_node* t) noexcept {
     joiner->joining = nullptr;
     detail::wake(joiner);
   }
-  const errc code = t->failure.code();
-  if (t->detached && code != errc::ok && code != errc::killed) report_unjoined(t->failure);
   detail::release_task(t);  // the scheduler's reference
 }
 

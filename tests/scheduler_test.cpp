@@ -2,6 +2,7 @@
 // The scheduler, tasks and channels (include/jmpco/scheduler.hpp), as users and misusers use them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <stdexcept>
@@ -500,3 +501,68 @@ TEST(Scheduler, EveryAllocationFailingInTurnLeavesNothingBehind) {
 }
 
 }  // namespace
+
+TEST(Scheduler, TwoJoinsOfOneHandleGiveTheOutcomeOnce) {
+  jmpco::scheduler s;
+  jmpco::channel<int> go(0);
+  jmpco::task<int> worker = s.spawn([&] { return go.recv().value() + 1; });
+  std::vector<int> outcomes;
+  auto join_it = [&] {
+    auto r = worker.join();
+    outcomes.push_back(r ? r.value() : -static_cast<int>(r.code()));
+  };
+  auto first = s.spawn(join_it);
+  auto second = s.spawn(join_it);
+  s.run_once();  // both wait in join
+  ASSERT_TRUE(go.try_send(41));
+  ASSERT_TRUE(s.run());
+  // The joiner resumed first takes the result; the other finds it taken.
+  ASSERT_EQ(outcomes.size(), 2u);
+  EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), 42), 1);
+  EXPECT_EQ(
+      std::count(outcomes.begin(), outcomes.end(), -static_cast<int>(jmpco::errc::empty_handle)),
+      1);
+  EXPECT_FALSE(worker);
+  EXPECT_EQ(s.unjoined_failures(), 0u);
+}
+
+TEST(Scheduler, AHandleDestroyedOrMovedWhileAJoinWaitsLeavesTheJoinItsResult) {
+  jmpco::scheduler s;
+  jmpco::channel<int> go(0);
+  auto* handle = new jmpco::task<int>(s.spawn([&] { return go.recv().value(); }));
+  int joined = 0;
+  auto joiner = s.spawn([&] { joined = handle->join().value(); });
+  s.run_once();
+  jmpco::task<int> moved = std::move(*handle);  // the join now empties `moved`
+  delete handle;                                // and nothing touches the old handle
+  ASSERT_TRUE(go.try_send(7));
+  ASSERT_TRUE(s.run());
+  EXPECT_EQ(joined, 7);
+  EXPECT_FALSE(moved);
+
+  // A handle dropped for good while joined: the join still gets the failure, reported once.
+  auto* lost = new jmpco::task<void>(s.spawn([&]() -> void {
+    (void)go.recv();
+    throw std::runtime_error("lost?");
+  }));
+  jmpco::errc seen = jmpco::errc::ok;
+  auto watcher = s.spawn([&] { seen = lost->join().code(); });
+  s.run_once();
+  delete lost;
+  ASSERT_TRUE(go.try_send(0));
+  ASSERT_TRUE(s.run());
+  EXPECT_EQ(seen, jmpco::errc::exception);
+  EXPECT_EQ(s.unjoined_failures(), 0u);
+}
+
+TEST(Scheduler, AJoinFromTheMainContextSurvivesItsHandleBeingDestroyedByATask) {
+  jmpco::scheduler s;
+  auto* handle = new jmpco::task<int>();
+  *handle = s.spawn([&] {
+    (void)jmpco::this_task::yield();
+    return 5;
+  });
+  auto destroyer = s.spawn([&] { delete handle; });
+  jmpco::task<int>& joined = *handle;
+  EXPECT_EQ(joined.join().value(), 5);
+}

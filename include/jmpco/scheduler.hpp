@@ -71,8 +71,9 @@ struct task_node {
   scheduler* owner;  // nullptr once the scheduler is gone
   state current = state::ready;
   error failure;
-  unsigned references = 2;  // the scheduler's (until it finishes) and its handle's
-  bool detached = false;
+  unsigned references = 2;  // the scheduler's (until it finishes), its handle's, each join's
+  bool collected = false;   // a join took the outcome
+  void* holder = nullptr;   // the task<T> handle that holds it now (follows moves), or nullptr
 
   task_node* next_ready = nullptr;  // run queue
   task_node* all_prev = nullptr;    // every task of the scheduler, zombies included
@@ -109,6 +110,8 @@ JMPCO_API task_node* running_task() noexcept;
 JMPCO_API void wake(task_node* t) noexcept;
 // Takes `t` off the joiner list of the task it waits for.
 JMPCO_API void stop_joining(task_node* t) noexcept;
+// Drops one reference; the last one frees the task, and reports a failure nobody collected to
+// its scheduler's unjoined-failure handler.
 JMPCO_API void release_task(task_node* t) noexcept;
 
 }  // namespace detail
@@ -257,11 +260,12 @@ template <class T>
 class task {
  public:
   task() noexcept = default;
-  task(task&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
+  task(task&& other) noexcept : state_(std::exchange(other.state_, nullptr)) { hold(); }
   task& operator=(task&& other) noexcept {
     if (this != &other) {
       detach();
       state_ = std::exchange(other.state_, nullptr);
+      hold();
     }
     return *this;
   }
@@ -273,20 +277,31 @@ class task {
   // Waits for the task and hands out what it returned or the error it died with (errc::killed
   // if killed); the handle is empty afterwards. Inside a task of the same scheduler this blocks
   // that task; elsewhere it runs the scheduler until the task is done (errc::deadlock if it can
-  // never be). A task joining itself gets errc::join_self.
+  // never be). A task joining itself gets errc::join_self. While a join waits, the handle may be
+  // moved or destroyed (the join still gets the outcome) or joined again: the first join to go
+  // on takes the outcome, the others get errc::empty_handle.
   result<T> join() {
     if (state_ == nullptr) return error(errc::empty_handle);
-    if (state_->owner == nullptr) return collect();  // its scheduler is gone: killed
+    detail::task_state<T>* t = state_;
     detail::task_node* self = detail::running_task();
-    if (self == state_) return error(errc::join_self);
-    if (self != nullptr && self->owner == state_->owner) {
-      if (error e = wait_inside(self); e) return e;
-    } else {
-      while (!state_->finished()) {
-        if (!state_->owner->step()) return error(errc::deadlock);
+    if (self == t) return error(errc::join_self);
+    // From here on `this` is not touched: tasks run before the join goes on, and one of them
+    // may move or destroy this handle. The join's own reference keeps the task.
+    ++t->references;
+    struct release_on_exit {
+      detail::task_node* t;
+      ~release_on_exit() { detail::release_task(t); }
+    } release{t};
+    if (t->owner != nullptr && !t->finished()) {
+      if (self != nullptr && self->owner == t->owner) {
+        if (error e = wait_inside(self, t); e) return e;
+      } else {
+        while (!t->finished()) {
+          if (!t->owner->step()) return error(errc::deadlock);
+        }
       }
     }
-    return collect();
+    return collect(t);
   }
 
   // Ends the task: a task that has not finished is closed (every destructor on its stack runs,
@@ -303,37 +318,41 @@ class task {
   }
 
   // Lets the task run on without a handle; an error it dies with goes to the scheduler's
-  // unjoined-failure handler.
+  // unjoined-failure handler (unless a join still waiting for it takes it).
   void detach() noexcept {
     if (state_ == nullptr) return;
     detail::task_node* t = std::exchange(state_, nullptr);
-    t->detached = true;
-    const errc code = t->failure.code();
-    if (t->finished() && code != errc::ok && code != errc::killed && t->owner != nullptr)
-      t->owner->report_unjoined(t->failure);
+    t->holder = nullptr;
     detail::release_task(t);
   }
 
  private:
   friend class scheduler;
-  explicit task(detail::task_state<T>* state) noexcept : state_(state) {}
+  explicit task(detail::task_state<T>* state) noexcept : state_(state) { hold(); }
 
-  error wait_inside(detail::task_node* self) {
-    if (state_->finished()) return error();
-    self->joining = state_;
-    self->next_joiner = state_->joiners;
-    state_->joiners = self;
+  void hold() noexcept {
+    if (state_ != nullptr) state_->holder = this;
+  }
+
+  static error wait_inside(detail::task_node* self, detail::task_node* t) {
+    if (t->finished()) return error();
+    self->joining = t;
+    self->next_joiner = t->joiners;
+    t->joiners = self;
     error e = detail::park_running_task();
     if (e && e.code() != errc::closing) detail::stop_joining(self);
     return e;
   }
 
-  result<T> collect() {
-    detail::task_state<T>* t = std::exchange(state_, nullptr);
-    struct release_on_exit {
-      detail::task_node* t;
-      ~release_on_exit() { detail::release_task(t); }
-    } release{t};
+  // Takes the outcome once, and empties whichever handle holds the task now.
+  static result<T> collect(detail::task_state<T>* t) {
+    if (t->collected) return error(errc::empty_handle);
+    t->collected = true;
+    if (auto* holder = static_cast<task*>(t->holder)) {
+      holder->state_ = nullptr;
+      t->holder = nullptr;
+      detail::release_task(t);  // the handle's reference; the join's keeps it for take()
+    }
     return t->take();
   }
 
