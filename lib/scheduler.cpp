@@ -13,6 +13,10 @@ namespace detail {
 
 namespace {
 
+// How often a killed task may wait again (each wait failing at once) before it is taken to
+// ignore the kill and unwound: enough for destructors that wait once or twice.
+constexpr unsigned char kKilledTaskWaits = 16;
+
 // The task the scheduler resumed last on this thread, and that scheduler.
 struct running_slot {
   task_node* task = nullptr;
@@ -36,6 +40,16 @@ task_node* running_task() noexcept {
 error park_running_task(bool ready) {
   task_node* self = running_task();
   if (self == nullptr) return error(errc::outside_task);
+  if (self->kill_seen) {  // its coroutine is being closed: it cannot park
+#if JMPCO_EXCEPTIONS
+    if (self->waits_after_kill == kKilledTaskWaits && std::uncaught_exceptions() == 0) {
+      self->owner->abandon_waits(self);  // what the caller set up for this wait
+      coroutine_core::unwind_for_close();
+    }
+#endif
+    if (self->waits_after_kill < kKilledTaskWaits) ++self->waits_after_kill;
+    return error(errc::yield_while_closing);
+  }
   // A ready task stays `running`: resume() queues it again when it is back.
   if (!ready) self->current = task_node::state::waiting;
   // The task's own yielder, not this_coroutine::try_yield: the signature tag that one checks is
@@ -43,10 +57,8 @@ error park_running_task(bool ready) {
   auto* channel = static_cast<detail::channel<void>*>(self->body().core());
   result<void> woken = channel->yielder_for_body.try_yield();
   if (woken) return error();
-  if (woken.code() == errc::closing) {
-#if JMPCO_EXCEPTIONS
-    if (std::uncaught_exceptions() == 0) coroutine_core::unwind_for_close();
-#endif
+  if (woken.code() == errc::closing) {  // killed: the kill abandoned the wait
+    self->kill_seen = true;
     return woken.error();
   }
   self->current = task_node::state::running;  // it could not park: it runs on
@@ -268,15 +280,19 @@ void scheduler::finish(task_node* t) noexcept {
   detail::release_task(t);  // the scheduler's reference
 }
 
-void scheduler::kill(task_node* t) noexcept {
-  JMPCO_ASSERT(!t->finished() && t->current != state::running);
-  if (t->current == state::ready) unlink_ready(t);
+void scheduler::abandon_waits(task_node* t) noexcept {
   if (t->timed) remove_timer(t);
   detail::stop_joining(t);
   if (t->abandon_wait != nullptr) {
     auto* abandon = std::exchange(t->abandon_wait, nullptr);
     abandon(std::exchange(t->wait, nullptr));
   }
+}
+
+void scheduler::kill(task_node* t) noexcept {
+  JMPCO_ASSERT(!t->finished() && t->current != state::running);
+  if (t->current == state::ready) unlink_ready(t);
+  abandon_waits(t);
   // Its destructors run as the task: what they ask of the scheduler is asked by it.
   const detail::running_slot outer = detail::running_now;
   detail::running_now = {t, this};

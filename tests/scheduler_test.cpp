@@ -566,3 +566,42 @@ TEST(Scheduler, AJoinFromTheMainContextSurvivesItsHandleBeingDestroyedByATask) {
   jmpco::task<int>& joined = *handle;
   EXPECT_EQ(joined.join().value(), 5);
 }
+
+TEST(Scheduler, AKillThatFindsTheTaskWaitingInADestructorDoesNotTerminate) {
+  scheduler s;
+  channel<int> done(0);
+  std::vector<errc> seen;
+  struct notify_on_exit {  // a guard that reports on a channel when its scope ends
+    channel<int>* ch;
+    std::vector<errc>* seen;
+    ~notify_on_exit() {
+      seen->push_back(ch->send(1).code());  // waits: nobody receives
+      seen->push_back(ch->send(2).code());  // once killed, fails at once
+    }
+  };
+  auto t = s.spawn([&] { notify_on_exit guard{&done, &seen}; });
+  EXPECT_EQ(s.run_once(), 1u);  // the body has returned; the guard waits in send
+  EXPECT_TRUE(t.kill().ok());   // used to throw the forced unwind out of the destructor
+  EXPECT_EQ(seen, (std::vector<errc>{errc::closing, errc::yield_while_closing}));
+  EXPECT_EQ(t.join().code(), errc::killed);
+  EXPECT_EQ(done.size(), 0u);
+}
+
+TEST(Scheduler, AKilledTaskThatIgnoresTheErrorsOfItsWaitsIsUnwoundAfterAFew) {
+  scheduler s;
+  channel<int> never(0);
+  int waits = 0;
+  bool destroyed = false;
+  auto t = s.spawn([&] {
+    destroyed_flag f{&destroyed};
+    for (;;) {  // careless: every error ignored
+      (void)never.recv();
+      ++waits;
+    }
+  });
+  EXPECT_EQ(s.run_once(), 1u);
+  EXPECT_TRUE(t.kill().ok());
+  EXPECT_TRUE(destroyed);
+  EXPECT_EQ(waits, 17);  // the killed wait, then 16 that failed at once; the 18th unwinds
+  EXPECT_EQ(t.join().code(), errc::killed);
+}

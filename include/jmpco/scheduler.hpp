@@ -95,6 +95,11 @@ struct task_node {
   void (*abandon_wait)(void* wait) noexcept = nullptr;
   void* wait = nullptr;
 
+  // Killed: the wait it was in returned errc::closing; later waits fail at once, and this many
+  // of them (a loop that ignores the errors) get it unwound.
+  bool kill_seen = false;
+  unsigned char waits_after_kill = 0;
+
  protected:
   virtual ~task_node() = default;
 };
@@ -103,9 +108,11 @@ struct task_node {
 JMPCO_API task_node* running_task() noexcept;
 // Parks the running task until wake(); it must already be where a waker finds it (with `ready`,
 // it is ready at once: the scheduler queues it again, as this_task::yield wants). Killed while
-// parked, it does not return: the close's forced unwind ends the task (with exceptions; without,
-// its stack is discarded); it returns errc::closing only while another exception propagates, and
-// then must leave alone what the kill abandoned. Any other error: it could not park, runs on.
+// parked, it returns errc::closing (with exceptions; without, the kill discards the stack and it
+// never returns), and the caller must leave alone what the kill abandoned: nothing is thrown,
+// as the wait may be in a destructor. Any other error: it could not park, runs on; a killed task
+// that keeps waiting gets errc::yield_while_closing, and after kKilledTaskWaits of those, with no
+// exception in flight, its wait is abandoned and the forced unwind thrown from here.
 [[nodiscard]] JMPCO_API error park_running_task(bool ready = false);
 JMPCO_API void wake(task_node* t) noexcept;
 // Takes `t` off the joiner list of the task it waits for.
@@ -167,6 +174,7 @@ class JMPCO_API scheduler {
   friend class task;
   friend void detail::wake(detail::task_node* t) noexcept;
   friend void detail::release_task(detail::task_node* t) noexcept;
+  friend error detail::park_running_task(bool ready);
   friend result<void> this_task::sleep_until(clock::time_point deadline);
 
   // Runs one step: a ready task, or (none ready) waits for the next timer. False when nothing is
@@ -176,6 +184,8 @@ class JMPCO_API scheduler {
   void finish(detail::task_node* t) noexcept;
   void adopt(detail::task_node* t) noexcept;
   void kill(detail::task_node* t) noexcept;
+  // Takes a task out of its timer, join and channel waits.
+  void abandon_waits(detail::task_node* t) noexcept;
   void push_ready(detail::task_node* t) noexcept;
   detail::task_node* pop_ready() noexcept;
   void unlink_ready(detail::task_node* t) noexcept;
@@ -304,9 +314,13 @@ class task {
     return collect(t);
   }
 
-  // Ends the task: a task that has not finished is closed (every destructor on its stack runs,
-  // with exceptions) and its join() reports errc::killed. A task cannot kill itself
-  // (errc::close_running) or a task that is running another (errc::close_normal).
+  // Ends the task: a task that has not finished is closed and its join() reports errc::killed.
+  // With exceptions, the wait it is in returns errc::closing (nothing is thrown: the wait may be
+  // in a destructor) and the task should return; every later wait fails at once with
+  // errc::yield_while_closing, and a task that ignores 16 of those is unwound by the forced
+  // unwind. Every destructor on its stack runs. Without exceptions its stack is discarded. A task
+  // cannot kill itself (errc::close_running) or a task that is running another
+  // (errc::close_normal).
   result<void> kill() {
     if (state_ == nullptr) return error(errc::empty_handle);
     if (state_->finished() || state_->owner == nullptr) return result<void>();

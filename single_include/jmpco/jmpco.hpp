@@ -1310,6 +1310,11 @@ struct task_node {
   void (*abandon_wait)(void* wait) noexcept = nullptr;
   void* wait = nullptr;
 
+  // Killed: the wait it was in returned errc::closing; later waits fail at once, and this many
+  // of them (a loop that ignores the errors) get it unwound.
+  bool kill_seen = false;
+  unsigned char waits_after_kill = 0;
+
  protected:
   virtual ~task_node() = default;
 };
@@ -1318,9 +1323,11 @@ struct task_node {
 JMPCO_API task_node* running_task() noexcept;
 // Parks the running task until wake(); it must already be where a waker finds it (with `ready`,
 // it is ready at once: the scheduler queues it again, as this_task::yield wants). Killed while
-// parked, it does not return: the close's forced unwind ends the task (with exceptions; without,
-// its stack is discarded); it returns errc::closing only while another exception propagates, and
-// then must leave alone what the kill abandoned. Any other error: it could not park, runs on.
+// parked, it returns errc::closing (with exceptions; without, the kill discards the stack and it
+// never returns), and the caller must leave alone what the kill abandoned: nothing is thrown,
+// as the wait may be in a destructor. Any other error: it could not park, runs on; a killed task
+// that keeps waiting gets errc::yield_while_closing, and after kKilledTaskWaits of those, with no
+// exception in flight, its wait is abandoned and the forced unwind thrown from here.
 [[nodiscard]] JMPCO_API error park_running_task(bool ready = false);
 JMPCO_API void wake(task_node* t) noexcept;
 // Takes `t` off the joiner list of the task it waits for.
@@ -1382,6 +1389,7 @@ class JMPCO_API scheduler {
   friend class task;
   friend void detail::wake(detail::task_node* t) noexcept;
   friend void detail::release_task(detail::task_node* t) noexcept;
+  friend error detail::park_running_task(bool ready);
   friend result<void> this_task::sleep_until(clock::time_point deadline);
 
   // Runs one step: a ready task, or (none ready) waits for the next timer. False when nothing is
@@ -1391,6 +1399,8 @@ class JMPCO_API scheduler {
   void finish(detail::task_node* t) noexcept;
   void adopt(detail::task_node* t) noexcept;
   void kill(detail::task_node* t) noexcept;
+  // Takes a task out of its timer, join and channel waits.
+  void abandon_waits(detail::task_node* t) noexcept;
   void push_ready(detail::task_node* t) noexcept;
   detail::task_node* pop_ready() noexcept;
   void unlink_ready(detail::task_node* t) noexcept;
@@ -1519,9 +1529,13 @@ class task {
     return collect(t);
   }
 
-  // Ends the task: a task that has not finished is closed (every destructor on its stack runs,
-  // with exceptions) and its join() reports errc::killed. A task cannot kill itself
-  // (errc::close_running) or a task that is running another (errc::close_normal).
+  // Ends the task: a task that has not finished is closed and its join() reports errc::killed.
+  // With exceptions, the wait it is in returns errc::closing (nothing is thrown: the wait may be
+  // in a destructor) and the task should return; every later wait fails at once with
+  // errc::yield_while_closing, and a task that ignores 16 of those is unwound by the forced
+  // unwind. Every destructor on its stack runs. Without exceptions its stack is discarded. A task
+  // cannot kill itself (errc::close_running) or a task that is running another
+  // (errc::close_normal).
   result<void> kill() {
     if (state_ == nullptr) return error(errc::empty_handle);
     if (state_->finished() || state_->owner == nullptr) return result<void>();
@@ -3437,6 +3451,10 @@ namespace detail {
 
 namespace {
 
+// How often a killed task may wait again (each wait failing at once) before it is taken to
+// ignore the kill and unwound: enough for destructors that wait once or twice.
+constexpr unsigned char kKilledTaskWaits = 16;
+
 // The task the scheduler resumed last on this thread, and that scheduler.
 struct running_slot {
   task_node* task = nullptr;
@@ -3460,6 +3478,16 @@ task_node* running_task() noexcept {
 error park_running_task(bool ready) {
   task_node* self = running_task();
   if (self == nullptr) return error(errc::outside_task);
+  if (self->kill_seen) {  // its coroutine is being closed: it cannot park
+#if JMPCO_EXCEPTIONS
+    if (self->waits_after_kill == kKilledTaskWaits && std::uncaught_exceptions() == 0) {
+      self->owner->abandon_waits(self);  // what the caller set up for this wait
+      coroutine_core::unwind_for_close();
+    }
+#endif
+    if (self->waits_after_kill < kKilledTaskWaits) ++self->waits_after_kill;
+    return error(errc::yield_while_closing);
+  }
   // A ready task stays `running`: resume() queues it again when it is back.
   if (!ready) self->current = task_node::state::waiting;
   // The task's own yielder, not this_coroutine::try_yield: the signature tag that one checks is
@@ -3467,10 +3495,8 @@ error park_running_task(bool ready) {
   auto* channel = static_cast<detail::channel<void>*>(self->body().core());
   result<void> woken = channel->yielder_for_body.try_yield();
   if (woken) return error();
-  if (woken.code() == errc::closing) {
-#if JMPCO_EXCEPTIONS
-    if (std::uncaught_exceptions() == 0) coroutine_core::unwind_for_close();
-#endif
+  if (woken.code() == errc::closing) {  // killed: the kill abandoned the wait
+    self->kill_seen = true;
     return woken.error();
   }
   self->current = task_node::state::running;  // it could not park: it runs on
@@ -3692,15 +3718,19 @@ void scheduler::finish(task_node* t) noexcept {
   detail::release_task(t);  // the scheduler's reference
 }
 
-void scheduler::kill(task_node* t) noexcept {
-  JMPCO_ASSERT(!t->finished() && t->current != state::running);
-  if (t->current == state::ready) unlink_ready(t);
+void scheduler::abandon_waits(task_node* t) noexcept {
   if (t->timed) remove_timer(t);
   detail::stop_joining(t);
   if (t->abandon_wait != nullptr) {
     auto* abandon = std::exchange(t->abandon_wait, nullptr);
     abandon(std::exchange(t->wait, nullptr));
   }
+}
+
+void scheduler::kill(task_node* t) noexcept {
+  JMPCO_ASSERT(!t->finished() && t->current != state::running);
+  if (t->current == state::ready) unlink_ready(t);
+  abandon_waits(t);
   // Its destructors run as the task: what they ask of the scheduler is asked by it.
   const detail::running_slot outer = detail::running_now;
   detail::running_now = {t, this};
