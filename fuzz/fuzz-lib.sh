@@ -23,8 +23,8 @@ fuzz_build() {
   printf '+ cmake --build build/fuzz -j%s (fuzz targets)\n' "${jobs}"
   # The configure step lists the targets this build has (the optional ones exist when their
   # prerequisites do, see fuzz/CMakeLists.txt).
-  local targets=(scenario_fuzzer_planted)
-  mapfile -t -O 1 targets < <(grep -v '^$' build/fuzz/fuzz-targets.txt)
+  local targets=(scenario_fuzzer_planted scheduler_fuzzer_planted)
+  mapfile -t -O 2 targets < <(grep -v '^$' build/fuzz/fuzz-targets.txt)
   cmake --build build/fuzz -j "${jobs}" --target "${targets[@]}"
 }
 
@@ -38,6 +38,7 @@ fuzz_flags() {
   if [[ -f "${dict}" ]]; then FUZZ_FLAGS+=("-dict=${dict}"); fi
   case "${target}" in
     scenario_fuzzer*) FUZZ_FLAGS+=(-max_len=4096) ;;
+    scheduler_fuzzer*) FUZZ_FLAGS+=(-max_len=2048) ;;
     replay_parser_fuzzer) FUZZ_FLAGS+=(-max_len=8192) ;;
     lua_*) FUZZ_FLAGS+=(-max_len=2048) ;;
   esac

@@ -334,8 +334,14 @@ std::size_t scheduler::run_once() {
   // Only the tasks ready now: one that becomes ready meanwhile waits for the next call.
   std::size_t ready = 0;
   for (task_node* t = ready_head_; t != nullptr; t = t->next_ready) ++ready;
-  for (std::size_t i = 0; i < ready; ++i) resume(pop_ready());
-  return ready;
+  // A task may kill others that were ready: the queue can run short.
+  std::size_t ran = 0;
+  for (; ran < ready; ++ran) {
+    task_node* t = pop_ready();
+    if (t == nullptr) break;
+    resume(t);
+  }
+  return ran;
 }
 
 scheduler* scheduler::current() noexcept {

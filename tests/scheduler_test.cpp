@@ -605,3 +605,14 @@ TEST(Scheduler, AKilledTaskThatIgnoresTheErrorsOfItsWaitsIsUnwoundAfterAFew) {
   EXPECT_EQ(waits, 17);  // the killed wait, then 16 that failed at once; the 18th unwinds
   EXPECT_EQ(t.join().code(), errc::killed);
 }
+
+TEST(Scheduler, RunOnceCopesWithATaskKillingOthersThatWereReady) {
+  scheduler s;
+  jmpco::task<void> victim;
+  bool victim_ran = false;
+  auto killer = s.spawn([&] { EXPECT_TRUE(victim.kill().ok()); });
+  victim = s.spawn([&] { victim_ran = true; });
+  EXPECT_EQ(s.run_once(), 1u);  // two were ready; the second was killed by the first
+  EXPECT_FALSE(victim_ran);
+  EXPECT_EQ(victim.join().code(), errc::killed);
+}

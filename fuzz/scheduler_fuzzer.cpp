@@ -1,0 +1,932 @@
+// SPDX-License-Identifier: MIT
+// scheduler_fuzzer: programs of tasks and channels (include/jmpco/scheduler.hpp) run for real and
+// in a model of the scheduler's rules; every observation of the two must agree.
+//
+// The input is split at `|` into programs. Program 0 runs on the thread's main context; a task
+// spawned with `s P` runs program P. An op is a character, some followed by argument bytes
+// (taken modulo the range, so digits read as themselves):
+//
+//   s P    spawn a task running program P (0..15) into the next handle slot (of 16, round robin)
+//   > C    send the next value on channel C (0..3)      < C   receive from C
+//   ) C    try_send                                     ( C   try_recv
+//   x C    close C                                      N C K replace C by a new channel of
+//                                                             capacity K (0..3): the old one is
+//                                                             destroyed, its waiters woken
+//   y      this_task::yield                             z     sleep until a time already past
+//   j S    join the task in slot S (0..15)              k S   kill it
+//   d S    drop (detach) slot S's handle                m S   move slot S's handle to S+1
+//   e      throw (a task's body fails)                  o     a counted object lives from here
+//   O op   a counted object whose destructor runs `op` (the next op, with its arguments)
+//   r      run_once          R   run          D   destroy the scheduler and make a new one
+//                            (r, R and D only on the main context)
+//
+// Hostile moves are ordinary ops here: a task drops, moves or joins its own handle or the one
+// another task is joining; destructors wait on channels, join, kill or spawn, also while a kill
+// or an exception unwinds their task; channels are destroyed under their waiters; a scheduler is
+// destroyed with tasks waiting everywhere. Blocking ops on the main context must fail cleanly.
+//
+// The model (struct model) is a plain state machine: a run queue, sleepers, channel buffers and
+// waiter queues, joiner lists, reference counts. It runs first and writes the log the real run
+// must write: each op's result, each counted object's destruction, each body's return. Then the
+// real run; the logs, the unjoined-failure counts and the live counts must match, or the target
+// traps after printing both logs from the first difference. scheduler_fuzzer_planted has a wrong
+// model on purpose (joiners woken in the wrong order): fuzz/check_divergence_detection.sh shows
+// that it traps on fuzz/corpus/scheduler_fuzzer/two_joiners.
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "fuzz_support.hpp"
+#include "jmpco/jmpco.hpp"
+
+JMPCO_FUZZ_SANITIZER_DEFAULTS
+
+namespace {
+
+constexpr int kSlots = 16;
+constexpr int kChannels = 4;
+constexpr int kPrograms = 16;
+constexpr int kMaxTasks = 64;
+constexpr std::size_t kMaxInput = 2048;
+constexpr std::size_t kWorkerStack = std::size_t{64} << 20;
+constexpr int kKilledTaskWaits = 16;  // as lib/scheduler.cpp
+
+struct op {
+  char code = 0;
+  int a = 0;
+  int b = 0;
+  char dcode = 0;  // `O`: the destructor's op
+  int da = 0;
+  int db = 0;
+};
+using program = std::vector<op>;
+
+// How many argument bytes an op takes, and their ranges.
+int argument_range(char code, int index) {
+  switch (code) {
+    case 's':
+      return index == 0 ? kPrograms : 0;
+    case '>':
+    case '<':
+    case ')':
+    case '(':
+    case 'x':
+      return index == 0 ? kChannels : 0;
+    case 'N':
+      return index < 2 ? 4 : 0;
+    case 'j':
+    case 'k':
+    case 'd':
+    case 'm':
+      return index == 0 ? kSlots : 0;
+    default:
+      return 0;
+  }
+}
+
+bool known_op(char c) {
+  static const std::string ops = "s><)(xNyzjkdmeoOrRD";
+  return ops.find(c) != std::string::npos;
+}
+
+// Reads one op (without `O`'s nesting) from [p, end); false at the end.
+bool read_simple(const std::uint8_t*& p, const std::uint8_t* end, char& code, int& a, int& b) {
+  while (p != end && !known_op(static_cast<char>(*p))) ++p;
+  if (p == end) return false;
+  code = static_cast<char>(*p++);
+  int args[2] = {0, 0};
+  for (int i = 0; i < 2; ++i) {
+    const int range = argument_range(code, i);
+    if (range == 0) break;
+    if (p == end) break;
+    args[i] = *p++ % range;
+  }
+  a = args[0];
+  b = args[1];
+  return true;
+}
+
+program parse(const std::uint8_t* p, const std::uint8_t* end) {
+  program prog;
+  op o;
+  while (read_simple(p, end, o.code, o.a, o.b)) {
+    o.dcode = 0;
+    if (o.code == 'O' && !read_simple(p, end, o.dcode, o.da, o.db)) o.dcode = 0;
+    prog.push_back(o);
+  }
+  return prog;
+}
+
+using event_log = std::vector<std::string>;
+
+std::string code_text(jmpco::errc c) { return "e" + std::to_string(static_cast<int>(c)); }
+
+void note(event_log& log, int actor, const std::string& what) {
+  log.push_back(std::to_string(actor) + ":" + what);
+}
+
+// ---- the model ---------------------------------------------------------------------------------
+
+struct model {
+  enum class state { ready, running, waiting, finished };
+
+  struct channel {
+    std::size_t capacity = 0;
+    std::deque<long> buffer;
+    std::deque<int> senders;  // task ids, first come first served
+    std::deque<int> receivers;
+    bool closed = false;
+  };
+
+  struct object {
+    int id;
+    const op* o;
+  };
+
+  struct task {
+    int id = 0;
+    int prog = 0;
+    int generation = 0;  // which scheduler
+    state st = state::ready;
+    bool started = false;
+    std::size_t pc = 0;
+    std::vector<object> objects;
+    bool unwinding = false;  // leaving the body: normal end or an exception
+    bool exception = false;  // an exception (a throw or the forced unwind) is in flight
+    // The wait it is parked in: the op, whether a destructor's, and what it will get.
+    char wait = 0;
+    int wait_channel = 0;
+    bool wait_in_destructor = false;
+    long send_value = 0;
+    bool got_value = false;
+    long recv_value = 0;
+    bool woken_closed = false;
+    int joining = 0;       // the task a join waits for (cleared when that one finishes)
+    int joining_done = 0;  // the same, kept until the join goes on
+    std::vector<int> joiners;  // most recent first
+    bool kill_seen = false;
+    int waits_after_kill = 0;
+    // Its outcome, and who holds it.
+    long result = 0;
+    jmpco::errc failure = jmpco::errc::ok;
+    bool collected = false;
+    int references = 2;
+    int holder = -1;
+  };
+
+  const std::vector<program>* programs;
+  event_log log;
+  std::deque<task> tasks{1};  // tasks[0]: the main context; a deque keeps references valid
+  channel channels[kChannels];
+  int slots[kSlots] = {};
+  std::deque<int> ready;
+  std::deque<int> sleepers;
+  int generation = 1;
+  int live = 0;
+  int running = 0;  // the task whose code runs now; 0: the main context
+  long next_value = 0;
+  int next_object = 0;
+  int spawned = 0;
+  long unjoined = 0;
+  bool terminate = false;  // the real run would call std::terminate: the input is skipped
+
+  explicit model(const std::vector<program>* programs) : programs(programs) {
+    for (int i = 0; i < kChannels; ++i) channels[i].capacity = static_cast<std::size_t>(i);
+  }
+
+  const program& program_of(int p) const {
+    static const program empty;
+    return p < static_cast<int>(programs->size()) ? (*programs)[p] : empty;
+  }
+
+  // -- references and outcomes
+
+  void release(int id) {
+    task& t = tasks[id];
+    if (--t.references != 0) return;
+    const bool reported = t.failure != jmpco::errc::ok && t.failure != jmpco::errc::killed;
+    if (!t.collected && reported && t.generation == generation) ++unjoined;
+  }
+
+  std::string collect(int id) {
+    task& t = tasks[id];
+    if (t.collected) return code_text(jmpco::errc::empty_handle);
+    t.collected = true;
+    if (t.holder >= 0) {
+      slots[t.holder] = 0;
+      t.holder = -1;
+      release(id);
+    }
+    if (t.failure != jmpco::errc::ok) return code_text(t.failure);
+    return "v" + std::to_string(t.result);
+  }
+
+  void drop_handle(int slot) {
+    const int id = slots[slot];
+    if (id == 0) return;
+    slots[slot] = 0;
+    tasks[id].holder = -1;
+    release(id);
+  }
+
+  // -- queues
+
+  void wake(int id) {
+    task& t = tasks[id];
+    if (t.st != state::waiting) return;
+    t.st = state::ready;
+    ready.push_back(id);
+  }
+
+  static void erase(std::deque<int>& q, int id) {
+    for (auto it = q.begin(); it != q.end(); ++it) {
+      if (*it == id) {
+        q.erase(it);
+        return;
+      }
+    }
+  }
+
+  void stop_joining(task& t) {
+    if (t.joining == 0) return;
+    auto& list = tasks[t.joining].joiners;
+    for (auto it = list.begin(); it != list.end(); ++it) {
+      if (*it == t.id) {
+        list.erase(it);
+        break;
+      }
+    }
+    t.joining = 0;
+  }
+
+  // -- channels
+
+  bool offer(channel& c, long v) {
+    if (!c.receivers.empty()) {
+      task& r = tasks[c.receivers.front()];
+      c.receivers.pop_front();
+      r.got_value = true;
+      r.recv_value = v;
+      wake(r.id);
+      return true;
+    }
+    if (c.buffer.size() < c.capacity) {
+      c.buffer.push_back(v);
+      return true;
+    }
+    return false;
+  }
+
+  bool take(channel& c, long& v) {
+    if (!c.buffer.empty()) {
+      v = c.buffer.front();
+      c.buffer.pop_front();
+      if (!c.senders.empty()) {
+        task& s = tasks[c.senders.front()];
+        c.senders.pop_front();
+        c.buffer.push_back(s.send_value);
+        wake(s.id);
+      }
+      return true;
+    }
+    if (!c.senders.empty()) {
+      task& s = tasks[c.senders.front()];
+      c.senders.pop_front();
+      v = s.send_value;
+      wake(s.id);
+      return true;
+    }
+    return false;
+  }
+
+  bool close(channel& c) {
+    if (c.closed) return false;
+    c.closed = true;
+    for (auto* list : {&c.receivers, &c.senders}) {
+      for (int id : *list) {
+        tasks[id].woken_closed = true;
+        wake(id);
+      }
+      list->clear();
+    }
+    return true;
+  }
+
+  // -- running tasks
+
+  // The outcome a parked op reports when its task goes on.
+  std::string completion(task& t) {
+    switch (t.wait) {
+      case '>':
+        return t.woken_closed ? code_text(jmpco::errc::channel_closed) : "ok";
+      case '<':
+        return t.got_value ? "v" + std::to_string(t.recv_value)
+                           : code_text(jmpco::errc::channel_closed);
+      case 'j': {
+        std::string r = collect(t.joining_done);
+        release(t.joining_done);
+        return r;
+      }
+      default:
+        return "ok";
+    }
+  }
+
+  void clear_wait(task& t) {
+    t.wait = 0;
+    t.got_value = false;
+    t.woken_closed = false;
+  }
+
+  void resume(int id) {
+    task& t = tasks[id];
+    const int outer = running;
+    running = id;
+    t.st = state::running;
+    if (t.wait != 0) {
+      const char w = t.wait;
+      const bool in_destructor = t.wait_in_destructor;
+      const std::string outcome = completion(t);
+      clear_wait(t);
+      note(log, id, std::string(in_destructor ? "~" : "") + w + "=" + outcome);
+    }
+    t.started = true;
+    go_on(id);
+    running = outer;
+    task& after = tasks[id];
+    if (after.st == state::finished) return finish(id);
+    if (after.st == state::running) {  // yielded: ready again
+      after.st = state::ready;
+      ready.push_back(id);
+    }
+  }
+
+  // Runs task `id` from where it is until it parks or its body is left. The task's state is
+  // `finished` (the body is left: finish() still to run), `waiting`, or `running` (yielded).
+  void go_on(int id) {
+    for (;;) {
+      if (terminate) return;
+      task& t = tasks[id];
+      if (!t.unwinding) {
+        const program& prog = program_of(t.prog);
+        if (t.pc >= prog.size()) {
+          t.unwinding = true;
+          t.exception = false;
+          continue;
+        }
+        const op& o = prog[t.pc++];
+        if (o.code == 'o' || o.code == 'O') {
+          t.objects.push_back({++next_object, &o});
+          continue;
+        }
+        if (o.code == 'e') {
+          note(log, id, "throw");
+          t.unwinding = true;
+          t.exception = true;
+          t.failure = jmpco::errc::exception;
+          continue;
+        }
+        if (run_op(id, o.code, o.a, o.b, false)) return;
+        continue;
+      }
+      if (t.objects.empty()) {
+        if (!t.exception) {
+          note(log, id, "ret");
+          t.result = id;
+        }
+        t.st = state::finished;
+        return;
+      }
+      const object obj = t.objects.back();
+      t.objects.pop_back();
+      note(log, id, "~o" + std::to_string(obj.id));
+      if (obj.o->code == 'O' && obj.o->dcode != 0) {
+        if (run_op(id, obj.o->dcode, obj.o->da, obj.o->db, true)) return;
+      }
+    }
+  }
+
+  // The wait of an op that must park: true if it parked (the caller stops), false if it did
+  // not (the op's result is logged, or the forced unwind began).
+  bool park(int id, char w, bool in_destructor, bool ready_again) {
+    task& t = tasks[id];
+    if (t.kill_seen) {
+      const bool in_flight = t.unwinding && t.exception;
+      if (t.waits_after_kill == kKilledTaskWaits && !in_flight) {
+        if (in_destructor) {  // thrown out of a destructor: std::terminate
+          terminate = true;
+          return true;
+        }
+        t.unwinding = true;  // the forced unwind
+        t.exception = true;
+        return false;
+      }
+      if (t.waits_after_kill < kKilledTaskWaits) ++t.waits_after_kill;
+      note(log, id, std::string(in_destructor ? "~" : "") + w + "=" +
+                        code_text(jmpco::errc::yield_while_closing));
+      return false;
+    }
+    t.wait = w;
+    t.wait_in_destructor = in_destructor;
+    if (!ready_again) t.st = state::waiting;
+    return true;
+  }
+
+  // One op of a task (id > 0) or of the main context (id == 0); true if the task parked.
+  bool run_op(int id, char code, int a, int b, bool in_destructor) {
+    const std::string tag = std::string(in_destructor ? "~" : "") + code;
+    auto result = [&](const std::string& r) { note(log, id, tag + "=" + r); };
+    auto failed = [&](jmpco::errc c) { result(code_text(c)); };
+    const bool main = id == 0;
+    switch (code) {
+      case 's': {
+        if (spawned >= kMaxTasks) return result("full"), false;
+        task t;
+        t.id = static_cast<int>(tasks.size());
+        t.prog = a;
+        t.generation = generation;
+        tasks.push_back(t);
+        ready.push_back(t.id);
+        ++live;
+        const int slot = spawned++ % kSlots;
+        drop_handle(slot);
+        slots[slot] = t.id;
+        tasks[t.id].holder = slot;
+        result("t" + std::to_string(t.id));
+        return false;
+      }
+      case '>':
+      case ')': {
+        channel& c = channels[a];
+        const long v = ++next_value;
+        if (c.closed) return failed(jmpco::errc::channel_closed), false;
+        if (offer(c, v)) return result("ok"), false;
+        if (code == ')') return failed(jmpco::errc::would_block), false;
+        if (main) return failed(jmpco::errc::outside_task), false;
+        if (!park(id, code, in_destructor, false)) return false;
+        if (terminate) return true;
+        tasks[id].send_value = v;
+        tasks[id].wait_channel = a;
+        c.senders.push_back(id);
+        return true;
+      }
+      case '<':
+      case '(': {
+        channel& c = channels[a];
+        long v = 0;
+        if (take(c, v)) return result("v" + std::to_string(v)), false;
+        if (c.closed) return failed(jmpco::errc::channel_closed), false;
+        if (code == '(') return failed(jmpco::errc::would_block), false;
+        if (main) return failed(jmpco::errc::outside_task), false;
+        if (!park(id, code, in_destructor, false)) return false;
+        if (terminate) return true;
+        tasks[id].wait_channel = a;
+        c.receivers.push_back(id);
+        return true;
+      }
+      case 'x':
+        if (!close(channels[a])) return failed(jmpco::errc::channel_closed), false;
+        return result("ok"), false;
+      case 'N':
+        close(channels[a]);
+        channels[a] = channel();
+        channels[a].capacity = static_cast<std::size_t>(b);
+        return result("ok"), false;
+      case 'y':
+        if (main) return failed(jmpco::errc::outside_task), false;
+        if (!park(id, code, in_destructor, true)) return false;
+        return true;
+      case 'z':
+        if (main) return failed(jmpco::errc::outside_task), false;
+        if (!park(id, code, in_destructor, false)) return false;
+        if (terminate) return true;
+        sleepers.push_back(id);
+        return true;
+      case 'j':
+        return join(id, a, tag, in_destructor);
+      case 'k': {
+        const int target = slots[a];
+        if (target == 0) return failed(jmpco::errc::empty_handle), false;
+        task& t = tasks[target];
+        if (t.st == state::finished || t.generation != generation) return result("ok"), false;
+        if (t.st == state::running)
+          return failed(target == running ? jmpco::errc::close_running : jmpco::errc::close_normal),
+                 false;
+        kill(target);
+        return result("ok"), false;
+      }
+      case 'd':
+        drop_handle(a);
+        return result("ok"), false;
+      case 'm': {
+        const int to = (a + 1) % kSlots;
+        const int moved = slots[a];
+        drop_handle(to);
+        slots[a] = 0;
+        slots[to] = moved;
+        if (moved != 0) tasks[moved].holder = to;
+        return result("ok"), false;
+      }
+      case 'r':
+        if (!main) return false;
+        return result(std::to_string(run_once())), false;
+      case 'R':
+        if (!main) return false;
+        while (step()) {
+        }
+        if (terminate) return true;
+        return result(live != 0 ? code_text(jmpco::errc::deadlock) : "ok"), false;
+      case 'D':
+        if (!main) return false;
+        destroy_scheduler();
+        return result("ok"), false;
+      default:
+        return false;  // `e`, `o` and `O` as a destructor's op, or out of place: nothing
+    }
+  }
+
+  bool join(int id, int slot, const std::string& tag, bool in_destructor) {
+    auto result = [&](const std::string& r) { note(log, id, tag + "=" + r); };
+    const int target = slots[slot];
+    if (target == 0) return result(code_text(jmpco::errc::empty_handle)), false;
+    if (target == id && id != 0) return result(code_text(jmpco::errc::join_self)), false;
+    ++tasks[target].references;
+    const bool waits = tasks[target].generation == generation && tasks[target].st != state::finished;
+    if (waits && id == 0) {
+      while (tasks[target].st != state::finished) {
+        if (terminate) return true;
+        if (!step()) {
+          release(target);
+          return result(code_text(jmpco::errc::deadlock)), false;
+        }
+      }
+    } else if (waits) {
+      task& self = tasks[id];
+      self.joining = target;
+      tasks[target].joiners.insert(tasks[target].joiners.begin(), id);
+      if (park(id, 'j', in_destructor, false)) {
+        if (!terminate) self.joining_done = target;
+        return true;
+      }
+      stop_joining(tasks[id]);
+      release(target);
+      return false;
+    }
+    const std::string r = collect(target);
+    release(target);
+    result(r);
+    return false;
+  }
+
+  void finish(int id) {
+    task& t = tasks[id];
+    t.st = state::finished;
+    --live;
+    std::vector<int> joiners = t.joiners;
+    t.joiners.clear();
+#if JMPCO_FUZZ_PLANT_DIVERGENCE  // a wrong model on purpose: joiners woken first come, first served
+    std::reverse(joiners.begin(), joiners.end());
+#endif
+    for (int j : joiners) {
+      tasks[j].joining = 0;
+      wake(j);
+    }
+    release(id);
+  }
+
+  void kill(int id) {
+    task& t = tasks[id];
+    if (t.st == state::ready) erase(ready, id);
+    erase(sleepers, id);
+    stop_joining(t);
+    if (t.wait == '>') erase(channels[t.wait_channel].senders, id);
+    if (t.wait == '<') erase(channels[t.wait_channel].receivers, id);
+    if (t.started && !terminate) {
+      const int outer = running;
+      running = id;
+      t.st = state::running;
+      t.kill_seen = true;
+      // The wait it was in returns errc::closing; a join's own reference goes with it.
+      const char w = t.wait;
+      if (w == 'j') release(t.joining_done);
+      note(log, id, std::string(t.wait_in_destructor ? "~" : "") + w + "=" +
+                        code_text(jmpco::errc::closing));
+      clear_wait(t);
+      go_on(id);
+      running = outer;
+    }
+    tasks[id].failure = jmpco::errc::killed;
+    finish(id);
+  }
+
+  bool step() {
+    wake_sleepers();
+    if (ready.empty()) return false;
+    const int id = ready.front();
+    ready.pop_front();
+    resume(id);
+    return true;
+  }
+
+  void wake_sleepers() {
+    while (!sleepers.empty()) {
+      const int id = sleepers.front();
+      sleepers.pop_front();
+      wake(id);
+    }
+  }
+
+  std::size_t run_once() {
+    wake_sleepers();
+    const std::size_t n = ready.size();
+    std::size_t ran = 0;
+    for (; ran < n && !ready.empty() && !terminate; ++ran) {
+      const int id = ready.front();
+      ready.pop_front();
+      resume(id);
+    }
+    return ran;
+  }
+
+  void destroy_scheduler() {
+    for (;;) {
+      int victim = 0;
+      for (int i = static_cast<int>(tasks.size()) - 1; i > 0; --i) {
+        if (tasks[i].generation == generation && tasks[i].st != state::finished) {
+          victim = i;
+          break;
+        }
+      }
+      if (victim == 0 || terminate) break;
+      kill(victim);
+    }
+    ready.clear();
+    sleepers.clear();
+    live = 0;
+    ++generation;
+  }
+
+  // The main program, then what the end of an input destroys.
+  void run_main() {
+    go_on_main();
+    if (terminate) return;
+    note(log, 0, "end");
+    destroy_scheduler();
+    for (int s = 0; s < kSlots; ++s) drop_handle(s);
+  }
+
+  void go_on_main() {
+    const program& prog = program_of(0);
+    std::vector<object> objects;
+    for (const op& o : prog) {
+      if (terminate) return;
+      if (o.code == 'o' || o.code == 'O') {
+        objects.push_back({++next_object, &o});
+        continue;
+      }
+      run_op(0, o.code, o.a, o.b, false);
+    }
+    while (!objects.empty() && !terminate) {
+      const object obj = objects.back();
+      objects.pop_back();
+      note(log, 0, "~o" + std::to_string(obj.id));
+      if (obj.o->code == 'O' && obj.o->dcode != 0)
+        run_op(0, obj.o->dcode, obj.o->da, obj.o->db, true);
+    }
+  }
+};
+
+// ---- the real run -------------------------------------------------------------------------------
+
+struct value {
+  static inline long live = 0;
+  long v;
+  explicit value(long v) : v(v) { ++live; }
+  value(value&& other) noexcept : v(other.v) { ++live; }
+  value(const value&) = delete;
+  value& operator=(const value&) = delete;
+  ~value() { --live; }
+};
+
+struct body_failure : std::runtime_error {
+  body_failure() : std::runtime_error("task body failed") {}
+};
+
+struct world {
+  const std::vector<program>* programs = nullptr;
+  event_log log;
+  jmpco::scheduler* sched = nullptr;  // still set while it is destroyed: destructors spawn into it
+  std::unique_ptr<jmpco::channel<value>> channels[kChannels];
+  jmpco::task<long> slots[kSlots];
+  long next_value = 0;
+  int next_object = 0;
+  int next_task = 0;
+  int spawned = 0;
+  long unjoined = 0;
+  long live_objects = 0;
+  long sleep_serial = 0;
+
+  void destroy_scheduler() {
+    delete sched;
+    sched = nullptr;
+  }
+  void new_scheduler() {
+    sched = new jmpco::scheduler();
+    sched->on_unjoined_failure([](const jmpco::error&, void* self) { ++static_cast<world*>(self)->unjoined; },
+                               this);
+  }
+};
+
+world* W = nullptr;
+
+void run_op(int actor, char code, int a, int b, bool in_destructor);
+
+struct counted_object {
+  int id;
+  int actor;
+  const op* o;
+  counted_object(int actor, const op* o) : id(++W->next_object), actor(actor), o(o) { ++W->live_objects; }
+  counted_object(const counted_object&) = delete;
+  counted_object& operator=(const counted_object&) = delete;
+  ~counted_object() {
+    --W->live_objects;
+    note(W->log, actor, "~o" + std::to_string(id));
+    if (o->code == 'O' && o->dcode != 0) run_op(actor, o->dcode, o->da, o->db, true);
+  }
+};
+
+const program& program_of(int p) {
+  static const program empty;
+  return p < static_cast<int>(W->programs->size()) ? (*W->programs)[p] : empty;
+}
+
+// Runs ops from `pc`; an object lives in this frame while the rest of the program runs inside.
+void exec(int actor, const program& prog, std::size_t pc) {
+  for (; pc < prog.size(); ++pc) {
+    const op& o = prog[pc];
+    if (o.code == 'o' || o.code == 'O') {
+      counted_object guard(actor, &o);
+      exec(actor, prog, pc + 1);
+      return;
+    }
+    if (o.code == 'e') {
+      if (actor == 0) continue;
+      note(W->log, actor, "throw");
+      throw body_failure();
+    }
+    run_op(actor, o.code, o.a, o.b, false);
+  }
+}
+
+template <class T>
+std::string outcome_text(const jmpco::result<T>& r) {
+  if (!r) return code_text(r.code());
+  if constexpr (std::is_same_v<T, value>) {
+    return "v" + std::to_string(r.value().v);
+  } else if constexpr (std::is_same_v<T, long>) {
+    return "v" + std::to_string(r.value());
+  } else {
+    return "ok";
+  }
+}
+
+void run_op(int actor, char code, int a, int b, bool in_destructor) {
+  world& w = *W;
+  const std::string tag = std::string(in_destructor ? "~" : "") + code;
+  auto result = [&](const std::string& r) { note(w.log, actor, tag + "=" + r); };
+  const bool main = actor == 0;
+  switch (code) {
+    case 's': {
+      if (w.spawned >= kMaxTasks) return result("full");
+      const int id = ++w.next_task;
+      const int prog = a;
+      const int slot = w.spawned++ % kSlots;
+      w.slots[slot] = w.sched->spawn([id, prog]() -> long {
+        exec(id, program_of(prog), 0);
+        note(W->log, id, "ret");
+        return id;
+      });
+      return result("t" + std::to_string(id));
+    }
+    case '>':
+      return result(outcome_text(w.channels[a]->send(value(++w.next_value))));
+    case ')':
+      return result(outcome_text(w.channels[a]->try_send(value(++w.next_value))));
+    case '<':
+      return result(outcome_text(w.channels[a]->recv()));
+    case '(':
+      return result(outcome_text(w.channels[a]->try_recv()));
+    case 'x':
+      return result(outcome_text(w.channels[a]->close()));
+    case 'N':
+      w.channels[a] = std::make_unique<jmpco::channel<value>>(static_cast<std::size_t>(b));
+      return result("ok");
+    case 'y':
+      return result(outcome_text(jmpco::this_task::yield()));
+    case 'z': {
+      const auto past = jmpco::scheduler::clock::time_point(std::chrono::nanoseconds(++w.sleep_serial));
+      return result(outcome_text(jmpco::this_task::sleep_until(past)));
+    }
+    case 'j':
+      return result(outcome_text(w.slots[a].join()));
+    case 'k':
+      return result(outcome_text(w.slots[a].kill()));
+    case 'd':
+      w.slots[a].detach();
+      return result("ok");
+    case 'm':
+      w.slots[(a + 1) % kSlots] = std::move(w.slots[a]);
+      return result("ok");
+    case 'r':
+      if (main) result(std::to_string(w.sched->run_once()));
+      return;
+    case 'R':
+      if (main) result(outcome_text(w.sched->run()));
+      return;
+    case 'D':
+      if (!main) return;
+      w.destroy_scheduler();
+      w.new_scheduler();
+      return result("ok");
+    default:
+      return;
+  }
+}
+
+struct input {
+  std::vector<program> programs;
+  std::string text;
+};
+
+input current;
+
+[[noreturn]] void diverge(const event_log& expected, const event_log& got, const char* what) {
+  std::size_t first = 0;
+  while (first < expected.size() && first < got.size() && expected[first] == got[first]) ++first;
+  std::fprintf(stderr, "scheduler_fuzzer: DIVERGENCE from the model: %s\ninput: %s\n", what, current.text.c_str());
+  const std::size_t from = first > 8 ? first - 8 : 0;
+  std::fprintf(stderr, "  %-24s %s\n", "model", "jmpco");
+  for (std::size_t i = from; i < first + 8 && (i < expected.size() || i < got.size()); ++i) {
+    std::fprintf(stderr, "%c %-24s %s\n", i == first ? '>' : ' ', i < expected.size() ? expected[i].c_str() : "-",
+                 i < got.size() ? got[i].c_str() : "-");
+  }
+  __builtin_trap();
+}
+
+void* run_input(void*) {
+  model m(&current.programs);
+  m.run_main();
+  if (m.terminate) return nullptr;  // a destructor that waits on after a kill: see model::park
+
+  world w;
+  w.programs = &current.programs;
+  W = &w;
+  w.new_scheduler();
+  for (int i = 0; i < kChannels; ++i) w.channels[i] = std::make_unique<jmpco::channel<value>>(static_cast<std::size_t>(i));
+  exec(0, program_of(0), 0);
+  note(w.log, 0, "end");
+  w.destroy_scheduler();
+  for (auto& s : w.slots) s.detach();
+  for (auto& c : w.channels) c.reset();
+  W = nullptr;
+
+  if (std::getenv("JMPCO_FUZZ_TRACE") != nullptr) {
+    for (const std::string& e : w.log) std::fprintf(stderr, "%s\n", e.c_str());
+  }
+  if (m.log != w.log) diverge(m.log, w.log, "the logs differ");
+  if (m.unjoined != w.unjoined) {
+    std::fprintf(stderr, "unjoined failures: model %ld, jmpco %ld\n", m.unjoined, w.unjoined);
+    diverge(m.log, w.log, "unjoined failure counts differ");
+  }
+  if (value::live != 0) diverge(m.log, w.log, "channel values leaked or destroyed twice");
+  if (w.live_objects != 0) diverge(m.log, w.log, "counted objects left alive");
+  if (jmpco::this_coroutine::running() != nullptr || jmpco::coroutine_core::level() != 0)
+    diverge(m.log, w.log, "the thread's main context is not clean after the input");
+  return nullptr;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size > kMaxInput) return -1;
+  current.programs.clear();
+  current.text.assign(reinterpret_cast<const char*>(data), size);
+  const std::uint8_t* start = data;
+  const std::uint8_t* end = data + size;
+  for (const std::uint8_t* p = data;; ++p) {
+    if (p == end || *p == '|') {
+      current.programs.push_back(parse(start, p));
+      if (p == end || current.programs.size() >= static_cast<std::size_t>(kPrograms)) break;
+      start = p + 1;
+    }
+  }
+  static jmpco_fuzz::big_stack_worker worker(kWorkerStack);
+  worker.run(&run_input, nullptr);
+  return 0;
+}
