@@ -177,6 +177,7 @@ class Parser {
     fs.proto->name = "main chunk";
     fs.proto->chunkname = lex_.chunkname();
     fs.proto->source = lua_source_;
+    fs.proto->upvalues.push_back({"_ENV", false, 0, true});  // lparser.c's mainfunc
     open_function(fs);
     lex_.next();
     enter_block(false);
@@ -343,6 +344,7 @@ class Parser {
       if (outer < 0) return -1;
       desc.from_parent_local = false;
       desc.index = outer;
+      desc.chunk_env = fs->parent->proto->upvalues[static_cast<std::size_t>(outer)].chunk_env;
     }
     if (static_cast<int>(ups.size()) >= kMaxUpvalues) {
       std::string where = fs->proto->is_main
@@ -430,18 +432,27 @@ class Parser {
     return nullptr;
   }
 
-  // Lua's singlevar: a free name is a field of whichever _ENV is visible.
+  // Lua's singlevar: a free name is a field of whichever _ENV is visible. Resolving `_ENV` also
+  // lists it among the upvalues where Lua does; the chunk's own _ENV is read directly.
   ExprPtr resolve_name(const std::string& name, int line) {
-    if (ExprPtr declared = resolve_declared(name, line)) return declared;
     const bool is_env = name == "_ENV";
+    if (!is_env)
+      if (ExprPtr declared = resolve_declared(name, line)) return declared;
     ExprPtr env = resolve_declared("_ENV", line);
-    if (env == nullptr)
+    assert(env != nullptr);  // at worst the main function's upvalue
+    if (is_chunk_env(*env))
       return is_env ? ExprPtr(std::make_unique<EnvExpr>(line))
                     : ExprPtr(std::make_unique<GlobalExpr>(line, name));
-    assert(!is_env);
+    if (is_env) return env;
     return std::make_unique<IndexExpr>(
         line, std::move(env),
         std::make_unique<ConstExpr>(ExprKind::Str, line, Value::string(name)));
+  }
+
+  bool is_chunk_env(const Expr& e) const {
+    if (e.kind != ExprKind::Upvalue) return false;
+    const auto index = static_cast<std::size_t>(static_cast<const UpvalueExpr&>(e).index);
+    return fs_->proto->upvalues[index].chunk_env;
   }
 
   // ---- statements -------------------------------------------------------------------------
@@ -1026,14 +1037,8 @@ class Parser {
         return {static_cast<const UpvalueExpr&>(fn).name, "upvalue"};
       case ExprKind::Env:
         return {"_ENV", "upvalue"};
-      case ExprKind::Index: {
-        const auto& ix = static_cast<const IndexExpr&>(fn);
-        const Expr& key = *ix.key;
-        if (key.kind == ExprKind::Str)
-          return {static_cast<const ConstExpr&>(key).value.str(),
-                  names_env(*ix.object) ? "global" : "field"};
-        return {};
-      }
+      case ExprKind::Index:
+        return index_name(static_cast<const IndexExpr&>(fn));
       case ExprKind::Paren:
         return site_of(*static_cast<const ParenExpr&>(fn).inner);
       default:
@@ -1157,6 +1162,18 @@ Chunk parse_chunk(std::string_view chunkname, std::string_view source) {
 Chunk parse_source(std::string_view source_name, std::string_view text, unsigned c_level) {
   Parser parser(source_id(source_name), std::string(source_name), text, c_level);
   return parser.parse_main();
+}
+
+CallSiteName index_name(const IndexExpr& ix) {
+  const Expr* key = ix.key.get();
+  while (key->kind == ExprKind::Paren) key = static_cast<const ParenExpr*>(key)->inner.get();
+  const char* kind = names_env(*ix.object) ? "global" : "field";
+  if (key->kind == ExprKind::Str) return {static_cast<const ConstExpr*>(key)->value.str(), kind};
+  if (key->kind == ExprKind::Int) {
+    const std::int64_t i = static_cast<const ConstExpr*>(key)->value.as_int();
+    if (i >= 0 && i <= 255) return {"integer index", "field"};
+  }
+  return {"?", kind};
 }
 
 bool names_env(const Expr& e) {
