@@ -277,16 +277,7 @@ void Interp::raise(Value v) {
   LuaThread& t = *cur_;
   Coroutine* co = cur_obj_->as_coroutine();
   if (library_state_.closing_state) throw LuaError{std::move(v)};
-  if (co != nullptr && co->closing && co->pcalls_while_closing == 0) {
-    // See Coroutine::stale_handler: the handler in force is the one of the innermost protected
-    // call active at the yield, none if that was a pcall.
-    if (co->stale_handler.is_nil()) throw LuaError{std::move(v)};
-    if (t.prot != co->yield_prot) {
-      if (co->closing_frame_depth == co->yield_handler_depth)
-        throw LuaError{Value::string("error in error handling")};
-      throw LuaError{apply_message_handler(co->stale_handler, std::move(v))};
-    }
-  }
+  if (co != nullptr) co->raise_while_closing(v, t.prot);
   if (t.prot != nullptr && !t.prot->handler.is_nil())
     v = apply_message_handler(t.prot->handler, std::move(v));
   throw LuaError{std::move(v)};

@@ -21,107 +21,49 @@ constexpr int kMaxUpvalues = 255;         // MAXUPVAL
 
 struct Priority {
   int left;
-  int right;
+  int right;  // below `left`: right associative
 };
 
-// Lua's binary operator priorities (lparser.c).
-bool binary_op(const Token& t, BinOp& op, ExprKind& kind, Priority& prio) {
-  kind = ExprKind::Binary;
-  switch (t.type) {
-    case Tok::Char:
-      switch (t.ch) {
-        case '+':
-          op = BinOp::Add;
-          prio = {10, 10};
-          return true;
-        case '-':
-          op = BinOp::Sub;
-          prio = {10, 10};
-          return true;
-        case '*':
-          op = BinOp::Mul;
-          prio = {11, 11};
-          return true;
-        case '%':
-          op = BinOp::Mod;
-          prio = {11, 11};
-          return true;
-        case '^':
-          op = BinOp::Pow;
-          prio = {14, 13};
-          return true;
-        case '/':
-          op = BinOp::Div;
-          prio = {11, 11};
-          return true;
-        case '&':
-          op = BinOp::BAnd;
-          prio = {6, 6};
-          return true;
-        case '|':
-          op = BinOp::BOr;
-          prio = {4, 4};
-          return true;
-        case '~':
-          op = BinOp::BXor;
-          prio = {5, 5};
-          return true;
-        case '<':
-          op = BinOp::Lt;
-          prio = {3, 3};
-          return true;
-        case '>':
-          op = BinOp::Gt;
-          prio = {3, 3};
-          return true;
-        default:
-          return false;
-      }
-    case Tok::IDiv:
-      op = BinOp::IDiv;
-      prio = {11, 11};
-      return true;
-    case Tok::Shl:
-      op = BinOp::Shl;
-      prio = {7, 7};
-      return true;
-    case Tok::Shr:
-      op = BinOp::Shr;
-      prio = {7, 7};
-      return true;
-    case Tok::Concat:
-      op = BinOp::Concat;
-      prio = {9, 8};
-      return true;
-    case Tok::Eq:
-      op = BinOp::Eq;
-      prio = {3, 3};
-      return true;
-    case Tok::Ne:
-      op = BinOp::Ne;
-      prio = {3, 3};
-      return true;
-    case Tok::Le:
-      op = BinOp::Le;
-      prio = {3, 3};
-      return true;
-    case Tok::Ge:
-      op = BinOp::Ge;
-      prio = {3, 3};
-      return true;
-    case Tok::And:
-      kind = ExprKind::And;
-      op = BinOp::Eq;
-      prio = {2, 2};
-      return true;
-    case Tok::Or:
-      kind = ExprKind::Or;
-      op = BinOp::Eq;
-      prio = {1, 1};
-      return true;
-    default:
-      return false;
-  }
+// A binary operator as the expression parser sees it: `and`/`or` are expressions of their own
+// kind (their `op` is unused).
+struct BinaryOperator {
+  Tok type;
+  char ch;  // for Tok::Char
+  BinOp op;
+  ExprKind kind;
+  Priority prio;
+};
+
+// Lua's binary operators and their priorities (the table of lparser.c's subexpr).
+constexpr BinaryOperator kBinaryOperators[] = {
+    {Tok::Or, 0, BinOp::Eq, ExprKind::Or, {1, 1}},
+    {Tok::And, 0, BinOp::Eq, ExprKind::And, {2, 2}},
+    {Tok::Char, '<', BinOp::Lt, ExprKind::Binary, {3, 3}},
+    {Tok::Char, '>', BinOp::Gt, ExprKind::Binary, {3, 3}},
+    {Tok::Le, 0, BinOp::Le, ExprKind::Binary, {3, 3}},
+    {Tok::Ge, 0, BinOp::Ge, ExprKind::Binary, {3, 3}},
+    {Tok::Eq, 0, BinOp::Eq, ExprKind::Binary, {3, 3}},
+    {Tok::Ne, 0, BinOp::Ne, ExprKind::Binary, {3, 3}},
+    {Tok::Char, '|', BinOp::BOr, ExprKind::Binary, {4, 4}},
+    {Tok::Char, '~', BinOp::BXor, ExprKind::Binary, {5, 5}},
+    {Tok::Char, '&', BinOp::BAnd, ExprKind::Binary, {6, 6}},
+    {Tok::Shl, 0, BinOp::Shl, ExprKind::Binary, {7, 7}},
+    {Tok::Shr, 0, BinOp::Shr, ExprKind::Binary, {7, 7}},
+    {Tok::Concat, 0, BinOp::Concat, ExprKind::Binary, {9, 8}},
+    {Tok::Char, '+', BinOp::Add, ExprKind::Binary, {10, 10}},
+    {Tok::Char, '-', BinOp::Sub, ExprKind::Binary, {10, 10}},
+    {Tok::Char, '*', BinOp::Mul, ExprKind::Binary, {11, 11}},
+    {Tok::Char, '/', BinOp::Div, ExprKind::Binary, {11, 11}},
+    {Tok::IDiv, 0, BinOp::IDiv, ExprKind::Binary, {11, 11}},
+    {Tok::Char, '%', BinOp::Mod, ExprKind::Binary, {11, 11}},
+    {Tok::Char, '^', BinOp::Pow, ExprKind::Binary, {14, 13}},
+};
+
+// The binary operator token `t` is, or null.
+const BinaryOperator* binary_operator(const Token& t) {
+  for (const BinaryOperator& o : kBinaryOperators)
+    if (o.type == t.type && (t.type != Tok::Char || o.ch == t.ch)) return &o;
+  return nullptr;
 }
 
 constexpr int kUnaryPriority = 12;
@@ -912,17 +854,15 @@ class Parser {
     } else {
       out = parse_simple();
     }
-    BinOp op;
-    ExprKind kind;
-    Priority prio;
-    while (binary_op(tok(), op, kind, prio) && prio.left > limit) {
+    for (const BinaryOperator* o = binary_operator(tok()); o != nullptr && o->prio.left > limit;
+         o = binary_operator(tok())) {
       int op_line = lex_.line();
       lex_.next();
       settle_index_line(*out);
       ExprPtr right;
-      parse_subexpr(right, prio.right);
-      out = std::make_unique<BinaryExpr>(kind, binary_line(op, kind, op_line, *right), op,
-                                         std::move(out), std::move(right));
+      parse_subexpr(right, o->prio.right);
+      out = std::make_unique<BinaryExpr>(o->kind, binary_line(o->op, o->kind, op_line, *right),
+                                         o->op, std::move(out), std::move(right));
     }
   }
 
