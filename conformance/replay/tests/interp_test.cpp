@@ -459,6 +459,20 @@ TEST(BinaryChunks, ForeignChunksAreRefused) {
             "nil\tbinary string: bad binary format (truncated chunk)\n");
 }
 
+TEST(FunctionStatement, StoresAtTheLineOfFunction) {
+  EXPECT_EQ(output_of("a = {}\nprint(pcall(load('function a.x.y ()\\na = 1\\nend', '=c')))"),
+            "false\tc:1: attempt to index a nil value (field 'x')\n");
+}
+
+TEST(LibraryIterators, PairsAndIpairsHandOutOneFunction) {
+  EXPECT_EQ(
+      output_of("local n = next\nnext = nil\n"
+                "print(ipairs{} == ipairs{}, pairs{} == n, select('#', ipairs{}))\n"
+                "local t = setmetatable({}, {__len = function (a, b) return a == b and 7 end})\n"
+                "print(#t)"),
+      "true\ttrue\t3\n7\n");
+}
+
 TEST(Tool, MissingFileIsReportedLikeLua) {
   std::ostringstream out, err;
   EXPECT_EQ(replay::run_file("no/such/file.lua", out, err), 1);
