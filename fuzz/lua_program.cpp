@@ -17,7 +17,9 @@
 //   or functions that yield, resume or fail;
 //   collectgarbage(), a weak table whose fresh value goes and whose C[] value stays,
 //   debug.getinfo of the running function and of a C[] coroutine's level 1, and debug.traceback
-//   of the running thread and of a C[] entry.
+//   of the running thread and of a C[] entry;
+//   the math library's functions with values of every type, seeded math.random sequences, and
+//   string.dump/load round trips (stripped or not) run under pcall or as coroutine bodies.
 // Values: integers, floats, strings (some with escapes), booleans, nil, tables, `...`, the loop
 // variable, the running thread and the C[] entries. Printed through show(), which prints
 // type names for tables, functions and threads, so output never contains an address.
@@ -189,7 +191,7 @@ class generator {
   }
 
   void statement_body() {
-    const int kind = byte() % 36;
+    const int kind = byte() % 37;
     switch (kind) {
       case 0:
       case 1: {
@@ -333,6 +335,9 @@ class generator {
         else
           line("print('ctb', show(pcall(debug.traceback, " + slot() + ", 'c')))");
         break;
+      case 36:
+        library_statement();
+        break;
       default:
         line("print('fmt', string.format('%d %s %q %5.1f %%', " + std::to_string(byte() - 100) + ", 's" +
              std::to_string(byte()) + "', 'q\\n\"', " + std::to_string(byte()) + ".25))");
@@ -360,6 +365,34 @@ class generator {
       line("print('load', show(pcall(" + call + ", " + values_or_nil() + ")))");
     else
       line(slot() + " = coroutine.create(" + call + " or function(...) return ... end)");
+  }
+
+  // The rest of the math library (values of every type, so also its argument errors), a seeded
+  // random sequence (math.random is never called unseeded: its output would differ), and
+  // string.dump round trips.
+  void library_statement() {
+    static const char* const kMath[] = {"sin", "cos", "tan", "asin", "acos", "atan",
+                                        "exp", "log", "deg", "rad",  "modf"};
+    const int choice = byte() % 4;
+    if (choice == 3) {
+      // A dump/load round trip (stripped or not) of a function that may fail, called under
+      // pcall or made a coroutine body.
+      const std::string strip = byte() % 2 == 0 ? "true" : "false";
+      const std::string loaded = "load(string.dump(" + function() + ", " + strip + "))";
+      if (byte() % 2 == 0)
+        line("print('dump', show(pcall(" + loaded + ", " + values_or_nil() + ")))");
+      else
+        line(slot() + " = coroutine.create(" + loaded + ")");
+      return;
+    }
+    if (choice == 0) {
+      const std::string seed = std::to_string(byte() - 100);
+      const std::string up = std::to_string(byte() % 10);
+      line("do math.randomseed(" + seed + ") print('rand', show(pcall(math.random, " + up +
+           ")), math.random(), math.random(-" + up + ", " + up + ")) end");
+      return;
+    }
+    line(std::string("print('math', show(pcall(math.") + kMath[byte() % 11] + ", " + values() + ")))");
   }
 
   // A function whose free names are fields of its own _ENV (a local, a parameter, nil).

@@ -134,6 +134,11 @@ struct CallSiteName {
   int reg = -1;
 };
 
+// How ldebug.c names `obj[key]`: a string constant by itself, an integer constant 0..255
+// (lcode.c's OP_GETI) "integer index", any other key (a register) "?"; "global" when `obj`
+// is _ENV, else "field".
+CallSiteName index_name(const IndexExpr& ix);
+
 struct CallExpr : Expr {  // Call and Method
   CallExpr(ExprKind k, int l) : Expr(k, l) {}
   ExprPtr function;   // Call: the callee; Method: the receiver
@@ -330,6 +335,9 @@ struct Proto {
     std::string name;
     bool from_parent_local;  // else from the parent's upvalues
     int index;               // parent's slot or parent's upvalue index
+    // The chunk's _ENV: the main function's upvalue 0, or a chain of upvalues down to it. Lua
+    // lists it where a function (or one nested in it) first uses a global.
+    bool chunk_env = false;
   };
   std::vector<UpvalueDesc> upvalues;
   Block body;

@@ -29,11 +29,15 @@ class Coroutine final : public ThreadObj, public jmpco::coroutine_core {
   }
   // The last reference is gone (jmpco's release: frees now, or once it stops running).
   void let_go() noexcept { release(); }
+  // Lua 5.4.4's quirk while coroutine.close runs this coroutine's __close handlers (see
+  // stale_handler): an error raised outside the protected calls the handlers made meets the
+  // handler in force at the yield instead. Throws the error as that makes it; returns when the
+  // quirk does not apply (`prot`, the innermost protected call, decides as usual).
+  void raise_while_closing(Value& v, const ProtFrame* prot);
 
   Interp& interp;
   Value body;
-  Values transfer;  // arguments in, results out, both ways
-  bool started = false;
+  Values transfer;       // arguments in, results out, both ways
   bool errored = false;  // died by error; `error_value` holds it until close hands it out
   Value error_value;
   bool closing = false;     // coroutine.close is unwinding it: __close handlers run
@@ -62,7 +66,7 @@ class Coroutine final : public ThreadObj, public jmpco::coroutine_core {
   void drop_references() noexcept override;
   void visit_references(RefVisitor& v) const override;
   bool holds_stack() const noexcept override {
-    return started && status() == jmpco::status::suspended;
+    return started() && status() == jmpco::status::suspended;
   }
 };
 

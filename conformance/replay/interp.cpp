@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "interp.hpp"
 
+#include <cassert>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -62,6 +63,7 @@ Interp::Interp(std::string_view chunkname, std::ostream& out, const options& opt
   open_string(*this);
   open_table(*this);
   open_math(*this);
+  open_io(*this);
   open_coroutine(*this);
   open_package(*this);
 }
@@ -79,6 +81,8 @@ Value Interp::new_chunk_function(const Chunk& chunk, Value env) {
   auto* cell = new Cell();
   fn->env = Value::object(cell);
   cell->value = std::move(env);
+  assert(!fn->proto->upvalues.empty() && fn->proto->upvalues[0].chunk_env);
+  fn->upvalues.push_back(fn->env);  // the main function's only upvalue: _ENV
   return fv;
 }
 
@@ -108,6 +112,7 @@ void Interp::shutdown() noexcept {
   release_orphans();
   globals_ = Value();
   string_meta_ = Value();
+  library_state_.drop_values();
   heap_.break_cycles();
   release_orphans();
   main_thread_ = Value();
@@ -257,7 +262,14 @@ void Interp::finalize_at_close() {
 std::string Interp::where(int level) const {
   const CallInfo* ci = cur_->ci;
   for (int i = 0; i < level && ci != nullptr; ++i) ci = ci->prev;
+  if (ci == nullptr || ci->proto == nullptr || ci->fn->stripped) return "";  // luaL_where: no line
+  return ci->proto->chunkname + ":" + std::to_string(ci->line) + ": ";
+}
+
+// luaG_addinfo: a stripped function's position is "?:-1:".
+std::string Interp::error_position(const CallInfo* ci) const {
   if (ci == nullptr || ci->proto == nullptr) return "";
+  if (ci->fn->stripped) return "?:-1: ";
   return ci->proto->chunkname + ":" + std::to_string(ci->line) + ": ";
 }
 
@@ -265,16 +277,7 @@ void Interp::raise(Value v) {
   LuaThread& t = *cur_;
   Coroutine* co = cur_obj_->as_coroutine();
   if (library_state_.closing_state) throw LuaError{std::move(v)};
-  if (co != nullptr && co->closing && co->pcalls_while_closing == 0) {
-    // See Coroutine::stale_handler: the handler in force is the one of the innermost protected
-    // call active at the yield, none if that was a pcall.
-    if (co->stale_handler.is_nil()) throw LuaError{std::move(v)};
-    if (t.prot != co->yield_prot) {
-      if (co->closing_frame_depth == co->yield_handler_depth)
-        throw LuaError{Value::string("error in error handling")};
-      throw LuaError{apply_message_handler(co->stale_handler, std::move(v))};
-    }
-  }
+  if (co != nullptr) co->raise_while_closing(v, t.prot);
   if (t.prot != nullptr && !t.prot->handler.is_nil())
     v = apply_message_handler(t.prot->handler, std::move(v));
   throw LuaError{std::move(v)};
@@ -303,19 +306,26 @@ void Interp::check_value_stack(std::uint64_t n, const char* msg) {
 void Interp::unsupported(const std::string& what) {
   const CallInfo* ci = cur_->ci;
   while (ci != nullptr && ci->proto == nullptr) ci = ci->prev;
-  std::string position =
-      ci != nullptr ? ci->proto->chunkname + ":" + std::to_string(ci->line) + ": " : "";
-  throw Abort{1, position + "unsupported " + what};
+  throw Abort{1, error_position(ci) + "unsupported " + what};
 }
 
-void Interp::runtime_error(const std::string& msg) { raise(Value::string(where(0) + msg)); }
+void Interp::runtime_error(const std::string& msg) {
+  raise(Value::string(error_position(cur_->ci) + msg));
+}
 
 void Interp::lib_error(const std::string& msg) { raise(Value::string(where(1) + msg)); }
 
+// A stripped caller knows no local names (Lua then looks the function up in the loaded
+// libraries) and calls every upvalue '?'.
 std::string Interp::native_name() const {
   const CallInfo* ci = cur_->ci;
-  if (ci != nullptr && ci->from_lua && ci->site != nullptr && !ci->site->name.empty())
-    return ci->site->name;
+  if (ci != nullptr && ci->from_lua && ci->site != nullptr && !ci->site->name.empty()) {
+    const bool stripped_caller =
+        ci->prev != nullptr && ci->prev->fn != nullptr && ci->prev->fn->stripped;
+    if (!stripped_caller) return ci->site->name;
+    if (std::strcmp(ci->site->kind, "upvalue") == 0) return "?";
+    if (std::strcmp(ci->site->kind, "local") != 0) return ci->site->name;
+  }
   if (ci != nullptr && ci->fn != nullptr && ci->fn->qualified_name != nullptr)
     return ci->fn->qualified_name;
   return "?";
@@ -342,30 +352,25 @@ void Interp::type_error_arg(int arg, const char* expected, const Value* got) {
 }
 
 // What Lua's varinfo says about the expression that produced a bad value.
+// A stripped function has no local or upvalue names, so not even _ENV is known: its globals are
+// fields.
 std::string Interp::describe(const Expr* e) const {
   if (e == nullptr) return "";
+  const bool stripped = cur_->ci != nullptr && cur_->ci->fn != nullptr && cur_->ci->fn->stripped;
   switch (e->kind) {
     case ExprKind::Local:
-      return quoted("local", static_cast<const LocalExpr*>(e)->var->name);
+      return stripped ? "" : quoted("local", static_cast<const LocalExpr*>(e)->var->name);
     case ExprKind::Upvalue:
-      return quoted("upvalue", static_cast<const UpvalueExpr*>(e)->name);
+      return quoted("upvalue", stripped ? "?" : static_cast<const UpvalueExpr*>(e)->name);
     case ExprKind::Env:
-      return quoted("upvalue", "_ENV");
+      return quoted("upvalue", stripped ? "?" : "_ENV");
     case ExprKind::Global:
-      return quoted("global", static_cast<const GlobalExpr*>(e)->name.str());
+      return quoted(stripped ? "field" : "global", static_cast<const GlobalExpr*>(e)->name.str());
     case ExprKind::Str:
       return quoted("constant", static_cast<const ConstExpr*>(e)->value.str());
     case ExprKind::Index: {
-      const auto* ix = static_cast<const IndexExpr*>(e);
-      const Expr* key = ix->key.get();
-      if (key->kind == ExprKind::Str)
-        return quoted(names_env(*ix->object) ? "global" : "field",
-                      static_cast<const ConstExpr*>(key)->value.str());
-      if (key->kind == ExprKind::Int) {
-        std::int64_t k = static_cast<const ConstExpr*>(key)->value.as_int();
-        if (k >= 0 && k <= 255) return quoted("field", "integer index");
-      }
-      return quoted("field", "?");
+      const CallSiteName name = index_name(*static_cast<const IndexExpr*>(e));
+      return quoted(stripped ? "field" : name.kind, name.name);
     }
     case ExprKind::And:
     case ExprKind::Or: {

@@ -6,6 +6,8 @@
 #ifndef JMPCO_REPLAY_INTERP_HPP
 #define JMPCO_REPLAY_INTERP_HPP
 
+#include <array>
+#include <cassert>
 #include <cstdint>
 #include <deque>
 #include <ostream>
@@ -146,6 +148,7 @@ class Interp {
   // its stack layout), so the limit is matched only within a few dozen values.
   bool has_value_stack_room(std::uint64_t n) const;
   // What the library keeps between calls: collectgarbage's settings, os.exit's close.
+  using RandomState = std::array<std::uint64_t, 4>;  // math.random's xoshiro256** state
   struct LibraryState {
     // lua.c runs scripts with the collector in generational mode; collectgarbage("incremental")
     // and ("generational") return the mode they leave.
@@ -155,6 +158,18 @@ class Interp {
     // message handler applies, and an error is handed on to the variables closed after it.
     bool closing_state = false;
     Value closing_state_error;
+    RandomState random{};
+    // string.dump's chunks name a prototype by its number here, for this run's token only.
+    std::vector<const Proto*> dumped_protos;
+    std::uint64_t dump_token = 0;    // 0 until the first dump
+    Value file_meta;                 // io's FILE* metatable (liolib.c's registry entry)
+    std::array<Value, 3> std_files;  // io.stdin, stdout, stderr; [0] is also io.input()'s file
+    // Lets go of the objects held here (at shutdown, before the heap frees what is left).
+    void drop_values() noexcept {
+      closing_state_error = Value();
+      file_meta = Value();
+      std_files = {};
+    }
   };
   LibraryState& library_state() { return library_state_; }
   // luaL_checkstack: "stack overflow (MSG)" without room for `n` values.
@@ -166,6 +181,8 @@ class Interp {
   // "FILE:LINE: " of the function `level` levels up (1 = the caller of the running native), or
   // "" when that is not a Lua function.
   std::string where(int level) const;
+  // The position a runtime error of `ci`'s function gets ("" for a native).
+  std::string error_position(const CallInfo* ci) const;
   std::string native_name() const;  // the name a "bad argument" message uses
 
   // ---- C levels (jmpco's nesting machinery) ------------------------------------------------
@@ -215,6 +232,12 @@ class Interp {
 
   const options& opts() const { return opts_; }
   std::ostream& out() { return out_; }
+  // Where io.stderr writes (the driver's error stream).
+  void set_err(std::ostream& err) { err_ = &err; }
+  std::ostream& err() {
+    assert(err_ != nullptr);
+    return *err_;
+  }
   Table* globals() { return globals_.table(); }
   Value& string_meta() { return string_meta_; }
   const std::string& script_name() const { return script_name_; }
@@ -301,6 +324,7 @@ class Interp {
   Heap heap_;                // first: destroyed last, after every Value member below
   std::string script_name_;  // as given, for arg[0]
   std::ostream& out_;
+  std::ostream* err_ = nullptr;
   options opts_;
   LibraryState library_state_;
   Value globals_;
@@ -326,6 +350,7 @@ void open_string(Interp& in);
 void open_string_patterns(Interp& in, Table* string_table);
 void open_table(Interp& in);
 void open_math(Interp& in);
+void open_io(Interp& in);
 void open_coroutine(Interp& in);
 void open_package(Interp& in);              // load, require, package: after the other libraries
 void open_debug(Interp& in, Table* debug);  // into the debug table open_base made

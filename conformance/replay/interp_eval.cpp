@@ -135,6 +135,7 @@ Value Interp::make_closure(const Proto& p, Frame& fr) {
   Value fv = Value::object(f);
   f->proto = &p;
   f->env = fr.closure->env;
+  f->stripped = fr.closure->stripped;
   f->upvalues.reserve(p.upvalues.size());
   for (const Proto::UpvalueDesc& d : p.upvalues) {
     if (d.from_parent_local)

@@ -217,6 +217,7 @@ bool raw_arith(BinOp op, const Value& a, const Value& b, Value& out, bool& div_z
 Value Interp::metatable_of(const Value& v) const {
   if (v.is_table()) return v.table()->meta;
   if (v.is_string()) return string_meta_;
+  if (v.is_userdata()) return v.userdata()->meta;
   return Value();
 }
 
@@ -394,7 +395,8 @@ Value Interp::length(const Value& v, const Expr* e) {
   if (!mm.is_nil()) {
     Values out;
     const bool from_lua = running_lua();
-    call_from_native(mm, Values{v}, out, from_lua, metamethod_site("__len"));
+    // luaV_objlen calls it as luaT_callTMres does every event: with the operand twice
+    call_from_native(mm, Values{v, v}, out, from_lua, metamethod_site("__len"));
     return out.empty() ? Value() : out[0];
   }
   if (v.is_table()) return Value::integer(v.table()->border());
@@ -414,7 +416,7 @@ bool Interp::values_equal(const Value& a, const Value& b) {
 }
 
 std::string Interp::obj_type_name(const Value& v) {
-  if (v.is_table()) {
+  if (v.is_table() || v.is_userdata()) {  // luaT_objtypename: tables and full userdata
     Value name = metamethod(v, "__name");
     if (name.is_string()) return name.str();
   }

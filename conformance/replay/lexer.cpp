@@ -224,7 +224,9 @@ void Lexer::read_long(Token* t, std::size_t level, int start_line) {
   }
   if (t != nullptr) {
     t->type = Tok::String;
-    t->raw = text;
+    // llex.c's buffer, which "near" quotes: the brackets too (the skipped first newline not)
+    const std::string equals(level, '=');
+    t->raw = "[" + equals + "[" + text + "]" + equals + "]";
     t->text = std::move(text);
   }
 }

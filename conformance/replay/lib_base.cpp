@@ -58,6 +58,13 @@ std::string opt_string(Interp& in, const CallArgs& a, std::size_t i, const std::
   return check_string(in, a, i);
 }
 
+void add_unsupported(Interp& in, Table* t, std::initializer_list<const char*> qualified) {
+  for (const char* q : qualified) {
+    const char* dot = std::strrchr(q, '.');
+    in.register_native(t, dot != nullptr ? dot + 1 : q, unsupported_function, q);
+  }
+}
+
 void unsupported_function(Interp& in, CallArgs& a) {
   const char* name = a.self->qualified_name != nullptr ? a.self->qualified_name : "function";
   in.unsupported(name);
@@ -308,6 +315,12 @@ void lib_next(Interp& in, CallArgs& a) {
   a.results.push_back(Value());
 }
 
+void register_with_upvalue(Interp& in, Table* t, const char* name, NativeFn fn, Value upvalue) {
+  Value f = in.make_native(fn, name);
+  f.func()->upvalues.push_back(std::move(upvalue));
+  t->set(Value::string(name), std::move(f));
+}
+
 void lib_pairs(Interp& in, CallArgs& a) {
   check_any(in, a, 0);
   Value mm = in.metamethod(a[0], "__pairs");
@@ -318,8 +331,7 @@ void lib_pairs(Interp& in, CallArgs& a) {
     a.results = std::move(out);
     return;
   }
-  a.results.push_back(in.globals()->get_str("next"));
-  if (a.results[0].is_nil()) a.results[0] = in.make_native(lib_next, "next");
+  a.results.push_back(a.self->upvalues[0]);  // luaB_next itself, whatever the global is now
   a.results.push_back(a[0]);
   a.results.push_back(Value());
 }
@@ -333,7 +345,7 @@ void ipairs_step(Interp& in, CallArgs& a) {
 
 void lib_ipairs(Interp& in, CallArgs& a) {
   check_any(in, a, 0);
-  a.results.push_back(in.make_native(ipairs_step, "ipairs_aux"));
+  a.results.push_back(a.self->upvalues[0]);  // one function, as Lua's light ipairsaux
   a.results.push_back(a[0]);
   a.results.push_back(Value::integer(0));
 }
@@ -369,24 +381,7 @@ void lib_collectgarbage(Interp& in, CallArgs& a) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// io.write and os.exit, the two pieces of io/os scripts commonly use
-
-void io_write(Interp& in, CallArgs& a) {
-  std::string text;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const Value& v = a[i];
-    if (v.is_int()) {
-      text += std::to_string(v.as_int());
-    } else if (v.is_float()) {
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%.14g", v.as_float());
-      text += buf;
-    } else {
-      text += check_string(in, a, i);
-    }
-  }
-  in.out() << text;
-}
+// os.exit, the piece of os scripts commonly use
 
 void os_exit(Interp& in, CallArgs& a) {
   int code = 0;
@@ -405,13 +400,6 @@ void os_exit(Interp& in, CallArgs& a) {
 void unsupported_field(Interp& in, CallArgs& a) {
   const std::string key = a[1].is_string() ? a[1].str() : in.to_display_string(a[1]);
   in.unsupported(std::string(a.self->qualified_name) + "." + key);
-}
-
-void add_unsupported(Interp& in, Table* t, std::initializer_list<const char*> qualified) {
-  for (const char* q : qualified) {
-    const char* dot = std::strrchr(q, '.');
-    in.register_native(t, dot != nullptr ? dot + 1 : q, unsupported_function, q);
-  }
 }
 
 }  // namespace
@@ -433,20 +421,16 @@ void open_base(Interp& in) {
   in.register_native(g, "rawlen", lib_rawlen, "rawlen");
   in.register_native(g, "setmetatable", lib_setmetatable, "setmetatable");
   in.register_native(g, "getmetatable", lib_getmetatable, "getmetatable");
-  in.register_native(g, "next", lib_next, "next");
-  in.register_native(g, "pairs", lib_pairs, "pairs");
-  in.register_native(g, "ipairs", lib_ipairs, "ipairs");
+  // pairs and ipairs hand out the same iterator every time (Lua's are light C functions)
+  const Value next = in.make_native(lib_next, "next");
+  g->set(Value::string("next"), next);
+  register_with_upvalue(in, g, "pairs", lib_pairs, next);
+  register_with_upvalue(in, g, "ipairs", lib_ipairs, in.make_native(ipairs_step, nullptr));
   in.register_native(g, "collectgarbage", lib_collectgarbage, "collectgarbage");
   add_unsupported(in, g, {"loadfile", "dofile", "warn"});
   g->set(Value::string("_G"), Value::object(g));
   g->set(Value::string("_VERSION"), Value::string("Lua 5.4"));
 
-  auto* io = new Table();
-  g->set(Value::string("io"), Value::object(io));
-  in.register_native(io, "write", io_write, "io.write");
-  add_unsupported(in, io,
-                  {"io.read", "io.open", "io.lines", "io.close", "io.output", "io.input",
-                   "io.popen", "io.tmpfile", "io.type"});
   auto* os = new Table();
   g->set(Value::string("os"), Value::object(os));
   in.register_native(os, "exit", os_exit, "os.exit");

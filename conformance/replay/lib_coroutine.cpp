@@ -41,8 +41,19 @@ void Coroutine::dispose() noexcept {
     let_go();
 }
 
+void Coroutine::raise_while_closing(Value& v, const ProtFrame* prot) {
+  if (!closing || pcalls_while_closing != 0) return;
+  // The handler in force is the one of the innermost protected call active at the yield, none
+  // if that was a pcall.
+  if (stale_handler.is_nil()) throw LuaError{std::move(v)};
+  if (prot == yield_prot) return;
+  if (closing_frame_depth == yield_handler_depth)
+    throw LuaError{Value::string("error in error handling")};
+  throw LuaError{interp.apply_message_handler(stale_handler, std::move(v))};
+}
+
 void Coroutine::drop_references() noexcept {
-  if (started && status() == jmpco::status::suspended) interp.unwind_discarding(this);
+  if (started() && status() == jmpco::status::suspended) interp.unwind_discarding(this);
   body = Value();
   transfer.clear();
   error_value = Value();
@@ -103,7 +114,6 @@ bool resume_coroutine(Interp& in, Coroutine* co, Values args, Values& out) {
   }
   Value keep = Value::object(co);
   co->transfer = std::move(args);
-  co->started = true;
   co->state.resume_base = jmpco::coroutine_core::level() + 1;  // what enter() starts it at
   jmpco::errc rc;
   {
@@ -273,7 +283,7 @@ void coroutine_close(Interp& in, CallArgs& a) {
     }
     return;
   }
-  if (!co->started) {
+  if (!co->started()) {
     (void)co->unwind();
     a.results.push_back(Value::boolean(true));
     return;

@@ -53,11 +53,14 @@ struct Info {
 
 void set_field(Table& t, const char* key, Value v) { t.set(Value::string(key), std::move(v)); }
 
+// luaO_chunkid of the function's source; "?" when a stripped dump left none.
+std::string shown_chunkname(const Info& f) { return f.fn->stripped ? "?" : f.proto()->chunkname; }
+
 void add_source(Table& t, const Info& f) {
   if (f.is_lua()) {
     const Proto& p = *f.proto();
-    set_field(t, "source", Value::string(p.source));
-    set_field(t, "short_src", Value::string(p.chunkname));
+    set_field(t, "source", Value::string(f.fn->stripped ? "=?" : p.source));
+    set_field(t, "short_src", Value::string(shown_chunkname(f)));
     set_field(t, "linedefined", Value::integer(p.is_main ? 0 : p.line));
     set_field(t, "lastlinedefined", Value::integer(p.is_main ? 0 : p.body.close_line));
     set_field(t, "what", Value::string(p.is_main ? "main" : "Lua"));
@@ -70,7 +73,9 @@ void add_source(Table& t, const Info& f) {
   }
 }
 
-int current_line(const Info& f) { return f.ci != nullptr && f.is_lua() ? f.ci->line : -1; }
+int current_line(const Info& f) {
+  return f.ci != nullptr && f.is_lua() && !f.fn->stripped ? f.ci->line : -1;
+}
 
 // How the caller named the call (funcnamefromcall): nothing for a tail call or a call from C.
 const CallSiteName* call_name(const Info& f) {
@@ -170,7 +175,7 @@ std::string function_description(Interp& in, const Info& f) {
     return std::string(name->kind) + " '" + name->name + "'";
   if (f.is_lua() && f.proto()->is_main) return "main chunk";
   if (f.is_lua())
-    return "function <" + f.proto()->chunkname + ":" + std::to_string(f.proto()->line) + ">";
+    return "function <" + shown_chunkname(f) + ":" + std::to_string(f.proto()->line) + ">";
   return "?";
 }
 
@@ -199,7 +204,7 @@ std::string traceback_text(Interp& in, ThreadObj* thread, const std::string* msg
     f.ci = levels[i].ci;
     f.fn = f.ci != nullptr ? f.ci->fn : nullptr;
     const int line = current_line(f);
-    out += "\n\t" + (f.is_lua() ? f.proto()->chunkname : std::string("[C]")) + ":";
+    out += "\n\t" + (f.is_lua() ? shown_chunkname(f) : std::string("[C]")) + ":";
     if (line > 0) out += std::to_string(line) + ":";
     out += " in " + function_description(in, f);
     if (f.ci != nullptr && f.ci->is_tail) out += "\n\t(...tail calls...)";
@@ -237,7 +242,7 @@ Value* upvalue_slot(Interp& in, CallArgs& a, std::string& name) {
     name.clear();
     return &fn->upvalues[i];
   }
-  name = fn->proto->upvalues[i].name;
+  name = fn->stripped ? "(no name)" : fn->proto->upvalues[i].name;
   return &fn->upvalues[i].cell()->value;
 }
 

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "binary_chunk.hpp"
 #include "interp_internal.hpp"
 #include "libutil.hpp"
 
@@ -97,10 +98,11 @@ void lib_load(Interp& in, CallArgs& a) {
     if (!a[0].is_function()) in.type_error_arg(1, "function", a.size() > 0 ? &a[0] : nullptr);
     if (!read_chunk(in, a[0], mode, text, err)) return push_failure(a, std::move(err));
   }
-  if (!text.empty() && text[0] == kBinarySignature) in.unsupported("load of a binary chunk");
   const Value env = arg_missing(a, 3) ? Value::object(in.globals()) : a[3];
   std::string error;
-  Value fn = in.load_text(source_name, text, env, error);
+  Value fn = !text.empty() && text[0] == kBinarySignature
+                 ? undump(in, text, source_name, env, error)
+                 : in.load_text(source_name, text, env, error);
   if (fn.is_nil()) return push_failure(a, Value::string(error));
   a.results.push_back(std::move(fn));
 }

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "binary_chunk.hpp"
 #include "libutil.hpp"
 
 namespace replay {
@@ -192,6 +193,14 @@ void check_format(Interp& in, const std::string& form, const char* flags, bool p
     in.lib_error("invalid conversion specification: '" + form + "'");
 }
 
+// string.dump(f [, strip]): natives cannot be dumped (lstrlib.c's message).
+void str_dump(Interp& in, CallArgs& a) {
+  if (!a[0].is_function()) in.type_error_arg(1, "function", arg_missing(a, 0) ? nullptr : &a[0]);
+  const Function& fn = *a[0].func();
+  if (!fn.is_lua()) in.lib_error("unable to dump given function");
+  a.results.push_back(Value::string(dump_function(in, fn, a[1].truthy())));
+}
+
 void str_format(Interp& in, CallArgs& a) {
   const std::string fmt = check_string(in, a, 0);
   std::string out;
@@ -326,11 +335,10 @@ void open_string(Interp& in) {
   in.register_native(s, "byte", str_byte, "string.byte");
   in.register_native(s, "char", str_char, "string.char");
   in.register_native(s, "format", str_format, "string.format");
+  in.register_native(s, "dump", str_dump, "string.dump");
   open_string_patterns(in, s);
-  static const char* const kLeftOut[][2] = {{"pack", "string.pack"},
-                                            {"unpack", "string.unpack"},
-                                            {"packsize", "string.packsize"},
-                                            {"dump", "string.dump"}};
+  static const char* const kLeftOut[][2] = {
+      {"pack", "string.pack"}, {"unpack", "string.unpack"}, {"packsize", "string.packsize"}};
   for (const auto& name : kLeftOut) in.register_native(s, name[0], unsupported_function, name[1]);
   auto* meta = new Table();
   Value mv = Value::object(meta);

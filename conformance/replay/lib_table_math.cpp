@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The table and math library subsets.
+#include <cassert>
 #include <climits>
 #include <cmath>
+#include <cstdint>
+#include <ctime>
 
 #include "libutil.hpp"
 
@@ -271,6 +274,134 @@ void math_fmod(Interp& in, CallArgs& a) {
   a.results.push_back(Value::number(std::fmod(x.as_number(), y.as_number())));
 }
 
+// The unary float functions of lmathlib.c: luaL_checknumber, then the C function.
+template <double (*Fn)(double)>
+void math_unary(Interp& in, CallArgs& a) {
+  a.results.push_back(Value::number(Fn(check_number(in, a, 0).as_number())));
+}
+double sin_of(double x) { return std::sin(x); }
+double cos_of(double x) { return std::cos(x); }
+double tan_of(double x) { return std::tan(x); }
+double asin_of(double x) { return std::asin(x); }
+double acos_of(double x) { return std::acos(x); }
+double exp_of(double x) { return std::exp(x); }
+constexpr double kPi = 3.141592653589793238462643383279502884;
+double deg_of(double x) { return x * (180.0 / kPi); }
+double rad_of(double x) { return x * (kPi / 180.0); }
+
+void math_atan(Interp& in, CallArgs& a) {
+  const double y = check_number(in, a, 0).as_number();
+  const double x = arg_missing(a, 1) ? 1.0 : check_number(in, a, 1).as_number();
+  a.results.push_back(Value::number(std::atan2(y, x)));
+}
+
+// math.log(x [, base]): bases 2 and 10 use log2 and log10, as lmathlib.c does.
+void math_log(Interp& in, CallArgs& a) {
+  const double x = check_number(in, a, 0).as_number();
+  if (arg_missing(a, 1)) {
+    a.results.push_back(Value::number(std::log(x)));
+    return;
+  }
+  const double base = check_number(in, a, 1).as_number();
+  double result = 0;
+  if (base == 2.0)
+    result = std::log2(x);
+  else if (base == 10.0)
+    result = std::log10(x);
+  else
+    result = std::log(x) / std::log(base);
+  a.results.push_back(Value::number(result));
+}
+
+// math.modf: an integer argument is its own integer part (kept an integer); a float's integral
+// part is an integer when it fits, its fraction 0.0 for infinities.
+void math_modf(Interp& in, CallArgs& a) {
+  if (a[0].is_int()) {
+    a.results.push_back(a[0]);
+    a.results.push_back(Value::number(0.0));
+    return;
+  }
+  const double n = check_number(in, a, 0).as_number();
+  const double integral = n < 0 ? std::ceil(n) : std::floor(n);
+  a.results.push_back(int_or_float(integral));
+  a.results.push_back(Value::number(n == integral ? 0.0 : n - integral));
+}
+
+// math.random and math.randomseed: xoshiro256**, seeded and projected as lmathlib.c does, so a
+// seeded sequence is lua5.4's.
+std::uint64_t rotate_left(std::uint64_t x, int n) { return (x << n) | (x >> (64 - n)); }
+
+std::uint64_t next_random(Interp::RandomState& s) {
+  const std::uint64_t result = rotate_left(s[1] * 5, 7) * 9;
+  const std::uint64_t shifted = s[1] << 17;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= shifted;
+  s[3] = rotate_left(s[3], 45);
+  return result;
+}
+
+// The smallest 2^b - 1 not below `n`; a value above `n` is drawn again (no bias).
+std::uint64_t project_random(std::uint64_t ran, std::uint64_t n, Interp::RandomState& s) {
+  if ((n & (n + 1)) == 0) return ran & n;
+  std::uint64_t lim = n;
+  for (int shift = 1; shift < 64; shift *= 2) lim |= lim >> shift;
+  assert((lim & (lim + 1)) == 0 && lim >= n && (lim >> 1) < n);
+  while ((ran &= lim) > n) ran = next_random(s);
+  return ran;
+}
+
+void math_random(Interp& in, CallArgs& a) {
+  auto& state = in.library_state().random;
+  const std::uint64_t rv = next_random(state);
+  std::int64_t low = 1, up = 0;
+  switch (a.size()) {
+    case 0:  // a float in [0, 1) from the 53 high bits
+      a.results.push_back(Value::number(static_cast<double>(rv >> 11) * 0x1.0p-53));
+      return;
+    case 1:
+      up = check_integer(in, a, 0);
+      if (up == 0) {  // math.random(0): all 64 bits
+        a.results.push_back(Value::integer(static_cast<std::int64_t>(rv)));
+        return;
+      }
+      break;
+    case 2:
+      low = check_integer(in, a, 0);
+      up = check_integer(in, a, 1);
+      break;
+    default:
+      in.lib_error("wrong number of arguments");
+  }
+  if (low > up) in.arg_error(1, "interval is empty");
+  const std::uint64_t span = static_cast<std::uint64_t>(up) - static_cast<std::uint64_t>(low);
+  const std::uint64_t p = project_random(rv, span, state);
+  a.results.push_back(
+      Value::integer(static_cast<std::int64_t>(p + static_cast<std::uint64_t>(low))));
+}
+
+// Seeds the generator and returns the two seeds; 16 draws spread them.
+void seed_random(Interp::RandomState& s, std::uint64_t n1, std::uint64_t n2) {
+  s = {n1, 0xff, n2, 0};  // 0xff: the state is never all zeros
+  for (int i = 0; i < 16; ++i) next_random(s);
+}
+
+void math_randomseed(Interp& in, CallArgs& a) {
+  std::uint64_t n1 = 0, n2 = 0;
+  if (a.size() == 0) {
+    n1 = static_cast<std::uint64_t>(std::time(nullptr));
+    n2 = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(&in));
+  } else {
+    n1 = static_cast<std::uint64_t>(check_integer(in, a, 0));
+    n2 = static_cast<std::uint64_t>(opt_integer(in, a, 1, 0));
+  }
+  seed_random(in.library_state().random, n1, n2);
+  a.results.push_back(Value::integer(static_cast<std::int64_t>(n1)));
+  a.results.push_back(Value::integer(static_cast<std::int64_t>(n2)));
+}
+
 void math_ult(Interp& in, CallArgs& a) {
   std::uint64_t x = static_cast<std::uint64_t>(check_integer(in, a, 0));
   std::uint64_t y = static_cast<std::uint64_t>(check_integer(in, a, 1));
@@ -304,17 +435,24 @@ void open_math(Interp& in) {
   in.register_native(m, "sqrt", math_sqrt, "math.sqrt");
   in.register_native(m, "fmod", math_fmod, "math.fmod");
   in.register_native(m, "ult", math_ult, "math.ult");
-  static const char* const kLeftOut[][2] = {
-      {"random", "math.random"}, {"randomseed", "math.randomseed"},
-      {"sin", "math.sin"},       {"cos", "math.cos"},
-      {"tan", "math.tan"},       {"asin", "math.asin"},
-      {"acos", "math.acos"},     {"atan", "math.atan"},
-      {"exp", "math.exp"},       {"log", "math.log"},
-      {"modf", "math.modf"},     {"deg", "math.deg"},
-      {"rad", "math.rad"}};
-  for (const auto& name : kLeftOut) in.register_native(m, name[0], unsupported_function, name[1]);
+  in.register_native(m, "sin", math_unary<sin_of>, "math.sin");
+  in.register_native(m, "cos", math_unary<cos_of>, "math.cos");
+  in.register_native(m, "tan", math_unary<tan_of>, "math.tan");
+  in.register_native(m, "asin", math_unary<asin_of>, "math.asin");
+  in.register_native(m, "acos", math_unary<acos_of>, "math.acos");
+  in.register_native(m, "exp", math_unary<exp_of>, "math.exp");
+  in.register_native(m, "deg", math_unary<deg_of>, "math.deg");
+  in.register_native(m, "rad", math_unary<rad_of>, "math.rad");
+  in.register_native(m, "atan", math_atan, "math.atan");
+  in.register_native(m, "log", math_log, "math.log");
+  in.register_native(m, "modf", math_modf, "math.modf");
+  in.register_native(m, "random", math_random, "math.random");
+  in.register_native(m, "randomseed", math_randomseed, "math.randomseed");
+  // lua.c starts with a seed from the clock and an address, as randseed does
+  seed_random(in.library_state().random, static_cast<std::uint64_t>(std::time(nullptr)),
+              static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(&in)));
   m->set(Value::string("huge"), Value::number(HUGE_VAL));
-  m->set(Value::string("pi"), Value::number(3.141592653589793));
+  m->set(Value::string("pi"), Value::number(kPi));
   m->set(Value::string("maxinteger"), Value::integer(INT64_MAX));
   m->set(Value::string("mininteger"), Value::integer(INT64_MIN));
 }

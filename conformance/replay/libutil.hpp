@@ -4,6 +4,7 @@
 #define JMPCO_REPLAY_LIBUTIL_HPP
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 
 #include "interp.hpp"
@@ -26,6 +27,8 @@ std::size_t start_position(std::int64_t pos, std::size_t len);
 std::size_t end_position(std::int64_t pos, std::size_t len);
 // A library function whose use takes the script outside the replay subset.
 void unsupported_function(Interp& in, CallArgs& a);
+// Registers each "lib.name" of `qualified` in `t` as an unsupported_function.
+void add_unsupported(Interp& in, Table* t, std::initializer_list<const char*> qualified);
 
 }  // namespace replay
 

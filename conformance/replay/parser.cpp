@@ -21,107 +21,49 @@ constexpr int kMaxUpvalues = 255;         // MAXUPVAL
 
 struct Priority {
   int left;
-  int right;
+  int right;  // below `left`: right associative
 };
 
-// Lua's binary operator priorities (lparser.c).
-bool binary_op(const Token& t, BinOp& op, ExprKind& kind, Priority& prio) {
-  kind = ExprKind::Binary;
-  switch (t.type) {
-    case Tok::Char:
-      switch (t.ch) {
-        case '+':
-          op = BinOp::Add;
-          prio = {10, 10};
-          return true;
-        case '-':
-          op = BinOp::Sub;
-          prio = {10, 10};
-          return true;
-        case '*':
-          op = BinOp::Mul;
-          prio = {11, 11};
-          return true;
-        case '%':
-          op = BinOp::Mod;
-          prio = {11, 11};
-          return true;
-        case '^':
-          op = BinOp::Pow;
-          prio = {14, 13};
-          return true;
-        case '/':
-          op = BinOp::Div;
-          prio = {11, 11};
-          return true;
-        case '&':
-          op = BinOp::BAnd;
-          prio = {6, 6};
-          return true;
-        case '|':
-          op = BinOp::BOr;
-          prio = {4, 4};
-          return true;
-        case '~':
-          op = BinOp::BXor;
-          prio = {5, 5};
-          return true;
-        case '<':
-          op = BinOp::Lt;
-          prio = {3, 3};
-          return true;
-        case '>':
-          op = BinOp::Gt;
-          prio = {3, 3};
-          return true;
-        default:
-          return false;
-      }
-    case Tok::IDiv:
-      op = BinOp::IDiv;
-      prio = {11, 11};
-      return true;
-    case Tok::Shl:
-      op = BinOp::Shl;
-      prio = {7, 7};
-      return true;
-    case Tok::Shr:
-      op = BinOp::Shr;
-      prio = {7, 7};
-      return true;
-    case Tok::Concat:
-      op = BinOp::Concat;
-      prio = {9, 8};
-      return true;
-    case Tok::Eq:
-      op = BinOp::Eq;
-      prio = {3, 3};
-      return true;
-    case Tok::Ne:
-      op = BinOp::Ne;
-      prio = {3, 3};
-      return true;
-    case Tok::Le:
-      op = BinOp::Le;
-      prio = {3, 3};
-      return true;
-    case Tok::Ge:
-      op = BinOp::Ge;
-      prio = {3, 3};
-      return true;
-    case Tok::And:
-      kind = ExprKind::And;
-      op = BinOp::Eq;
-      prio = {2, 2};
-      return true;
-    case Tok::Or:
-      kind = ExprKind::Or;
-      op = BinOp::Eq;
-      prio = {1, 1};
-      return true;
-    default:
-      return false;
-  }
+// A binary operator as the expression parser sees it: `and`/`or` are expressions of their own
+// kind (their `op` is unused).
+struct BinaryOperator {
+  Tok type;
+  char ch;  // for Tok::Char
+  BinOp op;
+  ExprKind kind;
+  Priority prio;
+};
+
+// Lua's binary operators and their priorities (the table of lparser.c's subexpr).
+constexpr BinaryOperator kBinaryOperators[] = {
+    {Tok::Or, 0, BinOp::Eq, ExprKind::Or, {1, 1}},
+    {Tok::And, 0, BinOp::Eq, ExprKind::And, {2, 2}},
+    {Tok::Char, '<', BinOp::Lt, ExprKind::Binary, {3, 3}},
+    {Tok::Char, '>', BinOp::Gt, ExprKind::Binary, {3, 3}},
+    {Tok::Le, 0, BinOp::Le, ExprKind::Binary, {3, 3}},
+    {Tok::Ge, 0, BinOp::Ge, ExprKind::Binary, {3, 3}},
+    {Tok::Eq, 0, BinOp::Eq, ExprKind::Binary, {3, 3}},
+    {Tok::Ne, 0, BinOp::Ne, ExprKind::Binary, {3, 3}},
+    {Tok::Char, '|', BinOp::BOr, ExprKind::Binary, {4, 4}},
+    {Tok::Char, '~', BinOp::BXor, ExprKind::Binary, {5, 5}},
+    {Tok::Char, '&', BinOp::BAnd, ExprKind::Binary, {6, 6}},
+    {Tok::Shl, 0, BinOp::Shl, ExprKind::Binary, {7, 7}},
+    {Tok::Shr, 0, BinOp::Shr, ExprKind::Binary, {7, 7}},
+    {Tok::Concat, 0, BinOp::Concat, ExprKind::Binary, {9, 8}},
+    {Tok::Char, '+', BinOp::Add, ExprKind::Binary, {10, 10}},
+    {Tok::Char, '-', BinOp::Sub, ExprKind::Binary, {10, 10}},
+    {Tok::Char, '*', BinOp::Mul, ExprKind::Binary, {11, 11}},
+    {Tok::Char, '/', BinOp::Div, ExprKind::Binary, {11, 11}},
+    {Tok::IDiv, 0, BinOp::IDiv, ExprKind::Binary, {11, 11}},
+    {Tok::Char, '%', BinOp::Mod, ExprKind::Binary, {11, 11}},
+    {Tok::Char, '^', BinOp::Pow, ExprKind::Binary, {14, 13}},
+};
+
+// The binary operator token `t` is, or null.
+const BinaryOperator* binary_operator(const Token& t) {
+  for (const BinaryOperator& o : kBinaryOperators)
+    if (o.type == t.type && (t.type != Tok::Char || o.ch == t.ch)) return &o;
+  return nullptr;
 }
 
 constexpr int kUnaryPriority = 12;
@@ -177,6 +119,7 @@ class Parser {
     fs.proto->name = "main chunk";
     fs.proto->chunkname = lex_.chunkname();
     fs.proto->source = lua_source_;
+    fs.proto->upvalues.push_back({"_ENV", false, 0, true});  // lparser.c's mainfunc
     open_function(fs);
     lex_.next();
     enter_block(false);
@@ -343,6 +286,7 @@ class Parser {
       if (outer < 0) return -1;
       desc.from_parent_local = false;
       desc.index = outer;
+      desc.chunk_env = fs->parent->proto->upvalues[static_cast<std::size_t>(outer)].chunk_env;
     }
     if (static_cast<int>(ups.size()) >= kMaxUpvalues) {
       std::string where = fs->proto->is_main
@@ -430,18 +374,27 @@ class Parser {
     return nullptr;
   }
 
-  // Lua's singlevar: a free name is a field of whichever _ENV is visible.
+  // Lua's singlevar: a free name is a field of whichever _ENV is visible. Resolving `_ENV` also
+  // lists it among the upvalues where Lua does; the chunk's own _ENV is read directly.
   ExprPtr resolve_name(const std::string& name, int line) {
-    if (ExprPtr declared = resolve_declared(name, line)) return declared;
     const bool is_env = name == "_ENV";
+    if (!is_env)
+      if (ExprPtr declared = resolve_declared(name, line)) return declared;
     ExprPtr env = resolve_declared("_ENV", line);
-    if (env == nullptr)
+    assert(env != nullptr);  // at worst the main function's upvalue
+    if (is_chunk_env(*env))
       return is_env ? ExprPtr(std::make_unique<EnvExpr>(line))
                     : ExprPtr(std::make_unique<GlobalExpr>(line, name));
-    assert(!is_env);
+    if (is_env) return env;
     return std::make_unique<IndexExpr>(
         line, std::move(env),
         std::make_unique<ConstExpr>(ExprKind::Str, line, Value::string(name)));
+  }
+
+  bool is_chunk_env(const Expr& e) const {
+    if (e.kind != ExprKind::Upvalue) return false;
+    const auto index = static_cast<std::size_t>(static_cast<const UpvalueExpr&>(e).index);
+    return fs_->proto->upvalues[index].chunk_env;
   }
 
   // ---- statements -------------------------------------------------------------------------
@@ -703,7 +656,7 @@ class Parser {
     // `function NAME` of a <const> local fails as an assignment would (after the body, as Lua).
     check_assignable(*target);
     auto s = std::make_unique<AssignStmt>(line);
-    s->store_line = lex_.last_line();
+    s->store_line = line;  // lparser.c's funcstat: the definition "happens" at `function`
     s->targets.push_back(std::move(target));
     s->values.push_back(std::move(body));
     return s;
@@ -901,17 +854,15 @@ class Parser {
     } else {
       out = parse_simple();
     }
-    BinOp op;
-    ExprKind kind;
-    Priority prio;
-    while (binary_op(tok(), op, kind, prio) && prio.left > limit) {
+    for (const BinaryOperator* o = binary_operator(tok()); o != nullptr && o->prio.left > limit;
+         o = binary_operator(tok())) {
       int op_line = lex_.line();
       lex_.next();
       settle_index_line(*out);
       ExprPtr right;
-      parse_subexpr(right, prio.right);
-      out = std::make_unique<BinaryExpr>(kind, binary_line(op, kind, op_line, *right), op,
-                                         std::move(out), std::move(right));
+      parse_subexpr(right, o->prio.right);
+      out = std::make_unique<BinaryExpr>(o->kind, binary_line(o->op, o->kind, op_line, *right),
+                                         o->op, std::move(out), std::move(right));
     }
   }
 
@@ -1026,14 +977,8 @@ class Parser {
         return {static_cast<const UpvalueExpr&>(fn).name, "upvalue"};
       case ExprKind::Env:
         return {"_ENV", "upvalue"};
-      case ExprKind::Index: {
-        const auto& ix = static_cast<const IndexExpr&>(fn);
-        const Expr& key = *ix.key;
-        if (key.kind == ExprKind::Str)
-          return {static_cast<const ConstExpr&>(key).value.str(),
-                  names_env(*ix.object) ? "global" : "field"};
-        return {};
-      }
+      case ExprKind::Index:
+        return index_name(static_cast<const IndexExpr&>(fn));
       case ExprKind::Paren:
         return site_of(*static_cast<const ParenExpr&>(fn).inner);
       default:
@@ -1157,6 +1102,18 @@ Chunk parse_chunk(std::string_view chunkname, std::string_view source) {
 Chunk parse_source(std::string_view source_name, std::string_view text, unsigned c_level) {
   Parser parser(source_id(source_name), std::string(source_name), text, c_level);
   return parser.parse_main();
+}
+
+CallSiteName index_name(const IndexExpr& ix) {
+  const Expr* key = ix.key.get();
+  while (key->kind == ExprKind::Paren) key = static_cast<const ParenExpr*>(key)->inner.get();
+  const char* kind = names_env(*ix.object) ? "global" : "field";
+  if (key->kind == ExprKind::Str) return {static_cast<const ConstExpr*>(key)->value.str(), kind};
+  if (key->kind == ExprKind::Int) {
+    const std::int64_t i = static_cast<const ConstExpr*>(key)->value.as_int();
+    if (i >= 0 && i <= 255) return {"integer index", "field"};
+  }
+  return {"?", kind};
 }
 
 bool names_env(const Expr& e) {

@@ -82,6 +82,7 @@ int run_here(Job& job) {
   {
     // On the heap, like everything coroutines share: never inside a stack slice jmpco moves.
     auto in = std::make_unique<Interp>(job.chunkname, *job.out, *job.opts);
+    in->set_err(*job.err);
     in->set_stack_limit(lowest_usable_stack_address(job.stack_top, job.opts->stack_size));
     status = in->run_main(chunk, message);
     in->shutdown();

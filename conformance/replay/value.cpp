@@ -119,6 +119,9 @@ Value Value::object(GcObject* o) noexcept {
     case GcKind::Cell:
       v.tag_ = Tag::Cell;
       break;
+    case GcKind::Userdata:
+      v.tag_ = Tag::Userdata;
+      break;
   }
   v.u_.gc = o;
   retain(o);
@@ -189,6 +192,8 @@ const char* type_name(const Value& v) noexcept {
       return "thread";
     case Tag::Cell:
       return "cell";
+    case Tag::Userdata:
+      return "userdata";
   }
   return "?";
 }

@@ -16,7 +16,7 @@
 
 namespace replay {
 
-enum class GcKind : std::uint8_t { String, Table, Function, Cell, Thread };
+enum class GcKind : std::uint8_t { String, Table, Function, Cell, Thread, Userdata };
 
 class Value;
 
@@ -62,10 +62,11 @@ struct GcObject {
 void retain(GcObject* o) noexcept;
 void release(GcObject* o) noexcept;
 
-enum class Tag : std::uint8_t { Nil, Bool, Int, Float, Str, Table, Func, Thread, Cell };
+enum class Tag : std::uint8_t { Nil, Bool, Int, Float, Str, Table, Func, Thread, Cell, Userdata };
 
 struct LString;
 struct Table;
+struct Userdata;
 struct Function;
 struct ThreadObj;
 struct Cell;
@@ -128,6 +129,7 @@ class Value {
   bool is_table() const noexcept { return tag_ == Tag::Table; }
   bool is_function() const noexcept { return tag_ == Tag::Func; }
   bool is_thread() const noexcept { return tag_ == Tag::Thread; }
+  bool is_userdata() const noexcept { return tag_ == Tag::Userdata; }
   bool is_collectable() const noexcept { return tag_ >= Tag::Str; }
 
   bool as_bool() const noexcept { return u_.b; }
@@ -141,6 +143,7 @@ class Value {
   Function* func() const noexcept;
   ThreadObj* thread() const noexcept;
   Cell* cell() const noexcept;
+  Userdata* userdata() const noexcept;
 
   // Identity and value equality as rawequal sees it (no metamethods).
   friend bool raw_equal(const Value& a, const Value& b) noexcept;
@@ -169,6 +172,15 @@ struct Cell final : GcObject {
   void drop_references() noexcept override { value = Value(); }
   void visit_references(RefVisitor& v) const override { v.visit(value); }
   Value value;
+};
+
+// A full userdata: the library's objects (io's files), each with its own metatable.
+struct Userdata final : GcObject {
+  Userdata() : GcObject(GcKind::Userdata) {}
+  void drop_references() noexcept override { meta = Value(); }
+  void visit_references(RefVisitor& v) const override { v.visit(meta); }
+  Value meta;       // nil or a table
+  int payload = 0;  // what the library keeps in it (io: which standard file)
 };
 
 struct KeyHash {
@@ -236,6 +248,9 @@ struct Function final : GcObject {
   NativeFn native = nullptr;  // native function
   const char* qualified_name =
       nullptr;  // e.g. "table.insert": used where Lua has no call-site name
+  // Loaded from a binary chunk dumped with `strip` (and closures made inside one): Lua knows no
+  // source, lines, local or upvalue names for it.
+  bool stripped = false;
   bool is_lua() const noexcept { return proto != nullptr; }
 };
 
@@ -305,6 +320,7 @@ inline const std::string& Value::str() const noexcept { return str_obj()->text; 
 inline Table* Value::table() const noexcept { return static_cast<Table*>(u_.gc); }
 inline Function* Value::func() const noexcept { return static_cast<Function*>(u_.gc); }
 inline Cell* Value::cell() const noexcept { return static_cast<Cell*>(u_.gc); }
+inline Userdata* Value::userdata() const noexcept { return static_cast<Userdata*>(u_.gc); }
 
 }  // namespace replay
 

@@ -108,6 +108,9 @@ class JMPCO_API coroutine_core {
 
   // The compile-time signature tag of a typed front end, checked where yields are untyped.
   const void* signature() const noexcept { return signature_; }
+  // Whether a resume has entered the body (a resume refused before it, as at the nesting limit,
+  // leaves it unstarted).
+  bool started() const noexcept { return started_; }
 
   // Kills the running coroutine with `e` at once: its resumer gets `e` from resume. No destructor
   // runs on its stack (front ends with exceptions throw instead). On a thread's main context it

@@ -83,4 +83,23 @@ TEST(Debug, UpvaluesAndMisuse) {
             "false\tbad argument #3 to 'debug.traceback' (number expected, got string)\n");
 }
 
+TEST(Debug, EnvIsListedWhereLuaListsIt) {
+  const char* script =
+      "local up = 1\n"
+      "local function f() return up, x end\n"
+      "local function g() return x, up end\n"
+      "local function h() local _ENV = {} return up end\n"
+      "print(debug.getupvalue(load 'a = 1', 1) == '_ENV', select(2, debug.getupvalue(load '', 1)) "
+      "== _G)\n"
+      "print(debug.getupvalue(f, 2), debug.getupvalue(g, 1), debug.getupvalue(h, 1))\n"
+      "print(debug.getinfo(f, 'u').nups, debug.getinfo(h, 'u').nups, debug.getinfo(1, 'u').nups)\n"
+      "local k = load 'return function () return v end' ()\n"
+      "print(debug.setupvalue(k, 1, {v = 'mine'}), k())\n";
+  EXPECT_EQ(output_of(script),
+            "true\ttrue\n"
+            "_ENV\t_ENV\tup\t1\n"
+            "2\t1\t1\n"
+            "_ENV\tmine\n");
+}
+
 }  // namespace

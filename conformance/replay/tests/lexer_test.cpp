@@ -63,6 +63,13 @@ TEST(Lexer, CommentsAreSkipped) {
   EXPECT_EQ(output_of("--[==[ long\ncomment ]==] print(1) -- line\nprint(2)"), "1\n2\n");
 }
 
+TEST(Lexer, LongStringsAreQuotedWithTheirBrackets) {
+  EXPECT_EQ(run_lua("x = 1 [==[\nlong]==]").err,
+            "jmpco-replay: t.lua:2: unexpected symbol near '[==[long]==]'\n");
+  EXPECT_EQ(run_lua("return [[a]] [[b]]").err,
+            "jmpco-replay: t.lua:1: <eof> expected near '[[b]]'\n");
+}
+
 TEST(Lexer, ErrorsUseLuasWording) {
   EXPECT_EQ(run_lua("x = \"abc").err, "jmpco-replay: t.lua:1: unfinished string near <eof>\n");
   EXPECT_EQ(run_lua("x = \"abc\n").err, "jmpco-replay: t.lua:1: unfinished string near '\"abc'\n");
