@@ -704,6 +704,7 @@ class Parser {
     check_assignable(*target);
     auto s = std::make_unique<AssignStmt>(line);
     s->store_line = lex_.last_line();
+    s->definition_line = line;
     s->targets.push_back(std::move(target));
     s->values.push_back(std::move(body));
     return s;
