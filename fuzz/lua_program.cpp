@@ -16,8 +16,9 @@
 //   pieces, gmatch loops that yield each match, and gsub replacements that are strings, tables,
 //   or functions that yield, resume or fail;
 //   collectgarbage(), a weak table whose fresh value goes and whose C[] value stays,
-//   debug.getinfo of the running function and of a C[] coroutine's level 1, and debug.traceback
-//   of the running thread and of a C[] entry.
+//   debug.getinfo of the running function and of a C[] coroutine's level 1, debug.traceback
+//   of the running thread and of a C[] entry, and debug.sethook call, return and line hooks on a
+//   fresh coroutine running a generated function.
 // Values: integers, floats, strings (some with escapes), booleans, nil, tables, `...`, the loop
 // variable, the running thread and the C[] entries. Printed through show(), which prints
 // type names for tables, functions and threads, so output never contains an address.
@@ -189,7 +190,7 @@ class generator {
   }
 
   void statement_body() {
-    const int kind = byte() % 36;
+    const int kind = byte() % 37;
     switch (kind) {
       case 0:
       case 1: {
@@ -333,11 +334,30 @@ class generator {
         else
           line("print('ctb', show(pcall(debug.traceback, " + slot() + ", 'c')))");
         break;
+      case 36:
+        hooked_coroutine();
+        break;
       default:
         line("print('fmt', string.format('%d %s %q %5.1f %%', " + std::to_string(byte() - 100) + ", 's" +
              std::to_string(byte()) + "', 'q\\n\"', " + std::to_string(byte()) + ".25))");
         break;
     }
+  }
+
+  // A coroutine running a generated function under a hook of its own (never the main thread's:
+  // there the real Lua's step budget is a count hook). It records line events with their lines
+  // and the call and return events of Lua functions, at most 40. Not recorded: count events (the
+  // replay counts statements, not instructions) and C functions' events, since the real Lua also
+  // calls C functions of its own that a hook sees (the __close and __gc of a string buffer's box);
+  // a longer text would box table.concat's buffer in an enclosing hooked coroutine.
+  void hooked_coroutine() {
+    static const char* const kMasks[] = {"c", "r", "l", "cr", "crl"};
+    const std::string mask = kMasks[byte() % 5];
+    const std::string f = function();
+    line("do local tr, co = {}, coroutine.create(" + f +
+         ") debug.sethook(co, function(e, l) if #tr < 40 and (l or debug.getinfo(2, 'S').what ~= 'C') then tr[#tr + 1] "
+         "= e .. ':' .. (l or 'Lua') end end, '" +
+         mask + "') print('hook', show(coroutine.resume(co, " + values_or_nil() + ")), table.concat(tr, ' ')) end");
   }
 
   // load(SOURCE, NAME, MODE): called under pcall, or made the body of a coroutine in C[].

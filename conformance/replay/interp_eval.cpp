@@ -33,9 +33,9 @@ void Interp::eval_multi(const Expr& e, Frame& fr, Values& out) {
 void Interp::prepare_call(const CallExpr& c, Frame& fr, Value& fn, Values& args) {
   if (c.kind == ExprKind::Method) {
     Value obj = eval(*c.function, fr);
-    fr.ci->line = c.self_line;
+    at_line(fr, c.self_line);
     fn = index(obj, c.method, c.function.get());
-    fr.ci->line = c.line;
+    if (!tracing()) fr.ci->line = c.line;  // else the call reports its line when it is made
     args.push_back(std::move(obj));
   } else {
     fn = eval(*c.function, fr);

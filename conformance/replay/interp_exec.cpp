@@ -65,7 +65,12 @@ Flow Interp::exec_block(const Block& b, Frame& fr) {
   Flow flow = Flow::Normal;
   try {
     flow = exec_statements(b, fr, mark);
-    if (flow == Flow::Normal) fr.ci->line = b.close_line;
+    if (flow == Flow::Normal) {  // Lua's close instruction (or a function's last return)
+      if (tracing())
+        trace_point(fr, b.close_line, false, false);
+      else
+        fr.ci->line = b.close_line;
+    }
     if (flow == Flow::Break) fr.ci->line = fr.break_line;
     if (flow == Flow::Goto) fr.ci->line = fr.jump->close_line;
     close_block(fr, mark);
@@ -288,6 +293,7 @@ void Interp::assign(const Expr& target, const Value* obj, const Value* key, Valu
       return;
     }
     case ExprKind::Upvalue:
+      if (tracing()) trace_point(fr, line, false, false);  // SETUPVAL, on the store line
       fr.closure->upvalues[static_cast<std::size_t>(static_cast<const UpvalueExpr&>(target).index)]
           .cell()
           ->value = std::move(v);
@@ -297,18 +303,28 @@ void Interp::assign(const Expr& target, const Value* obj, const Value* key, Valu
       return;
     case ExprKind::Global: {
       Value env = fr.closure->env.cell()->value;  // a metamethod may assign _ENV
-      if (!env.is_table() || !env.table()->meta.is_nil()) fr.ci->line = line;
+      if (tracing())
+        trace_point(fr, line, false, false);
+      else if (!env.is_table() || !env.table()->meta.is_nil())
+        fr.ci->line = line;
       set_index(env, static_cast<const GlobalExpr&>(target).name, std::move(v), &kChunkEnv);
       return;
     }
     case ExprKind::Index:
-      fr.ci->line = line;
+      at_line(fr, line);
       set_index(*obj, *key, std::move(v), static_cast<const IndexExpr&>(target).object.get());
       return;
     default:
       return;
   }
 }
+
+namespace {
+// A function statement's store has its `function` line (luaK_fixline in funcstat).
+int single_store_line(const AssignStmt& s) {
+  return s.definition_line != 0 ? s.definition_line : s.store_line;
+}
+}  // namespace
 
 Flow Interp::exec_assign(const AssignStmt& s, Frame& fr) {
   if (s.targets.size() == 1 && s.values.size() == 1) {
@@ -319,11 +335,11 @@ Flow Interp::exec_assign(const AssignStmt& s, Frame& fr) {
       Value key = eval(*ix.key, fr);
       Value v = eval(*s.values[0], fr);
       if (s.definition_line != 0 && tracing()) trace_point(fr, s.definition_line, false, false);
-      assign(t, &obj, &key, std::move(v), s.store_line, fr);
+      assign(t, &obj, &key, std::move(v), single_store_line(s), fr);
     } else {
       Value v = eval(*s.values[0], fr);
       if (s.definition_line != 0 && tracing()) trace_point(fr, s.definition_line, false, false);
-      assign(t, nullptr, nullptr, std::move(v), s.store_line, fr);
+      assign(t, nullptr, nullptr, std::move(v), single_store_line(s), fr);
     }
     return Flow::Normal;
   }
@@ -562,7 +578,7 @@ Flow Interp::exec_return(const ReturnStmt& s, Frame& fr) {
   }
   fr.results.clear();
   eval_list(s.values, fr, fr.results);
-  fr.ci->line = s.close_line;
+  at_line(fr, s.close_line);  // the return instruction
   return Flow::Return;
 }
 

@@ -18,9 +18,27 @@ constexpr int kNoLine = -1;
 // The line of the first instruction Lua's code for `s` has, or 0 when the statement starts
 // with none of its own (a `do` or `repeat`, a label) or with a closure, whose instruction has the
 // line of the function's `end` (reported when the closure is made); a 0 line counts a step only.
+// Whether the first instruction Lua's code for `e` has makes a closure (a function literal,
+// maybe called or indexed).
+bool starts_with_closure(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::Function:
+      return true;
+    case ExprKind::Paren:
+      return starts_with_closure(*static_cast<const ParenExpr&>(e).inner);
+    case ExprKind::Call:
+    case ExprKind::Method:
+      return starts_with_closure(*static_cast<const CallExpr&>(e).function);
+    case ExprKind::Index:
+      return starts_with_closure(*static_cast<const IndexExpr&>(e).object);
+    default:
+      return false;
+  }
+}
+
 int entry_line(const Stmt& s) {
-  auto starts_with_closure = [](const std::vector<ExprPtr>& values) {
-    return !values.empty() && values[0]->kind == ExprKind::Function;
+  auto first_is_closure = [](const std::vector<ExprPtr>& values) {
+    return !values.empty() && starts_with_closure(*values[0]);
   };
   switch (s.kind) {
     case StmtKind::Do:
@@ -29,17 +47,28 @@ int entry_line(const Stmt& s) {
     case StmtKind::LocalFunction:
       return 0;
     case StmtKind::Local:
-      return starts_with_closure(static_cast<const LocalStmt&>(s).values) ? 0 : s.line;
+      return first_is_closure(static_cast<const LocalStmt&>(s).values) ? 0 : s.line;
     case StmtKind::Return:
-      return starts_with_closure(static_cast<const ReturnStmt&>(s).values) ? 0 : s.line;
+      return first_is_closure(static_cast<const ReturnStmt&>(s).values) ? 0 : s.line;
+    case StmtKind::Call:
+      return starts_with_closure(*static_cast<const CallStmt&>(s).call) ? 0 : s.line;
     case StmtKind::Assign: {
       const auto& a = static_cast<const AssignStmt&>(s);
       const bool plain_target = a.targets.size() == 1 && a.targets[0]->kind != ExprKind::Index;
-      return plain_target && starts_with_closure(a.values) ? 0 : s.line;
+      return plain_target && first_is_closure(a.values) ? 0 : s.line;
     }
     default:
       return s.line;
   }
+}
+
+// Where a call hook sees a Lua function: at its first instruction (after VARARGPREP in a vararg
+// function, whose call hook comes when that has run).
+int first_instruction_line(const Proto& p) {
+  if (p.body.stmts.empty()) return p.body.close_line;
+  const Stmt& first = *p.body.stmts.front();
+  const int line = entry_line(first);
+  return line != 0 ? line : first.line;
 }
 
 }  // namespace
@@ -79,6 +108,7 @@ void Interp::jump_back(Frame& fr) {
 }
 
 void Interp::hook_lua_call(Frame& fr, bool is_tail) {
+  fr.ci->line = first_instruction_line(*fr.ci->proto);
   if ((cur_->hook.mask & HookState::kCall) != 0) run_hook(is_tail ? "tail call" : "call", -1);
   if (tracing()) fr.ci->line = kNoLine;  // the first line reached is reported
 }
