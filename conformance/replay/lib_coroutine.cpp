@@ -50,6 +50,7 @@ void Coroutine::drop_references() noexcept {
   stale_handler = Value();
   yield_handler = Value();
   state.pending_close.clear();
+  state.hook.fn = Value();
 }
 
 void Coroutine::visit_references(RefVisitor& v) const {
