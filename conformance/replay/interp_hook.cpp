@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // debug.sethook's hooks, as ldo.c (luaD_hook, luaD_hookcall, rethook) and ldebug.c
 // (luaG_traceexec) run them. The replay has no instructions: a count event comes every `count`
-// statements and loop steps, and a line event when a statement, a loop's test, a closure or a
-// call is on another line than the code before it, or a loop jumped back (the points where
-// Lua's code for a statement written on one line changes line).
+// statements and loop steps, and a line event when a point of code whose Lua instruction would
+// carry a line of its own (a statement, a loop's test, a call, a closure, a store, a return) is
+// on another line than the code before it, or a loop jumped back.
 #include "interp_internal.hpp"
 
 namespace replay {
@@ -15,9 +15,6 @@ namespace {
 // No line is current: the next line reached is reported (Lua's oldpc at a function's start).
 constexpr int kNoLine = -1;
 
-// The line of the first instruction Lua's code for `s` has, or 0 when the statement starts
-// with none of its own (a `do` or `repeat`, a label) or with a closure, whose instruction has the
-// line of the function's `end` (reported when the closure is made); a 0 line counts a step only.
 // Whether the first instruction Lua's code for `e` has makes a closure (a function literal,
 // maybe called or indexed).
 bool starts_with_closure(const Expr& e) {
@@ -36,6 +33,9 @@ bool starts_with_closure(const Expr& e) {
   }
 }
 
+// The line of the first instruction Lua's code for `s` has, or 0 when the statement starts
+// with none of its own (a `do` or `repeat`, a label) or with a closure, whose instruction has the
+// line of the function's `end` (reported when the closure is made); a 0 line counts a step only.
 int entry_line(const Stmt& s) {
   auto first_is_closure = [](const std::vector<ExprPtr>& values) {
     return !values.empty() && starts_with_closure(*values[0]);
