@@ -400,7 +400,8 @@ class generator {
             values_or_nil() + ")))");
         break;
       default:
-        line("print('envg', show(pcall(function () local _ENV = " + value() + " missing() end)))");
+        // A vararg function: the value may be `...`.
+        line("print('envg', show(pcall(function (...) local _ENV = " + value() + " missing() end)))");
         break;
     }
   }
