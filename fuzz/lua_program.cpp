@@ -19,7 +19,8 @@
 //   debug.getinfo of the running function and of a C[] coroutine's level 1, and debug.traceback
 //   of the running thread and of a C[] entry;
 //   the math library's functions with values of every type, seeded math.random sequences, and
-//   string.dump/load round trips (stripped or not) run under pcall or as coroutine bodies.
+//   string.dump/load round trips (stripped or not) run under pcall or as coroutine bodies;
+//   debug.sethook call, return and line hooks on a fresh coroutine running a generated function.
 // Values: integers, floats, strings (some with escapes), booleans, nil, tables, `...`, the loop
 // variable, the running thread and the C[] entries. Printed through show(), which prints
 // type names for tables, functions and threads, so output never contains an address.
@@ -191,7 +192,7 @@ class generator {
   }
 
   void statement_body() {
-    const int kind = byte() % 37;
+    const int kind = byte() % 38;
     switch (kind) {
       case 0:
       case 1: {
@@ -338,11 +339,30 @@ class generator {
       case 36:
         library_statement();
         break;
+      case 37:
+        hooked_coroutine();
+        break;
       default:
         line("print('fmt', string.format('%d %s %q %5.1f %%', " + std::to_string(byte() - 100) + ", 's" +
              std::to_string(byte()) + "', 'q\\n\"', " + std::to_string(byte()) + ".25))");
         break;
     }
+  }
+
+  // A coroutine running a generated function under a hook of its own (never the main thread's:
+  // there the real Lua's step budget is a count hook). It records line events with their lines
+  // and the call and return events of Lua functions, at most 40. Not recorded: count events (the
+  // replay counts statements, not instructions) and C functions' events, since the real Lua also
+  // calls C functions of its own that a hook sees (the __close and __gc of a string buffer's box);
+  // a longer text would box table.concat's buffer in an enclosing hooked coroutine.
+  void hooked_coroutine() {
+    static const char* const kMasks[] = {"c", "r", "l", "cr", "crl"};
+    const std::string mask = kMasks[byte() % 5];
+    const std::string f = function();
+    line("do local tr, co = {}, coroutine.create(" + f +
+         ") debug.sethook(co, function(e, l) if #tr < 40 and (l or debug.getinfo(2, 'S').what ~= 'C') then tr[#tr + 1] "
+         "= e .. ':' .. (l or 'Lua') end end, '" +
+         mask + "') print('hook', show(coroutine.resume(co, " + values_or_nil() + ")), table.concat(tr, ' ')) end");
   }
 
   // load(SOURCE, NAME, MODE): called under pcall, or made the body of a coroutine in C[].
@@ -413,7 +433,8 @@ class generator {
             values_or_nil() + ")))");
         break;
       default:
-        line("print('envg', show(pcall(function () local _ENV = " + value() + " missing() end)))");
+        // A vararg function: the value may be `...`.
+        line("print('envg', show(pcall(function (...) local _ENV = " + value() + " missing() end)))");
         break;
     }
   }

@@ -245,6 +245,9 @@ struct LocalFunctionStmt : Stmt {
 struct AssignStmt : Stmt {
   explicit AssignStmt(int l) : Stmt(StmtKind::Assign, l), store_line(l) {}
   int store_line;  // where the values end: the line Lua's store instructions (and errors) carry
+  // `function NAME () ... end`: its `function` line, which Lua gives the store ("the definition
+  // happens in the first line"); 0 for other assignments.
+  int definition_line = 0;
   std::vector<ExprPtr> targets;  // Local, Upvalue, Global or Index
   std::vector<ExprPtr> values;
 };

@@ -534,7 +534,9 @@ void Interp::call_native(Function* fn, Values args, Values& out, const CallSiteN
   ci.top = top;
   Values results;
   CallArgs a{args, results, fn};
+  if ((t.hook.mask & HookState::kCall) != 0) run_hook("call", -1);
   fn->native(*this, a);
+  if ((t.hook.mask & HookState::kReturn) != 0) run_hook("return", -1);
   if (out.empty()) {
     out = std::move(results);
   } else {
@@ -577,7 +579,8 @@ void Interp::call_lua(Function* fn, Values args, Values& out, const CallSiteName
                      std::make_move_iterator(args.end()));
     }
     args.clear();
-    exec_block(p.body, fr);
+    if (t.hook.mask != 0) hook_lua_call(fr, is_tail);
+    const Flow flow = exec_block(p.body, fr);
     if (fr.tail) {
       keep = std::move(fr.tail_fn);
       fn = keep.func();
@@ -587,6 +590,7 @@ void Interp::call_lua(Function* fn, Values args, Values& out, const CallSiteName
       is_tail = true;
       continue;
     }
+    if (t.hook.mask != 0) hook_lua_return(fr, flow);
     if (out.empty()) {
       out = std::move(fr.results);
     } else {

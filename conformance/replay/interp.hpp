@@ -59,6 +59,21 @@ struct ProtFrame {
   const CallInfo* ci = nullptr;  // the record of the pcall/xpcall itself
 };
 
+// debug.sethook's state of one thread: lua_State's hook mask, counts and allowhook, and the
+// function ldblib's hook table holds for the thread.
+struct HookState {
+  // LUA_MASKCALL, LUA_MASKRET, LUA_MASKLINE, LUA_MASKCOUNT
+  static constexpr std::uint8_t kCall = 1, kReturn = 2, kLine = 4, kCount = 8;
+  static constexpr std::uint8_t kTrace = kLine | kCount;  // hooks that run between statements
+  std::uint8_t mask = 0;  // 0: no hook installed (debug.gethook returns nil)
+  int base_count = 0;     // the count debug.sethook was given
+  int count = 0;          // statements left until the next count event
+  bool allowed = true;    // false while the thread runs its hook (Lua's allowhook)
+  // The hook table's entry: nil for a coroutine that inherited its creator's mask (lua_newthread
+  // copies the mask, but ldblib finds no function for the new thread and calls nothing).
+  Value fn;
+};
+
 // The Lua-side state of one thread (the main thread or a coroutine).
 struct LuaThread {
   CallInfo* ci = nullptr;
@@ -77,6 +92,7 @@ struct LuaThread {
   // Values of to-be-closed variables left open when the coroutine died by error, innermost
   // first: coroutine.close (or wrap) closes them later with the error.
   std::vector<Value> pending_close;
+  HookState hook;
 };
 
 class Coroutine;
@@ -85,6 +101,7 @@ struct ThreadObj : GcObject {
   ThreadObj() : GcObject(GcKind::Thread) {}
   void visit_references(RefVisitor& v) const override {
     for (const Value& x : state.pending_close) v.visit(x);
+    v.visit(state.hook.fn);
   }
   virtual Coroutine* as_coroutine() noexcept { return nullptr; }
   LuaThread state;
@@ -194,6 +211,12 @@ class Interp {
   // are forgotten (they are never taken back off). Moves the running coroutine there.
   void restart_at_resume_base();
 
+  // ---- hooks (debug.sethook) ---------------------------------------------------------------
+  // Runs the running thread's hook for `event` ("call", "return", "line", "count", "tail call")
+  // as luaD_hook does: not inside a hook, through lua_call (one C level, not yieldable), with
+  // the line for a line event (nil otherwise).
+  void run_hook(const char* event, int line);
+
   // ---- values ----------------------------------------------------------------------------
   Value index(const Value& obj, const Value& key, const Expr* obj_expr = nullptr);
   void set_index(const Value& obj, const Value& key, Value v, const Expr* obj_expr = nullptr);
@@ -285,6 +308,22 @@ class Interp {
   // part of it, unless the coroutine is being discarded.
   void close_for_coroutine_close(std::vector<Value>& pending);
   void declare_local(const VarInfo* v, Frame& fr, Value value);
+
+  // Hooks between statements (interp_hook.cpp), luaG_traceexec's part: a count event every
+  // `count` statements and loop steps, a line event when control reaches a new line or jumps
+  // back. Each is called only while the thread has a hook installed.
+  bool tracing() const { return (cur_->hook.mask & HookState::kTrace) != 0; }
+  void trace_statement(const Stmt& s, Frame& fr);
+  // A point of code at `line` (a statement, a loop's test, a closure, a call; 0: no line): counts
+  // one step when `counts`, and reports the line if it is not the current one or `jumped_back`.
+  void trace_point(Frame& fr, int line, bool counts, bool jumped_back);
+  // Sets the line the running Lua code is at; a line event when it changes under a line hook.
+  void at_line(Frame& fr, int line);
+  // The next line reached is reported even if it is the current one (a loop jumped back).
+  void jump_back(Frame& fr);
+  // Call and return events of a Lua function (luaD_hookcall, rethook).
+  void hook_lua_call(Frame& fr, bool is_tail);
+  void hook_lua_return(Frame& fr, Flow flow);
 
   // Expression evaluation.
   Value eval(const Expr& e, Frame& fr);

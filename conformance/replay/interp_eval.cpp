@@ -33,9 +33,9 @@ void Interp::eval_multi(const Expr& e, Frame& fr, Values& out) {
 void Interp::prepare_call(const CallExpr& c, Frame& fr, Value& fn, Values& args) {
   if (c.kind == ExprKind::Method) {
     Value obj = eval(*c.function, fr);
-    fr.ci->line = c.self_line;
+    at_line(fr, c.self_line);
     fn = index(obj, c.method, c.function.get());
-    fr.ci->line = c.line;
+    if (!tracing()) fr.ci->line = c.line;  // else the call reports its line when it is made
     args.push_back(std::move(obj));
   } else {
     fn = eval(*c.function, fr);
@@ -47,7 +47,7 @@ void Interp::eval_call(const CallExpr& c, Frame& fr, Values& out) {
   Value fn;
   Values args;
   prepare_call(c, fr, fn, args);
-  fr.ci->line = c.line;
+  at_line(fr, c.line);
   if (out.empty()) {
     call(fn, std::move(args), out, &c.site,
          c.kind == ExprKind::Method ? static_cast<const Expr*>(&c) : c.function.get());
@@ -73,8 +73,13 @@ Value Interp::eval(const Expr& e, Frame& fr) {
       return static_cast<const ConstExpr&>(e).value;
     case ExprKind::Vararg:
       return fr.varargs->empty() ? Value() : (*fr.varargs)[0];
-    case ExprKind::Function:
-      return make_closure(*static_cast<const FunctionExpr&>(e).proto, fr);
+    case ExprKind::Function: {
+      const Proto& p = *static_cast<const FunctionExpr&>(e).proto;
+      // Lua's CLOSURE instruction carries the line of the function's `end`.
+      if ((cur_->hook.mask & HookState::kLine) != 0)
+        trace_point(fr, p.body.close_line, false, false);
+      return make_closure(p, fr);
+    }
     case ExprKind::Local:
       return read_local(static_cast<const LocalExpr&>(e).var, fr);
     case ExprKind::Upvalue:

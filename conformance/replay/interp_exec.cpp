@@ -65,7 +65,12 @@ Flow Interp::exec_block(const Block& b, Frame& fr) {
   Flow flow = Flow::Normal;
   try {
     flow = exec_statements(b, fr, mark);
-    if (flow == Flow::Normal) fr.ci->line = b.close_line;
+    if (flow == Flow::Normal) {  // Lua's close instruction (or a function's last return)
+      if (tracing())
+        trace_point(fr, b.close_line, false, false);
+      else
+        fr.ci->line = b.close_line;
+    }
     if (flow == Flow::Break) fr.ci->line = fr.break_line;
     if (flow == Flow::Goto) fr.ci->line = fr.jump->close_line;
     close_block(fr, mark);
@@ -197,7 +202,10 @@ void Interp::unwind_block(Frame& fr, std::size_t mark, const std::exception_ptr&
 
 Flow Interp::exec(const Stmt& s, Frame& fr) {
   count_step();
-  fr.ci->line = s.line;
+  if (tracing())
+    trace_statement(s, fr);
+  else
+    fr.ci->line = s.line;
   switch (s.kind) {
     case StmtKind::Local:
       return exec_local(static_cast<const LocalStmt&>(s), fr);
@@ -285,6 +293,7 @@ void Interp::assign(const Expr& target, const Value* obj, const Value* key, Valu
       return;
     }
     case ExprKind::Upvalue:
+      if (tracing()) trace_point(fr, line, false, false);  // SETUPVAL, on the store line
       fr.closure->upvalues[static_cast<std::size_t>(static_cast<const UpvalueExpr&>(target).index)]
           .cell()
           ->value = std::move(v);
@@ -294,18 +303,28 @@ void Interp::assign(const Expr& target, const Value* obj, const Value* key, Valu
       return;
     case ExprKind::Global: {
       Value env = fr.closure->env.cell()->value;  // a metamethod may assign _ENV
-      if (!env.is_table() || !env.table()->meta.is_nil()) fr.ci->line = line;
+      if (tracing())
+        trace_point(fr, line, false, false);
+      else if (!env.is_table() || !env.table()->meta.is_nil())
+        fr.ci->line = line;
       set_index(env, static_cast<const GlobalExpr&>(target).name, std::move(v), &kChunkEnv);
       return;
     }
     case ExprKind::Index:
-      fr.ci->line = line;
+      at_line(fr, line);
       set_index(*obj, *key, std::move(v), static_cast<const IndexExpr&>(target).object.get());
       return;
     default:
       return;
   }
 }
+
+namespace {
+// A function statement's store has its `function` line (luaK_fixline in funcstat).
+int single_store_line(const AssignStmt& s) {
+  return s.definition_line != 0 ? s.definition_line : s.store_line;
+}
+}  // namespace
 
 Flow Interp::exec_assign(const AssignStmt& s, Frame& fr) {
   if (s.targets.size() == 1 && s.values.size() == 1) {
@@ -315,9 +334,12 @@ Flow Interp::exec_assign(const AssignStmt& s, Frame& fr) {
       Value obj = eval(*ix.object, fr);
       Value key = eval(*ix.key, fr);
       Value v = eval(*s.values[0], fr);
-      assign(t, &obj, &key, std::move(v), s.store_line, fr);
+      if (s.definition_line != 0 && tracing()) trace_point(fr, s.definition_line, false, false);
+      assign(t, &obj, &key, std::move(v), single_store_line(s), fr);
     } else {
-      assign(t, nullptr, nullptr, eval(*s.values[0], fr), s.store_line, fr);
+      Value v = eval(*s.values[0], fr);
+      if (s.definition_line != 0 && tracing()) trace_point(fr, s.definition_line, false, false);
+      assign(t, nullptr, nullptr, std::move(v), single_store_line(s), fr);
     }
     return Flow::Normal;
   }
@@ -354,6 +376,7 @@ struct LoopBreakLine {
 
 Flow Interp::exec_if(const IfStmt& s, Frame& fr) {
   for (std::size_t i = 0; i < s.conds.size(); ++i) {
+    if (i > 0 && tracing()) trace_point(fr, s.conds[i]->line, true, false);  // an elseif's test
     if (eval(*s.conds[i], fr).truthy()) return exec_block(s.blocks[i], fr);
   }
   if (s.has_else) return exec_block(s.else_block, fr);
@@ -362,9 +385,12 @@ Flow Interp::exec_if(const IfStmt& s, Frame& fr) {
 
 Flow Interp::exec_while(const WhileStmt& s, Frame& fr) {
   LoopBreakLine break_line(fr, s.break_line);
-  for (;;) {
+  for (bool first = true;; first = false) {
     count_step();
-    fr.ci->line = s.line;
+    if (tracing())
+      trace_point(fr, s.line, !first, !first);  // the first test is the statement's own step
+    else
+      fr.ci->line = s.line;
     if (!eval(*s.cond, fr).truthy()) return Flow::Normal;
     Flow f = exec_block(s.body, fr);
     if (f == Flow::Break) return Flow::Normal;
@@ -374,7 +400,8 @@ Flow Interp::exec_while(const WhileStmt& s, Frame& fr) {
 
 Flow Interp::exec_repeat(const WhileStmt& s, Frame& fr) {
   LoopBreakLine break_line(fr, s.break_line);
-  for (;;) {
+  for (bool first = true;; first = false) {
+    if (!first) jump_back(fr);
     // The condition is evaluated inside the body's scope, before its variables are closed.
     const std::size_t mark = fr.tbc.size();
     std::exception_ptr failure;
@@ -383,6 +410,7 @@ Flow Interp::exec_repeat(const WhileStmt& s, Frame& fr) {
     try {
       count_step();
       flow = exec_statements(s.body, fr, mark);
+      if (flow == Flow::Normal && tracing()) trace_point(fr, s.break_line, true, false);
       if (flow == Flow::Normal) done = eval(*s.cond, fr).truthy();
       if (flow == Flow::Normal || flow == Flow::Break) fr.ci->line = s.body.close_line;
       if (s.body.has_close) close_block(fr, mark);
@@ -435,6 +463,10 @@ Flow Interp::run_for_body(const NumForStmt& s, Frame& fr, Value control, bool& s
   declare_local(s.var, fr, std::move(control));
   Flow f = exec_block(s.body, fr);
   stop = f != Flow::Normal;
+  if (!stop && tracing()) {  // FORLOOP, on the `for` line, jumps back to the body
+    trace_point(fr, s.line, true, false);
+    jump_back(fr);
+  }
   return f == Flow::Break ? Flow::Normal : f;
 }
 
@@ -492,6 +524,7 @@ Flow Interp::exec_genfor(const GenForStmt& s, Frame& fr) {
     for (;;) {
       count_step();
       Values r;
+      if (tracing()) trace_point(fr, s.line, true, false);  // TFORCALL, on the `for` line
       fr.ci->line = s.call_line;
       {
         CLevel level(*this);  // the iterator is called from the VM like from C (luaD_call)
@@ -501,6 +534,7 @@ Flow Interp::exec_genfor(const GenForStmt& s, Frame& fr) {
       control = r[0];
       for (std::size_t i = 0; i < s.vars.size(); ++i)
         declare_local(s.vars[i], fr, i < r.size() ? r[i] : Value());
+      jump_back(fr);  // TFORLOOP jumps back to the body
       Flow fl = exec_block(s.body, fr);
       if (fl == Flow::Break) break;
       if (fl != Flow::Normal) {  // return, or a goto out of the loop
@@ -508,7 +542,10 @@ Flow Interp::exec_genfor(const GenForStmt& s, Frame& fr) {
         break;
       }
     }
-    if (result == Flow::Normal) fr.ci->line = s.break_line;
+    if (result == Flow::Normal) {  // the loop's close instruction, on its `end` line
+      if (tracing()) trace_point(fr, s.break_line, true, false);
+      fr.ci->line = s.break_line;
+    }
     if (has_closing) close_block(fr, mark);
   } catch (...) {
     failure = std::current_exception();
@@ -526,7 +563,7 @@ Flow Interp::exec_return(const ReturnStmt& s, Frame& fr) {
     Value fn;
     Values args;
     prepare_call(c, fr, fn, args);
-    fr.ci->line = c.line;
+    at_line(fr, c.line);
     if (fn.is_function() && fn.func()->is_lua()) {
       fr.tail = true;
       fr.tail_fn = std::move(fn);
@@ -541,7 +578,7 @@ Flow Interp::exec_return(const ReturnStmt& s, Frame& fr) {
   }
   fr.results.clear();
   eval_list(s.values, fr, fr.results);
-  fr.ci->line = s.close_line;
+  at_line(fr, s.close_line);  // the return instruction
   return Flow::Return;
 }
 

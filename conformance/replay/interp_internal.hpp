@@ -31,6 +31,16 @@ struct Frame {
   int break_line = 0;              // the innermost loop's break_line
 };
 
+// How Lua names a function a hook runs (funcnamefromcall of a CIST_HOOKED call): "hook '?'".
+extern const CallSiteName kHookSite;
+
+inline void Interp::at_line(Frame& fr, int line) {
+  if ((cur_->hook.mask & HookState::kLine) != 0)
+    trace_point(fr, line, false, false);
+  else
+    fr.ci->line = line;
+}
+
 // Where the levels end while lua_resetthread closes a coroutine's variables (coroutine.close):
 // Lua has already unwound the coroutine's calls, so a handler sees no caller.
 extern const CallInfo kResetStack;

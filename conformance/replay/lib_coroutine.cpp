@@ -61,6 +61,7 @@ void Coroutine::drop_references() noexcept {
   stale_handler = Value();
   yield_handler = Value();
   state.pending_close.clear();
+  state.hook.fn = Value();
 }
 
 void Coroutine::visit_references(RefVisitor& v) const {
@@ -192,7 +193,14 @@ jmpco::status status_of(Interp& in, ThreadObj* t) {
 Value new_coroutine(Interp& in, CallArgs& a) {
   if (!a[0].is_function()) in.type_error_arg(1, "function", arg_missing(a, 0) ? nullptr : &a[0]);
   in.release_orphans();
-  return Value::object(new Coroutine(in, a[0]));
+  auto* co = new Coroutine(in, a[0]);
+  Value v = Value::object(co);
+  // lua_newthread copies the creator's hook mask and count, not its function.
+  const HookState& creator = in.thread_state().hook;
+  co->state.hook.mask = creator.mask;
+  co->state.hook.base_count = creator.base_count;
+  co->state.hook.count = creator.base_count;
+  return v;
 }
 
 void coroutine_create(Interp& in, CallArgs& a) { a.results.push_back(new_coroutine(in, a)); }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-// The parts of Lua's debug library the subset has: getinfo, traceback, getupvalue and setupvalue,
-// with ldblib.c's and lauxlib.c's results and messages. A thread's calls are read from its
-// CallInfo records, which live on the heap (LuaThread::call_stack), so a suspended or normal
-// coroutine's levels can be read while jmpco holds its stack copied out.
+// The parts of Lua's debug library the subset has: getinfo, traceback, getupvalue, setupvalue,
+// sethook and gethook, with ldblib.c's and lauxlib.c's results and messages. A thread's calls are
+// read from its CallInfo records, which live on the heap (LuaThread::call_stack), so a suspended or
+// normal coroutine's levels can be read while jmpco holds its stack copied out.
 #include <cstring>
 #include <string>
 #include <vector>
@@ -80,7 +80,9 @@ int current_line(const Info& f) {
 // How the caller named the call (funcnamefromcall): nothing for a tail call or a call from C.
 const CallSiteName* call_name(const Info& f) {
   const CallInfo* ci = f.ci;
-  if (ci == nullptr || ci->is_tail || !ci->from_lua || ci->site == nullptr) return nullptr;
+  if (ci == nullptr || ci->is_tail) return nullptr;
+  if (ci->site == &kHookSite) return ci->site;  // a hook, whoever runs it
+  if (!ci->from_lua || ci->site == nullptr) return nullptr;
   return ci->site->name.empty() ? nullptr : ci->site;
 }
 
@@ -263,6 +265,60 @@ void db_setupvalue(Interp& in, CallArgs& a) {
   a.results.push_back(Value::string(name));
 }
 
+// makemask / unmakemask: "c", "r" and "l" in any order; a positive count adds count events.
+std::uint8_t hook_mask(const std::string& letters, int count) {
+  std::uint8_t mask = 0;
+  if (letters.find('c') != std::string::npos) mask |= HookState::kCall;
+  if (letters.find('r') != std::string::npos) mask |= HookState::kReturn;
+  if (letters.find('l') != std::string::npos) mask |= HookState::kLine;
+  if (count > 0) mask |= HookState::kCount;
+  return mask;
+}
+
+std::string hook_letters(std::uint8_t mask) {
+  std::string letters;
+  if ((mask & HookState::kCall) != 0) letters += 'c';
+  if ((mask & HookState::kReturn) != 0) letters += 'r';
+  if ((mask & HookState::kLine) != 0) letters += 'l';
+  return letters;
+}
+
+// debug.sethook([thread,] [hook, mask [, count]]): no hook (nil or nothing) turns them off. The
+// function is kept for the thread even with an empty mask, which installs nothing (lua_sethook).
+void db_sethook(Interp& in, CallArgs& a) {
+  std::size_t arg = 0;
+  ThreadObj* thread = thread_arg(in, a, arg);
+  HookState& hook = thread->state.hook;
+  Value fn;
+  std::uint8_t mask = 0;
+  int count = 0;
+  if (!a[arg].is_nil()) {
+    const std::string letters = check_string(in, a, arg + 1);
+    if (!a[arg].is_function()) in.type_error_arg(static_cast<int>(arg) + 1, "function", &a[arg]);
+    // ldblib casts the count to an int
+    count = static_cast<int>(static_cast<std::uint32_t>(opt_integer(in, a, arg + 2, 0)));
+    fn = a[arg];
+    mask = hook_mask(letters, count);
+  }
+  hook.fn = std::move(fn);
+  hook.mask = mask;
+  hook.base_count = count;
+  hook.count = count;
+}
+
+// debug.gethook([thread]): the hook, its mask letters and count, or nil without one.
+void db_gethook(Interp& in, CallArgs& a) {
+  std::size_t arg = 0;
+  const HookState& hook = thread_arg(in, a, arg)->state.hook;
+  if (hook.mask == 0) {
+    a.results.push_back(Value());
+    return;
+  }
+  a.results.push_back(hook.fn);
+  a.results.push_back(Value::string(hook_letters(hook.mask)));
+  a.results.push_back(Value::integer(hook.base_count));
+}
+
 }  // namespace
 
 void open_debug(Interp& in, Table* debug) {
@@ -270,6 +326,8 @@ void open_debug(Interp& in, Table* debug) {
   in.register_native(debug, "traceback", db_traceback, "debug.traceback");
   in.register_native(debug, "getupvalue", db_getupvalue, "debug.getupvalue");
   in.register_native(debug, "setupvalue", db_setupvalue, "debug.setupvalue");
+  in.register_native(debug, "sethook", db_sethook, "debug.sethook");
+  in.register_native(debug, "gethook", db_gethook, "debug.gethook");
 }
 
 }  // namespace replay

@@ -656,7 +656,8 @@ class Parser {
     // `function NAME` of a <const> local fails as an assignment would (after the body, as Lua).
     check_assignable(*target);
     auto s = std::make_unique<AssignStmt>(line);
-    s->store_line = line;  // lparser.c's funcstat: the definition "happens" at `function`
+    s->store_line = lex_.last_line();
+    s->definition_line = line;
     s->targets.push_back(std::move(target));
     s->values.push_back(std::move(body));
     return s;
