@@ -12,8 +12,17 @@
 #include "jmpco/jmpco.hpp"
 
 #if defined(__unix__) || defined(__APPLE__)
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+#define JMPCO_TEST_FDS 1
 #endif
 
 namespace {
@@ -80,7 +89,7 @@ TEST(SchedulerInterrupt, RunOnceWithATimeoutWaitsForTheTimeoutOrTheNextSleeper) 
   start = steady::now();
   while (!sleeper.done()) (void)s.run_once(1h);  // the sleeper's deadline ends the wait
   EXPECT_LT(steady::now() - start, 1min);
-  EXPECT_TRUE(sleeper.join().ok());
+  EXPECT_TRUE(sleeper.join().value().ok());
 }
 
 TEST(SchedulerInterrupt, AnInterruptWhileNotWaitingEndsTheNextWaitOnce) {
@@ -92,7 +101,7 @@ TEST(SchedulerInterrupt, AnInterruptWhileNotWaitingEndsTheNextWaitOnce) {
     return jmpco::this_task::sleep_for(20ms);
   });
   const auto start = steady::now();
-  EXPECT_TRUE(t.join().ok());
+  EXPECT_TRUE(t.join().value().ok());
   EXPECT_GE(steady::now() - start, 20ms);  // the interrupt cut one wait short, not the sleep
   EXPECT_EQ(rounds, 1);
 }
@@ -151,19 +160,18 @@ TEST(SchedulerInterrupt, ASignalHandlerMayInterrupt) {
 }
 
 TEST(SchedulerInterrupt, ASchedulerThatNeverBlocksAllocatesNoWait) {
-  auto program = [] {
-    scheduler s;
-    s.interrupt();
-    auto t = s.spawn([] { return jmpco::this_task::yield(); });
-    EXPECT_TRUE(t.join().ok());
+  auto program = [](bool interrupt, bool sleep) {
+    return [=] {
+      scheduler s;
+      if (interrupt) s.interrupt();
+      auto t = s.spawn(
+          [=] { return sleep ? jmpco::this_task::sleep_for(1ms) : jmpco::this_task::yield(); });
+      EXPECT_TRUE(t.join().value().ok());
+    };
   };
-  auto sleeping = [] {
-    scheduler s;
-    auto t = s.spawn([] { return jmpco::this_task::sleep_for(1ms); });
-    EXPECT_TRUE(t.join().ok());
-  };
-  // The sleeping one blocks once: its event_wait is its one allocation more.
-  EXPECT_EQ(count_allocations(sleeping), count_allocations(program) + 1);
+  const long plain = count_allocations(program(false, false));
+  EXPECT_EQ(count_allocations(program(true, false)), plain);  // interrupt() allocates nothing
+  EXPECT_GT(count_allocations(program(false, true)), plain);  // blocking makes the wait
 }
 
 TEST(SchedulerInterrupt, NoMemoryForTheWaitStillSleepsAndInterrupts) {
@@ -176,11 +184,268 @@ TEST(SchedulerInterrupt, NoMemoryForTheWaitStillSleepsAndInterrupts) {
       return jmpco::this_task::sleep_for(2ms);
     });
     auto r = t.join();
-    EXPECT_TRUE(r.ok() || r.code() == errc::out_of_memory || r.code() == errc::empty_handle)
-        << r.error().what();
+    const errc got = r ? r->code() : r.code();
+    EXPECT_TRUE(got == errc::ok || got == errc::out_of_memory || got == errc::empty_handle)
+        << jmpco::message(got);
   };
   const long total = count_allocations(sleeping);
   for (long k = 1; k <= total; ++k) count_allocations(sleeping, k);
 }
+
+// ---- waiting for file descriptors ---------------------------------------------------------------
+
+#if JMPCO_TEST_FDS
+
+using jmpco::fd_event;
+using jmpco::this_task::wait_readable;
+using jmpco::this_task::wait_writable;
+
+// Sets a flag when destroyed: shows that a killed task's stack was unwound.
+struct destroyed_flag {
+  bool* flag;
+  ~destroyed_flag() { *flag = true; }
+};
+
+// Two connected, non-blocking stream sockets, closed with the pair.
+struct socket_pair {
+  int ends[2] = {-1, -1};
+  socket_pair() {
+    EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, ends), 0);
+    for (int fd : ends) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  }
+  socket_pair(const socket_pair&) = delete;
+  socket_pair& operator=(const socket_pair&) = delete;
+  ~socket_pair() {
+    for (int fd : ends)
+      if (fd >= 0) ::close(fd);
+  }
+  int a() const { return ends[0]; }
+  int b() const { return ends[1]; }
+};
+
+std::size_t watched(const scheduler& s) { return s.watched_fds(nullptr, 0); }
+
+TEST(SchedulerFd, ATaskWaitsUntilItsSocketIsReadable) {
+  scheduler s;
+  socket_pair p;
+  std::string got;
+  auto reader = s.spawn([&] {
+    auto r = wait_readable(p.a());
+    if (!r) return r.code();
+    char buffer[16];
+    const ssize_t n = ::read(p.a(), buffer, sizeof buffer);
+    got.assign(buffer, n > 0 ? static_cast<std::size_t>(n) : 0);
+    return errc::ok;
+  });
+  EXPECT_EQ(s.run_once(), 1u);  // the reader now waits
+  EXPECT_EQ(s.live_tasks(), 1u);
+  jmpco::fd_interest seen[2];
+  ASSERT_EQ(s.watched_fds(seen, 2), 1u);
+  EXPECT_EQ(seen[0].fd, p.a());
+  EXPECT_EQ(seen[0].events, fd_event::readable);
+  EXPECT_EQ(s.run_once(0ms), 0u);  // nothing came
+  ASSERT_EQ(::write(p.b(), "ping", 4), 4);
+  EXPECT_EQ(reader.join().value(), errc::ok);
+  EXPECT_EQ(got, "ping");
+  EXPECT_EQ(watched(s), 0u);
+}
+
+TEST(SchedulerFd, AReaderAndAWriterShareOneSocket) {
+  scheduler s;
+  socket_pair p;
+  auto reader = s.spawn([&] { return wait_readable(p.a()); });
+  auto writer = s.spawn([&] {
+    auto r = jmpco::this_task::wait_fd(p.a(), fd_event::writable);
+    EXPECT_TRUE(r.ok());
+    return r ? *r : fd_event::both;
+  });
+  auto pinger = s.spawn([&] {
+    (void)jmpco::this_task::sleep_for(2ms);
+    return ::write(p.b(), "x", 1);
+  });
+  EXPECT_EQ(writer.join().value(), fd_event::writable);  // a fresh socket has room at once
+  EXPECT_TRUE(reader.join().value().ok());
+  EXPECT_EQ(pinger.join().value(), 1);
+}
+
+TEST(SchedulerFd, ATimeoutEndsTheWaitAndLeavesNothingWatched) {
+  scheduler s;
+  socket_pair p;
+  auto t = s.spawn([&] { return wait_readable(p.a(), 5ms); });
+  const auto start = steady::now();
+  EXPECT_EQ(t.join().value().code(), errc::timed_out);
+  EXPECT_GE(steady::now() - start, 5ms);
+  EXPECT_EQ(watched(s), 0u);
+  EXPECT_FALSE(s.next_deadline().has_value());
+  // A zero timeout: readable at once, or timed out at once.
+  auto now = s.spawn([&] { return wait_writable(p.a(), 0ms); });
+  EXPECT_TRUE(now.join().value().ok());
+}
+
+TEST(SchedulerFd, ATaskKilledWhileWaitingUnwindsAndStopsWatching) {
+  scheduler s;
+  socket_pair p;
+  bool unwound = false;
+  auto t = s.spawn([&] {
+    destroyed_flag flag{&unwound};
+    return wait_readable(p.a(), 1h);
+  });
+  auto other = s.spawn([&] { return wait_readable(p.a()); });
+  EXPECT_EQ(s.run_once(), 2u);
+  EXPECT_EQ(watched(s), 1u);
+  EXPECT_TRUE(t.kill().ok());
+  EXPECT_TRUE(unwound);
+  EXPECT_EQ(t.join().code(), errc::killed);
+  EXPECT_FALSE(s.next_deadline().has_value());  // its timeout is gone too
+  EXPECT_EQ(watched(s), 1u);                    // the other task still waits
+  ASSERT_EQ(::write(p.b(), "x", 1), 1);
+  EXPECT_TRUE(other.join().value().ok());
+  EXPECT_EQ(watched(s), 0u);
+}
+
+TEST(SchedulerFd, ReleaseFdEndsEveryWaitOnItWithFdClosed) {
+  scheduler s;
+  socket_pair p;
+  auto r1 = s.spawn([&] { return wait_readable(p.a()); });
+  auto r2 = s.spawn([&] { return wait_readable(p.a(), 1h); });
+  auto closer = s.spawn([&] {
+    EXPECT_EQ(s.release_fd(p.a()), 2u);
+    ::close(p.ends[0]);
+    p.ends[0] = -1;
+  });
+  EXPECT_EQ(r1.join().value().code(), errc::fd_closed);
+  EXPECT_EQ(r2.join().value().code(), errc::fd_closed);
+  EXPECT_TRUE(closer.join().ok());
+  EXPECT_EQ(watched(s), 0u);
+  EXPECT_FALSE(s.next_deadline().has_value());
+  EXPECT_EQ(s.release_fd(p.b()), 0u);  // nobody waits: nothing to do
+  EXPECT_EQ(s.release_fd(-1), 0u);
+}
+
+TEST(SchedulerFd, AnFdClosedWithoutReleaseEndsTheWaitWithAnErrorOrItsTimeout) {
+  scheduler s;
+  socket_pair p;
+  auto waiter = s.spawn([&] { return wait_readable(p.a(), 50ms); });
+  auto closer = s.spawn([&] {
+    ::close(p.ends[0]);
+    p.ends[0] = -1;
+  });
+  // poll() reports the closed fd (bad_fd); epoll forgets it, so the timeout ends the wait.
+  const errc got = waiter.join().value().code();
+  EXPECT_TRUE(got == errc::bad_fd || got == errc::timed_out) << jmpco::message(got);
+  EXPECT_TRUE(closer.join().ok());
+  EXPECT_EQ(watched(s), 0u);
+}
+
+TEST(SchedulerFd, MisusesAreClearErrors) {
+  scheduler s;
+  socket_pair p;
+  EXPECT_EQ(wait_readable(p.a()).code(), errc::outside_task);
+  auto t = s.spawn([&] {
+    EXPECT_EQ(wait_readable(-1).code(), errc::bad_fd);
+    EXPECT_EQ(wait_readable(1 << 30).code(), errc::bad_fd);  // not open
+    EXPECT_EQ(jmpco::this_task::wait_fd(p.a(), fd_event{}).code(), errc::bad_fd);
+    const int closed = ::dup(p.a());
+    ::close(closed);
+    EXPECT_EQ(wait_writable(closed).code(), errc::bad_fd);
+    // A regular file is always ready, as poll() says.
+    std::FILE* file = std::tmpfile();
+    EXPECT_TRUE(wait_readable(::fileno(file)).ok());
+    std::fclose(file);
+  });
+  EXPECT_TRUE(t.join().ok());
+  EXPECT_EQ(watched(s), 0u);
+}
+
+TEST(SchedulerFd, DestroyingTheSchedulerUnwindsTasksWaitingOnFds) {
+  auto program = [] {
+    socket_pair p;
+    bool unwound[3] = {};
+    jmpco::task<jmpco::result<void>> handle;
+    {
+      scheduler s;
+      for (bool& flag : unwound) {
+        auto t = s.spawn([&] {
+          destroyed_flag guard{&flag};
+          return wait_readable(p.a(), 1h);
+        });
+        handle = std::move(t);  // the last one's handle outlives the scheduler
+      }
+      EXPECT_EQ(s.run_once(), 3u);
+    }
+    for (bool flag : unwound) EXPECT_TRUE(flag);
+    EXPECT_EQ(handle.join().code(), errc::killed);
+  };
+  count_allocations(program);  // and nothing leaks
+}
+
+// Several readers and a writer over socket pairs; every failure comes back as an error.
+void fd_program() {
+  scheduler s;
+  socket_pair p, q;
+  auto reader = [](int fd) -> errc {
+    auto r = wait_readable(fd, 20ms);
+    if (!r) return r.code();
+    char c;
+    return ::read(fd, &c, 1) == 1 ? errc::ok : errc::bad_fd;
+  };
+  auto a = s.spawn(reader, p.a());
+  auto b = s.spawn(reader, q.a());
+  auto w = s.spawn([&] {
+    (void)jmpco::this_task::yield();
+    (void)::write(p.b(), "x", 1);
+    (void)::write(q.b(), "y", 1);
+  });
+  for (auto* t : {&a, &b}) {
+    auto r = t->join();
+    const errc got = r ? *r : r.code();
+    // timed_out: the writer could not be spawned.
+    EXPECT_TRUE(got == errc::ok || got == errc::out_of_memory || got == errc::empty_handle ||
+                got == errc::timed_out)
+        << jmpco::message(got);
+  }
+  (void)w.join();
+}
+
+TEST(SchedulerFd, EveryAllocationFailingInTurnLeavesNothingBehind) {
+  const long total = count_allocations(fd_program);
+  EXPECT_GT(total, 3);
+  for (long k = 1; k <= total; ++k) count_allocations(fd_program, k);
+}
+
+TEST(SchedulerFd, ThousandsOfTasksOnThousandsOfFds) {
+  rlimit files{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &files), 0);
+  std::size_t pairs = 1500;
+  if (files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &files);
+    (void)::getrlimit(RLIMIT_NOFILE, &files);
+  }
+  if (files.rlim_cur != RLIM_INFINITY && files.rlim_cur < 2 * pairs + 64)
+    pairs = (files.rlim_cur - 64) / 2;
+  std::vector<socket_pair> sockets(pairs);
+  scheduler s;
+  std::size_t woken = 0;
+  for (auto& p : sockets) {
+    s.spawn([&woken, fd = p.a()] {
+       if (wait_readable(fd).ok()) ++woken;
+     }).detach();
+  }
+  EXPECT_EQ(s.run_once(), pairs);
+  EXPECT_EQ(watched(s), pairs);
+  // Wake them from the far end of the table first.
+  auto writer = s.spawn([&] {
+    for (std::size_t i = pairs; i-- > 0;) {
+      (void)::write(sockets[i].b(), "x", 1);
+      if (i % 100 == 0) (void)jmpco::this_task::yield();
+    }
+  });
+  EXPECT_TRUE(s.run().ok());
+  EXPECT_EQ(woken, pairs);
+  EXPECT_EQ(watched(s), 0u);
+}
+
+#endif  // JMPCO_TEST_FDS
 
 }  // namespace

@@ -1269,6 +1269,7 @@ class channel;
 namespace detail {
 
 struct event_wait;  // the blocking wait of a platform (lib/scheduler_wait.hpp)
+struct fd_watch;
 
 // A task as its scheduler sees it, whatever its result type: where it is (run queue, timer heap,
 // a channel's waiters, another task's joiners) and what became of it. The scheduler's and the
@@ -1316,6 +1317,14 @@ struct task_node {
   void (*abandon_wait)(void* wait) noexcept = nullptr;
   void* wait = nullptr;
 
+  // Waiting for a file descriptor: the fd (-1: none), what for, what came, and the other tasks
+  // waiting on the same fd.
+  int wait_fd = -1;
+  unsigned fd_wanted = 0;
+  unsigned fd_outcome = 0;
+  task_node* fd_next = nullptr;
+  task_node* fd_prev = nullptr;
+
  protected:
   virtual ~task_node() = default;
 };
@@ -1335,9 +1344,20 @@ JMPCO_API void release_task(task_node* t) noexcept;
 
 }  // namespace detail
 
+// What a task waits for on a file descriptor (this_task::wait_fd); or them together.
+enum class fd_event : unsigned { readable = 1, writable = 2, both = 3 };
+
+// A file descriptor tasks of a scheduler wait on, and for what (scheduler::watched_fds).
+struct fd_interest {
+  int fd;
+  fd_event events;
+};
+
 namespace this_task {
 JMPCO_API result<void> sleep_until(std::chrono::steady_clock::time_point deadline);
-}
+JMPCO_API result<fd_event> wait_fd(int fd, fd_event events,
+                                   const std::chrono::steady_clock::duration* timeout);
+}  // namespace this_task
 
 // Runs tasks on the thread that calls run(), join() or run_once(). A scheduler belongs to one
 // thread; tasks of different schedulers do not share channels.
@@ -1396,6 +1416,16 @@ class JMPCO_API scheduler {
   // how many tasks ran (0: the timeout passed, or an interrupt came with nothing to run).
   std::size_t run_once(clock::duration timeout);
 
+  // Copies up to `max` of the fds its tasks wait on (this_task::wait_fd) to `out`, each with
+  // what it is waited for; returns how many there are. For a loop of the program's own: watch
+  // these (and next_deadline()), then run_once(clock::duration::zero()) when one has an event.
+  std::size_t watched_fds(fd_interest* out, std::size_t max) const noexcept;
+
+  // Call before closing an fd that tasks may wait on: they go on with errc::fd_closed. Returns
+  // how many there were. (Closed without this, poll() reports the fd as errc::bad_fd, but epoll
+  // forgets it silently: its waiters then wait for their timeout.)
+  std::size_t release_fd(int fd) noexcept;
+
  private:
   template <class T>
   friend class task;
@@ -1425,8 +1455,19 @@ class JMPCO_API scheduler {
   // Without an event_wait (no memory or descriptors for one): sleeps in short slices, looking
   // at interrupted_ between them.
   void nap_until(const clock::time_point* deadline) noexcept;
+  // Looks at the watched fds without blocking (their waiters with an event become ready).
+  void poll_fds_now() noexcept;
   std::atomic<detail::event_wait*> events_{nullptr};  // made by the first block_until
   std::atomic<bool> interrupted_{false};              // an interrupt() not yet seen by a wait
+  friend result<fd_event> this_task::wait_fd(int fd, fd_event events,
+                                             const clock::duration* timeout);
+  detail::event_wait* event_wait() noexcept;  // made on first use; nullptr without memory
+  error start_waiting_fd(detail::task_node* t, int fd, unsigned events) noexcept;
+  void stop_waiting_fd(detail::task_node* t) noexcept;
+  static void on_fd_event(void* self, int fd, unsigned events) noexcept;
+  detail::fd_watch* fds_ = nullptr;  // indexed by fd, grown on demand
+  std::size_t fds_size_ = 0;
+  std::size_t fd_waiters_ = 0;
 
   detail::task_node* ready_head_ = nullptr;
   detail::task_node* ready_tail_ = nullptr;
@@ -1606,6 +1647,32 @@ template <class Rep, class Period>
 result<void> sleep_for(std::chrono::duration<Rep, Period> duration) {
   return sleep_until(scheduler::clock::now() +
                      std::chrono::duration_cast<scheduler::clock::duration>(duration));
+}
+
+// Waits until `fd` is readable or writable (`events`; an error or hang-up counts as both: the
+// read or write that follows reports it), letting the other tasks run; gives what came. Other
+// tasks may wait on the same fd. POSIX systems only (epoll on Linux, poll() elsewhere): on
+// Windows and bare metal it is errc::unsupported_platform. Errors: errc::outside_task,
+// errc::bad_fd (not open, or not a kind of file that can be waited for; a regular file is
+// always ready), errc::fd_closed (scheduler::release_fd), errc::timed_out, errc::out_of_memory.
+// A task killed while it waits stops waiting.
+inline result<fd_event> wait_fd(int fd, fd_event events) { return wait_fd(fd, events, nullptr); }
+template <class Rep, class Period>
+result<fd_event> wait_fd(int fd, fd_event events, std::chrono::duration<Rep, Period> timeout) {
+  const auto limit = std::chrono::duration_cast<scheduler::clock::duration>(timeout);
+  return wait_fd(fd, events, &limit);
+}
+template <class... Timeout>
+result<void> wait_readable(int fd, Timeout... timeout) {
+  static_assert(sizeof...(Timeout) <= 1, "wait_readable(fd) or wait_readable(fd, timeout)");
+  if (auto r = wait_fd(fd, fd_event::readable, timeout...); !r) return r.error();
+  return result<void>();
+}
+template <class... Timeout>
+result<void> wait_writable(int fd, Timeout... timeout) {
+  static_assert(sizeof...(Timeout) <= 1, "wait_writable(fd) or wait_writable(fd, timeout)");
+  if (auto r = wait_fd(fd, fd_event::writable, timeout...); !r) return r.error();
+  return result<void>();
 }
 }  // namespace this_task
 
@@ -3707,17 +3774,28 @@ void scheduler::interrupt() noexcept {
   if (detail::event_wait* w = events_.load()) detail::interrupt_event_wait(w);
 }
 
-void scheduler::block_until(const clock::time_point* deadline) noexcept {
+detail::event_wait* scheduler::event_wait() noexcept {
   detail::event_wait* w = events_.load(std::memory_order_relaxed);
   if (w == nullptr) {
     w = detail::make_event_wait();
     events_.store(w);
   }
+  return w;
+}
+
+void scheduler::block_until(const clock::time_point* deadline) noexcept {
+  detail::event_wait* w = event_wait();
   if (interrupted_.exchange(false)) return;  // it came while the scheduler was not waiting
   if (w == nullptr) return nap_until(deadline);
-  detail::block(w, nullptr, 0, deadline, nullptr, this);
+  detail::block(w, fds_, fds_size_, deadline, &scheduler::on_fd_event, this);
   // What interrupted this wait is seen; a later interrupt() also leaves the event_wait signalled.
   interrupted_.store(false);
+}
+
+void scheduler::poll_fds_now() noexcept {
+  const clock::time_point now = clock::now();
+  detail::event_wait* w = events_.load(std::memory_order_relaxed);
+  if (w != nullptr) detail::block(w, fds_, fds_size_, &now, &scheduler::on_fd_event, this);
 }
 
 void scheduler::nap_until(const clock::time_point* deadline) noexcept {
@@ -3735,6 +3813,114 @@ void scheduler::nap_until(const clock::time_point* deadline) noexcept {
 #endif
   }
   interrupted_.store(false);
+}
+
+// ---- waiting for file descriptors --------------------------------------------------------------
+
+namespace {
+
+constexpr unsigned fd_released = 8;  // fd_outcome: release_fd() ended the wait
+
+task_node*& fd_waiters(detail::fd_watch& watch) noexcept {
+  return reinterpret_cast<task_node*&>(watch.waiters);
+}
+
+unsigned wanted_by(const task_node* waiters) noexcept {
+  unsigned events = 0;
+  for (const task_node* t = waiters; t != nullptr; t = t->fd_next) events |= t->fd_wanted;
+  return events;
+}
+
+}  // namespace
+
+error scheduler::start_waiting_fd(task_node* t, int fd, unsigned events) noexcept {
+  detail::event_wait* w = event_wait();
+  if (w == nullptr) return error(errc::out_of_memory);
+  if (fd < 0) return error(errc::bad_fd);
+  const auto index = static_cast<std::size_t>(fd);
+  const unsigned was = index < fds_size_ ? fds_[index].events : 0;
+  const errc watched = detail::watch_fd(w, fd, was, was | events);
+  if (watched != errc::ok) return error(watched);  // would_block: always ready
+  if (index >= fds_size_) {                        // grow the table (doubling) to hold `fd`
+    std::size_t size = fds_size_ == 0 ? 64 : fds_size_;
+    while (size <= index) size *= 2;
+    auto* grown = static_cast<detail::fd_watch*>(detail::allocate(sizeof(detail::fd_watch) * size));
+    if (grown == nullptr) {
+      (void)detail::watch_fd(w, fd, was | events, was);
+      return error(errc::out_of_memory);
+    }
+    for (std::size_t i = 0; i < size; ++i)
+      ::new (&grown[i]) detail::fd_watch(i < fds_size_ ? fds_[i] : detail::fd_watch());
+    if (fds_ != nullptr) detail::deallocate(fds_, sizeof(detail::fd_watch) * fds_size_);
+    fds_ = grown;
+    fds_size_ = size;
+  }
+  detail::fd_watch& watch = fds_[index];
+  watch.events = was | events;
+  task_node*& head = fd_waiters(watch);
+  t->wait_fd = fd;
+  t->fd_wanted = events;
+  t->fd_outcome = 0;
+  t->fd_prev = nullptr;
+  t->fd_next = head;
+  if (head != nullptr) head->fd_prev = t;
+  head = t;
+  ++fd_waiters_;
+  return error();
+}
+
+void scheduler::stop_waiting_fd(task_node* t) noexcept {
+  JMPCO_ASSERT(t->wait_fd >= 0 && static_cast<std::size_t>(t->wait_fd) < fds_size_);
+  detail::fd_watch& watch = fds_[t->wait_fd];
+  if (t->fd_prev != nullptr)
+    t->fd_prev->fd_next = t->fd_next;
+  else
+    fd_waiters(watch) = t->fd_next;
+  if (t->fd_next != nullptr) t->fd_next->fd_prev = t->fd_prev;
+  const unsigned left = wanted_by(fd_waiters(watch));
+  // Watching for less cannot fail for want of memory; if it fails, extra events only wake nobody.
+  if (left != watch.events)
+    (void)detail::watch_fd(events_.load(std::memory_order_relaxed), t->wait_fd, watch.events, left);
+  watch.events = left;
+  t->wait_fd = -1;
+  t->fd_next = t->fd_prev = nullptr;
+  --fd_waiters_;
+}
+
+void scheduler::on_fd_event(void* self, int fd, unsigned events) noexcept {
+  auto* s = static_cast<scheduler*>(self);
+  if (fd < 0 || static_cast<std::size_t>(fd) >= s->fds_size_) return;
+  // An invalid fd (poll's POLLNVAL) ends every wait on it.
+  const unsigned wakes = (events & detail::fd_invalid) != 0 ? ~0u : events;
+  for (task_node* t = fd_waiters(s->fds_[fd]); t != nullptr; t = t->fd_next) {
+    if ((t->fd_wanted & wakes) == 0) continue;
+    t->fd_outcome |= events;
+    detail::wake(t);
+  }
+}
+
+std::size_t scheduler::release_fd(int fd) noexcept {
+  if (fd < 0 || static_cast<std::size_t>(fd) >= fds_size_) return 0;
+  std::size_t released = 0;
+  for (task_node* t = fd_waiters(fds_[fd]); t != nullptr; t = t->fd_next) {
+    t->fd_outcome |= fd_released;
+    detail::wake(t);
+    ++released;
+  }
+  // Off the wait's set now, before the fd's number can be another file's.
+  while (task_node* t = fd_waiters(fds_[fd])) stop_waiting_fd(t);
+  return released;
+}
+
+std::size_t scheduler::watched_fds(fd_interest* out, std::size_t max) const noexcept {
+  std::size_t count = 0;
+  for (std::size_t fd = 0; fd < fds_size_; ++fd) {
+    const unsigned events = fds_[fd].events;
+    if (events == 0) continue;
+    if (count < max) out[count] = {static_cast<int>(fd), static_cast<fd_event>(events)};
+    ++count;
+  }
+  return count;
 }
 
 // ---- the run queue ----------------------------------------------------------------------------
@@ -3824,6 +4010,7 @@ void scheduler::kill(task_node* t) noexcept {
   JMPCO_ASSERT(!t->finished() && t->current != state::running);
   if (t->current == state::ready) unlink_ready(t);
   if (t->timed) remove_timer(t);
+  if (t->wait_fd >= 0) stop_waiting_fd(t);
   detail::stop_joining(t);
   if (t->abandon_wait != nullptr) {
     auto* abandon = std::exchange(t->abandon_wait, nullptr);
@@ -3852,8 +4039,8 @@ bool scheduler::step() {
     resume(t);
     return true;
   }
-  if (timers_ == nullptr) return false;
-  block_until(&timers_->deadline);
+  if (timers_ == nullptr && fd_waiters_ == 0) return false;
+  block_until(timers_ != nullptr ? &timers_->deadline : nullptr);
   wake_due_timers(clock::now());
   return true;
 }
@@ -3908,6 +4095,8 @@ scheduler::~scheduler() {
     t = next;
   }
   all_ = nullptr;
+  JMPCO_ASSERT(fd_waiters_ == 0);
+  if (fds_ != nullptr) detail::deallocate(fds_, sizeof(detail::fd_watch) * fds_size_);
   if (detail::event_wait* w = events_.exchange(nullptr)) detail::free_event_wait(w);
 }
 
@@ -3929,6 +4118,39 @@ result<void> sleep_until(scheduler::clock::time_point deadline) {
   if (e && e.code() != errc::closing && self->timed) self->owner->remove_timer(self);
   if (e) return e;
   return result<void>();
+}
+
+result<fd_event> wait_fd(int fd, fd_event events, const scheduler::clock::duration* timeout) {
+  task_node* self = detail::running_task();
+  if (self == nullptr) return error(errc::outside_task);
+  const auto wanted = static_cast<unsigned>(events) & static_cast<unsigned>(fd_event::both);
+  if (wanted == 0) return error(errc::bad_fd);  // nothing to wait for
+  scheduler* s = self->owner;
+  if (!detail::event_wait_has_fds()) return error(errc::unsupported_platform);
+  if (error e = s->start_waiting_fd(self, fd, wanted); e) {
+    if (e.code() == errc::would_block)
+      return result<fd_event>(std::in_place, static_cast<fd_event>(wanted));  // always ready
+    return e;
+  }
+  error e;
+  if (timeout != nullptr && *timeout <= scheduler::clock::duration::zero()) {
+    s->poll_fds_now();  // a look without parking: fd_outcome gets what is there now
+  } else {
+    if (timeout != nullptr) {
+      self->deadline = scheduler::clock::now() + *timeout;
+      s->add_timer(self);
+    }
+    e = detail::park_running_task();
+    if (e.code() == errc::closing) return e;  // killed: the kill stopped the wait
+    if (self->timed) s->remove_timer(self);
+  }
+  if (self->wait_fd >= 0) s->stop_waiting_fd(self);
+  if (e) return e;
+  const unsigned outcome = self->fd_outcome;
+  if ((outcome & fd_released) != 0) return error(errc::fd_closed);
+  if ((outcome & detail::fd_invalid) != 0) return error(errc::bad_fd);
+  if (outcome == 0) return error(errc::timed_out);
+  return result<fd_event>(std::in_place, static_cast<fd_event>(outcome & wanted));
 }
 
 }  // namespace this_task
@@ -3997,7 +4219,8 @@ namespace {
 constexpr int batch = 64;  // events taken per epoll_wait
 
 std::uint32_t to_epoll(unsigned events) noexcept {
-  return ((events & fd_readable) != 0 ? EPOLLIN : 0u) | ((events & fd_writable) != 0 ? EPOLLOUT : 0u);
+  return ((events & fd_readable) != 0 ? EPOLLIN : 0u) |
+         ((events & fd_writable) != 0 ? EPOLLOUT : 0u);
 }
 
 // Errors and hang-ups wake both directions: the read or write that follows reports them.
@@ -4007,7 +4230,6 @@ unsigned from_epoll(std::uint32_t events) noexcept {
   if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) != 0) out |= fd_writable;
   return out;
 }
-
 
 }  // namespace
 
@@ -4052,8 +4274,7 @@ errc watch_fd(event_wait* w, int fd, unsigned was, unsigned events) noexcept {
   // A closed fd leaves epoll's set by itself; its number may now be another file's.
   if (done != 0 && op == EPOLL_CTL_MOD && errno == ENOENT)
     done = ::epoll_ctl(w->epoll, EPOLL_CTL_ADD, fd, &interest);
-  if (done == 0 || (op == EPOLL_CTL_DEL && (errno == ENOENT || errno == EBADF)))
-    return errc::ok;
+  if (done == 0 || (op == EPOLL_CTL_DEL && (errno == ENOENT || errno == EBADF))) return errc::ok;
   if (errno == ENOMEM || errno == ENOSPC) return errc::out_of_memory;
   if (errno == EPERM) return errc::would_block;  // a regular file: epoll cannot watch it
   return errc::bad_fd;
@@ -4093,7 +4314,7 @@ namespace jmpco::detail {
 struct event_wait {
   int pipe_read = -1;  // interrupt() writes a byte to pipe_write
   int pipe_write = -1;
-  std::size_t watched = 0;  // fds watched now
+  std::size_t watched = 0;   // fds watched now
   pollfd* polled = nullptr;  // room for the pipe and every watched fd
   std::size_t capacity = 0;
 };
@@ -4123,7 +4344,6 @@ bool reserve(event_wait* w, std::size_t fds) noexcept {
   w->capacity = capacity;
   return true;
 }
-
 
 unsigned from_poll(short events) noexcept {
   unsigned out = 0;
@@ -4241,9 +4461,7 @@ void free_event_wait(event_wait* w) noexcept {
   deallocate(w, sizeof(event_wait));
 }
 
-errc watch_fd(event_wait*, int, unsigned, unsigned) noexcept {
-  return errc::unsupported_platform;
-}
+errc watch_fd(event_wait*, int, unsigned, unsigned) noexcept { return errc::unsupported_platform; }
 
 #if JMPCO_THREADS
 
