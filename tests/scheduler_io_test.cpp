@@ -23,6 +23,8 @@
 #include <string>
 #include <vector>
 #define JMPCO_TEST_FDS 1
+
+#include "echo.hpp"  // examples/
 #endif
 
 namespace {
@@ -443,6 +445,32 @@ TEST(SchedulerFd, ThousandsOfTasksOnThousandsOfFds) {
   });
   EXPECT_TRUE(s.run().ok());
   EXPECT_EQ(woken, pairs);
+  EXPECT_EQ(watched(s), 0u);
+}
+
+TEST(SchedulerFd, TheEchoExampleServesAHundredConnectionsOverSocketPairs) {
+  scheduler s;
+  constexpr int connections = 100;
+  std::vector<jmpco::task<std::size_t>> servers;
+  std::vector<jmpco::task<bool>> clients;
+  std::vector<std::string> messages;
+  for (int i = 0; i < connections; ++i) messages.push_back(std::string(100 + 37 * i, 'a' + i % 26));
+  for (int i = 0; i < connections; ++i) {
+    int ends[2];
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, ends), 0);
+    echo::make_nonblocking(ends[0]);
+    echo::make_nonblocking(ends[1]);
+    servers.push_back(s.spawn(echo::serve, ends[0]));  // closes its end when done
+    clients.push_back(s.spawn([&messages, i, fd = ends[1]] {
+      const bool ok = echo::ask(fd, messages[i].data(), messages[i].size());
+      ::close(fd);
+      return ok;
+    }));
+  }
+  for (int i = 0; i < connections; ++i) {
+    EXPECT_TRUE(clients[i].join().value()) << i;
+    EXPECT_EQ(servers[i].join().value(), messages[i].size()) << i;
+  }
   EXPECT_EQ(watched(s), 0u);
 }
 
