@@ -6,12 +6,19 @@
 #ifndef JMPCO_EXAMPLES_ECHO_HPP
 #define JMPCO_EXAMPLES_ECHO_HPP
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstddef>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
 
 #include "jmpco/jmpco.hpp"
 
@@ -85,6 +92,98 @@ inline bool ask(int fd, const char* message, std::size_t size) {
   }
   return true;
 }
+
+// ---- over loopback TCP (echo_server.cpp, echo_libevent.cpp) ----
+
+// A non-blocking socket listening on 127.0.0.1 at a port of the system's choosing; -1 on failure.
+inline int listen_on_loopback(sockaddr_in& address) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  std::memset(&address, 0, sizeof address);
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(fd, 128) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0 ||
+      !make_nonblocking(fd)) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Accepts connections until `expected` came, each served by a task of its own.
+inline int accept_loop(jmpco::scheduler& s, int listener, int expected) {
+  int accepted = 0;
+  while (accepted < expected) {
+    const int fd = ::accept(listener, nullptr, nullptr);
+    if (fd >= 0) {
+      make_nonblocking(fd);
+      auto connection = s.spawn(serve, fd);
+      if (!connection) ::close(fd);  // no memory for its task: refused
+      connection.detach();
+      ++accepted;
+    } else if (!jmpco::this_task::wait_readable(listener)) {
+      break;
+    }
+  }
+  return accepted;
+}
+
+// Connects to the server and asks for an echo of its own message.
+inline bool client(const sockaddr_in& server, int number) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  make_nonblocking(fd);
+  // A non-blocking connect: done when the socket becomes writable.
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&server), sizeof server) != 0 &&
+      (errno != EINPROGRESS || !jmpco::this_task::wait_writable(fd))) {
+    ::close(fd);
+    return false;
+  }
+  const std::string message = "hello from client " + std::to_string(number) + "\n";
+  const bool ok = ask(fd, message.data(), message.size());
+  ::close(fd);
+  return ok;
+}
+
+// What both examples run on their scheduler: a listener task and `count` client tasks.
+class loopback_demo {
+ public:
+  loopback_demo() = default;
+  loopback_demo(const loopback_demo&) = delete;
+  loopback_demo& operator=(const loopback_demo&) = delete;
+  ~loopback_demo() {
+    if (listener_ >= 0) ::close(listener_);
+  }
+
+  bool start(jmpco::scheduler& s, int count) {
+    listener_ = listen_on_loopback(server_);
+    if (listener_ < 0) return false;
+    acceptor_ = s.spawn(accept_loop, std::ref(s), listener_, count);
+    for (int i = 0; i < count; ++i) clients_.push_back(s.spawn(client, std::cref(server_), i));
+    return true;
+  }
+
+  // Once the scheduler has run them: how many connections were accepted and answered.
+  std::string report() {
+    int answered = 0;
+    for (auto& c : clients_) {
+      auto r = c.join();
+      if (r && *r) ++answered;
+    }
+    auto accepted = acceptor_.join();
+    return std::to_string(accepted ? *accepted : -1) + " connections accepted, " +
+           std::to_string(answered) + " clients got their echo";
+  }
+
+ private:
+  int listener_ = -1;
+  sockaddr_in server_{};
+  jmpco::task<int> acceptor_;
+  std::vector<jmpco::task<bool>> clients_;
+};
 
 }  // namespace echo
 
