@@ -15,7 +15,8 @@ namespace {
 // libevent's events for the fds the scheduler's tasks wait on, kept in step with watched_fds().
 class event_bridge {
  public:
-  explicit event_bridge(event_base* base) : base_(base), timer_(evtimer_new(base, on_event, nullptr)) {}
+  explicit event_bridge(event_base* base)
+      : base_(base), timer_(evtimer_new(base, on_event, nullptr)) {}
   event_bridge(const event_bridge&) = delete;
   event_bridge& operator=(const event_bridge&) = delete;
   ~event_bridge() {
@@ -63,7 +64,8 @@ class event_bridge {
   static bool same(const jmpco::fd_interest& a, const jmpco::fd_interest& b) {
     return a.fd == b.fd && a.events == b.events;
   }
-  static bool wanted_as(const std::vector<jmpco::fd_interest>& wanted, const jmpco::fd_interest& i) {
+  static bool wanted_as(const std::vector<jmpco::fd_interest>& wanted,
+                        const jmpco::fd_interest& i) {
     for (const auto& w : wanted)
       if (same(w, i)) return true;
     return false;
