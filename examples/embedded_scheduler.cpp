@@ -73,5 +73,6 @@ int main() {
   run_board();
   const std::size_t free_after_one = arena.free_bytes();
   run_board();  // the same again: the first one gave everything back
-  std::printf("the arena is whole again: %s\n", arena.free_bytes() == free_after_one ? "yes" : "no");
+  std::printf("the arena is whole again: %s\n",
+              arena.free_bytes() == free_after_one ? "yes" : "no");
 }
