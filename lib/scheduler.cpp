@@ -3,6 +3,7 @@
 #include "jmpco/scheduler.hpp"
 
 #include "assert.hpp"
+#include "scheduler_wait.hpp"
 
 #if JMPCO_EXCEPTIONS
 #include <exception>
@@ -190,13 +191,162 @@ std::optional<scheduler::clock::time_point> scheduler::next_deadline() const noe
   return timers_->deadline;
 }
 
-void scheduler::wait_until(clock::time_point deadline) noexcept {
-#if JMPCO_THREADS
-  std::this_thread::sleep_until(deadline);
-#else
-  while (clock::now() < deadline) {
+// ---- waiting ----------------------------------------------------------------------------------
+
+void scheduler::interrupt() noexcept {
+  // Sequentially consistent, as block_until's: either this sees the event_wait it makes, or
+  // block_until sees the flag (and does not block).
+  interrupted_.store(true);
+  if (detail::event_wait* w = events_.load()) detail::interrupt_event_wait(w);
+}
+
+detail::event_wait* scheduler::event_wait() noexcept {
+  detail::event_wait* w = events_.load(std::memory_order_relaxed);
+  if (w == nullptr) {
+    w = detail::make_event_wait();
+    events_.store(w);
   }
+  return w;
+}
+
+void scheduler::block_until(const clock::time_point* deadline) noexcept {
+  detail::event_wait* w = event_wait();
+  if (interrupted_.exchange(false)) return;  // it came while the scheduler was not waiting
+  if (w == nullptr) return nap_until(deadline);
+  detail::block(w, fds_, fds_size_, deadline, &scheduler::on_fd_event, this);
+  // What interrupted this wait is seen; a later interrupt() also leaves the event_wait signalled.
+  interrupted_.store(false);
+}
+
+void scheduler::poll_fds_now() noexcept {
+  const clock::time_point now = clock::now();
+  detail::event_wait* w = events_.load(std::memory_order_relaxed);
+  if (w != nullptr) detail::block(w, fds_, fds_size_, &now, &scheduler::on_fd_event, this);
+}
+
+void scheduler::nap_until(const clock::time_point* deadline) noexcept {
+  constexpr auto slice = std::chrono::milliseconds(1);
+  while (!interrupted_.load()) {
+    const clock::time_point now = clock::now();
+    if (deadline != nullptr && now >= *deadline) return;
+    const clock::time_point until =
+        deadline != nullptr && *deadline - now < slice ? *deadline : now + slice;
+#if JMPCO_THREADS
+    std::this_thread::sleep_until(until);
+#else
+    while (clock::now() < until && !interrupted_.load()) {
+    }
 #endif
+  }
+  interrupted_.store(false);
+}
+
+// ---- waiting for file descriptors --------------------------------------------------------------
+
+namespace {
+
+constexpr unsigned fd_released = 8;  // fd_outcome: release_fd() ended the wait
+
+task_node*& fd_waiters(detail::fd_watch& watch) noexcept {
+  return reinterpret_cast<task_node*&>(watch.waiters);
+}
+
+unsigned wanted_by(const task_node* waiters) noexcept {
+  unsigned events = 0;
+  for (const task_node* t = waiters; t != nullptr; t = t->fd_next) events |= t->fd_wanted;
+  return events;
+}
+
+}  // namespace
+
+error scheduler::start_waiting_fd(task_node* t, int fd, unsigned events) noexcept {
+  detail::event_wait* w = event_wait();
+  if (w == nullptr) return error(errc::out_of_memory);
+  if (fd < 0) return error(errc::bad_fd);
+  const auto index = static_cast<std::size_t>(fd);
+  const unsigned was = index < fds_size_ ? fds_[index].events : 0;
+  const errc watched = detail::watch_fd(w, fd, was, was | events);
+  if (watched != errc::ok) return error(watched);  // would_block: always ready
+  if (index >= fds_size_) {                        // grow the table (doubling) to hold `fd`
+    std::size_t size = fds_size_ == 0 ? 64 : fds_size_;
+    while (size <= index) size *= 2;
+    auto* grown = static_cast<detail::fd_watch*>(detail::allocate(sizeof(detail::fd_watch) * size));
+    if (grown == nullptr) {
+      (void)detail::watch_fd(w, fd, was | events, was);
+      return error(errc::out_of_memory);
+    }
+    for (std::size_t i = 0; i < size; ++i)
+      ::new (&grown[i]) detail::fd_watch(i < fds_size_ ? fds_[i] : detail::fd_watch());
+    if (fds_ != nullptr) detail::deallocate(fds_, sizeof(detail::fd_watch) * fds_size_);
+    fds_ = grown;
+    fds_size_ = size;
+  }
+  detail::fd_watch& watch = fds_[index];
+  watch.events = was | events;
+  task_node*& head = fd_waiters(watch);
+  t->wait_fd = fd;
+  t->fd_wanted = events;
+  t->fd_outcome = 0;
+  t->fd_prev = nullptr;
+  t->fd_next = head;
+  if (head != nullptr) head->fd_prev = t;
+  head = t;
+  ++fd_waiters_;
+  return error();
+}
+
+void scheduler::stop_waiting_fd(task_node* t) noexcept {
+  JMPCO_ASSERT(t->wait_fd >= 0 && static_cast<std::size_t>(t->wait_fd) < fds_size_);
+  detail::fd_watch& watch = fds_[t->wait_fd];
+  if (t->fd_prev != nullptr)
+    t->fd_prev->fd_next = t->fd_next;
+  else
+    fd_waiters(watch) = t->fd_next;
+  if (t->fd_next != nullptr) t->fd_next->fd_prev = t->fd_prev;
+  const unsigned left = wanted_by(fd_waiters(watch));
+  // Watching for less cannot fail for want of memory; if it fails, extra events only wake nobody.
+  if (left != watch.events)
+    (void)detail::watch_fd(events_.load(std::memory_order_relaxed), t->wait_fd, watch.events, left);
+  watch.events = left;
+  t->wait_fd = -1;
+  t->fd_next = t->fd_prev = nullptr;
+  --fd_waiters_;
+}
+
+void scheduler::on_fd_event(void* self, int fd, unsigned events) noexcept {
+  auto* s = static_cast<scheduler*>(self);
+  if (fd < 0 || static_cast<std::size_t>(fd) >= s->fds_size_) return;
+  // An invalid fd (poll's POLLNVAL) ends every wait on it.
+  const unsigned wakes = (events & detail::fd_invalid) != 0 ? ~0u : events;
+  for (task_node* t = fd_waiters(s->fds_[fd]); t != nullptr; t = t->fd_next) {
+    if ((t->fd_wanted & wakes) == 0) continue;
+    t->fd_outcome |= events;
+    detail::wake(t);
+  }
+}
+
+std::size_t scheduler::release_fd(int fd) noexcept {
+  if (fd < 0 || static_cast<std::size_t>(fd) >= fds_size_) return 0;
+  std::size_t released = 0;
+  for (task_node* t = fd_waiters(fds_[fd]); t != nullptr; t = t->fd_next) {
+    t->fd_outcome |= fd_released;
+    detail::wake(t);
+    ++released;
+  }
+  // Off the wait's set now, before the fd's number can be another file's.
+  while (task_node* t = fd_waiters(fds_[fd])) stop_waiting_fd(t);
+  return released;
+}
+
+std::size_t scheduler::watched_fds(fd_interest* out, std::size_t max) const noexcept {
+  std::size_t count = 0;
+  for (std::size_t fd = 0; fd < fds_size_; ++fd) {
+    const unsigned events = fds_[fd].events;
+    if (events == 0) continue;
+    if (count < max) out[count] = {static_cast<int>(fd), static_cast<fd_event>(events)};
+    ++count;
+  }
+  return count;
 }
 
 // ---- the run queue ----------------------------------------------------------------------------
@@ -282,6 +432,7 @@ void scheduler::finish(task_node* t) noexcept {
 
 void scheduler::abandon_waits(task_node* t) noexcept {
   if (t->timed) remove_timer(t);
+  if (t->wait_fd >= 0) stop_waiting_fd(t);
   detail::stop_joining(t);
   if (t->abandon_wait != nullptr) {
     auto* abandon = std::exchange(t->abandon_wait, nullptr);
@@ -316,8 +467,8 @@ bool scheduler::step() {
     resume(t);
     return true;
   }
-  if (timers_ == nullptr) return false;
-  wait_until(timers_->deadline);
+  if (timers_ == nullptr && fd_waiters_ == 0) return false;
+  block_until(timers_ != nullptr ? &timers_->deadline : nullptr);
   wake_due_timers(clock::now());
   return true;
 }
@@ -344,6 +495,16 @@ std::size_t scheduler::run_once() {
   return ran;
 }
 
+std::size_t scheduler::run_once(clock::duration timeout) {
+  if (timers_ != nullptr) wake_due_timers(clock::now());
+  if (ready_head_ == nullptr) {
+    clock::time_point until = clock::now() + timeout;
+    if (timers_ != nullptr && timers_->deadline < until) until = timers_->deadline;
+    block_until(&until);
+  }
+  return run_once();
+}
+
 scheduler* scheduler::current() noexcept {
   return detail::running_task() != nullptr ? detail::running_now.owner : nullptr;
 }
@@ -368,6 +529,9 @@ scheduler::~scheduler() {
     t = next;
   }
   all_ = nullptr;
+  JMPCO_ASSERT(fd_waiters_ == 0);
+  if (fds_ != nullptr) detail::deallocate(fds_, sizeof(detail::fd_watch) * fds_size_);
+  if (detail::event_wait* w = events_.exchange(nullptr)) detail::free_event_wait(w);
 }
 
 // ---- inside a task ----------------------------------------------------------------------------
@@ -388,6 +552,39 @@ result<void> sleep_until(scheduler::clock::time_point deadline) {
   if (e && e.code() != errc::closing && self->timed) self->owner->remove_timer(self);
   if (e) return e;
   return result<void>();
+}
+
+result<fd_event> wait_fd(int fd, fd_event events, const scheduler::clock::duration* timeout) {
+  task_node* self = detail::running_task();
+  if (self == nullptr) return error(errc::outside_task);
+  const auto wanted = static_cast<unsigned>(events) & static_cast<unsigned>(fd_event::both);
+  if (wanted == 0) return error(errc::bad_fd);  // nothing to wait for
+  scheduler* s = self->owner;
+  if (!detail::event_wait_has_fds()) return error(errc::unsupported_platform);
+  if (error e = s->start_waiting_fd(self, fd, wanted); e) {
+    if (e.code() == errc::would_block)
+      return result<fd_event>(std::in_place, static_cast<fd_event>(wanted));  // always ready
+    return e;
+  }
+  error e;
+  if (timeout != nullptr && *timeout <= scheduler::clock::duration::zero()) {
+    s->poll_fds_now();  // a look without parking: fd_outcome gets what is there now
+  } else {
+    if (timeout != nullptr) {
+      self->deadline = scheduler::clock::now() + *timeout;
+      s->add_timer(self);
+    }
+    e = detail::park_running_task();
+    if (e.code() == errc::closing) return e;  // killed: the kill stopped the wait
+    if (self->timed) s->remove_timer(self);
+  }
+  if (self->wait_fd >= 0) s->stop_waiting_fd(self);
+  if (e) return e;
+  const unsigned outcome = self->fd_outcome;
+  if ((outcome & fd_released) != 0) return error(errc::fd_closed);
+  if ((outcome & detail::fd_invalid) != 0) return error(errc::bad_fd);
+  if (outcome == 0) return error(errc::timed_out);
+  return result<fd_event>(std::in_place, static_cast<fd_event>(outcome & wanted));
 }
 
 }  // namespace this_task

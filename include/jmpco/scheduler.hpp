@@ -22,6 +22,7 @@
 #ifndef JMPCO_SCHEDULER_HPP
 #define JMPCO_SCHEDULER_HPP
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <new>
@@ -47,6 +48,9 @@ template <class T>
 class channel;
 
 namespace detail {
+
+struct event_wait;  // the blocking wait of a platform (lib/scheduler_wait.hpp)
+struct fd_watch;
 
 // A task as its scheduler sees it, whatever its result type: where it is (run queue, timer heap,
 // a channel's waiters, another task's joiners) and what became of it. The scheduler's and the
@@ -100,6 +104,14 @@ struct task_node {
   bool kill_seen = false;
   unsigned char waits_after_kill = 0;
 
+  // Waiting for a file descriptor: the fd (-1: none), what for, what came, and the other tasks
+  // waiting on the same fd.
+  int wait_fd = -1;
+  unsigned fd_wanted = 0;
+  unsigned fd_outcome = 0;
+  task_node* fd_next = nullptr;
+  task_node* fd_prev = nullptr;
+
  protected:
   virtual ~task_node() = default;
 };
@@ -123,9 +135,20 @@ JMPCO_API void release_task(task_node* t) noexcept;
 
 }  // namespace detail
 
+// What a task waits for on a file descriptor (this_task::wait_fd); or them together.
+enum class fd_event : unsigned { readable = 1, writable = 2, both = 3 };
+
+// A file descriptor tasks of a scheduler wait on, and for what (scheduler::watched_fds).
+struct fd_interest {
+  int fd;
+  fd_event events;
+};
+
 namespace this_task {
 JMPCO_API result<void> sleep_until(std::chrono::steady_clock::time_point deadline);
-}
+JMPCO_API result<fd_event> wait_fd(int fd, fd_event events,
+                                   const std::chrono::steady_clock::duration* timeout);
+}  // namespace this_task
 
 // Runs tasks on the thread that calls run(), join() or run_once(). A scheduler belongs to one
 // thread; tasks of different schedulers do not share channels.
@@ -169,6 +192,31 @@ class JMPCO_API scheduler {
   // The scheduler whose task is running on this thread, or nullptr.
   static scheduler* current() noexcept;
 
+  // ---- waiting: interrupt, file descriptors, a loop of the program's own ----------------------
+
+  // Ends the scheduler's current blocking wait (for a timer or an fd, in run() or join()), or its
+  // next one if it is not waiting now, so that it looks again at what is ready. Safe from any
+  // thread, and from a signal handler on POSIX systems (not on Windows, where the wait is a
+  // condition variable); the scheduler must outlive the call. The wait it ends (an eventfd on
+  // Linux, a pipe elsewhere) is made the first time the scheduler blocks: a scheduler that never
+  // waits allocates nothing for it.
+  void interrupt() noexcept;
+
+  // As run_once(), but when no task is ready it first blocks, for at most `timeout`, until a
+  // sleeper's time comes, an fd a task waits for has an event, or interrupt() is called. Returns
+  // how many tasks ran (0: the timeout passed, or an interrupt came with nothing to run).
+  std::size_t run_once(clock::duration timeout);
+
+  // Copies up to `max` of the fds its tasks wait on (this_task::wait_fd) to `out`, each with
+  // what it is waited for; returns how many there are. For a loop of the program's own: watch
+  // these (and next_deadline()), then run_once(clock::duration::zero()) when one has an event.
+  std::size_t watched_fds(fd_interest* out, std::size_t max) const noexcept;
+
+  // Call before closing an fd that tasks may wait on: they go on with errc::fd_closed. Returns
+  // how many there were. (Closed without this, poll() reports the fd as errc::bad_fd, but epoll
+  // forgets it silently: its waiters then wait for their timeout.)
+  std::size_t release_fd(int fd) noexcept;
+
  private:
   template <class T>
   friend class task;
@@ -192,8 +240,28 @@ class JMPCO_API scheduler {
   void add_timer(detail::task_node* t) noexcept;
   void remove_timer(detail::task_node* t) noexcept;
   void wake_due_timers(clock::time_point now) noexcept;
-  void wait_until(clock::time_point deadline) noexcept;
   void report_unjoined(const error& e) noexcept;
+
+  // ---- waiting ----
+  // Blocks until `deadline` (nullptr: until an interrupt or an fd event), an interrupt(), or an
+  // event on an fd a task waits for (those tasks are then ready).
+  void block_until(const clock::time_point* deadline) noexcept;
+  // Without an event_wait (no memory or descriptors for one): sleeps in short slices, looking
+  // at interrupted_ between them.
+  void nap_until(const clock::time_point* deadline) noexcept;
+  // Looks at the watched fds without blocking (their waiters with an event become ready).
+  void poll_fds_now() noexcept;
+  std::atomic<detail::event_wait*> events_{nullptr};  // made by the first block_until
+  std::atomic<bool> interrupted_{false};              // an interrupt() not yet seen by a wait
+  friend result<fd_event> this_task::wait_fd(int fd, fd_event events,
+                                             const clock::duration* timeout);
+  detail::event_wait* event_wait() noexcept;  // made on first use; nullptr without memory
+  error start_waiting_fd(detail::task_node* t, int fd, unsigned events) noexcept;
+  void stop_waiting_fd(detail::task_node* t) noexcept;
+  static void on_fd_event(void* self, int fd, unsigned events) noexcept;
+  detail::fd_watch* fds_ = nullptr;  // indexed by fd, grown on demand
+  std::size_t fds_size_ = 0;
+  std::size_t fd_waiters_ = 0;
 
   detail::task_node* ready_head_ = nullptr;
   detail::task_node* ready_tail_ = nullptr;
@@ -393,6 +461,32 @@ template <class Rep, class Period>
 result<void> sleep_for(std::chrono::duration<Rep, Period> duration) {
   return sleep_until(scheduler::clock::now() +
                      std::chrono::duration_cast<scheduler::clock::duration>(duration));
+}
+
+// Waits until `fd` is readable or writable (`events`; an error or hang-up counts as both: the
+// read or write that follows reports it), letting the other tasks run; gives what came. Other
+// tasks may wait on the same fd. POSIX systems only (epoll on Linux, poll() elsewhere): on
+// Windows and bare metal it is errc::unsupported_platform. Errors: errc::outside_task,
+// errc::bad_fd (not open, or not a kind of file that can be waited for; a regular file is
+// always ready), errc::fd_closed (scheduler::release_fd), errc::timed_out, errc::out_of_memory.
+// A task killed while it waits stops waiting.
+inline result<fd_event> wait_fd(int fd, fd_event events) { return wait_fd(fd, events, nullptr); }
+template <class Rep, class Period>
+result<fd_event> wait_fd(int fd, fd_event events, std::chrono::duration<Rep, Period> timeout) {
+  const auto limit = std::chrono::duration_cast<scheduler::clock::duration>(timeout);
+  return wait_fd(fd, events, &limit);
+}
+template <class... Timeout>
+result<void> wait_readable(int fd, Timeout... timeout) {
+  static_assert(sizeof...(Timeout) <= 1, "wait_readable(fd) or wait_readable(fd, timeout)");
+  if (auto r = wait_fd(fd, fd_event::readable, timeout...); !r) return r.error();
+  return result<void>();
+}
+template <class... Timeout>
+result<void> wait_writable(int fd, Timeout... timeout) {
+  static_assert(sizeof...(Timeout) <= 1, "wait_writable(fd) or wait_writable(fd, timeout)");
+  if (auto r = wait_fd(fd, fd_event::writable, timeout...); !r) return r.error();
+  return result<void>();
 }
 }  // namespace this_task
 
