@@ -2,6 +2,8 @@
 // The scheduler's run loop, its queues and its timer heap (include/jmpco/scheduler.hpp).
 #include "jmpco/scheduler.hpp"
 
+#include <cstdint>
+
 #include "assert.hpp"
 
 #if JMPCO_EXCEPTIONS
@@ -369,4 +371,87 @@ result<void> sleep_until(scheduler::clock::time_point deadline) {
 
 }  // namespace this_task
 
+}  // namespace jmpco
+
+// ---- channel waiters and select -----------------------------------------------------------------
+
+namespace jmpco {
+namespace detail {
+
+void link_waiter(channel_waiter_base*& list, channel_waiter_base* w) noexcept {
+  JMPCO_ASSERT(w->list == nullptr && w->next == nullptr && w->prev == nullptr);
+  w->list = &list;
+  channel_waiter_base** at = &list;
+  while (*at != nullptr) {
+    w->prev = *at;
+    at = &(*at)->next;
+  }
+  *at = w;
+}
+
+void unlink_waiter(channel_waiter_base* w) noexcept {
+  JMPCO_ASSERT(w->list != nullptr);
+  if (w->prev != nullptr)
+    w->prev->next = w->next;
+  else
+    *w->list = w->next;
+  if (w->next != nullptr) w->next->prev = w->prev;
+  w->prev = w->next = nullptr;
+  w->list = nullptr;
+}
+
+void fire_waiter(channel_waiter_base* w) noexcept {
+  unlink_waiter(w);
+  if (select_group* group = w->group) {
+    JMPCO_ASSERT(group->fired == nullptr);
+    group->fired = w;
+    for (channel_waiter_base* other = group->cases; other != nullptr; other = other->next_case) {
+      if (other != w && other->list != nullptr) unlink_waiter(other);
+    }
+  }
+  wake(w->task);
+}
+
+error park_on(task_node* self, void* wait, void (*abandon)(void* wait) noexcept) {
+  JMPCO_ASSERT(self->wait == nullptr && self->abandon_wait == nullptr);
+  self->wait = wait;
+  self->abandon_wait = abandon;
+  error e = park_running_task();
+  if (e.code() == errc::closing) return e;  // killed: the kill called `abandon`
+  self->wait = nullptr;
+  self->abandon_wait = nullptr;
+  return e;
+}
+
+select_group* new_select_group() noexcept {
+  void* memory = allocate(sizeof(select_group));
+  if (memory == nullptr) return nullptr;
+  return ::new (memory) select_group();
+}
+
+void free_select_group(select_group* group) noexcept {
+  for (channel_waiter_base* w = group->cases; w != nullptr;) {
+    channel_waiter_base* next = w->next_case;
+    if (w->list != nullptr) unlink_waiter(w);
+    w->destroy(w);
+    w = next;
+  }
+  group->~select_group();
+  deallocate(group, sizeof(select_group));
+}
+
+std::size_t select_random(std::size_t bound) noexcept {
+  // xorshift64: cheap, and enough to give every ready case its turn.
+#if JMPCO_THREADS
+  thread_local std::uint64_t state = 0x9e3779b97f4a7c15u;
+#else
+  static std::uint64_t state = 0x9e3779b97f4a7c15u;
+#endif
+  state ^= state << 13;
+  state ^= state >> 7;
+  state ^= state << 17;
+  return static_cast<std::size_t>(state % bound);
+}
+
+}  // namespace detail
 }  // namespace jmpco

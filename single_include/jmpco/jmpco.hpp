@@ -1580,26 +1580,76 @@ result<void> sleep_for(std::chrono::duration<Rep, Period> duration) {
 
 namespace detail {
 
-// A task parked on a channel, with the value in transit: the sender's value waits here (never on
-// the sender's stack, which is copied out while it is parked), and a receiver's value arrives
-// here. Allocated when a task blocks; freed by the task when it goes on, or on kill.
-template <class T>
-class channel_waiter {
- public:
-  task_node* task;
-  channel_waiter* next = nullptr;
-  channel_waiter* prev = nullptr;
-  slot<T> value;
-  bool closed = false;   // woken by close()
-  void* list = nullptr;  // the waiter list it is in (for unlinking on kill)
+struct select_group;
+
+// A task parked on a channel, whatever the channel's T: its place in the channel's list of
+// waiting senders or receivers and, for a case of a select, the select it belongs to. Allocated
+// when a task blocks (never on its stack, which is copied out while it is parked); freed by the
+// task when it goes on, or on kill.
+struct channel_waiter_base {
+  task_node* task = nullptr;
+  channel_waiter_base* next = nullptr;
+  channel_waiter_base* prev = nullptr;
+  channel_waiter_base** list = nullptr;  // the list it is in, nullptr once taken off
+  select_group* group = nullptr;         // the select whose case it is, if any
+  channel_waiter_base* next_case = nullptr;
+  std::size_t case_index = 0;
+  bool closed = false;                                         // woken by close()
+  void (*destroy)(channel_waiter_base* w) noexcept = nullptr;  // frees it, whatever its T
 };
+
+// A select parked on several channels: the first of its waiters to fire withdraws the others.
+struct select_group {
+  channel_waiter_base* cases = nullptr;  // its waiters, linked through next_case
+  channel_waiter_base* fired = nullptr;
+};
+
+// ...and the value in transit: a waiting sender's value waits here, a receiver's arrives here.
+template <class T>
+struct channel_waiter final : channel_waiter_base {
+  slot<T> value;
+
+  static channel_waiter* create(task_node* self) noexcept {
+    void* memory = allocate(sizeof(channel_waiter));
+    if (memory == nullptr) return nullptr;
+    auto* w = ::new (memory) channel_waiter();
+    w->task = self;
+    w->destroy = [](channel_waiter_base* base) noexcept {
+      auto* waiter = static_cast<channel_waiter*>(base);
+      waiter->~channel_waiter();
+      deallocate(waiter, sizeof(channel_waiter));
+    };
+    return w;
+  }
+};
+
+// At the back of `list`: first come, first served.
+JMPCO_API void link_waiter(channel_waiter_base*& list, channel_waiter_base* w) noexcept;
+JMPCO_API void unlink_waiter(channel_waiter_base* w) noexcept;
+// Takes `w` off its list, withdraws the other cases of its select, and wakes its task.
+JMPCO_API void fire_waiter(channel_waiter_base* w) noexcept;
+// Parks the running task `self` on `wait`, which `abandon` takes apart if the task is killed
+// while parked (then the close's forced unwind ends the task and errc::closing comes back only
+// while another exception propagates). Any other error: it could not park, `wait` is the
+// caller's to take apart.
+[[nodiscard]] JMPCO_API error park_on(task_node* self, void* wait,
+                                      void (*abandon)(void* wait) noexcept);
+// A number in [0, bound): where a select starts looking for a ready case.
+JMPCO_API std::size_t select_random(std::size_t bound) noexcept;
+
+template <class T>
+struct channel_access;
 
 }  // namespace detail
 
 // A channel of T between the tasks of one scheduler, as Go's: `capacity` values are buffered
 // (0: every send waits for a receiver). send and recv block the calling task; try_send and
-// try_recv never block and work anywhere. After close(), receivers drain the buffer and then get
-// errc::channel_closed; a send gets errc::channel_closed. Destroying a channel closes it.
+// try_recv never block and work anywhere; select (below) waits on several at once. After close(),
+// receivers drain the buffer and then get errc::channel_closed; a send gets
+// errc::channel_closed. Destroying a channel closes it.
+//
+// A channel<T> takes no lock: it is for the tasks of one thread (see shared_channel for
+// channels between threads).
 template <class T>
 class channel {
  public:
@@ -1631,13 +1681,13 @@ class channel {
     if (offer(v)) return result<void>();
     detail::task_node* self = detail::running_task();
     if (self == nullptr) return error(errc::outside_task);
-    auto* w = new_waiter(self);
+    auto* w = waiter::create(self);
     if (w == nullptr) return error(errc::out_of_memory);
     w->value.put(std::move(v));
-    link(senders_, w);
+    detail::link_waiter(senders_, w);
     if (error e = park(self, w); e) return e;
     const bool closed = w->closed;
-    free_waiter(w);
+    w->destroy(w);
     if (closed) return error(errc::channel_closed);
     return result<void>();
   }
@@ -1650,15 +1700,14 @@ class channel {
     if (closed_) return error(errc::channel_closed);
     detail::task_node* self = detail::running_task();
     if (self == nullptr) return error(errc::outside_task);
-    auto* w = new_waiter(self);
+    auto* w = waiter::create(self);
     if (w == nullptr) return error(errc::out_of_memory);
-    link(receivers_, w);
+    detail::link_waiter(receivers_, w);
     if (error e = park(self, w); e) return e;
     struct free_on_exit {  // T's move may throw
-      channel* ch;
-      detail::channel_waiter<T>* w;
-      ~free_on_exit() { ch->free_waiter(w); }
-    } release{this, w};
+      waiter* w;
+      ~free_on_exit() { w->destroy(w); }
+    } release{w};
     if (!w->value.full()) return error(errc::channel_closed);
     return result<T>(std::in_place, w->value.take());
   }
@@ -1682,11 +1731,10 @@ class channel {
     if (closed_) return error(errc::channel_closed);
     closed_ = true;
     for (auto* list : {&receivers_, &senders_}) {
-      while (detail::channel_waiter<T>* w = *list) {
-        unlink(w);
+      while (detail::channel_waiter_base* w = *list) {
         w->closed = true;
-        w->value.clear();
-        detail::wake(w->task);
+        static_cast<waiter*>(w)->value.clear();
+        detail::fire_waiter(w);
       }
     }
     return result<void>();
@@ -1694,13 +1742,13 @@ class channel {
 
  private:
   using waiter = detail::channel_waiter<T>;
+  friend struct detail::channel_access<T>;
 
   // Hands `v` to a waiting receiver or the buffer; false if neither can take it now.
   bool offer(T& v) {
-    if (waiter* r = receivers_) {
-      r->value.put(std::move(v));  // may throw: the receiver then stays parked, v unsent
-      unlink(r);
-      detail::wake(r->task);
+    if (detail::channel_waiter_base* r = receivers_) {
+      static_cast<waiter*>(r)->value.put(std::move(v));  // may throw: r stays parked, v unsent
+      detail::fire_waiter(r);
       return true;
     }
     if (count_ < capacity_) {
@@ -1716,18 +1764,17 @@ class channel {
     if (count_ != 0) {
       std::optional<T> v(std::move(buffer_[head_]));
       pop_buffer();
-      if (waiter* s = senders_) {
-        ::new (static_cast<void*>(buffer_ + (head_ + count_) % capacity_)) T(s->value.take());
+      if (detail::channel_waiter_base* s = senders_) {
+        ::new (static_cast<void*>(buffer_ + (head_ + count_) % capacity_))
+            T(static_cast<waiter*>(s)->value.take());
         ++count_;
-        unlink(s);
-        detail::wake(s->task);
+        detail::fire_waiter(s);
       }
       return v;
     }
-    if (waiter* s = senders_) {
-      std::optional<T> v(s->value.take());
-      unlink(s);
-      detail::wake(s->task);
+    if (detail::channel_waiter_base* s = senders_) {
+      std::optional<T> v(static_cast<waiter*>(s)->value.take());
+      detail::fire_waiter(s);
       return v;
     }
     return std::nullopt;
@@ -1739,56 +1786,16 @@ class channel {
     --count_;
   }
 
-  waiter* new_waiter(detail::task_node* self) noexcept {
-    void* memory = detail::allocate(sizeof(waiter));
-    if (memory == nullptr) return nullptr;
-    auto* w = ::new (memory) waiter();
-    w->task = self;
-    return w;
-  }
-  void free_waiter(waiter* w) noexcept {
-    w->~waiter();
-    detail::deallocate(w, sizeof(waiter));
-  }
-
-  static void link(waiter*& list, waiter* w) noexcept {  // at the back: first come, first served
-    w->list = &list;
-    waiter** at = &list;
-    while (*at != nullptr) {
-      w->prev = *at;
-      at = &(*at)->next;
-    }
-    *at = w;
-  }
-  static void unlink(waiter* w) noexcept {
-    auto*& list = *static_cast<waiter**>(w->list);
-    if (w->prev != nullptr)
-      w->prev->next = w->next;
-    else
-      list = w->next;
-    if (w->next != nullptr) w->next->prev = w->prev;
-    w->prev = w->next = nullptr;
-    w->list = nullptr;
-  }
-
-  // Parks the running task on `w`. On a kill while parked the waiter is unlinked and freed first
-  // (abandon), and the close's forced unwind (or, without exceptions, the discarded stack) ends
-  // the task; the error comes back only for a park that could not happen.
-  error park(detail::task_node* self, waiter* w) {
-    self->wait = w;
-    self->abandon_wait = [](void* wait) noexcept {
+  // Parks the running task on `w`; on a kill while parked the waiter is unlinked and freed first.
+  static error park(detail::task_node* self, waiter* w) {
+    error e = detail::park_on(self, w, [](void* wait) noexcept {
       auto* abandoned = static_cast<waiter*>(wait);
-      if (abandoned->list != nullptr) unlink(abandoned);
-      abandoned->~waiter();
-      detail::deallocate(abandoned, sizeof(waiter));
-    };
-    error e = detail::park_running_task();
-    if (e.code() == errc::closing) return e;  // killed: the kill freed `w`
-    self->wait = nullptr;
-    self->abandon_wait = nullptr;
-    if (e) {  // it could not park: take the waiter back
-      if (w->list != nullptr) unlink(w);
-      free_waiter(w);
+      if (abandoned->list != nullptr) detail::unlink_waiter(abandoned);
+      abandoned->destroy(abandoned);
+    });
+    if (e && e.code() != errc::closing) {  // it could not park: take the waiter back
+      if (w->list != nullptr) detail::unlink_waiter(w);
+      w->destroy(w);
     }
     return e;
   }
@@ -1797,11 +1804,335 @@ class channel {
   std::size_t capacity_;
   std::size_t head_ = 0;
   std::size_t count_ = 0;
-  waiter* senders_ = nullptr;
-  waiter* receivers_ = nullptr;
+  detail::channel_waiter_base* senders_ = nullptr;
+  detail::channel_waiter_base* receivers_ = nullptr;
   bool closed_ = false;
   bool broken_ = false;  // its buffer could not be allocated
 };
+
+// ---- select ------------------------------------------------------------------------------------
+//
+//   auto which = jmpco::select(
+//       jmpco::recv_case(numbers, [&](jmpco::result<int> v) { if (v) sum += *v; }),
+//       jmpco::send_case(requests, 42, [&] { ++sent; }),
+//       jmpco::default_case([&] { idle = true; }));  // optional
+//
+// As Go's select: of the cases that are ready (a receive that has a value or whose channel is
+// closed, a send that a receiver or the buffer takes), one chosen at random runs; with none
+// ready the default runs if there is one; otherwise the task waits on every case's channel and
+// the first that becomes ready runs, the others' waits withdrawn. The case's callback runs after
+// that, as the task (it may do anything: block, kill, destroy the channels). It returns the
+// number of the case that ran (its position among the arguments), or an error: a send case whose
+// channel is closed is errc::channel_closed (Go panics there; the value is dropped), waiting
+// outside a task is errc::outside_task, no memory to wait is errc::out_of_memory, a channel
+// whose buffer could not be allocated is errc::out_of_memory.
+
+namespace detail {
+
+template <class T, class F>
+struct recv_case_of {
+  jmpco::channel<T>* ch;
+  F on_value;  // called with result<T>: a value, or errc::channel_closed
+};
+template <class T, class F>
+struct send_case_of {
+  jmpco::channel<T>* ch;
+  T value;
+  F on_sent;
+};
+template <class F>
+struct default_case_of {
+  F run;
+};
+
+struct nothing_to_do {
+  template <class... A>
+  void operator()(A&&...) const noexcept {}
+};
+
+template <class C>
+inline constexpr bool is_default_case = false;
+template <class F>
+inline constexpr bool is_default_case<default_case_of<F>> = true;
+
+template <class T>
+struct channel_access {
+  static bool broken(const jmpco::channel<T>& ch) noexcept { return ch.broken_; }
+  static bool recv_ready(const jmpco::channel<T>& ch) noexcept {
+    return ch.count_ != 0 || ch.senders_ != nullptr || ch.closed_;
+  }
+  static bool send_ready(const jmpco::channel<T>& ch) noexcept {
+    return ch.closed_ || ch.receivers_ != nullptr || ch.count_ < ch.capacity_;
+  }
+  static result<T> recv_now(jmpco::channel<T>& ch) {
+    if (std::optional<T> v = ch.take(); v) return result<T>(std::in_place, std::move(*v));
+    return error(errc::channel_closed);
+  }
+  static error send_now(jmpco::channel<T>& ch, T& v) {
+    if (ch.closed_) return error(errc::channel_closed);
+    // Ready (checked by the select just now), so it is taken.
+    if (!ch.offer(v)) fail_fatally("a select's ready send case found no taker");
+    return error();
+  }
+  static channel_waiter_base*& receivers(jmpco::channel<T>& ch) noexcept { return ch.receivers_; }
+  static channel_waiter_base*& senders(jmpco::channel<T>& ch) noexcept { return ch.senders_; }
+};
+
+// One case of a select, as the select drives it.
+template <class T, class F>
+struct select_case_ops {
+  using access = channel_access<T>;
+  static bool broken(const recv_case_of<T, F>& c) noexcept { return access::broken(*c.ch); }
+  static bool ready(const recv_case_of<T, F>& c) noexcept { return access::recv_ready(*c.ch); }
+  static error run_now(recv_case_of<T, F>& c) {
+    c.on_value(access::recv_now(*c.ch));
+    return error();
+  }
+  static channel_waiter_base* wait(recv_case_of<T, F>& c, task_node* self) noexcept {
+    auto* w = channel_waiter<T>::create(self);
+    if (w != nullptr) link_waiter(access::receivers(*c.ch), w);
+    return w;
+  }
+  // After the wake: the value (or the close) that came, taken out before the waiters are freed.
+  static result<T> collect(recv_case_of<T, F>&, channel_waiter_base* fired) {
+    auto* w = static_cast<channel_waiter<T>*>(fired);
+    if (!w->value.full()) return error(errc::channel_closed);
+    return result<T>(std::in_place, w->value.take());
+  }
+  static error finish(recv_case_of<T, F>& c, result<T>&& got) {
+    c.on_value(std::move(got));
+    return error();
+  }
+
+  static bool broken(const send_case_of<T, F>& c) noexcept { return access::broken(*c.ch); }
+  static bool ready(const send_case_of<T, F>& c) noexcept { return access::send_ready(*c.ch); }
+  static error run_now(send_case_of<T, F>& c) {
+    if (error e = access::send_now(*c.ch, c.value); e) return e;
+    c.on_sent();
+    return error();
+  }
+  static channel_waiter_base* wait(send_case_of<T, F>& c, task_node* self) {
+    auto* w = channel_waiter<T>::create(self);
+    if (w == nullptr) return nullptr;
+    struct free_on_throw {  // T's move may throw
+      channel_waiter<T>* w;
+      ~free_on_throw() {
+        if (w != nullptr) w->destroy(w);
+      }
+    } guard{w};
+    w->value.put(std::move(c.value));
+    guard.w = nullptr;
+    link_waiter(access::senders(*c.ch), w);
+    return w;
+  }
+  static bool collect(send_case_of<T, F>&, channel_waiter_base* fired) noexcept {
+    return fired->closed;
+  }
+  static error finish(send_case_of<T, F>& c, bool closed) {
+    if (closed) return error(errc::channel_closed);
+    c.on_sent();
+    return error();
+  }
+};
+
+template <class C>
+struct case_traits;
+template <class T, class F>
+struct case_traits<recv_case_of<T, F>> {
+  using ops = select_case_ops<T, F>;
+};
+template <class T, class F>
+struct case_traits<send_case_of<T, F>> {
+  using ops = select_case_ops<T, F>;
+};
+
+// Calls fn(case) for the case at runtime position `index`.
+template <class Tuple, class Fn, std::size_t... I>
+void visit_case(Tuple& cases, std::size_t index, Fn&& fn, std::index_sequence<I...>) {
+  (void)((I == index ? (fn(std::get<I>(cases)), true) : false) || ...);
+}
+
+// Frees the select's group and every waiter in it, whatever became of them.
+JMPCO_API void free_select_group(select_group* group) noexcept;
+JMPCO_API select_group* new_select_group() noexcept;
+
+template <class... C>
+class selector {
+ public:
+  static constexpr std::size_t count = sizeof...(C);
+
+  explicit selector(C&... cases) noexcept : cases_(cases...) {}
+
+  result<std::size_t> run() {
+    if (any_broken()) return error(errc::out_of_memory);
+    if (std::optional<std::size_t> ready = pick_ready()) {
+      if (error e = run_now(*ready); e) return e;
+      return result<std::size_t>(std::in_place, *ready);
+    }
+    if (std::optional<std::size_t> fallback = default_index()) {
+      for_case(*fallback, [](auto& c) {
+        if constexpr (is_default_case<std::decay_t<decltype(c)>>) c.run();
+      });
+      return result<std::size_t>(std::in_place, *fallback);
+    }
+    return wait_for_one();
+  }
+
+ private:
+  using indices = std::index_sequence_for<C...>;
+
+  template <class Fn>
+  void for_case(std::size_t index, Fn&& fn) {
+    visit_case(cases_, index, std::forward<Fn>(fn), indices{});
+  }
+
+  bool any_broken() {
+    bool broken = false;
+    for (std::size_t i = 0; i < count; ++i) {
+      for_case(i, [&](auto& c) {
+        using Case = std::decay_t<decltype(c)>;
+        if constexpr (!is_default_case<Case>) broken |= case_traits<Case>::ops::broken(c);
+      });
+    }
+    return broken;
+  }
+
+  // The first ready case from a random start: each ready case has a chance.
+  std::optional<std::size_t> pick_ready() {
+    const std::size_t start = select_random(count);
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::size_t i = (start + k) % count;
+      bool ready = false;
+      for_case(i, [&](auto& c) {
+        using Case = std::decay_t<decltype(c)>;
+        if constexpr (!is_default_case<Case>) ready = case_traits<Case>::ops::ready(c);
+      });
+      if (ready) return i;
+    }
+    return std::nullopt;
+  }
+
+  static std::optional<std::size_t> default_index() noexcept {
+    constexpr bool flags[] = {is_default_case<C>...};
+    for (std::size_t i = 0; i < count; ++i) {
+      if (flags[i]) return i;
+    }
+    return std::nullopt;
+  }
+
+  error run_now(std::size_t index) {
+    error e;
+    for_case(index, [&](auto& c) {
+      using Case = std::decay_t<decltype(c)>;
+      if constexpr (!is_default_case<Case>) e = case_traits<Case>::ops::run_now(c);
+    });
+    return e;
+  }
+
+  result<std::size_t> wait_for_one() {
+    task_node* self = running_task();
+    if (self == nullptr) return error(errc::outside_task);
+    select_group* group = new_select_group();
+    if (group == nullptr) return error(errc::out_of_memory);
+    struct free_on_exit {  // a case's value move may throw, or the park fail
+      select_group* group;
+      ~free_on_exit() {
+        if (group != nullptr) free_select_group(group);
+      }
+    } guard{group};
+    if (!enqueue_all(group, self)) return error(errc::out_of_memory);
+    // Parked, the group is the kill's to free (the forced unwind passes through here).
+    guard.group = nullptr;
+    error e = park_on(self, group, [](void* wait) noexcept {
+      free_select_group(static_cast<select_group*>(wait));
+    });
+    if (e.code() == errc::closing) return e;  // killed: the kill freed the group
+    if (e) {                                  // it could not park
+      free_select_group(group);
+      return e;
+    }
+    if (group->fired == nullptr) fail_fatally("a select woke with no case fired");
+    const std::size_t index = group->fired->case_index;
+    return finish_fired(index, group);
+  }
+
+  bool enqueue_all(select_group* group, task_node* self) {
+    channel_waiter_base** tail = &group->cases;
+    bool ok = true;
+    for (std::size_t i = 0; i < count && ok; ++i) {
+      for_case(i, [&](auto& c) {
+        using Case = std::decay_t<decltype(c)>;
+        if constexpr (!is_default_case<Case>) {
+          channel_waiter_base* w = case_traits<Case>::ops::wait(c, self);
+          if (w == nullptr) {
+            ok = false;
+            return;
+          }
+          w->group = group;
+          w->case_index = i;
+          *tail = w;
+          tail = &w->next_case;
+        }
+      });
+    }
+    return ok;
+  }
+
+  // Takes what the fired case brought, frees every waiter, then runs the case's callback.
+  result<std::size_t> finish_fired(std::size_t index, select_group* group) {
+    error e;
+    for_case(index, [&](auto& c) {
+      using Case = std::decay_t<decltype(c)>;
+      if constexpr (!is_default_case<Case>) {
+        struct free_on_exit {
+          select_group* group;
+          ~free_on_exit() {
+            if (group != nullptr) free_select_group(group);
+          }
+        } guard{group};
+        auto got = case_traits<Case>::ops::collect(c, group->fired);
+        free_select_group(std::exchange(guard.group, nullptr));
+        e = case_traits<Case>::ops::finish(c, std::move(got));
+      }
+    });
+    if (e) return e;
+    return result<std::size_t>(std::in_place, index);
+  }
+
+  std::tuple<C&...> cases_;
+};
+
+}  // namespace detail
+
+// A case that receives from `ch` and calls on_value(result<T>) with the value or
+// errc::channel_closed.
+template <class T, class F>
+detail::recv_case_of<T, std::decay_t<F>> recv_case(channel<T>& ch, F&& on_value) {
+  static_assert(std::is_invocable_v<std::decay_t<F>&, result<T>>,
+                "recv_case's callback takes a jmpco::result<T>");
+  return {&ch, std::forward<F>(on_value)};
+}
+// A case that sends `value` on `ch` and then calls on_sent().
+template <class T, class V, class F = detail::nothing_to_do>
+detail::send_case_of<T, std::decay_t<F>> send_case(channel<T>& ch, V&& value, F&& on_sent = {}) {
+  static_assert(std::is_invocable_v<std::decay_t<F>&>, "send_case's callback takes nothing");
+  return {&ch, T(std::forward<V>(value)), std::forward<F>(on_sent)};
+}
+// What runs when no case is ready; at most one per select.
+template <class F>
+detail::default_case_of<std::decay_t<F>> default_case(F&& run) {
+  static_assert(std::is_invocable_v<std::decay_t<F>&>, "default_case's callback takes nothing");
+  return {std::forward<F>(run)};
+}
+
+template <class... C>
+result<std::size_t> select(C&&... cases) {
+  constexpr std::size_t defaults =
+      (std::size_t{0} + ... + detail::is_default_case<std::decay_t<C>>);
+  static_assert(defaults <= 1, "a select has at most one default_case");
+  static_assert(sizeof...(C) > defaults, "a select needs a send_case or a recv_case");
+  return detail::selector<std::remove_reference_t<C>...>(cases...).run();
+}
 
 }  // namespace jmpco
 
@@ -3408,6 +3739,8 @@ void raise(const error& e) {
 // ---- lib/scheduler.cpp
 // The scheduler's run loop, its queues and its timer heap (include/jmpco/scheduler.hpp).
 
+#include <cstdint>
+
 
 #if JMPCO_EXCEPTIONS
 #include <exception>
@@ -3774,6 +4107,89 @@ result<void> sleep_until(scheduler::clock::time_point deadline) {
 
 }  // namespace this_task
 
+}  // namespace jmpco
+
+// ---- channel waiters and select -----------------------------------------------------------------
+
+namespace jmpco {
+namespace detail {
+
+void link_waiter(channel_waiter_base*& list, channel_waiter_base* w) noexcept {
+  JMPCO_ASSERT(w->list == nullptr && w->next == nullptr && w->prev == nullptr);
+  w->list = &list;
+  channel_waiter_base** at = &list;
+  while (*at != nullptr) {
+    w->prev = *at;
+    at = &(*at)->next;
+  }
+  *at = w;
+}
+
+void unlink_waiter(channel_waiter_base* w) noexcept {
+  JMPCO_ASSERT(w->list != nullptr);
+  if (w->prev != nullptr)
+    w->prev->next = w->next;
+  else
+    *w->list = w->next;
+  if (w->next != nullptr) w->next->prev = w->prev;
+  w->prev = w->next = nullptr;
+  w->list = nullptr;
+}
+
+void fire_waiter(channel_waiter_base* w) noexcept {
+  unlink_waiter(w);
+  if (select_group* group = w->group) {
+    JMPCO_ASSERT(group->fired == nullptr);
+    group->fired = w;
+    for (channel_waiter_base* other = group->cases; other != nullptr; other = other->next_case) {
+      if (other != w && other->list != nullptr) unlink_waiter(other);
+    }
+  }
+  wake(w->task);
+}
+
+error park_on(task_node* self, void* wait, void (*abandon)(void* wait) noexcept) {
+  JMPCO_ASSERT(self->wait == nullptr && self->abandon_wait == nullptr);
+  self->wait = wait;
+  self->abandon_wait = abandon;
+  error e = park_running_task();
+  if (e.code() == errc::closing) return e;  // killed: the kill called `abandon`
+  self->wait = nullptr;
+  self->abandon_wait = nullptr;
+  return e;
+}
+
+select_group* new_select_group() noexcept {
+  void* memory = allocate(sizeof(select_group));
+  if (memory == nullptr) return nullptr;
+  return ::new (memory) select_group();
+}
+
+void free_select_group(select_group* group) noexcept {
+  for (channel_waiter_base* w = group->cases; w != nullptr;) {
+    channel_waiter_base* next = w->next_case;
+    if (w->list != nullptr) unlink_waiter(w);
+    w->destroy(w);
+    w = next;
+  }
+  group->~select_group();
+  deallocate(group, sizeof(select_group));
+}
+
+std::size_t select_random(std::size_t bound) noexcept {
+  // xorshift64: cheap, and enough to give every ready case its turn.
+#if JMPCO_THREADS
+  thread_local std::uint64_t state = 0x9e3779b97f4a7c15u;
+#else
+  static std::uint64_t state = 0x9e3779b97f4a7c15u;
+#endif
+  state ^= state << 13;
+  state ^= state >> 7;
+  state ^= state << 17;
+  return static_cast<std::size_t>(state % bound);
+}
+
+}  // namespace detail
 }  // namespace jmpco
 // ---- lib/stack_bounds_darwin.cpp
 // Thread stack bounds on macOS and iOS: pthread_get_stackaddr_np gives the top.
