@@ -81,6 +81,12 @@ const char* message(errc code) noexcept {
       return "all tasks are asleep - deadlock!";
     case errc::would_block:
       return "operation would block";
+    case errc::timed_out:
+      return "timed out";
+    case errc::bad_fd:
+      return "bad file descriptor";
+    case errc::fd_closed:
+      return "file descriptor closed while waited for";
   }
   return "unknown jmpco error";
 }

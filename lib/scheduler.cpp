@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "assert.hpp"
+#include "scheduler_wait.hpp"
 
 #if JMPCO_EXCEPTIONS
 #include <exception>
@@ -177,13 +178,43 @@ std::optional<scheduler::clock::time_point> scheduler::next_deadline() const noe
   return timers_->deadline;
 }
 
-void scheduler::wait_until(clock::time_point deadline) noexcept {
-#if JMPCO_THREADS
-  std::this_thread::sleep_until(deadline);
-#else
-  while (clock::now() < deadline) {
+// ---- waiting ----------------------------------------------------------------------------------
+
+void scheduler::interrupt() noexcept {
+  // Sequentially consistent, as block_until's: either this sees the event_wait it makes, or
+  // block_until sees the flag (and does not block).
+  interrupted_.store(true);
+  if (detail::event_wait* w = events_.load()) detail::interrupt_event_wait(w);
+}
+
+void scheduler::block_until(const clock::time_point* deadline) noexcept {
+  detail::event_wait* w = events_.load(std::memory_order_relaxed);
+  if (w == nullptr) {
+    w = detail::make_event_wait();
+    events_.store(w);
   }
+  if (interrupted_.exchange(false)) return;  // it came while the scheduler was not waiting
+  if (w == nullptr) return nap_until(deadline);
+  detail::block(w, nullptr, 0, deadline, nullptr, this);
+  // What interrupted this wait is seen; a later interrupt() also leaves the event_wait signalled.
+  interrupted_.store(false);
+}
+
+void scheduler::nap_until(const clock::time_point* deadline) noexcept {
+  constexpr auto slice = std::chrono::milliseconds(1);
+  while (!interrupted_.load()) {
+    const clock::time_point now = clock::now();
+    if (deadline != nullptr && now >= *deadline) return;
+    const clock::time_point until =
+        deadline != nullptr && *deadline - now < slice ? *deadline : now + slice;
+#if JMPCO_THREADS
+    std::this_thread::sleep_until(until);
+#else
+    while (clock::now() < until && !interrupted_.load()) {
+    }
 #endif
+  }
+  interrupted_.store(false);
 }
 
 // ---- the run queue ----------------------------------------------------------------------------
@@ -302,7 +333,7 @@ bool scheduler::step() {
     return true;
   }
   if (timers_ == nullptr) return false;
-  wait_until(timers_->deadline);
+  block_until(&timers_->deadline);
   wake_due_timers(clock::now());
   return true;
 }
@@ -321,6 +352,16 @@ std::size_t scheduler::run_once() {
   for (task_node* t = ready_head_; t != nullptr; t = t->next_ready) ++ready;
   for (std::size_t i = 0; i < ready; ++i) resume(pop_ready());
   return ready;
+}
+
+std::size_t scheduler::run_once(clock::duration timeout) {
+  if (timers_ != nullptr) wake_due_timers(clock::now());
+  if (ready_head_ == nullptr) {
+    clock::time_point until = clock::now() + timeout;
+    if (timers_ != nullptr && timers_->deadline < until) until = timers_->deadline;
+    block_until(&until);
+  }
+  return run_once();
 }
 
 scheduler* scheduler::current() noexcept {
@@ -347,6 +388,7 @@ scheduler::~scheduler() {
     t = next;
   }
   all_ = nullptr;
+  if (detail::event_wait* w = events_.exchange(nullptr)) detail::free_event_wait(w);
 }
 
 // ---- inside a task ----------------------------------------------------------------------------

@@ -52,6 +52,10 @@ enum class errc : unsigned char {
   channel_closed,  // channel closed
   deadlock,        // all tasks are asleep - deadlock!
   would_block,     // operation would block
+  // The scheduler's waits for file descriptors (scheduler.hpp).
+  timed_out,  // the wait timed out
+  bad_fd,     // bad file descriptor (not open, or not one that can be waited for)
+  fd_closed,  // file descriptor closed while waited for
 };
 
 // The exact text Lua 5.4 uses where Lua has the same error, else jmpco's own.

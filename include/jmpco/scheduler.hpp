@@ -22,6 +22,7 @@
 #ifndef JMPCO_SCHEDULER_HPP
 #define JMPCO_SCHEDULER_HPP
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <new>
@@ -47,6 +48,8 @@ template <class T>
 class channel;
 
 namespace detail {
+
+struct event_wait;  // the blocking wait of a platform (lib/scheduler_wait.hpp)
 
 // A task as its scheduler sees it, whatever its result type: where it is (run queue, timer heap,
 // a channel's waiters, another task's joiners) and what became of it. The scheduler's and the
@@ -159,6 +162,21 @@ class JMPCO_API scheduler {
   // The scheduler whose task is running on this thread, or nullptr.
   static scheduler* current() noexcept;
 
+  // ---- waiting: interrupt, file descriptors, a loop of the program's own ----------------------
+
+  // Ends the scheduler's current blocking wait (for a timer or an fd, in run() or join()), or its
+  // next one if it is not waiting now, so that it looks again at what is ready. Safe from any
+  // thread, and from a signal handler on POSIX systems (not on Windows, where the wait is a
+  // condition variable); the scheduler must outlive the call. The wait it ends (an eventfd on
+  // Linux, a pipe elsewhere) is made the first time the scheduler blocks: a scheduler that never
+  // waits allocates nothing for it.
+  void interrupt() noexcept;
+
+  // As run_once(), but when no task is ready it first blocks, for at most `timeout`, until a
+  // sleeper's time comes, an fd a task waits for has an event, or interrupt() is called. Returns
+  // how many tasks ran (0: the timeout passed, or an interrupt came with nothing to run).
+  std::size_t run_once(clock::duration timeout);
+
  private:
   template <class T>
   friend class task;
@@ -179,8 +197,17 @@ class JMPCO_API scheduler {
   void add_timer(detail::task_node* t) noexcept;
   void remove_timer(detail::task_node* t) noexcept;
   void wake_due_timers(clock::time_point now) noexcept;
-  void wait_until(clock::time_point deadline) noexcept;
   void report_unjoined(const error& e) noexcept;
+
+  // ---- waiting ----
+  // Blocks until `deadline` (nullptr: until an interrupt or an fd event), an interrupt(), or an
+  // event on an fd a task waits for (those tasks are then ready).
+  void block_until(const clock::time_point* deadline) noexcept;
+  // Without an event_wait (no memory or descriptors for one): sleeps in short slices, looking
+  // at interrupted_ between them.
+  void nap_until(const clock::time_point* deadline) noexcept;
+  std::atomic<detail::event_wait*> events_{nullptr};  // made by the first block_until
+  std::atomic<bool> interrupted_{false};              // an interrupt() not yet seen by a wait
 
   detail::task_node* ready_head_ = nullptr;
   detail::task_node* ready_tail_ = nullptr;

@@ -329,6 +329,10 @@ enum class errc : unsigned char {
   channel_closed,  // channel closed
   deadlock,        // all tasks are asleep - deadlock!
   would_block,     // operation would block
+  // The scheduler's waits for file descriptors (scheduler.hpp).
+  timed_out,  // the wait timed out
+  bad_fd,     // bad file descriptor (not open, or not one that can be waited for)
+  fd_closed,  // file descriptor closed while waited for
 };
 
 // The exact text Lua 5.4 uses where Lua has the same error, else jmpco's own.
@@ -1240,6 +1244,7 @@ class generator {
 #ifndef JMPCO_SCHEDULER_HPP
 #define JMPCO_SCHEDULER_HPP
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <new>
@@ -1262,6 +1267,8 @@ template <class T>
 class channel;
 
 namespace detail {
+
+struct event_wait;  // the blocking wait of a platform (lib/scheduler_wait.hpp)
 
 // A task as its scheduler sees it, whatever its result type: where it is (run queue, timer heap,
 // a channel's waiters, another task's joiners) and what became of it. The scheduler's and the
@@ -1374,6 +1381,21 @@ class JMPCO_API scheduler {
   // The scheduler whose task is running on this thread, or nullptr.
   static scheduler* current() noexcept;
 
+  // ---- waiting: interrupt, file descriptors, a loop of the program's own ----------------------
+
+  // Ends the scheduler's current blocking wait (for a timer or an fd, in run() or join()), or its
+  // next one if it is not waiting now, so that it looks again at what is ready. Safe from any
+  // thread, and from a signal handler on POSIX systems (not on Windows, where the wait is a
+  // condition variable); the scheduler must outlive the call. The wait it ends (an eventfd on
+  // Linux, a pipe elsewhere) is made the first time the scheduler blocks: a scheduler that never
+  // waits allocates nothing for it.
+  void interrupt() noexcept;
+
+  // As run_once(), but when no task is ready it first blocks, for at most `timeout`, until a
+  // sleeper's time comes, an fd a task waits for has an event, or interrupt() is called. Returns
+  // how many tasks ran (0: the timeout passed, or an interrupt came with nothing to run).
+  std::size_t run_once(clock::duration timeout);
+
  private:
   template <class T>
   friend class task;
@@ -1394,8 +1416,17 @@ class JMPCO_API scheduler {
   void add_timer(detail::task_node* t) noexcept;
   void remove_timer(detail::task_node* t) noexcept;
   void wake_due_timers(clock::time_point now) noexcept;
-  void wait_until(clock::time_point deadline) noexcept;
   void report_unjoined(const error& e) noexcept;
+
+  // ---- waiting ----
+  // Blocks until `deadline` (nullptr: until an interrupt or an fd event), an interrupt(), or an
+  // event on an fd a task waits for (those tasks are then ready).
+  void block_until(const clock::time_point* deadline) noexcept;
+  // Without an event_wait (no memory or descriptors for one): sleeps in short slices, looking
+  // at interrupted_ between them.
+  void nap_until(const clock::time_point* deadline) noexcept;
+  std::atomic<detail::event_wait*> events_{nullptr};  // made by the first block_until
+  std::atomic<bool> interrupted_{false};              // an interrupt() not yet seen by a wait
 
   detail::task_node* ready_head_ = nullptr;
   detail::task_node* ready_tail_ = nullptr;
@@ -3618,6 +3649,12 @@ const char* message(errc code) noexcept {
       return "all tasks are asleep - deadlock!";
     case errc::would_block:
       return "operation would block";
+    case errc::timed_out:
+      return "timed out";
+    case errc::bad_fd:
+      return "bad file descriptor";
+    case errc::fd_closed:
+      return "file descriptor closed while waited for";
   }
   return "unknown jmpco error";
 }
@@ -3741,6 +3778,87 @@ void raise(const error& e) {
 
 #include <cstdint>
 
+// ---- lib/scheduler_wait.hpp
+// What a scheduler blocks in when no task is ready: until a deadline, an interrupt() from any
+// thread, or an event on a file descriptor a task waits for. One variant per platform, each a
+// .cpp that guards its whole body with the condition that selects it and defines all of this:
+//   scheduler_wait_epoll.cpp  Linux: epoll, interrupted through an eventfd
+//   scheduler_wait_poll.cpp   other POSIX systems: poll(), interrupted through a self-pipe
+//   scheduler_wait_sleep.cpp  elsewhere (Windows, bare metal): no fd waits; a condition variable,
+//                             or without threads a spin on an atomic flag
+#ifndef JMPCO_LIB_SCHEDULER_WAIT_HPP
+#define JMPCO_LIB_SCHEDULER_WAIT_HPP
+
+#include <chrono>
+#include <cstddef>
+
+
+// A build may pick one by defining it (the tests build the poll variant on Linux too).
+#if !defined(JMPCO_SCHEDULER_WAIT_EPOLL) && !defined(JMPCO_SCHEDULER_WAIT_POLL) && \
+    !defined(JMPCO_SCHEDULER_WAIT_SLEEP)
+#if defined(__linux__)
+#define JMPCO_SCHEDULER_WAIT_EPOLL 1
+#elif defined(__unix__) || defined(__APPLE__)
+#define JMPCO_SCHEDULER_WAIT_POLL 1
+#else
+#define JMPCO_SCHEDULER_WAIT_SLEEP 1
+#endif
+#endif
+
+namespace jmpco::detail {
+
+// The variant's state; created when the scheduler first blocks or watches an fd.
+struct event_wait;
+
+// Events on a file descriptor, as the scheduler's public fd_event (scheduler.hpp).
+enum : unsigned {
+  fd_readable = 1,
+  fd_writable = 2,
+  fd_invalid = 4,  // reported only: the fd is not open (poll's POLLNVAL)
+};
+
+// One entry of the scheduler's table of watched fds, indexed by fd: what its waiters want.
+struct fd_watch {
+  unsigned events = 0;
+  void* waiters = nullptr;  // the scheduler's list (task_node*), opaque here
+};
+
+// Called by block() for each watched fd with an event.
+using fd_ready_fn = void (*)(void* user, int fd, unsigned events) noexcept;
+
+// Whether this variant can wait for file descriptors at all.
+bool event_wait_has_fds() noexcept;
+// nullptr when memory or descriptors run out.
+event_wait* make_event_wait() noexcept;
+void free_event_wait(event_wait* w) noexcept;
+// Ends the current block(), or the next one if none is in progress. Safe from any thread, and
+// from a signal handler in the POSIX variants (a write() to a descriptor).
+void interrupt_event_wait(event_wait* w) noexcept;
+// Changes what `fd` is watched for from `was` to `events` (0: no longer watched). errc::ok, or
+// errc::would_block for a file that is always ready (a regular file: epoll refuses those, poll
+// reports them ready; not watched), errc::bad_fd when the fd cannot be watched,
+// errc::out_of_memory, errc::unsupported_platform without fd waits. Nothing changes on failure.
+errc watch_fd(event_wait* w, int fd, unsigned was, unsigned events) noexcept;
+// Blocks until `deadline` (nullptr: no limit), an interrupt, or an event on a watched fd, and
+// reports each fd with an event to `ready`. `table` holds `size` entries indexed by fd, the
+// ones with events != 0 watched (the poll variant polls them; epoll has its own set).
+void block(event_wait* w, const fd_watch* table, std::size_t size,
+           const std::chrono::steady_clock::time_point* deadline, fd_ready_fn ready,
+           void* user) noexcept;
+
+// A block's timeout for poll() and epoll_wait(): -1 without a deadline, else the milliseconds
+// left rounded up (a wait that ends early only costs another round), at most INT_MAX.
+inline int poll_timeout(const std::chrono::steady_clock::time_point* deadline) noexcept {
+  if (deadline == nullptr) return -1;
+  const auto left = *deadline - std::chrono::steady_clock::now();
+  if (left <= left.zero()) return 0;
+  const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+  return ms > 0x7fffffff ? 0x7fffffff : static_cast<int>(ms);
+}
+
+}  // namespace jmpco::detail
+
+#endif  // JMPCO_LIB_SCHEDULER_WAIT_HPP
 
 #if JMPCO_EXCEPTIONS
 #include <exception>
@@ -3913,13 +4031,43 @@ std::optional<scheduler::clock::time_point> scheduler::next_deadline() const noe
   return timers_->deadline;
 }
 
-void scheduler::wait_until(clock::time_point deadline) noexcept {
-#if JMPCO_THREADS
-  std::this_thread::sleep_until(deadline);
-#else
-  while (clock::now() < deadline) {
+// ---- waiting ----------------------------------------------------------------------------------
+
+void scheduler::interrupt() noexcept {
+  // Sequentially consistent, as block_until's: either this sees the event_wait it makes, or
+  // block_until sees the flag (and does not block).
+  interrupted_.store(true);
+  if (detail::event_wait* w = events_.load()) detail::interrupt_event_wait(w);
+}
+
+void scheduler::block_until(const clock::time_point* deadline) noexcept {
+  detail::event_wait* w = events_.load(std::memory_order_relaxed);
+  if (w == nullptr) {
+    w = detail::make_event_wait();
+    events_.store(w);
   }
+  if (interrupted_.exchange(false)) return;  // it came while the scheduler was not waiting
+  if (w == nullptr) return nap_until(deadline);
+  detail::block(w, nullptr, 0, deadline, nullptr, this);
+  // What interrupted this wait is seen; a later interrupt() also leaves the event_wait signalled.
+  interrupted_.store(false);
+}
+
+void scheduler::nap_until(const clock::time_point* deadline) noexcept {
+  constexpr auto slice = std::chrono::milliseconds(1);
+  while (!interrupted_.load()) {
+    const clock::time_point now = clock::now();
+    if (deadline != nullptr && now >= *deadline) return;
+    const clock::time_point until =
+        deadline != nullptr && *deadline - now < slice ? *deadline : now + slice;
+#if JMPCO_THREADS
+    std::this_thread::sleep_until(until);
+#else
+    while (clock::now() < until && !interrupted_.load()) {
+    }
 #endif
+  }
+  interrupted_.store(false);
 }
 
 // ---- the run queue ----------------------------------------------------------------------------
@@ -4038,7 +4186,7 @@ bool scheduler::step() {
     return true;
   }
   if (timers_ == nullptr) return false;
-  wait_until(timers_->deadline);
+  block_until(&timers_->deadline);
   wake_due_timers(clock::now());
   return true;
 }
@@ -4057,6 +4205,16 @@ std::size_t scheduler::run_once() {
   for (task_node* t = ready_head_; t != nullptr; t = t->next_ready) ++ready;
   for (std::size_t i = 0; i < ready; ++i) resume(pop_ready());
   return ready;
+}
+
+std::size_t scheduler::run_once(clock::duration timeout) {
+  if (timers_ != nullptr) wake_due_timers(clock::now());
+  if (ready_head_ == nullptr) {
+    clock::time_point until = clock::now() + timeout;
+    if (timers_ != nullptr && timers_->deadline < until) until = timers_->deadline;
+    block_until(&until);
+  }
+  return run_once();
 }
 
 scheduler* scheduler::current() noexcept {
@@ -4083,6 +4241,7 @@ scheduler::~scheduler() {
     t = next;
   }
   all_ = nullptr;
+  if (detail::event_wait* w = events_.exchange(nullptr)) detail::free_event_wait(w);
 }
 
 // ---- inside a task ----------------------------------------------------------------------------
@@ -4191,6 +4350,352 @@ std::size_t select_random(std::size_t bound) noexcept {
 
 }  // namespace detail
 }  // namespace jmpco
+// ---- lib/scheduler_wait_epoll.cpp
+// The scheduler's wait on Linux: epoll for the watched fds, an eventfd for interrupt().
+
+#if defined(JMPCO_SCHEDULER_WAIT_EPOLL)
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <new>
+
+// ---- lib/scheduler_wait_posix.hpp
+// What the epoll and poll variants of the scheduler's wait share (POSIX only).
+#ifndef JMPCO_LIB_SCHEDULER_WAIT_POSIX_HPP
+#define JMPCO_LIB_SCHEDULER_WAIT_POSIX_HPP
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+
+namespace jmpco::detail {
+
+// Writes the wake-up token to an eventfd or pipe; async-signal-safe, and leaves errno as it found
+// it (a signal handler must). A full eventfd counter or pipe (EAGAIN) already wakes the wait.
+inline void write_wakeup(int fd, const void* token, std::size_t size) noexcept {
+  const int saved = errno;
+  while (::write(fd, token, size) < 0 && errno == EINTR) {
+  }
+  errno = saved;
+}
+
+// Reads every pending wake-up token (the descriptor is non-blocking).
+inline void drain_wakeups(int fd) noexcept {
+  char tokens[64];
+  for (;;) {
+    const ssize_t got = ::read(fd, tokens, sizeof tokens);
+    if (got > 0 || (got < 0 && errno == EINTR)) continue;
+    return;  // empty (EAGAIN)
+  }
+}
+
+inline void close_if_open(int fd) noexcept {
+  if (fd >= 0) ::close(fd);
+}
+
+}  // namespace jmpco::detail
+
+#endif  // JMPCO_LIB_SCHEDULER_WAIT_POSIX_HPP
+
+namespace jmpco::detail {
+
+struct event_wait {
+  int epoll = -1;
+  int wakeup = -1;  // the eventfd interrupt() writes to
+};
+
+namespace {
+
+constexpr int batch = 64;  // events taken per epoll_wait
+
+std::uint32_t to_epoll(unsigned events) noexcept {
+  return ((events & fd_readable) != 0 ? EPOLLIN : 0u) | ((events & fd_writable) != 0 ? EPOLLOUT : 0u);
+}
+
+// Errors and hang-ups wake both directions: the read or write that follows reports them.
+unsigned from_epoll(std::uint32_t events) noexcept {
+  unsigned out = 0;
+  if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) != 0) out |= fd_readable;
+  if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) != 0) out |= fd_writable;
+  return out;
+}
+
+
+}  // namespace
+
+bool event_wait_has_fds() noexcept { return true; }
+
+event_wait* make_event_wait() noexcept {
+  void* memory = allocate(sizeof(event_wait));
+  if (memory == nullptr) return nullptr;
+  auto* w = ::new (memory) event_wait();
+  w->epoll = ::epoll_create1(EPOLL_CLOEXEC);
+  w->wakeup = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  epoll_event interest{};
+  interest.events = EPOLLIN;
+  interest.data.fd = w->wakeup;
+  if (w->epoll < 0 || w->wakeup < 0 ||
+      ::epoll_ctl(w->epoll, EPOLL_CTL_ADD, w->wakeup, &interest) != 0) {
+    free_event_wait(w);
+    return nullptr;
+  }
+  return w;
+}
+
+void free_event_wait(event_wait* w) noexcept {
+  close_if_open(w->epoll);
+  close_if_open(w->wakeup);
+  w->~event_wait();
+  deallocate(w, sizeof(event_wait));
+}
+
+void interrupt_event_wait(event_wait* w) noexcept {
+  const std::uint64_t one = 1;
+  write_wakeup(w->wakeup, &one, sizeof one);
+}
+
+errc watch_fd(event_wait* w, int fd, unsigned was, unsigned events) noexcept {
+  if (fd < 0 || fd == w->wakeup || fd == w->epoll) return errc::bad_fd;
+  epoll_event interest{};
+  interest.events = to_epoll(events);
+  interest.data.fd = fd;
+  int op = events == 0 ? EPOLL_CTL_DEL : was == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+  int done = ::epoll_ctl(w->epoll, op, fd, &interest);
+  // A closed fd leaves epoll's set by itself; its number may now be another file's.
+  if (done != 0 && op == EPOLL_CTL_MOD && errno == ENOENT)
+    done = ::epoll_ctl(w->epoll, EPOLL_CTL_ADD, fd, &interest);
+  if (done == 0 || (op == EPOLL_CTL_DEL && (errno == ENOENT || errno == EBADF)))
+    return errc::ok;
+  if (errno == ENOMEM || errno == ENOSPC) return errc::out_of_memory;
+  if (errno == EPERM) return errc::would_block;  // a regular file: epoll cannot watch it
+  return errc::bad_fd;
+}
+
+void block(event_wait* w, const fd_watch* /*table*/, std::size_t /*size*/,
+           const std::chrono::steady_clock::time_point* deadline, fd_ready_fn ready,
+           void* user) noexcept {
+  epoll_event events[batch];
+  const int count = ::epoll_wait(w->epoll, events, batch, poll_timeout(deadline));
+  for (int i = 0; i < count; ++i) {
+    if (events[i].data.fd == w->wakeup)
+      drain_wakeups(w->wakeup);
+    else
+      ready(user, events[i].data.fd, from_epoll(events[i].events));
+  }
+}
+
+}  // namespace jmpco::detail
+#endif
+// ---- lib/scheduler_wait_poll.cpp
+// The scheduler's wait on POSIX systems other than Linux: poll() over the watched fds, a
+// self-pipe for interrupt().
+
+#if defined(JMPCO_SCHEDULER_WAIT_POLL)
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <new>
+
+
+namespace jmpco::detail {
+
+struct event_wait {
+  int pipe_read = -1;  // interrupt() writes a byte to pipe_write
+  int pipe_write = -1;
+  std::size_t watched = 0;  // fds watched now
+  pollfd* polled = nullptr;  // room for the pipe and every watched fd
+  std::size_t capacity = 0;
+};
+
+namespace {
+
+bool make_pipe(event_wait* w) noexcept {
+  int ends[2];
+  if (::pipe(ends) != 0) return false;
+  w->pipe_read = ends[0];
+  w->pipe_write = ends[1];
+  for (int fd : ends) {
+    if (::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) return false;
+    if (::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) return false;
+  }
+  return true;
+}
+
+// Room in `polled` for the pipe and `fds` watched fds.
+bool reserve(event_wait* w, std::size_t fds) noexcept {
+  if (fds + 1 <= w->capacity) return true;
+  const std::size_t capacity = (fds + 1) * 2;
+  auto* grown = static_cast<pollfd*>(allocate(sizeof(pollfd) * capacity));
+  if (grown == nullptr) return false;
+  if (w->polled != nullptr) deallocate(w->polled, sizeof(pollfd) * w->capacity);
+  w->polled = grown;
+  w->capacity = capacity;
+  return true;
+}
+
+
+unsigned from_poll(short events) noexcept {
+  unsigned out = 0;
+  if ((events & POLLNVAL) != 0) return fd_invalid;
+  if ((events & (POLLIN | POLLERR | POLLHUP)) != 0) out |= fd_readable;
+  if ((events & (POLLOUT | POLLERR | POLLHUP)) != 0) out |= fd_writable;
+  return out;
+}
+
+}  // namespace
+
+bool event_wait_has_fds() noexcept { return true; }
+
+event_wait* make_event_wait() noexcept {
+  void* memory = allocate(sizeof(event_wait));
+  if (memory == nullptr) return nullptr;
+  auto* w = ::new (memory) event_wait();
+  if (!make_pipe(w) || !reserve(w, 0)) {
+    free_event_wait(w);
+    return nullptr;
+  }
+  return w;
+}
+
+void free_event_wait(event_wait* w) noexcept {
+  close_if_open(w->pipe_read);
+  close_if_open(w->pipe_write);
+  if (w->polled != nullptr) deallocate(w->polled, sizeof(pollfd) * w->capacity);
+  w->~event_wait();
+  deallocate(w, sizeof(event_wait));
+}
+
+void interrupt_event_wait(event_wait* w) noexcept {
+  const char byte = 1;
+  write_wakeup(w->pipe_write, &byte, 1);
+}
+
+errc watch_fd(event_wait* w, int fd, unsigned was, unsigned events) noexcept {
+  if (events == 0) {
+    JMPCO_ASSERT(was != 0 && w->watched > 0);
+    --w->watched;
+    return errc::ok;
+  }
+  if (fd < 0 || fd == w->pipe_read || fd == w->pipe_write) return errc::bad_fd;
+  struct stat about;
+  if (::fstat(fd, &about) != 0) return errc::bad_fd;
+  if (S_ISREG(about.st_mode)) return errc::would_block;  // always ready, as epoll's variant says
+  if (was == 0) {
+    if (!reserve(w, w->watched + 1)) return errc::out_of_memory;
+    ++w->watched;
+  }
+  return errc::ok;
+}
+
+void block(event_wait* w, const fd_watch* table, std::size_t size,
+           const std::chrono::steady_clock::time_point* deadline, fd_ready_fn ready,
+           void* user) noexcept {
+  pollfd* polled = w->polled;
+  polled[0] = {w->pipe_read, POLLIN, 0};
+  nfds_t count = 1;
+  for (std::size_t fd = 0; fd < size; ++fd) {
+    const unsigned events = table[fd].events;
+    if (events == 0) continue;
+    JMPCO_ASSERT(count <= w->watched);
+    const short wanted = static_cast<short>(((events & fd_readable) != 0 ? POLLIN : 0) |
+                                            ((events & fd_writable) != 0 ? POLLOUT : 0));
+    polled[count++] = {static_cast<int>(fd), wanted, 0};
+  }
+  if (::poll(polled, count, poll_timeout(deadline)) <= 0) return;
+  if (polled[0].revents != 0) drain_wakeups(w->pipe_read);
+  for (nfds_t i = 1; i < count; ++i) {
+    if (polled[i].revents != 0) ready(user, polled[i].fd, from_poll(polled[i].revents));
+  }
+}
+
+}  // namespace jmpco::detail
+#endif
+// ---- lib/scheduler_wait_sleep.cpp
+// The scheduler's wait where there is neither epoll nor poll (Windows, bare metal): no fd waits.
+// With threads it sleeps on a condition variable that interrupt() notifies; without (bare metal)
+// it spins on an atomic flag, which an interrupt handler may set.
+
+#if defined(JMPCO_SCHEDULER_WAIT_SLEEP)
+#include <atomic>
+#include <new>
+
+
+#if JMPCO_THREADS
+#include <condition_variable>
+#include <mutex>
+#endif
+
+namespace jmpco::detail {
+
+struct event_wait {
+#if JMPCO_THREADS
+  std::mutex lock;
+  std::condition_variable woken;
+  bool interrupted = false;  // under `lock`
+#else
+  std::atomic<bool> interrupted{false};
+#endif
+};
+
+bool event_wait_has_fds() noexcept { return false; }
+
+event_wait* make_event_wait() noexcept {
+  void* memory = allocate(sizeof(event_wait));
+  if (memory == nullptr) return nullptr;
+  return ::new (memory) event_wait();
+}
+
+void free_event_wait(event_wait* w) noexcept {
+  w->~event_wait();
+  deallocate(w, sizeof(event_wait));
+}
+
+errc watch_fd(event_wait*, int, unsigned, unsigned) noexcept {
+  return errc::unsupported_platform;
+}
+
+#if JMPCO_THREADS
+
+void interrupt_event_wait(event_wait* w) noexcept {
+  const std::lock_guard<std::mutex> hold(w->lock);
+  w->interrupted = true;
+  w->woken.notify_one();
+}
+
+void block(event_wait* w, const fd_watch*, std::size_t,
+           const std::chrono::steady_clock::time_point* deadline, fd_ready_fn, void*) noexcept {
+  std::unique_lock<std::mutex> hold(w->lock);
+  const auto interrupted = [w] { return w->interrupted; };
+  if (deadline == nullptr)
+    w->woken.wait(hold, interrupted);
+  else
+    w->woken.wait_until(hold, *deadline, interrupted);
+  w->interrupted = false;
+}
+
+#else
+
+void interrupt_event_wait(event_wait* w) noexcept { w->interrupted.store(true); }
+
+void block(event_wait* w, const fd_watch*, std::size_t,
+           const std::chrono::steady_clock::time_point* deadline, fd_ready_fn, void*) noexcept {
+  while (!w->interrupted.load() &&
+         (deadline == nullptr || std::chrono::steady_clock::now() < *deadline)) {
+  }
+  w->interrupted.store(false);
+}
+
+#endif
+
+}  // namespace jmpco::detail
+#endif
 // ---- lib/stack_bounds_darwin.cpp
 // Thread stack bounds on macOS and iOS: pthread_get_stackaddr_np gives the top.
 
