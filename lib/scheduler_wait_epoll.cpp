@@ -12,8 +12,8 @@
 #include <new>
 
 #include "assert.hpp"
-#include "scheduler_wait_posix.hpp"
 #include "jmpco/allocator.hpp"
+#include "scheduler_wait_posix.hpp"
 
 namespace jmpco::detail {
 
@@ -27,7 +27,8 @@ namespace {
 constexpr int batch = 64;  // events taken per epoll_wait
 
 std::uint32_t to_epoll(unsigned events) noexcept {
-  return ((events & fd_readable) != 0 ? EPOLLIN : 0u) | ((events & fd_writable) != 0 ? EPOLLOUT : 0u);
+  return ((events & fd_readable) != 0 ? EPOLLIN : 0u) |
+         ((events & fd_writable) != 0 ? EPOLLOUT : 0u);
 }
 
 // Errors and hang-ups wake both directions: the read or write that follows reports them.
@@ -37,7 +38,6 @@ unsigned from_epoll(std::uint32_t events) noexcept {
   if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) != 0) out |= fd_writable;
   return out;
 }
-
 
 }  // namespace
 
@@ -82,8 +82,7 @@ errc watch_fd(event_wait* w, int fd, unsigned was, unsigned events) noexcept {
   // A closed fd leaves epoll's set by itself; its number may now be another file's.
   if (done != 0 && op == EPOLL_CTL_MOD && errno == ENOENT)
     done = ::epoll_ctl(w->epoll, EPOLL_CTL_ADD, fd, &interest);
-  if (done == 0 || (op == EPOLL_CTL_DEL && (errno == ENOENT || errno == EBADF)))
-    return errc::ok;
+  if (done == 0 || (op == EPOLL_CTL_DEL && (errno == ENOENT || errno == EBADF))) return errc::ok;
   if (errno == ENOMEM || errno == ENOSPC) return errc::out_of_memory;
   if (errno == EPERM) return errc::would_block;  // a regular file: epoll cannot watch it
   return errc::bad_fd;

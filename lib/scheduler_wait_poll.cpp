@@ -13,15 +13,15 @@
 #include <new>
 
 #include "assert.hpp"
-#include "scheduler_wait_posix.hpp"
 #include "jmpco/allocator.hpp"
+#include "scheduler_wait_posix.hpp"
 
 namespace jmpco::detail {
 
 struct event_wait {
   int pipe_read = -1;  // interrupt() writes a byte to pipe_write
   int pipe_write = -1;
-  std::size_t watched = 0;  // fds watched now
+  std::size_t watched = 0;   // fds watched now
   pollfd* polled = nullptr;  // room for the pipe and every watched fd
   std::size_t capacity = 0;
 };
@@ -51,7 +51,6 @@ bool reserve(event_wait* w, std::size_t fds) noexcept {
   w->capacity = capacity;
   return true;
 }
-
 
 unsigned from_poll(short events) noexcept {
   unsigned out = 0;

@@ -41,9 +41,7 @@ void free_event_wait(event_wait* w) noexcept {
   deallocate(w, sizeof(event_wait));
 }
 
-errc watch_fd(event_wait*, int, unsigned, unsigned) noexcept {
-  return errc::unsupported_platform;
-}
+errc watch_fd(event_wait*, int, unsigned, unsigned) noexcept { return errc::unsupported_platform; }
 
 #if JMPCO_THREADS
 

@@ -53,8 +53,8 @@ TEST(Select, ReadyCasesAreChosenFairly) {
 TEST(Select, TheDefaultRunsOnlyWhenNoCaseIsReady) {
   channel<int> ch(1);
   bool idle = false;
-  auto which = jmpco::select(recv_case(ch, [](result<int>) { FAIL(); }),
-                             default_case([&] { idle = true; }));
+  auto which =
+      jmpco::select(recv_case(ch, [](result<int>) { FAIL(); }), default_case([&] { idle = true; }));
   ASSERT_TRUE(which.ok());
   EXPECT_EQ(*which, 1u);
   EXPECT_TRUE(idle);
@@ -70,8 +70,8 @@ TEST(Select, ASendCaseSendsWhenAReceiverWaits) {
   auto receiver = s.spawn([&] { return ch.recv().value(); });
   EXPECT_EQ(s.run_once(), 1u);
   bool sent = false;
-  auto which = jmpco::select(send_case(ch, "hello", [&] { sent = true; }),
-                             default_case([] { FAIL(); }));
+  auto which =
+      jmpco::select(send_case(ch, "hello", [&] { sent = true; }), default_case([] { FAIL(); }));
   ASSERT_TRUE(which.ok());
   EXPECT_TRUE(sent);
   EXPECT_EQ(receiver.join().value(), "hello");
@@ -121,8 +121,7 @@ TEST(Select, ClosedChannelsMakeReceivesReadyAndSendsAnError) {
   ASSERT_TRUE(which.ok());
   EXPECT_EQ(seen, errc::channel_closed);
   bool sent = false;
-  EXPECT_EQ(jmpco::select(send_case(closed, 1, [&] { sent = true; })).code(),
-            errc::channel_closed);
+  EXPECT_EQ(jmpco::select(send_case(closed, 1, [&] { sent = true; })).code(), errc::channel_closed);
   EXPECT_FALSE(sent);
 }
 

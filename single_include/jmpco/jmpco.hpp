@@ -1673,113 +1673,38 @@ struct channel_access;
 
 }  // namespace detail
 
-// A channel of T between the tasks of one scheduler, as Go's: `capacity` values are buffered
-// (0: every send waits for a receiver). send and recv block the calling task; try_send and
-// try_recv never block and work anywhere; select (below) waits on several at once. After close(),
-// receivers drain the buffer and then get errc::channel_closed; a send gets
-// errc::channel_closed. Destroying a channel closes it.
-//
-// A channel<T> takes no lock: it is for the tasks of one thread (see shared_channel for
-// channels between threads).
+namespace detail {
+
+// What channel<T> and shared_channel<T> share: the buffer, the waiting senders and receivers, and
+// Go's rules for handing values between them. `Fire` wakes a waiter's task: on this thread
+// (fire_waiter) or on any (fire_waiter_any_thread). No lock here: shared_channel holds its own.
 template <class T>
-class channel {
+class channel_core {
  public:
-  explicit channel(std::size_t capacity) noexcept : capacity_(capacity) {
+  using waiter = channel_waiter<T>;
+
+  explicit channel_core(std::size_t capacity) noexcept : capacity_(capacity) {
     if (capacity_ > static_cast<std::size_t>(-1) / sizeof(T)) {  // its size would wrap
       capacity_ = 0;
       broken_ = true;
     } else if (capacity_ != 0) {
-      buffer_ = static_cast<T*>(detail::allocate(sizeof(T) * capacity_));
+      buffer_ = static_cast<T*>(allocate(sizeof(T) * capacity_));
       if (buffer_ == nullptr) capacity_ = 0, broken_ = true;
     }
   }
-  channel(const channel&) = delete;
-  channel& operator=(const channel&) = delete;
-  ~channel() {
-    (void)close();
+  channel_core(const channel_core&) = delete;
+  channel_core& operator=(const channel_core&) = delete;
+  ~channel_core() {
     while (count_ != 0) pop_buffer();
-    if (buffer_ != nullptr) detail::deallocate(buffer_, sizeof(T) * capacity_);
+    if (buffer_ != nullptr) deallocate(buffer_, sizeof(T) * capacity_);
   }
-
-  std::size_t capacity() const noexcept { return capacity_; }
-  std::size_t size() const noexcept { return count_; }
-  bool closed() const noexcept { return closed_; }
-
-  // Sends `v`, blocking the running task until a receiver or the buffer takes it.
-  result<void> send(T v) {
-    if (broken_) return error(errc::out_of_memory);
-    if (closed_) return error(errc::channel_closed);
-    if (offer(v)) return result<void>();
-    detail::task_node* self = detail::running_task();
-    if (self == nullptr) return error(errc::outside_task);
-    auto* w = waiter::create(self);
-    if (w == nullptr) return error(errc::out_of_memory);
-    w->value.put(std::move(v));
-    detail::link_waiter(senders_, w);
-    if (error e = park(self, w); e) return e;
-    const bool closed = w->closed;
-    w->destroy(w);
-    if (closed) return error(errc::channel_closed);
-    return result<void>();
-  }
-
-  // Receives a value, blocking the running task until one comes; errc::channel_closed once the
-  // channel is closed and drained.
-  result<T> recv() {
-    if (broken_) return error(errc::out_of_memory);
-    if (std::optional<T> v = take(); v) return result<T>(std::in_place, std::move(*v));
-    if (closed_) return error(errc::channel_closed);
-    detail::task_node* self = detail::running_task();
-    if (self == nullptr) return error(errc::outside_task);
-    auto* w = waiter::create(self);
-    if (w == nullptr) return error(errc::out_of_memory);
-    detail::link_waiter(receivers_, w);
-    if (error e = park(self, w); e) return e;
-    struct free_on_exit {  // T's move may throw
-      waiter* w;
-      ~free_on_exit() { w->destroy(w); }
-    } release{w};
-    if (!w->value.full()) return error(errc::channel_closed);
-    return result<T>(std::in_place, w->value.take());
-  }
-
-  // As send and recv, without blocking: errc::would_block when they would.
-  result<void> try_send(T v) {
-    if (broken_) return error(errc::out_of_memory);
-    if (closed_) return error(errc::channel_closed);
-    if (offer(v)) return result<void>();
-    return error(errc::would_block);
-  }
-  result<T> try_recv() {
-    if (broken_) return error(errc::out_of_memory);
-    if (std::optional<T> v = take(); v) return result<T>(std::in_place, std::move(*v));
-    return error(closed_ ? errc::channel_closed : errc::would_block);
-  }
-
-  // Closes the channel: waiting receivers and senders go on with errc::channel_closed (the values
-  // of waiting senders are dropped, as their sends failed). Closing twice is errc::channel_closed.
-  result<void> close() noexcept {
-    if (closed_) return error(errc::channel_closed);
-    closed_ = true;
-    for (auto* list : {&receivers_, &senders_}) {
-      while (detail::channel_waiter_base* w = *list) {
-        w->closed = true;
-        static_cast<waiter*>(w)->value.clear();
-        detail::fire_waiter(w);
-      }
-    }
-    return result<void>();
-  }
-
- private:
-  using waiter = detail::channel_waiter<T>;
-  friend struct detail::channel_access<T>;
 
   // Hands `v` to a waiting receiver or the buffer; false if neither can take it now.
+  template <void (*Fire)(channel_waiter_base*) noexcept>
   bool offer(T& v) {
-    if (detail::channel_waiter_base* r = receivers_) {
+    if (channel_waiter_base* r = receivers_) {
       static_cast<waiter*>(r)->value.put(std::move(v));  // may throw: r stays parked, v unsent
-      detail::fire_waiter(r);
+      Fire(r);
       return true;
     }
     if (count_ < capacity_) {
@@ -1791,31 +1716,169 @@ class channel {
   }
 
   // Takes the next value: from the buffer (refilled from a waiting sender) or a waiting sender.
+  template <void (*Fire)(channel_waiter_base*) noexcept>
   std::optional<T> take() {
     if (count_ != 0) {
       std::optional<T> v(std::move(buffer_[head_]));
       pop_buffer();
-      if (detail::channel_waiter_base* s = senders_) {
+      if (channel_waiter_base* s = senders_) {
         ::new (static_cast<void*>(buffer_ + (head_ + count_) % capacity_))
             T(static_cast<waiter*>(s)->value.take());
         ++count_;
-        detail::fire_waiter(s);
+        Fire(s);
       }
       return v;
     }
-    if (detail::channel_waiter_base* s = senders_) {
+    if (channel_waiter_base* s = senders_) {
       std::optional<T> v(static_cast<waiter*>(s)->value.take());
-      detail::fire_waiter(s);
+      Fire(s);
       return v;
     }
     return std::nullopt;
   }
 
+  // Closes: waiting receivers and senders go on with errc::channel_closed (the values of waiting
+  // senders are dropped, as their sends failed). Closing twice is errc::channel_closed.
+  template <void (*Fire)(channel_waiter_base*) noexcept>
+  error close() noexcept {
+    if (closed_) return error(errc::channel_closed);
+    closed_ = true;
+    for (auto* list : {&receivers_, &senders_}) {
+      while (channel_waiter_base* w = *list) {
+        w->closed = true;
+        static_cast<waiter*>(w)->value.clear();
+        Fire(w);
+      }
+    }
+    return error();
+  }
+
+  // The error of a send that cannot go on now (closed, broken), if any.
+  error send_refused() const noexcept {
+    if (broken_) return error(errc::out_of_memory);
+    if (closed_) return error(errc::channel_closed);
+    return error();
+  }
+  bool recv_ready() const noexcept { return count_ != 0 || senders_ != nullptr || closed_; }
+  bool send_ready() const noexcept {
+    return closed_ || receivers_ != nullptr || count_ < capacity_;
+  }
+
+  T* buffer_ = nullptr;
+  std::size_t capacity_;
+  std::size_t head_ = 0;
+  std::size_t count_ = 0;
+  channel_waiter_base* senders_ = nullptr;
+  channel_waiter_base* receivers_ = nullptr;
+  bool closed_ = false;
+  bool broken_ = false;  // its buffer could not be allocated
+
+ private:
   void pop_buffer() noexcept {
     buffer_[head_].~T();
     head_ = (head_ + 1) % capacity_;
     --count_;
   }
+};
+
+// A received value out of a woken waiter, which it frees (T's move may throw).
+template <class T>
+result<T> collect_received(channel_waiter<T>* w) {
+  struct free_on_exit {
+    channel_waiter<T>* w;
+    ~free_on_exit() { w->destroy(w); }
+  } release{w};
+  if (!w->value.full()) return error(errc::channel_closed);
+  return result<T>(std::in_place, w->value.take());
+}
+// A woken sender's outcome; frees the waiter.
+inline result<void> collect_sent(channel_waiter_base* w) noexcept {
+  const bool closed = w->closed;
+  w->destroy(w);
+  if (closed) return error(errc::channel_closed);
+  return result<void>();
+}
+
+}  // namespace detail
+
+// A channel of T between the tasks of one scheduler, as Go's: `capacity` values are buffered
+// (0: every send waits for a receiver). send and recv block the calling task; try_send and
+// try_recv never block and work anywhere; select (below) waits on several at once. After close(),
+// receivers drain the buffer and then get errc::channel_closed; a send gets
+// errc::channel_closed. Destroying a channel closes it.
+//
+// A channel<T> takes no lock and no atomic operation: it is for the tasks of one thread, and its
+// ping-pong costs two task switches and nothing else. Between threads, use shared_channel<T>
+// (below): a second type rather than a lock in this one, because a lock (and the reference count
+// that lets a channel die while another thread's tasks still hold their waits) would tax every
+// single-thread operation.
+template <class T>
+class channel {
+  static constexpr auto fire = &detail::fire_waiter;
+
+ public:
+  explicit channel(std::size_t capacity) noexcept : core_(capacity) {}
+  channel(const channel&) = delete;
+  channel& operator=(const channel&) = delete;
+  ~channel() { (void)close(); }
+
+  std::size_t capacity() const noexcept { return core_.capacity_; }
+  std::size_t size() const noexcept { return core_.count_; }
+  bool closed() const noexcept { return core_.closed_; }
+
+  // Sends `v`, blocking the running task until a receiver or the buffer takes it.
+  result<void> send(T v) {
+    if (error e = core_.send_refused(); e) return e;
+    if (core_.template offer<fire>(v)) return result<void>();
+    detail::task_node* self = detail::running_task();
+    if (self == nullptr) return error(errc::outside_task);
+    auto* w = waiter::create(self);
+    if (w == nullptr) return error(errc::out_of_memory);
+    w->value.put(std::move(v));
+    detail::link_waiter(core_.senders_, w);
+    if (error e = park(self, w); e) return e;
+    return detail::collect_sent(w);
+  }
+
+  // Receives a value, blocking the running task until one comes; errc::channel_closed once the
+  // channel is closed and drained.
+  result<T> recv() {
+    if (core_.broken_) return error(errc::out_of_memory);
+    if (std::optional<T> v = core_.template take<fire>(); v)
+      return result<T>(std::in_place, std::move(*v));
+    if (core_.closed_) return error(errc::channel_closed);
+    detail::task_node* self = detail::running_task();
+    if (self == nullptr) return error(errc::outside_task);
+    auto* w = waiter::create(self);
+    if (w == nullptr) return error(errc::out_of_memory);
+    detail::link_waiter(core_.receivers_, w);
+    if (error e = park(self, w); e) return e;
+    return detail::collect_received(w);
+  }
+
+  // As send and recv, without blocking: errc::would_block when they would.
+  result<void> try_send(T v) {
+    if (error e = core_.send_refused(); e) return e;
+    if (core_.template offer<fire>(v)) return result<void>();
+    return error(errc::would_block);
+  }
+  result<T> try_recv() {
+    if (core_.broken_) return error(errc::out_of_memory);
+    if (std::optional<T> v = core_.template take<fire>(); v)
+      return result<T>(std::in_place, std::move(*v));
+    return error(core_.closed_ ? errc::channel_closed : errc::would_block);
+  }
+
+  // Closes the channel: waiting receivers and senders go on with errc::channel_closed (the values
+  // of waiting senders are dropped, as their sends failed). Closing twice is errc::channel_closed.
+  result<void> close() noexcept {
+    if (error e = core_.template close<fire>(); e) return e;
+    return result<void>();
+  }
+
+ private:
+  using waiter = detail::channel_waiter<T>;
+  friend struct detail::channel_access<T>;
 
   // Parks the running task on `w`; on a kill while parked the waiter is unlinked and freed first.
   static error park(detail::task_node* self, waiter* w) {
@@ -1831,14 +1894,7 @@ class channel {
     return e;
   }
 
-  T* buffer_ = nullptr;
-  std::size_t capacity_;
-  std::size_t head_ = 0;
-  std::size_t count_ = 0;
-  detail::channel_waiter_base* senders_ = nullptr;
-  detail::channel_waiter_base* receivers_ = nullptr;
-  bool closed_ = false;
-  bool broken_ = false;  // its buffer could not be allocated
+  detail::channel_core<T> core_;
 };
 
 // ---- select ------------------------------------------------------------------------------------
@@ -1888,25 +1944,27 @@ inline constexpr bool is_default_case<default_case_of<F>> = true;
 
 template <class T>
 struct channel_access {
-  static bool broken(const jmpco::channel<T>& ch) noexcept { return ch.broken_; }
-  static bool recv_ready(const jmpco::channel<T>& ch) noexcept {
-    return ch.count_ != 0 || ch.senders_ != nullptr || ch.closed_;
-  }
-  static bool send_ready(const jmpco::channel<T>& ch) noexcept {
-    return ch.closed_ || ch.receivers_ != nullptr || ch.count_ < ch.capacity_;
-  }
+  static constexpr auto fire = &fire_waiter;
+  static bool broken(const jmpco::channel<T>& ch) noexcept { return ch.core_.broken_; }
+  static bool recv_ready(const jmpco::channel<T>& ch) noexcept { return ch.core_.recv_ready(); }
+  static bool send_ready(const jmpco::channel<T>& ch) noexcept { return ch.core_.send_ready(); }
   static result<T> recv_now(jmpco::channel<T>& ch) {
-    if (std::optional<T> v = ch.take(); v) return result<T>(std::in_place, std::move(*v));
+    if (std::optional<T> v = ch.core_.template take<fire>(); v)
+      return result<T>(std::in_place, std::move(*v));
     return error(errc::channel_closed);
   }
   static error send_now(jmpco::channel<T>& ch, T& v) {
-    if (ch.closed_) return error(errc::channel_closed);
+    if (ch.core_.closed_) return error(errc::channel_closed);
     // Ready (checked by the select just now), so it is taken.
-    if (!ch.offer(v)) fail_fatally("a select's ready send case found no taker");
+    if (!ch.core_.template offer<fire>(v)) fail_fatally("a select's ready send case found no taker");
     return error();
   }
-  static channel_waiter_base*& receivers(jmpco::channel<T>& ch) noexcept { return ch.receivers_; }
-  static channel_waiter_base*& senders(jmpco::channel<T>& ch) noexcept { return ch.senders_; }
+  static channel_waiter_base*& receivers(jmpco::channel<T>& ch) noexcept {
+    return ch.core_.receivers_;
+  }
+  static channel_waiter_base*& senders(jmpco::channel<T>& ch) noexcept {
+    return ch.core_.senders_;
+  }
 };
 
 // One case of a select, as the select drives it.
