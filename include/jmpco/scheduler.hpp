@@ -36,6 +36,7 @@
 #include "jmpco/error.hpp"
 
 #if JMPCO_THREADS
+#include <mutex>
 #include <thread>
 #endif
 
@@ -97,6 +98,13 @@ struct task_node {
   void (*abandon_wait)(void* wait) noexcept = nullptr;
   void* wait = nullptr;
 
+#if JMPCO_THREADS
+  // Woken by another thread (a shared_channel): queued for its scheduler to pick up, under the
+  // scheduler's remote lock.
+  task_node* next_remote = nullptr;
+  bool remote_queued = false;
+#endif
+
  protected:
   virtual ~task_node() = default;
 };
@@ -113,6 +121,18 @@ JMPCO_API void wake(task_node* t) noexcept;
 // Takes `t` off the joiner list of the task it waits for.
 JMPCO_API void stop_joining(task_node* t) noexcept;
 JMPCO_API void release_task(task_node* t) noexcept;
+
+#if JMPCO_THREADS
+// Wakes `t` from any thread: at once on its own scheduler's thread, else through that
+// scheduler's queue of remote wakes (and an interrupt of its wait). The caller holds what keeps
+// `t` from being killed meanwhile (the lock of the shared channel it waits on).
+JMPCO_API void wake_from_any_thread(task_node* t) noexcept;
+// On `t`'s own thread: takes `t` back out of its scheduler's queue of remote wakes, if there.
+JMPCO_API void withdraw_remote_wake(task_node* t) noexcept;
+// On `t`'s own thread: one more (+1) or one fewer (-1) task of its scheduler waiting for another
+// thread. A scheduler with such waits blocks, rather than reporting a deadlock, when idle.
+JMPCO_API void count_remote_wait(task_node* t, int delta) noexcept;
+#endif
 
 }  // namespace detail
 
@@ -183,6 +203,11 @@ class JMPCO_API scheduler {
   friend void detail::wake(detail::task_node* t) noexcept;
   friend void detail::release_task(detail::task_node* t) noexcept;
   friend result<void> this_task::sleep_until(clock::time_point deadline);
+#if JMPCO_THREADS
+  friend void detail::wake_from_any_thread(detail::task_node* t) noexcept;
+  friend void detail::withdraw_remote_wake(detail::task_node* t) noexcept;
+  friend void detail::count_remote_wait(detail::task_node* t, int delta) noexcept;
+#endif
 
   // Runs one step: a ready task, or (none ready) waits for the next timer. False when nothing is
   // ready and no timer is pending.
@@ -198,6 +223,8 @@ class JMPCO_API scheduler {
   void remove_timer(detail::task_node* t) noexcept;
   void wake_due_timers(clock::time_point now) noexcept;
   void report_unjoined(const error& e) noexcept;
+  // Moves the tasks other threads woke into the run queue.
+  void take_remote_wakes() noexcept;
 
   // ---- waiting ----
   // Blocks until `deadline` (nullptr: until an interrupt or an fd event), an interrupt(), or an
@@ -208,6 +235,14 @@ class JMPCO_API scheduler {
   void nap_until(const clock::time_point* deadline) noexcept;
   std::atomic<detail::event_wait*> events_{nullptr};  // made by the first block_until
   std::atomic<bool> interrupted_{false};              // an interrupt() not yet seen by a wait
+
+#if JMPCO_THREADS
+  std::mutex remote_lock_;                    // guards the queue of remote wakes
+  detail::task_node* remote_head_ = nullptr;  // tasks woken by other threads, oldest first
+  detail::task_node* remote_tail_ = nullptr;
+  std::atomic<bool> remote_pending_{false};  // the queue is not empty (checked without lock)
+  std::size_t remote_waits_ = 0;             // tasks waiting for another thread
+#endif
 
   detail::task_node* ready_head_ = nullptr;
   detail::task_node* ready_tail_ = nullptr;
@@ -406,7 +441,8 @@ struct channel_waiter_base {
   select_group* group = nullptr;         // the select whose case it is, if any
   channel_waiter_base* next_case = nullptr;
   std::size_t case_index = 0;
-  bool closed = false;                                         // woken by close()
+  bool closed = false;     // woken by close()
+  void* shared = nullptr;  // a shared_channel's state, kept alive by this waiter
   void (*destroy)(channel_waiter_base* w) noexcept = nullptr;  // frees it, whatever its T
 };
 
@@ -440,6 +476,11 @@ JMPCO_API void link_waiter(channel_waiter_base*& list, channel_waiter_base* w) n
 JMPCO_API void unlink_waiter(channel_waiter_base* w) noexcept;
 // Takes `w` off its list, withdraws the other cases of its select, and wakes its task.
 JMPCO_API void fire_waiter(channel_waiter_base* w) noexcept;
+#if JMPCO_THREADS
+// As fire_waiter, for a waiter of a shared_channel (never a select's), whose task may belong to
+// another thread's scheduler. The caller holds the channel's lock.
+JMPCO_API void fire_waiter_any_thread(channel_waiter_base* w) noexcept;
+#endif
 // Parks the running task `self` on `wait`, which `abandon` takes apart if the task is killed
 // while parked (then the close's forced unwind ends the task and errc::closing comes back only
 // while another exception propagates). Any other error: it could not park, `wait` is the
@@ -677,6 +718,199 @@ class channel {
 
   detail::channel_core<T> core_;
 };
+
+#if JMPCO_THREADS
+
+namespace detail {
+
+// A shared_channel's state, on the heap: the channel and each waiter parked on it hold a
+// reference, so that a channel destroyed while tasks of other threads wait on it wakes them (as a
+// close) and goes, and they find their waiters intact.
+template <class T>
+struct shared_channel_state final : channel_core<T> {
+  std::mutex lock;
+  std::atomic<std::size_t> references{1};
+
+  explicit shared_channel_state(std::size_t capacity) noexcept : channel_core<T>(capacity) {}
+
+  static shared_channel_state* create(std::size_t capacity) noexcept {
+    void* memory = allocate(sizeof(shared_channel_state));
+    if (memory == nullptr) return nullptr;
+    return ::new (memory) shared_channel_state(capacity);
+  }
+  void retain() noexcept { references.fetch_add(1, std::memory_order_relaxed); }
+  void release() noexcept {
+    if (references.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    this->~shared_channel_state();
+    deallocate(this, sizeof(shared_channel_state));
+  }
+};
+
+}  // namespace detail
+
+// A channel of T between tasks of schedulers on different threads (one scheduler per thread), with
+// channel<T>'s rules and operations: a task on thread A sends, a task on thread B receives, and
+// B's scheduler, idle while its task waits, blocks (no deadlock reported, no spinning) until A's
+// send wakes it (scheduler::interrupt()). It also works between tasks of one thread, at the cost
+// of a lock per operation (channel<T> takes none: see there). try_send and try_recv work on any
+// thread, inside a task or not. select() does not take shared_channel cases.
+//
+// Destroying a shared_channel closes it: tasks waiting on it (on any thread) go on with
+// errc::channel_closed, and the state they hold goes with the last of them. Using it from another
+// thread while it is destroyed is a race, as for any object.
+template <class T>
+class shared_channel {
+  using state = detail::shared_channel_state<T>;
+  using waiter = detail::channel_waiter<T>;
+  using hold = std::unique_lock<std::mutex>;
+  static constexpr auto fire = &detail::fire_waiter_any_thread;
+
+ public:
+  // errc::out_of_memory from every operation if its state could not be allocated.
+  explicit shared_channel(std::size_t capacity) noexcept : state_(state::create(capacity)) {}
+  shared_channel(const shared_channel&) = delete;
+  shared_channel& operator=(const shared_channel&) = delete;
+  ~shared_channel() {
+    if (state_ == nullptr) return;
+    (void)close();
+    state_->release();
+  }
+
+  std::size_t capacity() const noexcept { return state_ != nullptr ? state_->capacity_ : 0; }
+  std::size_t size() const {
+    if (state_ == nullptr) return 0;
+    const hold locked(state_->lock);
+    return state_->count_;
+  }
+  bool closed() const {
+    if (state_ == nullptr) return false;
+    const hold locked(state_->lock);
+    return state_->closed_;
+  }
+
+  // Sends `v`, blocking the running task until a receiver (of any thread) or the buffer takes it.
+  result<void> send(T v) {
+    if (state_ == nullptr) return error(errc::out_of_memory);
+    detail::task_node* self = detail::running_task();
+    hold locked(state_->lock);
+    if (error e = state_->send_refused(); e) return e;
+    if (state_->template offer<fire>(v)) return result<void>();
+    if (self == nullptr) return error(errc::outside_task);
+    waiter* w = new_waiter(self);
+    if (w == nullptr) return error(errc::out_of_memory);
+    struct free_on_throw {  // T's move may throw
+      waiter* w;
+      ~free_on_throw() {
+        if (w != nullptr) free_waiter(w);
+      }
+    } guard{w};
+    w->value.put(std::move(v));
+    guard.w = nullptr;
+    detail::link_waiter(state_->senders_, w);
+    locked.unlock();
+    if (error e = park(self, w); e) return e;
+    const release_on_exit release(w);
+    return detail::collect_sent(w);
+  }
+
+  // Receives a value, blocking the running task until one comes; errc::channel_closed once the
+  // channel is closed and drained.
+  result<T> recv() {
+    if (state_ == nullptr) return error(errc::out_of_memory);
+    detail::task_node* self = detail::running_task();
+    hold locked(state_->lock);
+    if (state_->broken_) return error(errc::out_of_memory);
+    if (std::optional<T> v = state_->template take<fire>(); v)
+      return result<T>(std::in_place, std::move(*v));
+    if (state_->closed_) return error(errc::channel_closed);
+    if (self == nullptr) return error(errc::outside_task);
+    waiter* w = new_waiter(self);
+    if (w == nullptr) return error(errc::out_of_memory);
+    detail::link_waiter(state_->receivers_, w);
+    locked.unlock();
+    if (error e = park(self, w); e) return e;
+    const release_on_exit release(w);
+    return detail::collect_received(w);
+  }
+
+  // As send and recv, without blocking: errc::would_block when they would.
+  result<void> try_send(T v) {
+    if (state_ == nullptr) return error(errc::out_of_memory);
+    const hold locked(state_->lock);
+    if (error e = state_->send_refused(); e) return e;
+    if (state_->template offer<fire>(v)) return result<void>();
+    return error(errc::would_block);
+  }
+  result<T> try_recv() {
+    if (state_ == nullptr) return error(errc::out_of_memory);
+    const hold locked(state_->lock);
+    if (state_->broken_) return error(errc::out_of_memory);
+    if (std::optional<T> v = state_->template take<fire>(); v)
+      return result<T>(std::in_place, std::move(*v));
+    return error(state_->closed_ ? errc::channel_closed : errc::would_block);
+  }
+
+  // As channel<T>::close, waking the waiters of every thread.
+  result<void> close() noexcept {
+    if (state_ == nullptr) return error(errc::out_of_memory);
+    const hold locked(state_->lock);
+    if (error e = state_->template close<fire>(); e) return e;
+    return result<void>();
+  }
+
+ private:
+  // The waiter's reference to the state, dropped after the waiter (collect_* frees it).
+  struct release_on_exit {
+    state* s;
+    explicit release_on_exit(waiter* w) noexcept : s(static_cast<state*>(w->shared)) {}
+    ~release_on_exit() { s->release(); }
+  };
+
+  waiter* new_waiter(detail::task_node* self) noexcept {
+    waiter* w = waiter::create(self);
+    if (w == nullptr) return nullptr;
+    w->shared = state_;
+    state_->retain();
+    return w;
+  }
+  static void free_waiter(waiter* w) noexcept {
+    auto* s = static_cast<state*>(w->shared);
+    w->destroy(w);
+    s->release();
+  }
+
+  // Parks the running task on `w`, counted as waiting for another thread. Killed while parked,
+  // the waiter is taken back from the channel, or (already fired) from the scheduler's queue of
+  // remote wakes, and freed.
+  static error park(detail::task_node* self, waiter* w) {
+    detail::count_remote_wait(self, +1);
+    error e = detail::park_on(self, w, [](void* wait) noexcept {
+      auto* abandoned = static_cast<waiter*>(wait);
+      withdraw(abandoned);
+      detail::count_remote_wait(abandoned->task, -1);
+      free_waiter(abandoned);
+    });
+    if (e.code() == errc::closing) return e;  // killed: the kill freed `w`
+    detail::count_remote_wait(self, -1);
+    if (e) {  // it could not park: take the waiter back
+      withdraw(w);
+      free_waiter(w);
+    }
+    return e;
+  }
+  static void withdraw(waiter* w) noexcept {
+    auto* s = static_cast<state*>(w->shared);
+    const std::lock_guard<std::mutex> locked(s->lock);
+    if (w->list != nullptr)
+      detail::unlink_waiter(w);
+    else
+      detail::withdraw_remote_wake(w->task);
+  }
+
+  state* state_;
+};
+
+#endif  // JMPCO_THREADS
 
 // ---- select ------------------------------------------------------------------------------------
 //

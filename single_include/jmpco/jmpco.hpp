@@ -1255,6 +1255,7 @@ class generator {
 
 
 #if JMPCO_THREADS
+#include <mutex>
 #include <thread>
 #endif
 
@@ -1316,6 +1317,13 @@ struct task_node {
   void (*abandon_wait)(void* wait) noexcept = nullptr;
   void* wait = nullptr;
 
+#if JMPCO_THREADS
+  // Woken by another thread (a shared_channel): queued for its scheduler to pick up, under the
+  // scheduler's remote lock.
+  task_node* next_remote = nullptr;
+  bool remote_queued = false;
+#endif
+
  protected:
   virtual ~task_node() = default;
 };
@@ -1332,6 +1340,18 @@ JMPCO_API void wake(task_node* t) noexcept;
 // Takes `t` off the joiner list of the task it waits for.
 JMPCO_API void stop_joining(task_node* t) noexcept;
 JMPCO_API void release_task(task_node* t) noexcept;
+
+#if JMPCO_THREADS
+// Wakes `t` from any thread: at once on its own scheduler's thread, else through that
+// scheduler's queue of remote wakes (and an interrupt of its wait). The caller holds what keeps
+// `t` from being killed meanwhile (the lock of the shared channel it waits on).
+JMPCO_API void wake_from_any_thread(task_node* t) noexcept;
+// On `t`'s own thread: takes `t` back out of its scheduler's queue of remote wakes, if there.
+JMPCO_API void withdraw_remote_wake(task_node* t) noexcept;
+// On `t`'s own thread: one more (+1) or one fewer (-1) task of its scheduler waiting for another
+// thread. A scheduler with such waits blocks, rather than reporting a deadlock, when idle.
+JMPCO_API void count_remote_wait(task_node* t, int delta) noexcept;
+#endif
 
 }  // namespace detail
 
@@ -1402,6 +1422,11 @@ class JMPCO_API scheduler {
   friend void detail::wake(detail::task_node* t) noexcept;
   friend void detail::release_task(detail::task_node* t) noexcept;
   friend result<void> this_task::sleep_until(clock::time_point deadline);
+#if JMPCO_THREADS
+  friend void detail::wake_from_any_thread(detail::task_node* t) noexcept;
+  friend void detail::withdraw_remote_wake(detail::task_node* t) noexcept;
+  friend void detail::count_remote_wait(detail::task_node* t, int delta) noexcept;
+#endif
 
   // Runs one step: a ready task, or (none ready) waits for the next timer. False when nothing is
   // ready and no timer is pending.
@@ -1417,6 +1442,8 @@ class JMPCO_API scheduler {
   void remove_timer(detail::task_node* t) noexcept;
   void wake_due_timers(clock::time_point now) noexcept;
   void report_unjoined(const error& e) noexcept;
+  // Moves the tasks other threads woke into the run queue.
+  void take_remote_wakes() noexcept;
 
   // ---- waiting ----
   // Blocks until `deadline` (nullptr: until an interrupt or an fd event), an interrupt(), or an
@@ -1427,6 +1454,14 @@ class JMPCO_API scheduler {
   void nap_until(const clock::time_point* deadline) noexcept;
   std::atomic<detail::event_wait*> events_{nullptr};  // made by the first block_until
   std::atomic<bool> interrupted_{false};              // an interrupt() not yet seen by a wait
+
+#if JMPCO_THREADS
+  std::mutex remote_lock_;                      // guards the queue of remote wakes
+  detail::task_node* remote_head_ = nullptr;    // tasks woken by other threads, oldest first
+  detail::task_node* remote_tail_ = nullptr;
+  std::atomic<bool> remote_pending_{false};     // the queue is not empty (checked without lock)
+  std::size_t remote_waits_ = 0;                // tasks waiting for another thread
+#endif
 
   detail::task_node* ready_head_ = nullptr;
   detail::task_node* ready_tail_ = nullptr;
@@ -1625,7 +1660,8 @@ struct channel_waiter_base {
   select_group* group = nullptr;         // the select whose case it is, if any
   channel_waiter_base* next_case = nullptr;
   std::size_t case_index = 0;
-  bool closed = false;                                         // woken by close()
+  bool closed = false;                                  // woken by close()
+  void* shared = nullptr;  // a shared_channel's state, kept alive by this waiter
   void (*destroy)(channel_waiter_base* w) noexcept = nullptr;  // frees it, whatever its T
 };
 
@@ -1659,6 +1695,11 @@ JMPCO_API void link_waiter(channel_waiter_base*& list, channel_waiter_base* w) n
 JMPCO_API void unlink_waiter(channel_waiter_base* w) noexcept;
 // Takes `w` off its list, withdraws the other cases of its select, and wakes its task.
 JMPCO_API void fire_waiter(channel_waiter_base* w) noexcept;
+#if JMPCO_THREADS
+// As fire_waiter, for a waiter of a shared_channel (never a select's), whose task may belong to
+// another thread's scheduler. The caller holds the channel's lock.
+JMPCO_API void fire_waiter_any_thread(channel_waiter_base* w) noexcept;
+#endif
 // Parks the running task `self` on `wait`, which `abandon` takes apart if the task is killed
 // while parked (then the close's forced unwind ends the task and errc::closing comes back only
 // while another exception propagates). Any other error: it could not park, `wait` is the
@@ -1897,6 +1938,199 @@ class channel {
   detail::channel_core<T> core_;
 };
 
+#if JMPCO_THREADS
+
+namespace detail {
+
+// A shared_channel's state, on the heap: the channel and each waiter parked on it hold a
+// reference, so that a channel destroyed while tasks of other threads wait on it wakes them (as a
+// close) and goes, and they find their waiters intact.
+template <class T>
+struct shared_channel_state final : channel_core<T> {
+  std::mutex lock;
+  std::atomic<std::size_t> references{1};
+
+  explicit shared_channel_state(std::size_t capacity) noexcept : channel_core<T>(capacity) {}
+
+  static shared_channel_state* create(std::size_t capacity) noexcept {
+    void* memory = allocate(sizeof(shared_channel_state));
+    if (memory == nullptr) return nullptr;
+    return ::new (memory) shared_channel_state(capacity);
+  }
+  void retain() noexcept { references.fetch_add(1, std::memory_order_relaxed); }
+  void release() noexcept {
+    if (references.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    this->~shared_channel_state();
+    deallocate(this, sizeof(shared_channel_state));
+  }
+};
+
+}  // namespace detail
+
+// A channel of T between tasks of schedulers on different threads (one scheduler per thread), with
+// channel<T>'s rules and operations: a task on thread A sends, a task on thread B receives, and
+// B's scheduler, idle while its task waits, blocks (no deadlock reported, no spinning) until A's
+// send wakes it (scheduler::interrupt()). It also works between tasks of one thread, at the cost
+// of a lock per operation (channel<T> takes none: see there). try_send and try_recv work on any
+// thread, inside a task or not. select() does not take shared_channel cases.
+//
+// Destroying a shared_channel closes it: tasks waiting on it (on any thread) go on with
+// errc::channel_closed, and the state they hold goes with the last of them. Using it from another
+// thread while it is destroyed is a race, as for any object.
+template <class T>
+class shared_channel {
+  using state = detail::shared_channel_state<T>;
+  using waiter = detail::channel_waiter<T>;
+  using hold = std::unique_lock<std::mutex>;
+  static constexpr auto fire = &detail::fire_waiter_any_thread;
+
+ public:
+  // errc::out_of_memory from every operation if its state could not be allocated.
+  explicit shared_channel(std::size_t capacity) noexcept : state_(state::create(capacity)) {}
+  shared_channel(const shared_channel&) = delete;
+  shared_channel& operator=(const shared_channel&) = delete;
+  ~shared_channel() {
+    if (state_ == nullptr) return;
+    (void)close();
+    state_->release();
+  }
+
+  std::size_t capacity() const noexcept { return state_ != nullptr ? state_->capacity_ : 0; }
+  std::size_t size() const {
+    if (state_ == nullptr) return 0;
+    const hold locked(state_->lock);
+    return state_->count_;
+  }
+  bool closed() const {
+    if (state_ == nullptr) return false;
+    const hold locked(state_->lock);
+    return state_->closed_;
+  }
+
+  // Sends `v`, blocking the running task until a receiver (of any thread) or the buffer takes it.
+  result<void> send(T v) {
+    if (state_ == nullptr) return error(errc::out_of_memory);
+    detail::task_node* self = detail::running_task();
+    hold locked(state_->lock);
+    if (error e = state_->send_refused(); e) return e;
+    if (state_->template offer<fire>(v)) return result<void>();
+    if (self == nullptr) return error(errc::outside_task);
+    waiter* w = new_waiter(self);
+    if (w == nullptr) return error(errc::out_of_memory);
+    struct free_on_throw {  // T's move may throw
+      waiter* w;
+      ~free_on_throw() {
+        if (w != nullptr) free_waiter(w);
+      }
+    } guard{w};
+    w->value.put(std::move(v));
+    guard.w = nullptr;
+    detail::link_waiter(state_->senders_, w);
+    locked.unlock();
+    if (error e = park(self, w); e) return e;
+    const release_on_exit release(w);
+    return detail::collect_sent(w);
+  }
+
+  // Receives a value, blocking the running task until one comes; errc::channel_closed once the
+  // channel is closed and drained.
+  result<T> recv() {
+    if (state_ == nullptr) return error(errc::out_of_memory);
+    detail::task_node* self = detail::running_task();
+    hold locked(state_->lock);
+    if (state_->broken_) return error(errc::out_of_memory);
+    if (std::optional<T> v = state_->template take<fire>(); v)
+      return result<T>(std::in_place, std::move(*v));
+    if (state_->closed_) return error(errc::channel_closed);
+    if (self == nullptr) return error(errc::outside_task);
+    waiter* w = new_waiter(self);
+    if (w == nullptr) return error(errc::out_of_memory);
+    detail::link_waiter(state_->receivers_, w);
+    locked.unlock();
+    if (error e = park(self, w); e) return e;
+    const release_on_exit release(w);
+    return detail::collect_received(w);
+  }
+
+  // As send and recv, without blocking: errc::would_block when they would.
+  result<void> try_send(T v) {
+    if (state_ == nullptr) return error(errc::out_of_memory);
+    const hold locked(state_->lock);
+    if (error e = state_->send_refused(); e) return e;
+    if (state_->template offer<fire>(v)) return result<void>();
+    return error(errc::would_block);
+  }
+  result<T> try_recv() {
+    if (state_ == nullptr) return error(errc::out_of_memory);
+    const hold locked(state_->lock);
+    if (state_->broken_) return error(errc::out_of_memory);
+    if (std::optional<T> v = state_->template take<fire>(); v)
+      return result<T>(std::in_place, std::move(*v));
+    return error(state_->closed_ ? errc::channel_closed : errc::would_block);
+  }
+
+  // As channel<T>::close, waking the waiters of every thread.
+  result<void> close() noexcept {
+    if (state_ == nullptr) return error(errc::out_of_memory);
+    const hold locked(state_->lock);
+    if (error e = state_->template close<fire>(); e) return e;
+    return result<void>();
+  }
+
+ private:
+  // The waiter's reference to the state, dropped after the waiter (collect_* frees it).
+  struct release_on_exit {
+    state* s;
+    explicit release_on_exit(waiter* w) noexcept : s(static_cast<state*>(w->shared)) {}
+    ~release_on_exit() { s->release(); }
+  };
+
+  waiter* new_waiter(detail::task_node* self) noexcept {
+    waiter* w = waiter::create(self);
+    if (w == nullptr) return nullptr;
+    w->shared = state_;
+    state_->retain();
+    return w;
+  }
+  static void free_waiter(waiter* w) noexcept {
+    auto* s = static_cast<state*>(w->shared);
+    w->destroy(w);
+    s->release();
+  }
+
+  // Parks the running task on `w`, counted as waiting for another thread. Killed while parked,
+  // the waiter is taken back from the channel, or (already fired) from the scheduler's queue of
+  // remote wakes, and freed.
+  static error park(detail::task_node* self, waiter* w) {
+    detail::count_remote_wait(self, +1);
+    error e = detail::park_on(self, w, [](void* wait) noexcept {
+      auto* abandoned = static_cast<waiter*>(wait);
+      withdraw(abandoned);
+      detail::count_remote_wait(abandoned->task, -1);
+      free_waiter(abandoned);
+    });
+    if (e.code() == errc::closing) return e;  // killed: the kill freed `w`
+    detail::count_remote_wait(self, -1);
+    if (e) {  // it could not park: take the waiter back
+      withdraw(w);
+      free_waiter(w);
+    }
+    return e;
+  }
+  static void withdraw(waiter* w) noexcept {
+    auto* s = static_cast<state*>(w->shared);
+    const std::lock_guard<std::mutex> locked(s->lock);
+    if (w->list != nullptr)
+      detail::unlink_waiter(w);
+    else
+      detail::withdraw_remote_wake(w->task);
+  }
+
+  state* state_;
+};
+
+#endif  // JMPCO_THREADS
+
 // ---- select ------------------------------------------------------------------------------------
 //
 //   auto which = jmpco::select(
@@ -1956,15 +2190,14 @@ struct channel_access {
   static error send_now(jmpco::channel<T>& ch, T& v) {
     if (ch.core_.closed_) return error(errc::channel_closed);
     // Ready (checked by the select just now), so it is taken.
-    if (!ch.core_.template offer<fire>(v)) fail_fatally("a select's ready send case found no taker");
+    if (!ch.core_.template offer<fire>(v))
+      fail_fatally("a select's ready send case found no taker");
     return error();
   }
   static channel_waiter_base*& receivers(jmpco::channel<T>& ch) noexcept {
     return ch.core_.receivers_;
   }
-  static channel_waiter_base*& senders(jmpco::channel<T>& ch) noexcept {
-    return ch.core_.senders_;
-  }
+  static channel_waiter_base*& senders(jmpco::channel<T>& ch) noexcept { return ch.core_.senders_; }
 };
 
 // One case of a select, as the select drives it.
@@ -4235,18 +4468,85 @@ void scheduler::report_unjoined(const error& e) noexcept {
   if (failure_handler_ != nullptr) failure_handler_(e, failure_user_);
 }
 
+// ---- wakes from other threads ----------------------------------------------------------------
+
+void scheduler::take_remote_wakes() noexcept {
+#if JMPCO_THREADS
+  if (!remote_pending_.load(std::memory_order_acquire)) return;
+  const std::lock_guard<std::mutex> hold(remote_lock_);
+  while (task_node* t = remote_head_) {
+    remote_head_ = t->next_remote;
+    t->next_remote = nullptr;
+    t->remote_queued = false;
+    detail::wake(t);
+  }
+  remote_tail_ = nullptr;
+  remote_pending_.store(false, std::memory_order_relaxed);
+#endif
+}
+
+#if JMPCO_THREADS
+namespace detail {
+
+void wake_from_any_thread(task_node* t) noexcept {
+  scheduler* home = t->owner;
+  JMPCO_ASSERT(home != nullptr);
+  if (running_now.owner == home) return wake(t);  // its own thread, inside one of its tasks
+  const std::lock_guard<std::mutex> hold(home->remote_lock_);
+  JMPCO_ASSERT(!t->remote_queued);
+  t->remote_queued = true;
+  if (home->remote_tail_ != nullptr)
+    home->remote_tail_->next_remote = t;
+  else
+    home->remote_head_ = t;
+  home->remote_tail_ = t;
+  home->remote_pending_.store(true, std::memory_order_release);
+  home->interrupt();  // under the lock: the scheduler's destructor waits for it
+}
+
+void withdraw_remote_wake(task_node* t) noexcept {
+  scheduler* home = t->owner;
+  const std::lock_guard<std::mutex> hold(home->remote_lock_);
+  if (!t->remote_queued) return;
+  task_node* before = nullptr;
+  for (task_node* at = home->remote_head_; at != t; before = at, at = at->next_remote) {
+    JMPCO_ASSERT(at != nullptr);
+  }
+  (before != nullptr ? before->next_remote : home->remote_head_) = t->next_remote;
+  if (home->remote_tail_ == t) home->remote_tail_ = before;
+  t->next_remote = nullptr;
+  t->remote_queued = false;
+}
+
+void count_remote_wait(task_node* t, int delta) noexcept {
+  JMPCO_ASSERT(delta > 0 || t->owner->remote_waits_ > 0);
+  t->owner->remote_waits_ += static_cast<std::size_t>(static_cast<std::ptrdiff_t>(delta));
+}
+
+}  // namespace detail
+#endif
+
 // ---- running ----------------------------------------------------------------------------------
 
 bool scheduler::step() {
+  take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   if (task_node* t = pop_ready()) {
     resume(t);
     return true;
   }
-  if (timers_ == nullptr) return false;
-  block_until(&timers_->deadline);
-  wake_due_timers(clock::now());
-  return true;
+  if (timers_ != nullptr) {
+    block_until(&timers_->deadline);
+    wake_due_timers(clock::now());
+    return true;
+  }
+#if JMPCO_THREADS
+  if (remote_waits_ != 0) {  // another thread will wake a task: wait for its interrupt()
+    block_until(nullptr);
+    return true;
+  }
+#endif
+  return false;
 }
 
 result<void> scheduler::run() {
@@ -4257,6 +4557,7 @@ result<void> scheduler::run() {
 }
 
 std::size_t scheduler::run_once() {
+  take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   // Only the tasks ready now: one that becomes ready meanwhile waits for the next call.
   std::size_t ready = 0;
@@ -4266,6 +4567,7 @@ std::size_t scheduler::run_once() {
 }
 
 std::size_t scheduler::run_once(clock::duration timeout) {
+  take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   if (ready_head_ == nullptr) {
     clock::time_point until = clock::now() + timeout;
@@ -4299,6 +4601,12 @@ scheduler::~scheduler() {
     t = next;
   }
   all_ = nullptr;
+#if JMPCO_THREADS
+  // The kills withdrew every remote wait; a thread still inside wake_from_any_thread (in its
+  // interrupt()) holds the lock: let it finish before the wait it interrupts goes.
+  { const std::lock_guard<std::mutex> hold(remote_lock_); }
+  JMPCO_ASSERT(remote_waits_ == 0 && remote_head_ == nullptr);
+#endif
   if (detail::event_wait* w = events_.exchange(nullptr)) detail::free_event_wait(w);
 }
 
@@ -4352,6 +4660,14 @@ void unlink_waiter(channel_waiter_base* w) noexcept {
   w->prev = w->next = nullptr;
   w->list = nullptr;
 }
+
+#if JMPCO_THREADS
+void fire_waiter_any_thread(channel_waiter_base* w) noexcept {
+  JMPCO_ASSERT(w->group == nullptr);  // a select waits on channels of its own thread only
+  unlink_waiter(w);
+  wake_from_any_thread(w->task);
+}
+#endif
 
 void fire_waiter(channel_waiter_base* w) noexcept {
   unlink_waiter(w);
@@ -4471,7 +4787,8 @@ namespace {
 constexpr int batch = 64;  // events taken per epoll_wait
 
 std::uint32_t to_epoll(unsigned events) noexcept {
-  return ((events & fd_readable) != 0 ? EPOLLIN : 0u) | ((events & fd_writable) != 0 ? EPOLLOUT : 0u);
+  return ((events & fd_readable) != 0 ? EPOLLIN : 0u) |
+         ((events & fd_writable) != 0 ? EPOLLOUT : 0u);
 }
 
 // Errors and hang-ups wake both directions: the read or write that follows reports them.
@@ -4481,7 +4798,6 @@ unsigned from_epoll(std::uint32_t events) noexcept {
   if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) != 0) out |= fd_writable;
   return out;
 }
-
 
 }  // namespace
 
@@ -4526,8 +4842,7 @@ errc watch_fd(event_wait* w, int fd, unsigned was, unsigned events) noexcept {
   // A closed fd leaves epoll's set by itself; its number may now be another file's.
   if (done != 0 && op == EPOLL_CTL_MOD && errno == ENOENT)
     done = ::epoll_ctl(w->epoll, EPOLL_CTL_ADD, fd, &interest);
-  if (done == 0 || (op == EPOLL_CTL_DEL && (errno == ENOENT || errno == EBADF)))
-    return errc::ok;
+  if (done == 0 || (op == EPOLL_CTL_DEL && (errno == ENOENT || errno == EBADF))) return errc::ok;
   if (errno == ENOMEM || errno == ENOSPC) return errc::out_of_memory;
   if (errno == EPERM) return errc::would_block;  // a regular file: epoll cannot watch it
   return errc::bad_fd;
@@ -4567,7 +4882,7 @@ namespace jmpco::detail {
 struct event_wait {
   int pipe_read = -1;  // interrupt() writes a byte to pipe_write
   int pipe_write = -1;
-  std::size_t watched = 0;  // fds watched now
+  std::size_t watched = 0;   // fds watched now
   pollfd* polled = nullptr;  // room for the pipe and every watched fd
   std::size_t capacity = 0;
 };
@@ -4597,7 +4912,6 @@ bool reserve(event_wait* w, std::size_t fds) noexcept {
   w->capacity = capacity;
   return true;
 }
-
 
 unsigned from_poll(short events) noexcept {
   unsigned out = 0;
@@ -4715,9 +5029,7 @@ void free_event_wait(event_wait* w) noexcept {
   deallocate(w, sizeof(event_wait));
 }
 
-errc watch_fd(event_wait*, int, unsigned, unsigned) noexcept {
-  return errc::unsupported_platform;
-}
+errc watch_fd(event_wait*, int, unsigned, unsigned) noexcept { return errc::unsupported_platform; }
 
 #if JMPCO_THREADS
 
