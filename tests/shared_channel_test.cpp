@@ -271,7 +271,8 @@ void shared_program() {
   auto c = consumer.join();
   auto p = producer.join();
   for (errc e : {p.code(), c.code()}) {
-    EXPECT_TRUE(e == errc::ok || e == errc::out_of_memory || e == errc::empty_handle) << jmpco::message(e);
+    EXPECT_TRUE(e == errc::ok || e == errc::out_of_memory || e == errc::empty_handle)
+        << jmpco::message(e);
   }
 }
 
