@@ -35,8 +35,9 @@ int main() {
     int ticks = 0;
     for (bool finished = false; !finished;) {
       // Wait for the end, or tick while the pipeline runs.
-      auto which = jmpco::select(jmpco::recv_case(done, [&](jmpco::result<int>) { finished = true; }),
-                                 jmpco::default_case([&] { ++ticks; }));
+      auto which =
+          jmpco::select(jmpco::recv_case(done, [&](jmpco::result<int>) { finished = true; }),
+                        jmpco::default_case([&] { ++ticks; }));
       if (!which) return -1;
       if (!finished) (void)jmpco::this_task::yield();
     }

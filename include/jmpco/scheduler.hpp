@@ -17,9 +17,10 @@
 // Each task is a jmpco coroutine; the scheduler resumes the ready ones in turn. A task blocks
 // (this_task::yield, sleep_for, a channel's send or recv, joining another task) by yielding back
 // to the scheduler, which resumes it once it can go on. select() waits on several channels at
-// once; shared_channel<T> links schedulers on different threads (one scheduler per thread). Everything is allocated with jmpco's
-// allocator (set_allocator) and every failure is an error, never an abort; it works without
-// exceptions (a killed task's stack is then discarded, as close() does).
+// once; shared_channel<T> links schedulers on different threads (one scheduler per thread).
+// Everything is allocated with jmpco's allocator (set_allocator) and every failure is an error,
+// never an abort; it works without exceptions (a killed task's stack is then discarded, as close()
+// does).
 #ifndef JMPCO_SCHEDULER_HPP
 #define JMPCO_SCHEDULER_HPP
 

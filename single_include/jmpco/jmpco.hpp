@@ -1238,9 +1238,11 @@ class generator {
 //
 // Each task is a jmpco coroutine; the scheduler resumes the ready ones in turn. A task blocks
 // (this_task::yield, sleep_for, a channel's send or recv, joining another task) by yielding back
-// to the scheduler, which resumes it once it can go on. Everything is allocated with jmpco's
-// allocator (set_allocator) and every failure is an error, never an abort; it works without
-// exceptions (a killed task's stack is then discarded, as close() does).
+// to the scheduler, which resumes it once it can go on. select() waits on several channels at
+// once; shared_channel<T> links schedulers on different threads (one scheduler per thread).
+// Everything is allocated with jmpco's allocator (set_allocator) and every failure is an error,
+// never an abort; it works without exceptions (a killed task's stack is then discarded, as close()
+// does).
 #ifndef JMPCO_SCHEDULER_HPP
 #define JMPCO_SCHEDULER_HPP
 
@@ -1360,7 +1362,8 @@ JMPCO_API result<void> sleep_until(std::chrono::steady_clock::time_point deadlin
 }
 
 // Runs tasks on the thread that calls run(), join() or run_once(). A scheduler belongs to one
-// thread; tasks of different schedulers do not share channels.
+// thread; tasks of schedulers on different threads talk through shared_channel (a channel<T>
+// is for the tasks of one thread).
 class JMPCO_API scheduler {
  public:
   using clock = std::chrono::steady_clock;
@@ -1379,7 +1382,9 @@ class JMPCO_API scheduler {
       -> task<std::invoke_result_t<std::decay_t<F>&, std::decay_t<A>&...>>;
 
   // Runs tasks until none is ready and no timer is pending: ok, or errc::deadlock when tasks are
-  // left waiting for each other (or for channels nobody will use).
+  // left waiting for each other (or for channels nobody will use). A task waiting on a
+  // shared_channel may be woken by another thread: while one waits, an idle scheduler blocks
+  // until then instead (a shared_channel that no thread will use again blocks it for good).
   result<void> run();
   // Resumes each task that is ready now once (and the sleepers whose time has come); returns how
   // many ran. For a loop of the program's own (an event library's), with next_deadline().
@@ -1456,11 +1461,11 @@ class JMPCO_API scheduler {
   std::atomic<bool> interrupted_{false};              // an interrupt() not yet seen by a wait
 
 #if JMPCO_THREADS
-  std::mutex remote_lock_;                      // guards the queue of remote wakes
-  detail::task_node* remote_head_ = nullptr;    // tasks woken by other threads, oldest first
+  std::mutex remote_lock_;                    // guards the queue of remote wakes
+  detail::task_node* remote_head_ = nullptr;  // tasks woken by other threads, oldest first
   detail::task_node* remote_tail_ = nullptr;
-  std::atomic<bool> remote_pending_{false};     // the queue is not empty (checked without lock)
-  std::size_t remote_waits_ = 0;                // tasks waiting for another thread
+  std::atomic<bool> remote_pending_{false};  // the queue is not empty (checked without lock)
+  std::size_t remote_waits_ = 0;             // tasks waiting for another thread
 #endif
 
   detail::task_node* ready_head_ = nullptr;
@@ -1660,7 +1665,7 @@ struct channel_waiter_base {
   select_group* group = nullptr;         // the select whose case it is, if any
   channel_waiter_base* next_case = nullptr;
   std::size_t case_index = 0;
-  bool closed = false;                                  // woken by close()
+  bool closed = false;     // woken by close()
   void* shared = nullptr;  // a shared_channel's state, kept alive by this waiter
   void (*destroy)(channel_waiter_base* w) noexcept = nullptr;  // frees it, whatever its T
 };
