@@ -1979,6 +1979,9 @@ struct shared_channel_state final : channel_core<T> {
 // of a lock per operation (channel<T> takes none: see there). try_send and try_recv work on any
 // thread, inside a task or not. select() does not take shared_channel cases.
 //
+// A value handed to a waiting receiver belongs to that task from then on: if the task is killed
+// (or its scheduler destroyed) before it runs, the value is destroyed with it, as for channel<T>.
+//
 // Destroying a shared_channel closes it: tasks waiting on it (on any thread) go on with
 // errc::channel_closed, and the state they hold goes with the last of them. Using it from another
 // thread while it is destroyed is a race, as for any object.
