@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   bench::register_cxx20();
 #endif
   bench::register_thread();
+  bench::register_channels();
 
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

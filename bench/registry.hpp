@@ -35,6 +35,7 @@ void register_ucontext();
 void register_lua();
 void register_cxx20();
 void register_thread();
+void register_channels();
 
 }  // namespace bench
 

@@ -2,6 +2,8 @@
 // The scheduler's run loop, its queues and its timer heap (include/jmpco/scheduler.hpp).
 #include "jmpco/scheduler.hpp"
 
+#include <cstdint>
+
 #include "assert.hpp"
 #include "scheduler_wait.hpp"
 
@@ -459,18 +461,85 @@ void scheduler::report_unjoined(const error& e) noexcept {
   if (failure_handler_ != nullptr) failure_handler_(e, failure_user_);
 }
 
+// ---- wakes from other threads ----------------------------------------------------------------
+
+void scheduler::take_remote_wakes() noexcept {
+#if JMPCO_THREADS
+  if (!remote_pending_.load(std::memory_order_acquire)) return;
+  const std::lock_guard<std::mutex> hold(remote_lock_);
+  while (task_node* t = remote_head_) {
+    remote_head_ = t->next_remote;
+    t->next_remote = nullptr;
+    t->remote_queued = false;
+    detail::wake(t);
+  }
+  remote_tail_ = nullptr;
+  remote_pending_.store(false, std::memory_order_relaxed);
+#endif
+}
+
+#if JMPCO_THREADS
+namespace detail {
+
+void wake_from_any_thread(task_node* t) noexcept {
+  scheduler* home = t->owner;
+  JMPCO_ASSERT(home != nullptr);
+  if (running_now.owner == home) return wake(t);  // its own thread, inside one of its tasks
+  const std::lock_guard<std::mutex> hold(home->remote_lock_);
+  JMPCO_ASSERT(!t->remote_queued);
+  t->remote_queued = true;
+  if (home->remote_tail_ != nullptr)
+    home->remote_tail_->next_remote = t;
+  else
+    home->remote_head_ = t;
+  home->remote_tail_ = t;
+  home->remote_pending_.store(true, std::memory_order_release);
+  home->interrupt();  // under the lock: the scheduler's destructor waits for it
+}
+
+void withdraw_remote_wake(task_node* t) noexcept {
+  scheduler* home = t->owner;
+  const std::lock_guard<std::mutex> hold(home->remote_lock_);
+  if (!t->remote_queued) return;
+  task_node* before = nullptr;
+  for (task_node* at = home->remote_head_; at != t; before = at, at = at->next_remote) {
+    JMPCO_ASSERT(at != nullptr);
+  }
+  (before != nullptr ? before->next_remote : home->remote_head_) = t->next_remote;
+  if (home->remote_tail_ == t) home->remote_tail_ = before;
+  t->next_remote = nullptr;
+  t->remote_queued = false;
+}
+
+void count_remote_wait(task_node* t, int delta) noexcept {
+  JMPCO_ASSERT(delta > 0 || t->owner->remote_waits_ > 0);
+  t->owner->remote_waits_ += static_cast<std::size_t>(static_cast<std::ptrdiff_t>(delta));
+}
+
+}  // namespace detail
+#endif
+
 // ---- running ----------------------------------------------------------------------------------
 
 bool scheduler::step() {
+  take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   if (task_node* t = pop_ready()) {
     resume(t);
     return true;
   }
-  if (timers_ == nullptr && fd_waiters_ == 0) return false;
-  block_until(timers_ != nullptr ? &timers_->deadline : nullptr);
-  wake_due_timers(clock::now());
-  return true;
+  if (timers_ != nullptr || fd_waiters_ != 0) {
+    block_until(timers_ != nullptr ? &timers_->deadline : nullptr);
+    wake_due_timers(clock::now());
+    return true;
+  }
+#if JMPCO_THREADS
+  if (remote_waits_ != 0) {  // another thread will wake a task: wait for its interrupt()
+    block_until(nullptr);
+    return true;
+  }
+#endif
+  return false;
 }
 
 result<void> scheduler::run() {
@@ -481,6 +550,7 @@ result<void> scheduler::run() {
 }
 
 std::size_t scheduler::run_once() {
+  take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   // Only the tasks ready now: one that becomes ready meanwhile waits for the next call.
   std::size_t ready = 0;
@@ -496,6 +566,7 @@ std::size_t scheduler::run_once() {
 }
 
 std::size_t scheduler::run_once(clock::duration timeout) {
+  take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   if (ready_head_ == nullptr) {
     clock::time_point until = clock::now() + timeout;
@@ -529,6 +600,12 @@ scheduler::~scheduler() {
     t = next;
   }
   all_ = nullptr;
+#if JMPCO_THREADS
+  // The kills withdrew every remote wait; a thread still inside wake_from_any_thread (in its
+  // interrupt()) holds the lock: let it finish before the wait it interrupts goes.
+  { const std::lock_guard<std::mutex> hold(remote_lock_); }
+  JMPCO_ASSERT(remote_waits_ == 0 && remote_head_ == nullptr);
+#endif
   JMPCO_ASSERT(fd_waiters_ == 0);
   if (fds_ != nullptr) detail::deallocate(fds_, sizeof(detail::fd_watch) * fds_size_);
   if (detail::event_wait* w = events_.exchange(nullptr)) detail::free_event_wait(w);
@@ -589,4 +666,95 @@ result<fd_event> wait_fd(int fd, fd_event events, const scheduler::clock::durati
 
 }  // namespace this_task
 
+}  // namespace jmpco
+
+// ---- channel waiters and select -----------------------------------------------------------------
+
+namespace jmpco {
+namespace detail {
+
+void link_waiter(channel_waiter_base*& list, channel_waiter_base* w) noexcept {
+  JMPCO_ASSERT(w->list == nullptr && w->next == nullptr && w->prev == nullptr);
+  w->list = &list;
+  channel_waiter_base** at = &list;
+  while (*at != nullptr) {
+    w->prev = *at;
+    at = &(*at)->next;
+  }
+  *at = w;
+}
+
+void unlink_waiter(channel_waiter_base* w) noexcept {
+  JMPCO_ASSERT(w->list != nullptr);
+  if (w->prev != nullptr)
+    w->prev->next = w->next;
+  else
+    *w->list = w->next;
+  if (w->next != nullptr) w->next->prev = w->prev;
+  w->prev = w->next = nullptr;
+  w->list = nullptr;
+}
+
+#if JMPCO_THREADS
+void fire_waiter_any_thread(channel_waiter_base* w) noexcept {
+  JMPCO_ASSERT(w->group == nullptr);  // a select waits on channels of its own thread only
+  unlink_waiter(w);
+  wake_from_any_thread(w->task);
+}
+#endif
+
+void fire_waiter(channel_waiter_base* w) noexcept {
+  unlink_waiter(w);
+  if (select_group* group = w->group) {
+    JMPCO_ASSERT(group->fired == nullptr);
+    group->fired = w;
+    for (channel_waiter_base* other = group->cases; other != nullptr; other = other->next_case) {
+      if (other != w && other->list != nullptr) unlink_waiter(other);
+    }
+  }
+  wake(w->task);
+}
+
+error park_on(task_node* self, void* wait, void (*abandon)(void* wait) noexcept) {
+  JMPCO_ASSERT(self->wait == nullptr && self->abandon_wait == nullptr);
+  self->wait = wait;
+  self->abandon_wait = abandon;
+  error e = park_running_task();
+  if (e.code() == errc::closing) return e;  // killed: the kill called `abandon`
+  self->wait = nullptr;
+  self->abandon_wait = nullptr;
+  return e;
+}
+
+select_group* new_select_group() noexcept {
+  void* memory = allocate(sizeof(select_group));
+  if (memory == nullptr) return nullptr;
+  return ::new (memory) select_group();
+}
+
+void free_select_group(select_group* group) noexcept {
+  for (channel_waiter_base* w = group->cases; w != nullptr;) {
+    channel_waiter_base* next = w->next_case;
+    if (w->list != nullptr) unlink_waiter(w);
+    w->destroy(w);
+    w = next;
+  }
+  group->~select_group();
+  deallocate(group, sizeof(select_group));
+}
+
+std::size_t select_random(std::size_t bound) noexcept {
+  // xorshift64: cheap, and enough to give every ready case its turn.
+#if JMPCO_THREADS
+  thread_local std::uint64_t state = 0x9e3779b97f4a7c15u;
+#else
+  static std::uint64_t state = 0x9e3779b97f4a7c15u;
+#endif
+  state ^= state << 13;
+  state ^= state >> 7;
+  state ^= state << 17;
+  return static_cast<std::size_t>(state % bound);
+}
+
+}  // namespace detail
 }  // namespace jmpco

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "jmpco/jmpco.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -18,11 +19,8 @@ using jmpco::errc;
 using jmpco::scheduler;
 using namespace std::chrono_literals;
 
-// Sets a flag when destroyed: shows that a killed task's stack was unwound.
-struct destroyed_flag {
-  bool* flag;
-  ~destroyed_flag() { *flag = true; }
-};
+using jmpco_test::destroyed_flag;
+using jmpco_test::throwing_move;
 
 TEST(Scheduler, JoinFromTheMainContextRunsTheSchedulerAndGivesTheResult) {
   scheduler s;
@@ -399,19 +397,6 @@ TEST(Scheduler, DestructorsOfAKilledTaskCannotBlockAgain) {
   EXPECT_EQ(t.join().code(), errc::killed);
 }
 
-struct throwing_move {
-  int value = 0;
-  bool throw_on_move = false;
-  throwing_move() = default;
-  explicit throwing_move(int v, bool t) : value(v), throw_on_move(t) {}
-  throwing_move(const throwing_move&) = default;
-  throwing_move& operator=(const throwing_move&) = default;
-  throwing_move(throwing_move&& other) : value(other.value), throw_on_move(other.throw_on_move) {
-    if (throw_on_move) throw std::runtime_error("move failed");
-  }
-  throwing_move& operator=(throwing_move&&) = default;
-};
-
 TEST(Channel, AValueWhoseMoveThrowsFailsOnlyTheSendAndLosesNothing) {
   scheduler s;
   channel<throwing_move> ch(0);
@@ -434,20 +419,6 @@ TEST(Channel, CapacityLimits) {
 
 // ---- every allocation failing in turn
 // -------------------------------------------------------------
-
-long live_blocks = 0;
-long allocations = 0;
-long fail_at = 0;
-
-void* counting_allocate(std::size_t size, void*) {
-  if (++allocations == fail_at) return nullptr;
-  ++live_blocks;
-  return std::malloc(size);
-}
-void counting_deallocate(void* block, std::size_t, void*) {
-  --live_blocks;
-  std::free(block);
-}
 
 // A program using every allocating operation; every failure must come back as out_of_memory.
 void allocating_program() {
@@ -485,20 +456,10 @@ void allocating_program() {
 }
 
 TEST(Scheduler, EveryAllocationFailingInTurnLeavesNothingBehind) {
-  allocating_program();  // warm up this thread's own buffers with the default allocator
-  jmpco::set_allocator({counting_allocate, counting_deallocate, nullptr});
-  long k = 1;
-  for (; k < 500; ++k) {
-    allocations = 0;
-    fail_at = k;
-    live_blocks = 0;
-    allocating_program();
-    EXPECT_EQ(live_blocks, 0) << "failing allocation " << k;
-    if (allocations < k) break;  // every allocation has failed once
-  }
-  jmpco::set_allocator({});
-  EXPECT_GT(k, 3);
-  EXPECT_LT(k, 500);
+  jmpco_test::each_allocation_failing run(allocating_program, 500);
+  EXPECT_EQ(run.leaking_runs, 0);
+  EXPECT_GT(run.runs, 3);
+  EXPECT_LT(run.runs, 500);
 }
 
 }  // namespace

@@ -4,6 +4,9 @@
 #ifndef JMPCO_TESTS_TEST_SUPPORT_HPP
 #define JMPCO_TESTS_TEST_SUPPORT_HPP
 
+#include <cstdlib>
+#include <stdexcept>
+
 #include "jmpco/jmpco.hpp"  // (not config.hpp: the single-header build has only jmpco.hpp)
 
 #if JMPCO_THREADS
@@ -46,6 +49,64 @@ struct counted {
 
 struct counters_reset {
   counters_reset() { counted::alive = counted::destroyed = 0; }
+};
+
+// Sets a flag when destroyed: shows that a killed task's stack was unwound.
+struct destroyed_flag {
+  bool* flag;
+  ~destroyed_flag() { *flag = true; }
+};
+
+#if JMPCO_EXCEPTIONS
+// A value whose move throws when asked to (its copy never does).
+struct throwing_move {
+  int value = 0;
+  bool throw_on_move = false;
+  throwing_move() = default;
+  explicit throwing_move(int v, bool t) : value(v), throw_on_move(t) {}
+  throwing_move(const throwing_move&) = default;
+  throwing_move& operator=(const throwing_move&) = default;
+  throwing_move(throwing_move&& other) : value(other.value), throw_on_move(other.throw_on_move) {
+    if (throw_on_move) throw std::runtime_error("move failed");
+  }
+  throwing_move& operator=(throwing_move&&) = default;
+};
+#endif
+
+// Runs `program` once with the default allocator (to warm up the thread's own buffers), then
+// with its 1st, 2nd, ... allocation failing, until a run makes fewer allocations than the one
+// that would fail. Counts the runs that left a block behind; gives the number of runs made.
+struct each_allocation_failing {
+  static inline long live_blocks = 0;
+  static inline long allocations = 0;
+  static inline long fail_at = 0;
+  long runs = 0;
+  long leaking_runs = 0;
+
+  static void* allocate(std::size_t size, void*) {
+    if (++allocations == fail_at) return nullptr;
+    ++live_blocks;
+    return std::malloc(size);
+  }
+  static void deallocate(void* block, std::size_t, void*) {
+    --live_blocks;
+    std::free(block);
+  }
+
+  template <class F>
+  each_allocation_failing(F program, long at_most) {
+    program();
+    jmpco::set_allocator({&allocate, &deallocate, nullptr});
+    for (runs = 1; runs < at_most; ++runs) {
+      allocations = 0;
+      fail_at = runs;
+      live_blocks = 0;
+      program();
+      if (live_blocks != 0) ++leaking_runs;
+      if (allocations < runs) break;  // every allocation has failed once
+    }
+    jmpco::set_allocator({});
+  }
 };
 
 // A thread's main context keeps a scratch buffer until the thread exits: a fresh thread shows

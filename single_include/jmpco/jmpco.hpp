@@ -1241,9 +1241,11 @@ class generator {
 //
 // Each task is a jmpco coroutine; the scheduler resumes the ready ones in turn. A task blocks
 // (this_task::yield, sleep_for, a channel's send or recv, joining another task) by yielding back
-// to the scheduler, which resumes it once it can go on. Everything is allocated with jmpco's
-// allocator (set_allocator) and every failure is an error, never an abort; it works without
-// exceptions (a killed task's stack is then discarded, as close() does).
+// to the scheduler, which resumes it once it can go on. select() waits on several channels at
+// once; shared_channel<T> links schedulers on different threads (one scheduler per thread).
+// Everything is allocated with jmpco's allocator (set_allocator) and every failure is an error,
+// never an abort; it works without exceptions (a killed task's stack is then discarded, as close()
+// does).
 #ifndef JMPCO_SCHEDULER_HPP
 #define JMPCO_SCHEDULER_HPP
 
@@ -1258,6 +1260,7 @@ class generator {
 
 
 #if JMPCO_THREADS
+#include <mutex>
 #include <thread>
 #endif
 
@@ -1334,6 +1337,13 @@ struct task_node {
   task_node* fd_next = nullptr;
   task_node* fd_prev = nullptr;
 
+#if JMPCO_THREADS
+  // Woken by another thread (a shared_channel): queued for its scheduler to pick up, under the
+  // scheduler's remote lock.
+  task_node* next_remote = nullptr;
+  bool remote_queued = false;
+#endif
+
  protected:
   virtual ~task_node() = default;
 };
@@ -1355,6 +1365,18 @@ JMPCO_API void stop_joining(task_node* t) noexcept;
 // its scheduler's unjoined-failure handler.
 JMPCO_API void release_task(task_node* t) noexcept;
 
+#if JMPCO_THREADS
+// Wakes `t` from any thread: at once on its own scheduler's thread, else through that
+// scheduler's queue of remote wakes (and an interrupt of its wait). The caller holds what keeps
+// `t` from being killed meanwhile (the lock of the shared channel it waits on).
+JMPCO_API void wake_from_any_thread(task_node* t) noexcept;
+// On `t`'s own thread: takes `t` back out of its scheduler's queue of remote wakes, if there.
+JMPCO_API void withdraw_remote_wake(task_node* t) noexcept;
+// On `t`'s own thread: one more (+1) or one fewer (-1) task of its scheduler waiting for another
+// thread. A scheduler with such waits blocks, rather than reporting a deadlock, when idle.
+JMPCO_API void count_remote_wait(task_node* t, int delta) noexcept;
+#endif
+
 }  // namespace detail
 
 // What a task waits for on a file descriptor (this_task::wait_fd); or them together.
@@ -1373,7 +1395,8 @@ JMPCO_API result<fd_event> wait_fd(int fd, fd_event events,
 }  // namespace this_task
 
 // Runs tasks on the thread that calls run(), join() or run_once(). A scheduler belongs to one
-// thread; tasks of different schedulers do not share channels.
+// thread; tasks of schedulers on different threads talk through shared_channel (a channel<T>
+// is for the tasks of one thread).
 class JMPCO_API scheduler {
  public:
   using clock = std::chrono::steady_clock;
@@ -1392,7 +1415,9 @@ class JMPCO_API scheduler {
       -> task<std::invoke_result_t<std::decay_t<F>&, std::decay_t<A>&...>>;
 
   // Runs tasks until none is ready and no timer is pending: ok, or errc::deadlock when tasks are
-  // left waiting for each other (or for channels nobody will use).
+  // left waiting for each other (or for channels nobody will use). A task waiting on a
+  // shared_channel may be woken by another thread: while one waits, an idle scheduler blocks
+  // until then instead (a shared_channel that no thread will use again blocks it for good).
   result<void> run();
   // Resumes each task that is ready now once (and the sleepers whose time has come); returns how
   // many ran. For a loop of the program's own (an event library's), with next_deadline().
@@ -1446,6 +1471,11 @@ class JMPCO_API scheduler {
   friend void detail::release_task(detail::task_node* t) noexcept;
   friend error detail::park_running_task(bool ready);
   friend result<void> this_task::sleep_until(clock::time_point deadline);
+#if JMPCO_THREADS
+  friend void detail::wake_from_any_thread(detail::task_node* t) noexcept;
+  friend void detail::withdraw_remote_wake(detail::task_node* t) noexcept;
+  friend void detail::count_remote_wait(detail::task_node* t, int delta) noexcept;
+#endif
 
   // Runs one step: a ready task, or (none ready) waits for the next timer. False when nothing is
   // ready and no timer is pending.
@@ -1463,6 +1493,8 @@ class JMPCO_API scheduler {
   void remove_timer(detail::task_node* t) noexcept;
   void wake_due_timers(clock::time_point now) noexcept;
   void report_unjoined(const error& e) noexcept;
+  // Moves the tasks other threads woke into the run queue.
+  void take_remote_wakes() noexcept;
 
   // ---- waiting ----
   // Blocks until `deadline` (nullptr: until an interrupt or an fd event), an interrupt(), or an
@@ -1484,6 +1516,14 @@ class JMPCO_API scheduler {
   detail::fd_watch* fds_ = nullptr;  // indexed by fd, grown on demand
   std::size_t fds_size_ = 0;
   std::size_t fd_waiters_ = 0;
+
+#if JMPCO_THREADS
+  std::mutex remote_lock_;                    // guards the queue of remote wakes
+  detail::task_node* remote_head_ = nullptr;  // tasks woken by other threads, oldest first
+  detail::task_node* remote_tail_ = nullptr;
+  std::atomic<bool> remote_pending_{false};  // the queue is not empty (checked without lock)
+  std::size_t remote_waits_ = 0;             // tasks waiting for another thread
+#endif
 
   detail::task_node* ready_head_ = nullptr;
   detail::task_node* ready_tail_ = nullptr;
@@ -1714,127 +1754,106 @@ result<void> wait_writable(int fd, Timeout... timeout) {
 
 namespace detail {
 
-// A task parked on a channel, with the value in transit: the sender's value waits here (never on
-// the sender's stack, which is copied out while it is parked), and a receiver's value arrives
-// here. Allocated when a task blocks; freed by the task when it goes on, or on kill.
-template <class T>
-class channel_waiter {
- public:
-  task_node* task;
-  channel_waiter* next = nullptr;
-  channel_waiter* prev = nullptr;
-  slot<T> value;
-  bool closed = false;   // woken by close()
-  void* list = nullptr;  // the waiter list it is in (for unlinking on kill)
+struct select_group;
+
+// A task parked on a channel, whatever the channel's T: its place in the channel's list of
+// waiting senders or receivers and, for a case of a select, the select it belongs to. Allocated
+// when a task blocks (never on its stack, which is copied out while it is parked); freed by the
+// task when it goes on, or on kill.
+struct channel_waiter_base {
+  task_node* task = nullptr;
+  channel_waiter_base* next = nullptr;
+  channel_waiter_base* prev = nullptr;
+  channel_waiter_base** list = nullptr;  // the list it is in, nullptr once taken off
+  select_group* group = nullptr;         // the select whose case it is, if any
+  channel_waiter_base* next_case = nullptr;
+  std::size_t case_index = 0;
+  bool closed = false;     // woken by close()
+  void* shared = nullptr;  // a shared_channel's state, kept alive by this waiter
+  void (*destroy)(channel_waiter_base* w) noexcept = nullptr;  // frees it, whatever its T
 };
+
+// A select parked on several channels: the first of its waiters to fire withdraws the others.
+struct select_group {
+  channel_waiter_base* cases = nullptr;  // its waiters, linked through next_case
+  channel_waiter_base* fired = nullptr;
+};
+
+// ...and the value in transit: a waiting sender's value waits here, a receiver's arrives here.
+template <class T>
+struct channel_waiter final : channel_waiter_base {
+  slot<T> value;
+
+  static channel_waiter* create(task_node* self) noexcept {
+    void* memory = allocate(sizeof(channel_waiter));
+    if (memory == nullptr) return nullptr;
+    auto* w = ::new (memory) channel_waiter();
+    w->task = self;
+    w->destroy = [](channel_waiter_base* base) noexcept {
+      auto* waiter = static_cast<channel_waiter*>(base);
+      waiter->~channel_waiter();
+      deallocate(waiter, sizeof(channel_waiter));
+    };
+    return w;
+  }
+};
+
+// At the back of `list`: first come, first served.
+JMPCO_API void link_waiter(channel_waiter_base*& list, channel_waiter_base* w) noexcept;
+JMPCO_API void unlink_waiter(channel_waiter_base* w) noexcept;
+// Takes `w` off its list, withdraws the other cases of its select, and wakes its task.
+JMPCO_API void fire_waiter(channel_waiter_base* w) noexcept;
+#if JMPCO_THREADS
+// As fire_waiter, for a waiter of a shared_channel (never a select's), whose task may belong to
+// another thread's scheduler. The caller holds the channel's lock.
+JMPCO_API void fire_waiter_any_thread(channel_waiter_base* w) noexcept;
+#endif
+// Parks the running task `self` on `wait`, which `abandon` takes apart if the task is killed
+// while parked (then the close's forced unwind ends the task and errc::closing comes back only
+// while another exception propagates). Any other error: it could not park, `wait` is the
+// caller's to take apart.
+[[nodiscard]] JMPCO_API error park_on(task_node* self, void* wait,
+                                      void (*abandon)(void* wait) noexcept);
+// A number in [0, bound): where a select starts looking for a ready case.
+JMPCO_API std::size_t select_random(std::size_t bound) noexcept;
+
+template <class T>
+struct channel_access;
 
 }  // namespace detail
 
-// A channel of T between the tasks of one scheduler, as Go's: `capacity` values are buffered
-// (0: every send waits for a receiver). send and recv block the calling task; try_send and
-// try_recv never block and work anywhere. After close(), receivers drain the buffer and then get
-// errc::channel_closed; a send gets errc::channel_closed. Destroying a channel closes it.
+namespace detail {
+
+// What channel<T> and shared_channel<T> share: the buffer, the waiting senders and receivers, and
+// Go's rules for handing values between them. `Fire` wakes a waiter's task: on this thread
+// (fire_waiter) or on any (fire_waiter_any_thread). No lock here: shared_channel holds its own.
 template <class T>
-class channel {
+class channel_core {
  public:
-  explicit channel(std::size_t capacity) noexcept : capacity_(capacity) {
+  using waiter = channel_waiter<T>;
+
+  explicit channel_core(std::size_t capacity) noexcept : capacity_(capacity) {
     if (capacity_ > static_cast<std::size_t>(-1) / sizeof(T)) {  // its size would wrap
       capacity_ = 0;
       broken_ = true;
     } else if (capacity_ != 0) {
-      buffer_ = static_cast<T*>(detail::allocate(sizeof(T) * capacity_));
+      buffer_ = static_cast<T*>(allocate(sizeof(T) * capacity_));
       if (buffer_ == nullptr) capacity_ = 0, broken_ = true;
     }
   }
-  channel(const channel&) = delete;
-  channel& operator=(const channel&) = delete;
-  ~channel() {
-    (void)close();
+  channel_core(const channel_core&) = delete;
+  channel_core& operator=(const channel_core&) = delete;
+  ~channel_core() {
     while (count_ != 0) pop_buffer();
-    if (buffer_ != nullptr) detail::deallocate(buffer_, sizeof(T) * capacity_);
+    if (buffer_ != nullptr) deallocate(buffer_, sizeof(T) * capacity_);
   }
-
-  std::size_t capacity() const noexcept { return capacity_; }
-  std::size_t size() const noexcept { return count_; }
-  bool closed() const noexcept { return closed_; }
-
-  // Sends `v`, blocking the running task until a receiver or the buffer takes it.
-  result<void> send(T v) {
-    if (broken_) return error(errc::out_of_memory);
-    if (closed_) return error(errc::channel_closed);
-    if (offer(v)) return result<void>();
-    detail::task_node* self = detail::running_task();
-    if (self == nullptr) return error(errc::outside_task);
-    auto* w = new_waiter(self);
-    if (w == nullptr) return error(errc::out_of_memory);
-    w->value.put(std::move(v));
-    link(senders_, w);
-    if (error e = park(self, w); e) return e;
-    const bool closed = w->closed;
-    free_waiter(w);
-    if (closed) return error(errc::channel_closed);
-    return result<void>();
-  }
-
-  // Receives a value, blocking the running task until one comes; errc::channel_closed once the
-  // channel is closed and drained.
-  result<T> recv() {
-    if (broken_) return error(errc::out_of_memory);
-    if (std::optional<T> v = take(); v) return result<T>(std::in_place, std::move(*v));
-    if (closed_) return error(errc::channel_closed);
-    detail::task_node* self = detail::running_task();
-    if (self == nullptr) return error(errc::outside_task);
-    auto* w = new_waiter(self);
-    if (w == nullptr) return error(errc::out_of_memory);
-    link(receivers_, w);
-    if (error e = park(self, w); e) return e;
-    struct free_on_exit {  // T's move may throw
-      channel* ch;
-      detail::channel_waiter<T>* w;
-      ~free_on_exit() { ch->free_waiter(w); }
-    } release{this, w};
-    if (!w->value.full()) return error(errc::channel_closed);
-    return result<T>(std::in_place, w->value.take());
-  }
-
-  // As send and recv, without blocking: errc::would_block when they would.
-  result<void> try_send(T v) {
-    if (broken_) return error(errc::out_of_memory);
-    if (closed_) return error(errc::channel_closed);
-    if (offer(v)) return result<void>();
-    return error(errc::would_block);
-  }
-  result<T> try_recv() {
-    if (broken_) return error(errc::out_of_memory);
-    if (std::optional<T> v = take(); v) return result<T>(std::in_place, std::move(*v));
-    return error(closed_ ? errc::channel_closed : errc::would_block);
-  }
-
-  // Closes the channel: waiting receivers and senders go on with errc::channel_closed (the values
-  // of waiting senders are dropped, as their sends failed). Closing twice is errc::channel_closed.
-  result<void> close() noexcept {
-    if (closed_) return error(errc::channel_closed);
-    closed_ = true;
-    for (auto* list : {&receivers_, &senders_}) {
-      while (detail::channel_waiter<T>* w = *list) {
-        unlink(w);
-        w->closed = true;
-        w->value.clear();
-        detail::wake(w->task);
-      }
-    }
-    return result<void>();
-  }
-
- private:
-  using waiter = detail::channel_waiter<T>;
 
   // Hands `v` to a waiting receiver or the buffer; false if neither can take it now.
+  template <void (*Fire)(channel_waiter_base*) noexcept>
   bool offer(T& v) {
-    if (waiter* r = receivers_) {
-      r->value.put(std::move(v));  // may throw: the receiver then stays parked, v unsent
-      unlink(r);
-      detail::wake(r->task);
+    if (channel_waiter_base* r = receivers_) {
+      static_cast<waiter*>(r)->value.put(std::move(v));  // may throw: r stays parked, v unsent
+      Fire(r);
       return true;
     }
     if (count_ < capacity_) {
@@ -1846,96 +1865,707 @@ class channel {
   }
 
   // Takes the next value: from the buffer (refilled from a waiting sender) or a waiting sender.
+  template <void (*Fire)(channel_waiter_base*) noexcept>
   std::optional<T> take() {
     if (count_ != 0) {
       std::optional<T> v(std::move(buffer_[head_]));
       pop_buffer();
-      if (waiter* s = senders_) {
-        ::new (static_cast<void*>(buffer_ + (head_ + count_) % capacity_)) T(s->value.take());
+      if (channel_waiter_base* s = senders_) {
+        ::new (static_cast<void*>(buffer_ + (head_ + count_) % capacity_))
+            T(static_cast<waiter*>(s)->value.take());
         ++count_;
-        unlink(s);
-        detail::wake(s->task);
+        Fire(s);
       }
       return v;
     }
-    if (waiter* s = senders_) {
-      std::optional<T> v(s->value.take());
-      unlink(s);
-      detail::wake(s->task);
+    if (channel_waiter_base* s = senders_) {
+      std::optional<T> v(static_cast<waiter*>(s)->value.take());
+      Fire(s);
       return v;
     }
     return std::nullopt;
   }
 
-  void pop_buffer() noexcept {
-    buffer_[head_].~T();
-    head_ = (head_ + 1) % capacity_;
-    --count_;
-  }
-
-  waiter* new_waiter(detail::task_node* self) noexcept {
-    void* memory = detail::allocate(sizeof(waiter));
-    if (memory == nullptr) return nullptr;
-    auto* w = ::new (memory) waiter();
-    w->task = self;
-    return w;
-  }
-  void free_waiter(waiter* w) noexcept {
-    w->~waiter();
-    detail::deallocate(w, sizeof(waiter));
-  }
-
-  static void link(waiter*& list, waiter* w) noexcept {  // at the back: first come, first served
-    w->list = &list;
-    waiter** at = &list;
-    while (*at != nullptr) {
-      w->prev = *at;
-      at = &(*at)->next;
+  // Closes: waiting receivers and senders go on with errc::channel_closed (the values of waiting
+  // senders are dropped, as their sends failed). Closing twice is errc::channel_closed.
+  template <void (*Fire)(channel_waiter_base*) noexcept>
+  error close() noexcept {
+    if (closed_) return error(errc::channel_closed);
+    closed_ = true;
+    for (auto* list : {&receivers_, &senders_}) {
+      while (channel_waiter_base* w = *list) {
+        w->closed = true;
+        static_cast<waiter*>(w)->value.clear();
+        Fire(w);
+      }
     }
-    *at = w;
-  }
-  static void unlink(waiter* w) noexcept {
-    auto*& list = *static_cast<waiter**>(w->list);
-    if (w->prev != nullptr)
-      w->prev->next = w->next;
-    else
-      list = w->next;
-    if (w->next != nullptr) w->next->prev = w->prev;
-    w->prev = w->next = nullptr;
-    w->list = nullptr;
+    return error();
   }
 
-  // Parks the running task on `w`. On a kill while parked the waiter is unlinked and freed first
-  // (abandon), and the close's forced unwind (or, without exceptions, the discarded stack) ends
-  // the task; the error comes back only for a park that could not happen.
-  error park(detail::task_node* self, waiter* w) {
-    self->wait = w;
-    self->abandon_wait = [](void* wait) noexcept {
-      auto* abandoned = static_cast<waiter*>(wait);
-      if (abandoned->list != nullptr) unlink(abandoned);
-      abandoned->~waiter();
-      detail::deallocate(abandoned, sizeof(waiter));
-    };
-    error e = detail::park_running_task();
-    if (e.code() == errc::closing) return e;  // killed: the kill freed `w`
-    self->wait = nullptr;
-    self->abandon_wait = nullptr;
-    if (e) {  // it could not park: take the waiter back
-      if (w->list != nullptr) unlink(w);
-      free_waiter(w);
-    }
-    return e;
+  // The error of a send that cannot go on now (closed, broken), if any.
+  error send_refused() const noexcept {
+    if (broken_) return error(errc::out_of_memory);
+    if (closed_) return error(errc::channel_closed);
+    return error();
+  }
+  bool recv_ready() const noexcept { return count_ != 0 || senders_ != nullptr || closed_; }
+  bool send_ready() const noexcept {
+    return closed_ || receivers_ != nullptr || count_ < capacity_;
   }
 
   T* buffer_ = nullptr;
   std::size_t capacity_;
   std::size_t head_ = 0;
   std::size_t count_ = 0;
-  waiter* senders_ = nullptr;
-  waiter* receivers_ = nullptr;
+  channel_waiter_base* senders_ = nullptr;
+  channel_waiter_base* receivers_ = nullptr;
   bool closed_ = false;
   bool broken_ = false;  // its buffer could not be allocated
+
+ private:
+  void pop_buffer() noexcept {
+    buffer_[head_].~T();
+    head_ = (head_ + 1) % capacity_;
+    --count_;
+  }
 };
+
+// A received value out of a woken waiter, which it frees (T's move may throw).
+template <class T>
+result<T> collect_received(channel_waiter<T>* w) {
+  struct free_on_exit {
+    channel_waiter<T>* w;
+    ~free_on_exit() { w->destroy(w); }
+  } release{w};
+  if (!w->value.full()) return error(errc::channel_closed);
+  return result<T>(std::in_place, w->value.take());
+}
+// A woken sender's outcome; frees the waiter.
+inline result<void> collect_sent(channel_waiter_base* w) noexcept {
+  const bool closed = w->closed;
+  w->destroy(w);
+  if (closed) return error(errc::channel_closed);
+  return result<void>();
+}
+
+}  // namespace detail
+
+// A channel of T between the tasks of one scheduler, as Go's: `capacity` values are buffered
+// (0: every send waits for a receiver). send and recv block the calling task; try_send and
+// try_recv never block and work anywhere; select (below) waits on several at once. After close(),
+// receivers drain the buffer and then get errc::channel_closed; a send gets
+// errc::channel_closed. Destroying a channel closes it.
+//
+// A channel<T> takes no lock and no atomic operation: it is for the tasks of one thread, and its
+// ping-pong costs two task switches and nothing else. Between threads, use shared_channel<T>
+// (below): a second type rather than a lock in this one, because a lock (and the reference count
+// that lets a channel die while another thread's tasks still hold their waits) would tax every
+// single-thread operation.
+template <class T>
+class channel {
+  static constexpr auto fire = &detail::fire_waiter;
+
+ public:
+  explicit channel(std::size_t capacity) noexcept : core_(capacity) {}
+  channel(const channel&) = delete;
+  channel& operator=(const channel&) = delete;
+  ~channel() { (void)close(); }
+
+  std::size_t capacity() const noexcept { return core_.capacity_; }
+  std::size_t size() const noexcept { return core_.count_; }
+  bool closed() const noexcept { return core_.closed_; }
+
+  // Sends `v`, blocking the running task until a receiver or the buffer takes it.
+  result<void> send(T v) {
+    if (error e = core_.send_refused(); e) return e;
+    if (core_.template offer<fire>(v)) return result<void>();
+    detail::task_node* self = detail::running_task();
+    if (self == nullptr) return error(errc::outside_task);
+    auto* w = waiter::create(self);
+    if (w == nullptr) return error(errc::out_of_memory);
+    w->value.put(std::move(v));
+    detail::link_waiter(core_.senders_, w);
+    if (error e = park(self, w); e) return e;
+    return detail::collect_sent(w);
+  }
+
+  // Receives a value, blocking the running task until one comes; errc::channel_closed once the
+  // channel is closed and drained.
+  result<T> recv() {
+    if (core_.broken_) return error(errc::out_of_memory);
+    if (std::optional<T> v = core_.template take<fire>(); v)
+      return result<T>(std::in_place, std::move(*v));
+    if (core_.closed_) return error(errc::channel_closed);
+    detail::task_node* self = detail::running_task();
+    if (self == nullptr) return error(errc::outside_task);
+    auto* w = waiter::create(self);
+    if (w == nullptr) return error(errc::out_of_memory);
+    detail::link_waiter(core_.receivers_, w);
+    if (error e = park(self, w); e) return e;
+    return detail::collect_received(w);
+  }
+
+  // As send and recv, without blocking: errc::would_block when they would.
+  result<void> try_send(T v) {
+    if (error e = core_.send_refused(); e) return e;
+    if (core_.template offer<fire>(v)) return result<void>();
+    return error(errc::would_block);
+  }
+  result<T> try_recv() {
+    if (core_.broken_) return error(errc::out_of_memory);
+    if (std::optional<T> v = core_.template take<fire>(); v)
+      return result<T>(std::in_place, std::move(*v));
+    return error(core_.closed_ ? errc::channel_closed : errc::would_block);
+  }
+
+  // Closes the channel: waiting receivers and senders go on with errc::channel_closed (the values
+  // of waiting senders are dropped, as their sends failed). Closing twice is errc::channel_closed.
+  result<void> close() noexcept {
+    if (error e = core_.template close<fire>(); e) return e;
+    return result<void>();
+  }
+
+ private:
+  using waiter = detail::channel_waiter<T>;
+  friend struct detail::channel_access<T>;
+
+  // Parks the running task on `w`; on a kill while parked the waiter is unlinked and freed first.
+  static error park(detail::task_node* self, waiter* w) {
+    error e = detail::park_on(self, w, [](void* wait) noexcept {
+      auto* abandoned = static_cast<waiter*>(wait);
+      if (abandoned->list != nullptr) detail::unlink_waiter(abandoned);
+      abandoned->destroy(abandoned);
+    });
+    if (e && e.code() != errc::closing) {  // it could not park: take the waiter back
+      if (w->list != nullptr) detail::unlink_waiter(w);
+      w->destroy(w);
+    }
+    return e;
+  }
+
+  detail::channel_core<T> core_;
+};
+
+#if JMPCO_THREADS
+
+namespace detail {
+
+// A shared_channel's state, on the heap: the channel and each waiter parked on it hold a
+// reference, so that a channel destroyed while tasks of other threads wait on it wakes them (as a
+// close) and goes, and they find their waiters intact.
+template <class T>
+struct shared_channel_state final : channel_core<T> {
+  std::mutex lock;
+  std::atomic<std::size_t> references{1};
+
+  explicit shared_channel_state(std::size_t capacity) noexcept : channel_core<T>(capacity) {}
+
+  static shared_channel_state* create(std::size_t capacity) noexcept {
+    void* memory = allocate(sizeof(shared_channel_state));
+    if (memory == nullptr) return nullptr;
+    return ::new (memory) shared_channel_state(capacity);
+  }
+  void retain() noexcept { references.fetch_add(1, std::memory_order_relaxed); }
+  void release() noexcept {
+    if (references.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    this->~shared_channel_state();
+    deallocate(this, sizeof(shared_channel_state));
+  }
+};
+
+}  // namespace detail
+
+// A channel of T between tasks of schedulers on different threads (one scheduler per thread), with
+// channel<T>'s rules and operations: a task on thread A sends, a task on thread B receives, and
+// B's scheduler, idle while its task waits, blocks (no deadlock reported, no spinning) until A's
+// send wakes it (scheduler::interrupt()). It also works between tasks of one thread, at the cost
+// of a lock per operation (channel<T> takes none: see there). try_send and try_recv work on any
+// thread, inside a task or not. select() does not take shared_channel cases.
+//
+// A value handed to a waiting receiver belongs to that task from then on: if the task is killed
+// (or its scheduler destroyed) before it runs, the value is destroyed with it, as for channel<T>.
+//
+// Destroying a shared_channel closes it: tasks waiting on it (on any thread) go on with
+// errc::channel_closed, and the state they hold goes with the last of them. Using it from another
+// thread while it is destroyed is a race, as for any object.
+template <class T>
+class shared_channel {
+  using state = detail::shared_channel_state<T>;
+  using waiter = detail::channel_waiter<T>;
+  using hold = std::unique_lock<std::mutex>;
+  static constexpr auto fire = &detail::fire_waiter_any_thread;
+
+ public:
+  // errc::out_of_memory from every operation if its state could not be allocated.
+  explicit shared_channel(std::size_t capacity) noexcept : state_(state::create(capacity)) {}
+  shared_channel(const shared_channel&) = delete;
+  shared_channel& operator=(const shared_channel&) = delete;
+  ~shared_channel() {
+    if (state_ == nullptr) return;
+    (void)close();
+    state_->release();
+  }
+
+  std::size_t capacity() const noexcept { return state_ != nullptr ? state_->capacity_ : 0; }
+  std::size_t size() const {
+    if (state_ == nullptr) return 0;
+    const hold locked(state_->lock);
+    return state_->count_;
+  }
+  bool closed() const {
+    if (state_ == nullptr) return false;
+    const hold locked(state_->lock);
+    return state_->closed_;
+  }
+
+  // Sends `v`, blocking the running task until a receiver (of any thread) or the buffer takes it.
+  result<void> send(T v) {
+    if (state_ == nullptr) return error(errc::out_of_memory);
+    detail::task_node* self = detail::running_task();
+    hold locked(state_->lock);
+    if (error e = state_->send_refused(); e) return e;
+    if (state_->template offer<fire>(v)) return result<void>();
+    if (self == nullptr) return error(errc::outside_task);
+    waiter* w = new_waiter(self);
+    if (w == nullptr) return error(errc::out_of_memory);
+    struct free_on_throw {  // T's move may throw
+      waiter* w;
+      ~free_on_throw() {
+        if (w != nullptr) free_waiter(w);
+      }
+    } guard{w};
+    w->value.put(std::move(v));
+    guard.w = nullptr;
+    detail::link_waiter(state_->senders_, w);
+    locked.unlock();
+    if (error e = park(self, w); e) return e;
+    const release_on_exit release(w);
+    return detail::collect_sent(w);
+  }
+
+  // Receives a value, blocking the running task until one comes; errc::channel_closed once the
+  // channel is closed and drained.
+  result<T> recv() {
+    if (state_ == nullptr) return error(errc::out_of_memory);
+    detail::task_node* self = detail::running_task();
+    hold locked(state_->lock);
+    if (state_->broken_) return error(errc::out_of_memory);
+    if (std::optional<T> v = state_->template take<fire>(); v)
+      return result<T>(std::in_place, std::move(*v));
+    if (state_->closed_) return error(errc::channel_closed);
+    if (self == nullptr) return error(errc::outside_task);
+    waiter* w = new_waiter(self);
+    if (w == nullptr) return error(errc::out_of_memory);
+    detail::link_waiter(state_->receivers_, w);
+    locked.unlock();
+    if (error e = park(self, w); e) return e;
+    const release_on_exit release(w);
+    return detail::collect_received(w);
+  }
+
+  // As send and recv, without blocking: errc::would_block when they would.
+  result<void> try_send(T v) {
+    if (state_ == nullptr) return error(errc::out_of_memory);
+    const hold locked(state_->lock);
+    if (error e = state_->send_refused(); e) return e;
+    if (state_->template offer<fire>(v)) return result<void>();
+    return error(errc::would_block);
+  }
+  result<T> try_recv() {
+    if (state_ == nullptr) return error(errc::out_of_memory);
+    const hold locked(state_->lock);
+    if (state_->broken_) return error(errc::out_of_memory);
+    if (std::optional<T> v = state_->template take<fire>(); v)
+      return result<T>(std::in_place, std::move(*v));
+    return error(state_->closed_ ? errc::channel_closed : errc::would_block);
+  }
+
+  // As channel<T>::close, waking the waiters of every thread.
+  result<void> close() noexcept {
+    if (state_ == nullptr) return error(errc::out_of_memory);
+    const hold locked(state_->lock);
+    if (error e = state_->template close<fire>(); e) return e;
+    return result<void>();
+  }
+
+ private:
+  // The waiter's reference to the state, dropped after the waiter (collect_* frees it).
+  struct release_on_exit {
+    state* s;
+    explicit release_on_exit(waiter* w) noexcept : s(static_cast<state*>(w->shared)) {}
+    ~release_on_exit() { s->release(); }
+  };
+
+  waiter* new_waiter(detail::task_node* self) noexcept {
+    waiter* w = waiter::create(self);
+    if (w == nullptr) return nullptr;
+    w->shared = state_;
+    state_->retain();
+    return w;
+  }
+  static void free_waiter(waiter* w) noexcept {
+    auto* s = static_cast<state*>(w->shared);
+    w->destroy(w);
+    s->release();
+  }
+
+  // Parks the running task on `w`, counted as waiting for another thread. Killed while parked,
+  // the waiter is taken back from the channel, or (already fired) from the scheduler's queue of
+  // remote wakes, and freed.
+  static error park(detail::task_node* self, waiter* w) {
+    detail::count_remote_wait(self, +1);
+    error e = detail::park_on(self, w, [](void* wait) noexcept {
+      auto* abandoned = static_cast<waiter*>(wait);
+      withdraw(abandoned);
+      detail::count_remote_wait(abandoned->task, -1);
+      free_waiter(abandoned);
+    });
+    if (e.code() == errc::closing) return e;  // killed: the kill freed `w`
+    detail::count_remote_wait(self, -1);
+    if (e) {  // it could not park: take the waiter back
+      withdraw(w);
+      free_waiter(w);
+    }
+    return e;
+  }
+  static void withdraw(waiter* w) noexcept {
+    auto* s = static_cast<state*>(w->shared);
+    const std::lock_guard<std::mutex> locked(s->lock);
+    if (w->list != nullptr)
+      detail::unlink_waiter(w);
+    else
+      detail::withdraw_remote_wake(w->task);
+  }
+
+  state* state_;
+};
+
+#endif  // JMPCO_THREADS
+
+// ---- select ------------------------------------------------------------------------------------
+//
+//   auto which = jmpco::select(
+//       jmpco::recv_case(numbers, [&](jmpco::result<int> v) { if (v) sum += *v; }),
+//       jmpco::send_case(requests, 42, [&] { ++sent; }),
+//       jmpco::default_case([&] { idle = true; }));  // optional
+//
+// As Go's select: of the cases that are ready (a receive that has a value or whose channel is
+// closed, a send that a receiver or the buffer takes), one chosen at random runs; with none
+// ready the default runs if there is one; otherwise the task waits on every case's channel and
+// the first that becomes ready runs, the others' waits withdrawn. The case's callback runs after
+// that, as the task (it may do anything: block, kill, destroy the channels). It returns the
+// number of the case that ran (its position among the arguments), or an error: a send case whose
+// channel is closed is errc::channel_closed (Go panics there; the value is dropped), waiting
+// outside a task is errc::outside_task, no memory to wait is errc::out_of_memory, a channel
+// whose buffer could not be allocated is errc::out_of_memory.
+
+namespace detail {
+
+template <class T, class F>
+struct recv_case_of {
+  jmpco::channel<T>* ch;
+  F on_value;  // called with result<T>: a value, or errc::channel_closed
+};
+template <class T, class F>
+struct send_case_of {
+  jmpco::channel<T>* ch;
+  T value;
+  F on_sent;
+};
+template <class F>
+struct default_case_of {
+  F run;
+};
+
+struct nothing_to_do {
+  template <class... A>
+  void operator()(A&&...) const noexcept {}
+};
+
+template <class C>
+inline constexpr bool is_default_case = false;
+template <class F>
+inline constexpr bool is_default_case<default_case_of<F>> = true;
+
+template <class T>
+struct channel_access {
+  static constexpr auto fire = &fire_waiter;
+  static bool broken(const jmpco::channel<T>& ch) noexcept { return ch.core_.broken_; }
+  static bool recv_ready(const jmpco::channel<T>& ch) noexcept { return ch.core_.recv_ready(); }
+  static bool send_ready(const jmpco::channel<T>& ch) noexcept { return ch.core_.send_ready(); }
+  static result<T> recv_now(jmpco::channel<T>& ch) {
+    if (std::optional<T> v = ch.core_.template take<fire>(); v)
+      return result<T>(std::in_place, std::move(*v));
+    return error(errc::channel_closed);
+  }
+  static error send_now(jmpco::channel<T>& ch, T& v) {
+    if (ch.core_.closed_) return error(errc::channel_closed);
+    // Ready (checked by the select just now), so it is taken.
+    if (!ch.core_.template offer<fire>(v))
+      fail_fatally("a select's ready send case found no taker");
+    return error();
+  }
+  static channel_waiter_base*& receivers(jmpco::channel<T>& ch) noexcept {
+    return ch.core_.receivers_;
+  }
+  static channel_waiter_base*& senders(jmpco::channel<T>& ch) noexcept { return ch.core_.senders_; }
+};
+
+// One case of a select, as the select drives it.
+template <class T, class F>
+struct select_case_ops {
+  using access = channel_access<T>;
+  static bool broken(const recv_case_of<T, F>& c) noexcept { return access::broken(*c.ch); }
+  static bool ready(const recv_case_of<T, F>& c) noexcept { return access::recv_ready(*c.ch); }
+  static error run_now(recv_case_of<T, F>& c) {
+    c.on_value(access::recv_now(*c.ch));
+    return error();
+  }
+  static channel_waiter_base* wait(recv_case_of<T, F>& c, task_node* self) noexcept {
+    auto* w = channel_waiter<T>::create(self);
+    if (w != nullptr) link_waiter(access::receivers(*c.ch), w);
+    return w;
+  }
+  // After the wake: the value (or the close) that came, taken out before the waiters are freed.
+  static result<T> collect(recv_case_of<T, F>&, channel_waiter_base* fired) {
+    auto* w = static_cast<channel_waiter<T>*>(fired);
+    if (!w->value.full()) return error(errc::channel_closed);
+    return result<T>(std::in_place, w->value.take());
+  }
+  static error finish(recv_case_of<T, F>& c, result<T>&& got) {
+    c.on_value(std::move(got));
+    return error();
+  }
+
+  static bool broken(const send_case_of<T, F>& c) noexcept { return access::broken(*c.ch); }
+  static bool ready(const send_case_of<T, F>& c) noexcept { return access::send_ready(*c.ch); }
+  static error run_now(send_case_of<T, F>& c) {
+    if (error e = access::send_now(*c.ch, c.value); e) return e;
+    c.on_sent();
+    return error();
+  }
+  static channel_waiter_base* wait(send_case_of<T, F>& c, task_node* self) {
+    auto* w = channel_waiter<T>::create(self);
+    if (w == nullptr) return nullptr;
+    struct free_on_throw {  // T's move may throw
+      channel_waiter<T>* w;
+      ~free_on_throw() {
+        if (w != nullptr) w->destroy(w);
+      }
+    } guard{w};
+    w->value.put(std::move(c.value));
+    guard.w = nullptr;
+    link_waiter(access::senders(*c.ch), w);
+    return w;
+  }
+  static bool collect(send_case_of<T, F>&, channel_waiter_base* fired) noexcept {
+    return fired->closed;
+  }
+  static error finish(send_case_of<T, F>& c, bool closed) {
+    if (closed) return error(errc::channel_closed);
+    c.on_sent();
+    return error();
+  }
+};
+
+template <class C>
+struct case_traits;
+template <class T, class F>
+struct case_traits<recv_case_of<T, F>> {
+  using ops = select_case_ops<T, F>;
+};
+template <class T, class F>
+struct case_traits<send_case_of<T, F>> {
+  using ops = select_case_ops<T, F>;
+};
+
+// Calls fn(case) for the case at runtime position `index`.
+template <class Tuple, class Fn, std::size_t... I>
+void visit_case(Tuple& cases, std::size_t index, Fn&& fn, std::index_sequence<I...>) {
+  (void)((I == index ? (fn(std::get<I>(cases)), true) : false) || ...);
+}
+
+// Frees the select's group and every waiter in it, whatever became of them.
+JMPCO_API void free_select_group(select_group* group) noexcept;
+JMPCO_API select_group* new_select_group() noexcept;
+
+template <class... C>
+class selector {
+ public:
+  static constexpr std::size_t count = sizeof...(C);
+
+  explicit selector(C&... cases) noexcept : cases_(cases...) {}
+
+  result<std::size_t> run() {
+    if (any_broken()) return error(errc::out_of_memory);
+    if (std::optional<std::size_t> ready = pick_ready()) {
+      if (error e = run_now(*ready); e) return e;
+      return result<std::size_t>(std::in_place, *ready);
+    }
+    if (std::optional<std::size_t> fallback = default_index()) {
+      for_case(*fallback, [](auto& c) {
+        if constexpr (is_default_case<std::decay_t<decltype(c)>>) c.run();
+      });
+      return result<std::size_t>(std::in_place, *fallback);
+    }
+    return wait_for_one();
+  }
+
+ private:
+  using indices = std::index_sequence_for<C...>;
+
+  template <class Fn>
+  void for_case(std::size_t index, Fn&& fn) {
+    visit_case(cases_, index, std::forward<Fn>(fn), indices{});
+  }
+
+  bool any_broken() {
+    bool broken = false;
+    for (std::size_t i = 0; i < count; ++i) {
+      for_case(i, [&](auto& c) {
+        using Case = std::decay_t<decltype(c)>;
+        if constexpr (!is_default_case<Case>) broken |= case_traits<Case>::ops::broken(c);
+      });
+    }
+    return broken;
+  }
+
+  // The first ready case from a random start: each ready case has a chance.
+  std::optional<std::size_t> pick_ready() {
+    const std::size_t start = select_random(count);
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::size_t i = (start + k) % count;
+      bool ready = false;
+      for_case(i, [&](auto& c) {
+        using Case = std::decay_t<decltype(c)>;
+        if constexpr (!is_default_case<Case>) ready = case_traits<Case>::ops::ready(c);
+      });
+      if (ready) return i;
+    }
+    return std::nullopt;
+  }
+
+  static std::optional<std::size_t> default_index() noexcept {
+    constexpr bool flags[] = {is_default_case<C>...};
+    for (std::size_t i = 0; i < count; ++i) {
+      if (flags[i]) return i;
+    }
+    return std::nullopt;
+  }
+
+  error run_now(std::size_t index) {
+    error e;
+    for_case(index, [&](auto& c) {
+      using Case = std::decay_t<decltype(c)>;
+      if constexpr (!is_default_case<Case>) e = case_traits<Case>::ops::run_now(c);
+    });
+    return e;
+  }
+
+  result<std::size_t> wait_for_one() {
+    task_node* self = running_task();
+    if (self == nullptr) return error(errc::outside_task);
+    select_group* group = new_select_group();
+    if (group == nullptr) return error(errc::out_of_memory);
+    struct free_on_exit {  // a case's value move may throw, or the park fail
+      select_group* group;
+      ~free_on_exit() {
+        if (group != nullptr) free_select_group(group);
+      }
+    } guard{group};
+    if (!enqueue_all(group, self)) return error(errc::out_of_memory);
+    // Parked, the group is the kill's to free (the forced unwind passes through here).
+    guard.group = nullptr;
+    error e = park_on(self, group, [](void* wait) noexcept {
+      free_select_group(static_cast<select_group*>(wait));
+    });
+    if (e.code() == errc::closing) return e;  // killed: the kill freed the group
+    if (e) {                                  // it could not park
+      free_select_group(group);
+      return e;
+    }
+    if (group->fired == nullptr) fail_fatally("a select woke with no case fired");
+    const std::size_t index = group->fired->case_index;
+    return finish_fired(index, group);
+  }
+
+  bool enqueue_all(select_group* group, task_node* self) {
+    channel_waiter_base** tail = &group->cases;
+    bool ok = true;
+    for (std::size_t i = 0; i < count && ok; ++i) {
+      for_case(i, [&](auto& c) {
+        using Case = std::decay_t<decltype(c)>;
+        if constexpr (!is_default_case<Case>) {
+          channel_waiter_base* w = case_traits<Case>::ops::wait(c, self);
+          if (w == nullptr) {
+            ok = false;
+            return;
+          }
+          w->group = group;
+          w->case_index = i;
+          *tail = w;
+          tail = &w->next_case;
+        }
+      });
+    }
+    return ok;
+  }
+
+  // Takes what the fired case brought, frees every waiter, then runs the case's callback.
+  result<std::size_t> finish_fired(std::size_t index, select_group* group) {
+    error e;
+    for_case(index, [&](auto& c) {
+      using Case = std::decay_t<decltype(c)>;
+      if constexpr (!is_default_case<Case>) {
+        struct free_on_exit {
+          select_group* group;
+          ~free_on_exit() {
+            if (group != nullptr) free_select_group(group);
+          }
+        } guard{group};
+        auto got = case_traits<Case>::ops::collect(c, group->fired);
+        free_select_group(std::exchange(guard.group, nullptr));
+        e = case_traits<Case>::ops::finish(c, std::move(got));
+      }
+    });
+    if (e) return e;
+    return result<std::size_t>(std::in_place, index);
+  }
+
+  std::tuple<C&...> cases_;
+};
+
+}  // namespace detail
+
+// A case that receives from `ch` and calls on_value(result<T>) with the value or
+// errc::channel_closed.
+template <class T, class F>
+detail::recv_case_of<T, std::decay_t<F>> recv_case(channel<T>& ch, F&& on_value) {
+  static_assert(std::is_invocable_v<std::decay_t<F>&, result<T>>,
+                "recv_case's callback takes a jmpco::result<T>");
+  return {&ch, std::forward<F>(on_value)};
+}
+// A case that sends `value` on `ch` and then calls on_sent().
+template <class T, class V, class F = detail::nothing_to_do>
+detail::send_case_of<T, std::decay_t<F>> send_case(channel<T>& ch, V&& value, F&& on_sent = {}) {
+  static_assert(std::is_invocable_v<std::decay_t<F>&>, "send_case's callback takes nothing");
+  return {&ch, T(std::forward<V>(value)), std::forward<F>(on_sent)};
+}
+// What runs when no case is ready; at most one per select.
+template <class F>
+detail::default_case_of<std::decay_t<F>> default_case(F&& run) {
+  static_assert(std::is_invocable_v<std::decay_t<F>&>, "default_case's callback takes nothing");
+  return {std::forward<F>(run)};
+}
+
+template <class... C>
+result<std::size_t> select(C&&... cases) {
+  constexpr std::size_t defaults =
+      (std::size_t{0} + ... + detail::is_default_case<std::decay_t<C>>);
+  static_assert(defaults <= 1, "a select has at most one default_case");
+  static_assert(sizeof...(C) > defaults, "a select needs a send_case or a recv_case");
+  return detail::selector<std::remove_reference_t<C>...>(cases...).run();
+}
 
 }  // namespace jmpco
 
@@ -3548,6 +4178,8 @@ void raise(const error& e) {
 // ---- lib/scheduler.cpp
 // The scheduler's run loop, its queues and its timer heap (include/jmpco/scheduler.hpp).
 
+#include <cstdint>
+
 // ---- lib/scheduler_wait.hpp
 // What a scheduler blocks in when no task is ready: until a deadline, an interrupt() from any
 // thread, or an event on a file descriptor a task waits for. One variant per platform, each a
@@ -4084,18 +4716,85 @@ void scheduler::report_unjoined(const error& e) noexcept {
   if (failure_handler_ != nullptr) failure_handler_(e, failure_user_);
 }
 
+// ---- wakes from other threads ----------------------------------------------------------------
+
+void scheduler::take_remote_wakes() noexcept {
+#if JMPCO_THREADS
+  if (!remote_pending_.load(std::memory_order_acquire)) return;
+  const std::lock_guard<std::mutex> hold(remote_lock_);
+  while (task_node* t = remote_head_) {
+    remote_head_ = t->next_remote;
+    t->next_remote = nullptr;
+    t->remote_queued = false;
+    detail::wake(t);
+  }
+  remote_tail_ = nullptr;
+  remote_pending_.store(false, std::memory_order_relaxed);
+#endif
+}
+
+#if JMPCO_THREADS
+namespace detail {
+
+void wake_from_any_thread(task_node* t) noexcept {
+  scheduler* home = t->owner;
+  JMPCO_ASSERT(home != nullptr);
+  if (running_now.owner == home) return wake(t);  // its own thread, inside one of its tasks
+  const std::lock_guard<std::mutex> hold(home->remote_lock_);
+  JMPCO_ASSERT(!t->remote_queued);
+  t->remote_queued = true;
+  if (home->remote_tail_ != nullptr)
+    home->remote_tail_->next_remote = t;
+  else
+    home->remote_head_ = t;
+  home->remote_tail_ = t;
+  home->remote_pending_.store(true, std::memory_order_release);
+  home->interrupt();  // under the lock: the scheduler's destructor waits for it
+}
+
+void withdraw_remote_wake(task_node* t) noexcept {
+  scheduler* home = t->owner;
+  const std::lock_guard<std::mutex> hold(home->remote_lock_);
+  if (!t->remote_queued) return;
+  task_node* before = nullptr;
+  for (task_node* at = home->remote_head_; at != t; before = at, at = at->next_remote) {
+    JMPCO_ASSERT(at != nullptr);
+  }
+  (before != nullptr ? before->next_remote : home->remote_head_) = t->next_remote;
+  if (home->remote_tail_ == t) home->remote_tail_ = before;
+  t->next_remote = nullptr;
+  t->remote_queued = false;
+}
+
+void count_remote_wait(task_node* t, int delta) noexcept {
+  JMPCO_ASSERT(delta > 0 || t->owner->remote_waits_ > 0);
+  t->owner->remote_waits_ += static_cast<std::size_t>(static_cast<std::ptrdiff_t>(delta));
+}
+
+}  // namespace detail
+#endif
+
 // ---- running ----------------------------------------------------------------------------------
 
 bool scheduler::step() {
+  take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   if (task_node* t = pop_ready()) {
     resume(t);
     return true;
   }
-  if (timers_ == nullptr && fd_waiters_ == 0) return false;
-  block_until(timers_ != nullptr ? &timers_->deadline : nullptr);
-  wake_due_timers(clock::now());
-  return true;
+  if (timers_ != nullptr || fd_waiters_ != 0) {
+    block_until(timers_ != nullptr ? &timers_->deadline : nullptr);
+    wake_due_timers(clock::now());
+    return true;
+  }
+#if JMPCO_THREADS
+  if (remote_waits_ != 0) {  // another thread will wake a task: wait for its interrupt()
+    block_until(nullptr);
+    return true;
+  }
+#endif
+  return false;
 }
 
 result<void> scheduler::run() {
@@ -4106,6 +4805,7 @@ result<void> scheduler::run() {
 }
 
 std::size_t scheduler::run_once() {
+  take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   // Only the tasks ready now: one that becomes ready meanwhile waits for the next call.
   std::size_t ready = 0;
@@ -4121,6 +4821,7 @@ std::size_t scheduler::run_once() {
 }
 
 std::size_t scheduler::run_once(clock::duration timeout) {
+  take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   if (ready_head_ == nullptr) {
     clock::time_point until = clock::now() + timeout;
@@ -4154,6 +4855,12 @@ scheduler::~scheduler() {
     t = next;
   }
   all_ = nullptr;
+#if JMPCO_THREADS
+  // The kills withdrew every remote wait; a thread still inside wake_from_any_thread (in its
+  // interrupt()) holds the lock: let it finish before the wait it interrupts goes.
+  { const std::lock_guard<std::mutex> hold(remote_lock_); }
+  JMPCO_ASSERT(remote_waits_ == 0 && remote_head_ == nullptr);
+#endif
   JMPCO_ASSERT(fd_waiters_ == 0);
   if (fds_ != nullptr) detail::deallocate(fds_, sizeof(detail::fd_watch) * fds_size_);
   if (detail::event_wait* w = events_.exchange(nullptr)) detail::free_event_wait(w);
@@ -4214,6 +4921,97 @@ result<fd_event> wait_fd(int fd, fd_event events, const scheduler::clock::durati
 
 }  // namespace this_task
 
+}  // namespace jmpco
+
+// ---- channel waiters and select -----------------------------------------------------------------
+
+namespace jmpco {
+namespace detail {
+
+void link_waiter(channel_waiter_base*& list, channel_waiter_base* w) noexcept {
+  JMPCO_ASSERT(w->list == nullptr && w->next == nullptr && w->prev == nullptr);
+  w->list = &list;
+  channel_waiter_base** at = &list;
+  while (*at != nullptr) {
+    w->prev = *at;
+    at = &(*at)->next;
+  }
+  *at = w;
+}
+
+void unlink_waiter(channel_waiter_base* w) noexcept {
+  JMPCO_ASSERT(w->list != nullptr);
+  if (w->prev != nullptr)
+    w->prev->next = w->next;
+  else
+    *w->list = w->next;
+  if (w->next != nullptr) w->next->prev = w->prev;
+  w->prev = w->next = nullptr;
+  w->list = nullptr;
+}
+
+#if JMPCO_THREADS
+void fire_waiter_any_thread(channel_waiter_base* w) noexcept {
+  JMPCO_ASSERT(w->group == nullptr);  // a select waits on channels of its own thread only
+  unlink_waiter(w);
+  wake_from_any_thread(w->task);
+}
+#endif
+
+void fire_waiter(channel_waiter_base* w) noexcept {
+  unlink_waiter(w);
+  if (select_group* group = w->group) {
+    JMPCO_ASSERT(group->fired == nullptr);
+    group->fired = w;
+    for (channel_waiter_base* other = group->cases; other != nullptr; other = other->next_case) {
+      if (other != w && other->list != nullptr) unlink_waiter(other);
+    }
+  }
+  wake(w->task);
+}
+
+error park_on(task_node* self, void* wait, void (*abandon)(void* wait) noexcept) {
+  JMPCO_ASSERT(self->wait == nullptr && self->abandon_wait == nullptr);
+  self->wait = wait;
+  self->abandon_wait = abandon;
+  error e = park_running_task();
+  if (e.code() == errc::closing) return e;  // killed: the kill called `abandon`
+  self->wait = nullptr;
+  self->abandon_wait = nullptr;
+  return e;
+}
+
+select_group* new_select_group() noexcept {
+  void* memory = allocate(sizeof(select_group));
+  if (memory == nullptr) return nullptr;
+  return ::new (memory) select_group();
+}
+
+void free_select_group(select_group* group) noexcept {
+  for (channel_waiter_base* w = group->cases; w != nullptr;) {
+    channel_waiter_base* next = w->next_case;
+    if (w->list != nullptr) unlink_waiter(w);
+    w->destroy(w);
+    w = next;
+  }
+  group->~select_group();
+  deallocate(group, sizeof(select_group));
+}
+
+std::size_t select_random(std::size_t bound) noexcept {
+  // xorshift64: cheap, and enough to give every ready case its turn.
+#if JMPCO_THREADS
+  thread_local std::uint64_t state = 0x9e3779b97f4a7c15u;
+#else
+  static std::uint64_t state = 0x9e3779b97f4a7c15u;
+#endif
+  state ^= state << 13;
+  state ^= state >> 7;
+  state ^= state << 17;
+  return static_cast<std::size_t>(state % bound);
+}
+
+}  // namespace detail
 }  // namespace jmpco
 // ---- lib/scheduler_wait_epoll.cpp
 // The scheduler's wait on Linux: epoll for the watched fds, an eventfd for interrupt().
