@@ -1809,9 +1809,8 @@ JMPCO_API void fire_waiter(channel_waiter_base* w) noexcept;
 JMPCO_API void fire_waiter_any_thread(channel_waiter_base* w) noexcept;
 #endif
 // Parks the running task `self` on `wait`, which `abandon` takes apart if the task is killed
-// while parked (then the close's forced unwind ends the task and errc::closing comes back only
-// while another exception propagates). Any other error: it could not park, `wait` is the
-// caller's to take apart.
+// while parked (then errc::closing comes back: the kill took `wait` apart). Any other error: it
+// could not park, `wait` is the caller's to take apart.
 [[nodiscard]] JMPCO_API error park_on(task_node* self, void* wait,
                                       void (*abandon)(void* wait) noexcept);
 // A number in [0, bound): where a select starts looking for a ready case.
