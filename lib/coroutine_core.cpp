@@ -95,11 +95,11 @@ struct coroutine_lifecycle {
   // An error value raised as an exception: the same death as without exceptions.
   JMPCO_NOINLINE static void die_raising(coroutine_core* self,
                                          const coroutine_error& raised) noexcept {
-    self->death_ = as_death(raised.error());
+    self->set_death(as_death(raised.error()));
   }
   // Called inside a catch (...) handler.
   JMPCO_NOINLINE static void die_throwing(coroutine_core* self) noexcept {
-    self->death_ = error(std::current_exception());
+    self->set_death(error(std::current_exception()));
   }
 #endif
 
@@ -212,6 +212,30 @@ coroutine_core::~coroutine_core() {
     detail::discard_slice(ts, &ctx_);
   }
   detail::free_copy(&ctx_);
+  if (has_death_) ctx_.death.~error();
+}
+
+const error& coroutine_core::death() const noexcept {
+  static const error none;
+  return has_death_ ? ctx_.death : none;
+}
+
+void coroutine_core::set_death(const error& e) noexcept {
+  JMPCO_ASSERT(status_ == status::running && this_thread_state().running == this);
+  if (has_death_) {
+    ctx_.death = e;
+    return;
+  }
+  ::new (&ctx_.death) error(e);  // the running coroutine's jump buffer is garbage: reuse it
+  has_death_ = true;
+}
+
+error coroutine_core::take_death() noexcept {
+  if (!has_death_) return error();
+  error e = std::move(ctx_.death);
+  ctx_.death.~error();
+  has_death_ = false;
+  return e;
 }
 
 coroutine_core* coroutine_core::running() noexcept { return this_thread_state().running; }
@@ -283,7 +307,7 @@ JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
   }
   // Back from the coroutine: it yielded, returned or raised.
   JMPCO_ASSERT(status_ == status::suspended || status_ == status::dead);
-  const errc outcome = status_ == status::dead ? death_.code() : errc::ok;
+  const errc outcome = has_death_ ? ctx_.death.code() : errc::ok;
   coroutine_lifecycle::settle_released(this);  // may free *this
   return outcome;
 }
@@ -339,8 +363,8 @@ error coroutine_core::close_core() noexcept {
           unpin();
           return error(refused);
         }
-        error died_with = std::exchange(death_, error());  // handed out once, as Lua's close does
-        unpin();                                           // may free *this
+        error died_with = take_death();  // handed out once, as Lua's close does
+        unpin();                         // may free *this
         return died_with;
       }
 #else
@@ -348,13 +372,13 @@ error coroutine_core::close_core() noexcept {
 #endif
       break;
   }
-  return std::exchange(death_, error());  // handed out once, as Lua's close does
+  return take_death();  // handed out once, as Lua's close does
 }
 
 void coroutine_core::die_with(const error& e) noexcept {
   coroutine_core* self = running();
   if (self == nullptr) detail::fail_fatally(e.what());
-  self->death_ = coroutine_lifecycle::as_death(e);
+  self->set_death(coroutine_lifecycle::as_death(e));
   coroutine_lifecycle::finish(self);
 }
 

@@ -212,7 +212,8 @@ namespace detail {
 template <class Out, class... In>
 class channel : public coroutine_core {
  public:
-  channel() noexcept : coroutine_core(&signature_tag<Out(In...)>::id), yielder_for_body(this) {}
+  channel() noexcept : yielder_for_body(this) {}
+  const void* signature() const noexcept final { return &signature_tag<Out(In...)>::id; }
 
   slot<std::tuple<std::decay_t<In>...>> inbox;  // resume -> coroutine
   slot<Out> outbox;                             // yield/return -> resumer

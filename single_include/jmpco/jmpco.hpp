@@ -484,7 +484,17 @@ struct thread_state;
 // Invariant while a context is on its thread's chain: [start + saved, stop) is live on the stack
 // and [start, start + saved) is in `copy`.
 struct context {
-  jump_buffer env;
+  context() noexcept : env() {}
+  ~context() {}  // the coroutine that owns it destroys a death it holds
+  context(const context&) = delete;
+  context& operator=(const context&) = delete;
+
+  // A context is entered through `env` until it dies; after that it is never entered again, and
+  // the same bytes hold the error its coroutine died with (coroutine_core keeps track of which).
+  union {
+    jump_buffer env;
+    jmpco::error death;
+  };
   std::uintptr_t stop = 0;        // exclusive top of the slice; fixed when the context first runs
   std::uintptr_t start = 0;       // lowest live byte when the context last left
   unsigned char* copy = nullptr;  // heap copy of the lowest `saved` bytes
@@ -513,7 +523,7 @@ class JMPCO_API coroutine_core {
   jmpco::status status() const noexcept { return status_; }
   // The error this coroutine died with (code ok if it has not died by error, or once close() has
   // handed it out).
-  const jmpco::error& death() const noexcept { return death_; }
+  const jmpco::error& death() const noexcept;
 
   // The coroutine running on this thread, or nullptr on the thread's main context.
   static coroutine_core* running() noexcept;
@@ -548,8 +558,9 @@ class JMPCO_API coroutine_core {
   [[noreturn]] static void unwind_for_close();
 #endif
 
-  // The compile-time signature tag of a typed front end, checked where yields are untyped.
-  const void* signature() const noexcept { return signature_; }
+  // The compile-time signature tag of a typed front end, checked where yields are untyped (nullptr
+  // for a layer without one). Virtual rather than a member: one pointer less in every coroutine.
+  virtual const void* signature() const noexcept { return nullptr; }
 
   // Kills the running coroutine with `e` at once: its resumer gets `e` from resume. No destructor
   // runs on its stack (front ends with exceptions throw instead). On a thread's main context it
@@ -557,7 +568,7 @@ class JMPCO_API coroutine_core {
   [[noreturn]] static void die_with(const jmpco::error& e) noexcept;
 
  protected:
-  explicit coroutine_core(const void* signature = nullptr) noexcept : signature_(signature) {}
+  coroutine_core() noexcept = default;
   virtual ~coroutine_core();
 
   // The body. It starts on the first resume_core(); returning makes the coroutine dead.
@@ -602,20 +613,23 @@ class JMPCO_API coroutine_core {
 
   void settle_unpinned() noexcept;  // unpin() of a released coroutine
 
-  detail::context ctx_;
-  const void* signature_;
+  // Records the running coroutine's death (its jump buffer is no longer needed); hands it out.
+  void set_death(const jmpco::error& e) noexcept;
+  jmpco::error take_death() noexcept;
+
+  detail::context ctx_;  // holds death() once the coroutine has died by error
   // Where yield and death return to. While a released coroutine waits for its deferred unwind
   // (it is suspended then, so it has no resumer), the next one waiting on its thread.
   coroutine_core* resumer_ = nullptr;
   // The id of the owning thread's state, set by the first resume (0 before): an id, not an
   // address, because a new thread may get an exited thread's thread-local storage.
   std::uintptr_t owner_ = 0;
-  jmpco::error death_;
   jmpco::status status_ = jmpco::status::suspended;
   bool started_ = false;
-  bool closing_ = false;   // resumed only to unwind its stack
-  bool released_ = false;  // no handle owns it any more
-  std::uint8_t pins_ = 0;  // front ends still reading it after a resume
+  bool closing_ = false;    // resumed only to unwind its stack
+  bool released_ = false;   // no handle owns it any more
+  std::uint8_t pins_ = 0;   // front ends still reading it after a resume
+  bool has_death_ = false;  // ctx_.death holds an error (and ctx_.env is gone)
 };
 
 }  // namespace jmpco
@@ -832,7 +846,8 @@ namespace detail {
 template <class Out, class... In>
 class channel : public coroutine_core {
  public:
-  channel() noexcept : coroutine_core(&signature_tag<Out(In...)>::id), yielder_for_body(this) {}
+  channel() noexcept : yielder_for_body(this) {}
+  const void* signature() const noexcept final { return &signature_tag<Out(In...)>::id; }
 
   slot<std::tuple<std::decay_t<In>...>> inbox;  // resume -> coroutine
   slot<Out> outbox;                             // yield/return -> resumer
@@ -2304,6 +2319,8 @@ struct jmpco_coroutine final : jmpco::coroutine_core {
     return memory != nullptr ? new (memory) jmpco_coroutine(body, user) : nullptr;
   }
 
+  const void* signature() const noexcept override { return &jmpco::c_api::c_api_signature; }
+
   // The coroutine running now, if this API created it.
   static jmpco_coroutine* current() noexcept {
     coroutine_core* running = coroutine_core::running();
@@ -2356,8 +2373,7 @@ struct jmpco_coroutine final : jmpco::coroutine_core {
   using coroutine_core::release;
 
  private:
-  jmpco_coroutine(jmpco_function body, void* user) noexcept
-      : coroutine_core(&jmpco::c_api::c_api_signature), body_(body), user_(user) {}
+  jmpco_coroutine(jmpco_function body, void* user) noexcept : body_(body), user_(user) {}
   ~jmpco_coroutine() override { drop(death_value_); }
 
   void run() override {
@@ -2918,11 +2934,11 @@ struct coroutine_lifecycle {
   // An error value raised as an exception: the same death as without exceptions.
   JMPCO_NOINLINE static void die_raising(coroutine_core* self,
                                          const coroutine_error& raised) noexcept {
-    self->death_ = as_death(raised.error());
+    self->set_death(as_death(raised.error()));
   }
   // Called inside a catch (...) handler.
   JMPCO_NOINLINE static void die_throwing(coroutine_core* self) noexcept {
-    self->death_ = error(std::current_exception());
+    self->set_death(error(std::current_exception()));
   }
 #endif
 
@@ -3035,6 +3051,30 @@ coroutine_core::~coroutine_core() {
     detail::discard_slice(ts, &ctx_);
   }
   detail::free_copy(&ctx_);
+  if (has_death_) ctx_.death.~error();
+}
+
+const error& coroutine_core::death() const noexcept {
+  static const error none;
+  return has_death_ ? ctx_.death : none;
+}
+
+void coroutine_core::set_death(const error& e) noexcept {
+  JMPCO_ASSERT(status_ == status::running && this_thread_state().running == this);
+  if (has_death_) {
+    ctx_.death = e;
+    return;
+  }
+  ::new (&ctx_.death) error(e);  // the running coroutine's jump buffer is garbage: reuse it
+  has_death_ = true;
+}
+
+error coroutine_core::take_death() noexcept {
+  if (!has_death_) return error();
+  error e = std::move(ctx_.death);
+  ctx_.death.~error();
+  has_death_ = false;
+  return e;
 }
 
 coroutine_core* coroutine_core::running() noexcept { return this_thread_state().running; }
@@ -3106,7 +3146,7 @@ JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
   }
   // Back from the coroutine: it yielded, returned or raised.
   JMPCO_ASSERT(status_ == status::suspended || status_ == status::dead);
-  const errc outcome = status_ == status::dead ? death_.code() : errc::ok;
+  const errc outcome = has_death_ ? ctx_.death.code() : errc::ok;
   coroutine_lifecycle::settle_released(this);  // may free *this
   return outcome;
 }
@@ -3162,8 +3202,8 @@ error coroutine_core::close_core() noexcept {
           unpin();
           return error(refused);
         }
-        error died_with = std::exchange(death_, error());  // handed out once, as Lua's close does
-        unpin();                                           // may free *this
+        error died_with = take_death();  // handed out once, as Lua's close does
+        unpin();                         // may free *this
         return died_with;
       }
 #else
@@ -3171,13 +3211,13 @@ error coroutine_core::close_core() noexcept {
 #endif
       break;
   }
-  return std::exchange(death_, error());  // handed out once, as Lua's close does
+  return take_death();  // handed out once, as Lua's close does
 }
 
 void coroutine_core::die_with(const error& e) noexcept {
   coroutine_core* self = running();
   if (self == nullptr) detail::fail_fatally(e.what());
-  self->death_ = coroutine_lifecycle::as_death(e);
+  self->set_death(coroutine_lifecycle::as_death(e));
   coroutine_lifecycle::finish(self);
 }
 
