@@ -286,18 +286,19 @@ JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
             coroutine_lifecycle::check_resumable_out_of_line(*this, ts, JMPCO_OWN_FRAME_TOP());
         refused != errc::ok)
       return refused;
+    owner_ = ts.id;  // a first resume takes this path: plainly_resumable needs an owner
+    started_ = true;
   }
+  JMPCO_ASSERT(owner_ == ts.id && started_);
   coroutine_core* resumer = ts.running;
-  owner_ = ts.id;
   resumer_ = resumer;
   ctx_.level = ts.current->level + 1;
   if (resumer != nullptr) resumer->status_ = status::normal;
   status_ = status::running;
   ts.running = this;
-  started_ = true;
   detail::prepare_switch(ts, &ctx_, &coroutine_lifecycle::launch);
   if (JMPCO_SAVE_CONTEXT(ts.current->env) == 0) {
-    if (!detail::complete_switch()) {
+    if (!detail::complete_switch(ts)) {
       // Not enough memory to save the bytes the coroutine would overwrite: nothing has changed.
       // (A new coroutine never needs a copy to start, so this one had started.)
       status_ = status::suspended;
@@ -324,7 +325,7 @@ JMPCO_NOINLINE errc coroutine_core::yield_core() noexcept {
   ts.yielding = self;  // so that not even `self` lives across the save
   detail::prepare_switch(ts, coroutine_lifecycle::hand_back(ts, self), nullptr);
   if (JMPCO_SAVE_CONTEXT(ts.current->env) == 0) {
-    if (!detail::complete_switch()) return coroutine_lifecycle::undo_yield(this_thread_state());
+    if (!detail::complete_switch(ts)) return coroutine_lifecycle::undo_yield(this_thread_state());
   }
   // Resumed: resume_core() has set every status and made this coroutine the running one.
   return this_thread_state().running->closing_ ? errc::closing : errc::ok;

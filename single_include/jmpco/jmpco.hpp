@@ -2838,13 +2838,16 @@ namespace jmpco::detail {
 //
 //   detail::prepare_switch(ts, target, launch);
 //   if (JMPCO_SAVE_CONTEXT(ts.current->env) == 0) {
-//     if (!detail::complete_switch()) { /* not enough memory: nothing has changed */ }
+//     if (!detail::complete_switch(ts)) { /* not enough memory: nothing has changed */ }
 //   }
 //   // control is back in this context
 //
 // Every call after the save could return through it a second time, so the compiler keeps each
 // value that lives across one in memory: in that frame, which is copied with the context's stack.
-// The steps therefore read their operands from the thread state. A target that has never run
+// The steps therefore read their operands from the thread state, which the saving frame hands
+// to complete_switch (one slot there costs less than a thread-local read; on i386 the argument
+// lies in the saving frame, which nothing overwrites before complete_switch is done with it).
+// A target that has never run
 // gets its slice below the caller and starts by calling `launch`, which must never return.
 inline void prepare_switch(thread_state& ts, context* target, launch_fn launch) noexcept {
   ts.switch_target = target;
@@ -2852,8 +2855,9 @@ inline void prepare_switch(thread_state& ts, context* target, launch_fn launch) 
 }
 
 // Saves what collides with the target's slice, puts the target's bytes back and jumps into it;
-// returns false at once, with nothing changed, if a heap copy could not be allocated.
-bool complete_switch() noexcept;
+// returns false at once, with nothing changed, if a heap copy could not be allocated. `ts` is the
+// calling thread's state.
+bool complete_switch(thread_state& ts) noexcept;
 
 // Leaves a context whose frames are garbage now (it finished) for `target`.
 [[noreturn]] void switch_from_dying(thread_state& ts, context* target) noexcept;
@@ -3150,18 +3154,19 @@ JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
             coroutine_lifecycle::check_resumable_out_of_line(*this, ts, JMPCO_OWN_FRAME_TOP());
         refused != errc::ok)
       return refused;
+    owner_ = ts.id;  // a first resume takes this path: plainly_resumable needs an owner
+    started_ = true;
   }
+  JMPCO_ASSERT(owner_ == ts.id && started_);
   coroutine_core* resumer = ts.running;
-  owner_ = ts.id;
   resumer_ = resumer;
   ctx_.level = ts.current->level + 1;
   if (resumer != nullptr) resumer->status_ = status::normal;
   status_ = status::running;
   ts.running = this;
-  started_ = true;
   detail::prepare_switch(ts, &ctx_, &coroutine_lifecycle::launch);
   if (JMPCO_SAVE_CONTEXT(ts.current->env) == 0) {
-    if (!detail::complete_switch()) {
+    if (!detail::complete_switch(ts)) {
       // Not enough memory to save the bytes the coroutine would overwrite: nothing has changed.
       // (A new coroutine never needs a copy to start, so this one had started.)
       status_ = status::suspended;
@@ -3188,7 +3193,7 @@ JMPCO_NOINLINE errc coroutine_core::yield_core() noexcept {
   ts.yielding = self;  // so that not even `self` lives across the save
   detail::prepare_switch(ts, coroutine_lifecycle::hand_back(ts, self), nullptr);
   if (JMPCO_SAVE_CONTEXT(ts.current->env) == 0) {
-    if (!detail::complete_switch()) return coroutine_lifecycle::undo_yield(this_thread_state());
+    if (!detail::complete_switch(ts)) return coroutine_lifecycle::undo_yield(this_thread_state());
   }
   // Resumed: resume_core() has set every status and made this coroutine the running one.
   return this_thread_state().running->closing_ ? errc::closing : errc::ok;
@@ -4593,9 +4598,8 @@ constexpr std::size_t kDescentStep = 1024;
 
 }  // namespace
 
-JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
+JMPCO_FRAME_FUNCTION bool complete_switch(thread_state& ts) noexcept {
   JMPCO_FRAME_MARKER;
-  thread_state& ts = this_thread_state();
   context* self = ts.current;  // running, so all its bytes are on the stack; never dying here
   context* target = ts.switch_target;
   if (target->stop == 0) launch_on_new_slice();  // never returns
