@@ -202,6 +202,8 @@ struct jmpco_coroutine final : jmpco::coroutine_core {
     return memory != nullptr ? new (memory) jmpco_coroutine(body, user) : nullptr;
   }
 
+  const void* signature() const noexcept override { return &jmpco::c_api::c_api_signature; }
+
   // The coroutine running now, if this API created it.
   static jmpco_coroutine* current() noexcept {
     coroutine_core* running = coroutine_core::running();
@@ -254,8 +256,7 @@ struct jmpco_coroutine final : jmpco::coroutine_core {
   using coroutine_core::release;
 
  private:
-  jmpco_coroutine(jmpco_function body, void* user) noexcept
-      : coroutine_core(&jmpco::c_api::c_api_signature), body_(body), user_(user) {}
+  jmpco_coroutine(jmpco_function body, void* user) noexcept : body_(body), user_(user) {}
   ~jmpco_coroutine() override { drop(death_value_); }
 
   void run() override {

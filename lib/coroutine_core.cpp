@@ -95,11 +95,11 @@ struct coroutine_lifecycle {
   // An error value raised as an exception: the same death as without exceptions.
   JMPCO_NOINLINE static void die_raising(coroutine_core* self,
                                          const coroutine_error& raised) noexcept {
-    self->death_ = as_death(raised.error());
+    self->set_death(as_death(raised.error()));
   }
   // Called inside a catch (...) handler.
   JMPCO_NOINLINE static void die_throwing(coroutine_core* self) noexcept {
-    self->death_ = error(std::current_exception());
+    self->set_death(error(std::current_exception()));
   }
 #endif
 
@@ -212,6 +212,30 @@ coroutine_core::~coroutine_core() {
     detail::discard_slice(ts, &ctx_);
   }
   detail::free_copy(&ctx_);
+  if (has_death_) ctx_.death.~error();
+}
+
+const error& coroutine_core::death() const noexcept {
+  static const error none;
+  return has_death_ ? ctx_.death : none;
+}
+
+void coroutine_core::set_death(const error& e) noexcept {
+  JMPCO_ASSERT(status_ == status::running && this_thread_state().running == this);
+  if (has_death_) {
+    ctx_.death = e;
+    return;
+  }
+  ::new (&ctx_.death) error(e);  // the running coroutine's jump buffer is garbage: reuse it
+  has_death_ = true;
+}
+
+error coroutine_core::take_death() noexcept {
+  if (!has_death_) return error();
+  error e = std::move(ctx_.death);
+  ctx_.death.~error();
+  has_death_ = false;
+  return e;
 }
 
 coroutine_core* coroutine_core::running() noexcept { return this_thread_state().running; }
@@ -262,18 +286,19 @@ JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
             coroutine_lifecycle::check_resumable_out_of_line(*this, ts, JMPCO_OWN_FRAME_TOP());
         refused != errc::ok)
       return refused;
+    owner_ = ts.id;  // a first resume takes this path: plainly_resumable needs an owner
+    started_ = true;
   }
+  JMPCO_ASSERT(owner_ == ts.id && started_);
   coroutine_core* resumer = ts.running;
-  owner_ = ts.id;
   resumer_ = resumer;
   ctx_.level = ts.current->level + 1;
   if (resumer != nullptr) resumer->status_ = status::normal;
   status_ = status::running;
   ts.running = this;
-  started_ = true;
   detail::prepare_switch(ts, &ctx_, &coroutine_lifecycle::launch);
   if (JMPCO_SAVE_CONTEXT(ts.current->env) == 0) {
-    if (!detail::complete_switch()) {
+    if (!detail::complete_switch(ts)) {
       // Not enough memory to save the bytes the coroutine would overwrite: nothing has changed.
       // (A new coroutine never needs a copy to start, so this one had started.)
       status_ = status::suspended;
@@ -283,7 +308,7 @@ JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
   }
   // Back from the coroutine: it yielded, returned or raised.
   JMPCO_ASSERT(status_ == status::suspended || status_ == status::dead);
-  const errc outcome = status_ == status::dead ? death_.code() : errc::ok;
+  const errc outcome = has_death_ ? ctx_.death.code() : errc::ok;
   coroutine_lifecycle::settle_released(this);  // may free *this
   return outcome;
 }
@@ -300,7 +325,7 @@ JMPCO_NOINLINE errc coroutine_core::yield_core() noexcept {
   ts.yielding = self;  // so that not even `self` lives across the save
   detail::prepare_switch(ts, coroutine_lifecycle::hand_back(ts, self), nullptr);
   if (JMPCO_SAVE_CONTEXT(ts.current->env) == 0) {
-    if (!detail::complete_switch()) return coroutine_lifecycle::undo_yield(this_thread_state());
+    if (!detail::complete_switch(ts)) return coroutine_lifecycle::undo_yield(this_thread_state());
   }
   // Resumed: resume_core() has set every status and made this coroutine the running one.
   return this_thread_state().running->closing_ ? errc::closing : errc::ok;
@@ -339,8 +364,8 @@ error coroutine_core::close_core() noexcept {
           unpin();
           return error(refused);
         }
-        error died_with = std::exchange(death_, error());  // handed out once, as Lua's close does
-        unpin();                                           // may free *this
+        error died_with = take_death();  // handed out once, as Lua's close does
+        unpin();                         // may free *this
         return died_with;
       }
 #else
@@ -348,13 +373,13 @@ error coroutine_core::close_core() noexcept {
 #endif
       break;
   }
-  return std::exchange(death_, error());  // handed out once, as Lua's close does
+  return take_death();  // handed out once, as Lua's close does
 }
 
 void coroutine_core::die_with(const error& e) noexcept {
   coroutine_core* self = running();
   if (self == nullptr) detail::fail_fatally(e.what());
-  self->death_ = coroutine_lifecycle::as_death(e);
+  self->set_death(coroutine_lifecycle::as_death(e));
   coroutine_lifecycle::finish(self);
 }
 

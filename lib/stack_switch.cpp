@@ -290,9 +290,8 @@ constexpr std::size_t kDescentStep = 1024;
 
 }  // namespace
 
-JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
+JMPCO_FRAME_FUNCTION bool complete_switch(thread_state& ts) noexcept {
   JMPCO_FRAME_MARKER;
-  thread_state& ts = this_thread_state();
   context* self = ts.current;  // running, so all its bytes are on the stack; never dying here
   context* target = ts.switch_target;
   if (target->stop == 0) launch_on_new_slice();  // never returns

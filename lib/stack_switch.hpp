@@ -31,13 +31,16 @@ namespace jmpco::detail {
 //
 //   detail::prepare_switch(ts, target, launch);
 //   if (JMPCO_SAVE_CONTEXT(ts.current->env) == 0) {
-//     if (!detail::complete_switch()) { /* not enough memory: nothing has changed */ }
+//     if (!detail::complete_switch(ts)) { /* not enough memory: nothing has changed */ }
 //   }
 //   // control is back in this context
 //
 // Every call after the save could return through it a second time, so the compiler keeps each
 // value that lives across one in memory: in that frame, which is copied with the context's stack.
-// The steps therefore read their operands from the thread state. A target that has never run
+// The steps therefore read their operands from the thread state, which the saving frame hands
+// to complete_switch (one slot there costs less than a thread-local read; on i386 the argument
+// lies in the saving frame, which nothing overwrites before complete_switch is done with it).
+// A target that has never run
 // gets its slice below the caller and starts by calling `launch`, which must never return.
 inline void prepare_switch(thread_state& ts, context* target, launch_fn launch) noexcept {
   ts.switch_target = target;
@@ -45,8 +48,9 @@ inline void prepare_switch(thread_state& ts, context* target, launch_fn launch) 
 }
 
 // Saves what collides with the target's slice, puts the target's bytes back and jumps into it;
-// returns false at once, with nothing changed, if a heap copy could not be allocated.
-bool complete_switch() noexcept;
+// returns false at once, with nothing changed, if a heap copy could not be allocated. `ts` is the
+// calling thread's state.
+bool complete_switch(thread_state& ts) noexcept;
 
 // Leaves a context whose frames are garbage now (it finished) for `target`.
 [[noreturn]] void switch_from_dying(thread_state& ts, context* target) noexcept;

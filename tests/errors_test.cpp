@@ -3,6 +3,7 @@
 // unwinds through the resumer's frames by accident.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -113,6 +114,30 @@ TEST(Errors, CloseReturnsTheErrorOnceThenSucceeds) {
   EXPECT_FALSE(first.ok());
   EXPECT_STREQ(first.error().what(), "died");
   EXPECT_TRUE(co.close().ok());
+}
+
+// A dead coroutine keeps its error where its jump buffer was: resuming it again must not disturb
+// the error, and destroying it without close() must destroy the exception it holds.
+struct shared_failure {
+  std::shared_ptr<int> payload;
+};
+
+TEST(Errors, DeathSurvivesRefusedResumesAndIsDestroyedWithTheCoroutine) {
+  auto payload = std::make_shared<int>(7);
+  {
+    jmpco::coroutine<sig> co([&](jmpco::yielder<sig>& y) -> int {
+      y.yield(1);
+      throw shared_failure{payload};
+    });
+    ASSERT_EQ(co.resume().value(), 1);
+    jmpco::result<int> died = co.resume();
+    ASSERT_EQ(died.code(), errc::exception);
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(co.resume().code(), errc::dead_coroutine);
+    EXPECT_EQ(co.status(), jmpco::status::dead);
+    EXPECT_THROW(died.error().rethrow(), shared_failure);
+    EXPECT_GT(payload.use_count(), 1);
+  }
+  EXPECT_EQ(payload.use_count(), 1);  // the coroutine's death went with it, unclosed
 }
 
 }  // namespace

@@ -42,7 +42,17 @@ struct thread_state;
 // Invariant while a context is on its thread's chain: [start + saved, stop) is live on the stack
 // and [start, start + saved) is in `copy`.
 struct context {
-  jump_buffer env;
+  context() noexcept : env() {}
+  ~context() {}  // the coroutine that owns it destroys a death it holds
+  context(const context&) = delete;
+  context& operator=(const context&) = delete;
+
+  // A context is entered through `env` until it dies; after that it is never entered again, and
+  // the same bytes hold the error its coroutine died with (coroutine_core keeps track of which).
+  union {
+    jump_buffer env;
+    jmpco::error death;
+  };
   std::uintptr_t stop = 0;        // exclusive top of the slice; fixed when the context first runs
   std::uintptr_t start = 0;       // lowest live byte when the context last left
   unsigned char* copy = nullptr;  // heap copy of the lowest `saved` bytes
@@ -71,7 +81,7 @@ class JMPCO_API coroutine_core {
   jmpco::status status() const noexcept { return status_; }
   // The error this coroutine died with (code ok if it has not died by error, or once close() has
   // handed it out).
-  const jmpco::error& death() const noexcept { return death_; }
+  const jmpco::error& death() const noexcept;
 
   // The coroutine running on this thread, or nullptr on the thread's main context.
   static coroutine_core* running() noexcept;
@@ -106,8 +116,9 @@ class JMPCO_API coroutine_core {
   [[noreturn]] static void unwind_for_close();
 #endif
 
-  // The compile-time signature tag of a typed front end, checked where yields are untyped.
-  const void* signature() const noexcept { return signature_; }
+  // The compile-time signature tag of a typed front end, checked where yields are untyped (nullptr
+  // for a layer without one). Virtual rather than a member: one pointer less in every coroutine.
+  virtual const void* signature() const noexcept { return nullptr; }
   // Whether a resume has entered the body (a resume refused before it, as at the nesting limit,
   // leaves it unstarted).
   bool started() const noexcept { return started_; }
@@ -118,7 +129,7 @@ class JMPCO_API coroutine_core {
   [[noreturn]] static void die_with(const jmpco::error& e) noexcept;
 
  protected:
-  explicit coroutine_core(const void* signature = nullptr) noexcept : signature_(signature) {}
+  coroutine_core() noexcept = default;
   virtual ~coroutine_core();
 
   // The body. It starts on the first resume_core(); returning makes the coroutine dead.
@@ -163,20 +174,23 @@ class JMPCO_API coroutine_core {
 
   void settle_unpinned() noexcept;  // unpin() of a released coroutine
 
-  detail::context ctx_;
-  const void* signature_;
+  // Records the running coroutine's death (its jump buffer is no longer needed); hands it out.
+  void set_death(const jmpco::error& e) noexcept;
+  jmpco::error take_death() noexcept;
+
+  detail::context ctx_;  // holds death() once the coroutine has died by error
   // Where yield and death return to. While a released coroutine waits for its deferred unwind
   // (it is suspended then, so it has no resumer), the next one waiting on its thread.
   coroutine_core* resumer_ = nullptr;
   // The id of the owning thread's state, set by the first resume (0 before): an id, not an
   // address, because a new thread may get an exited thread's thread-local storage.
   std::uintptr_t owner_ = 0;
-  jmpco::error death_;
   jmpco::status status_ = jmpco::status::suspended;
   bool started_ = false;
-  bool closing_ = false;   // resumed only to unwind its stack
-  bool released_ = false;  // no handle owns it any more
-  std::uint8_t pins_ = 0;  // front ends still reading it after a resume
+  bool closing_ = false;    // resumed only to unwind its stack
+  bool released_ = false;   // no handle owns it any more
+  std::uint8_t pins_ = 0;   // front ends still reading it after a resume
+  bool has_death_ = false;  // ctx_.death holds an error (and ctx_.env is gone)
 };
 
 }  // namespace jmpco

@@ -140,25 +140,14 @@ class yielder<Out(In...)> {
   // value-initialized resume_type instead, and the unwind in progress goes on.
   template <class... V>
   resume_type yield(V&&... out) {
-    result<resume_type> r = try_yield(std::forward<V>(out)...);
-    if (!r) {
-#if JMPCO_EXCEPTIONS
-      if (r.code() == errc::closing) {
-        if (std::uncaught_exceptions() == 0) coroutine_core::unwind_for_close();
-        if constexpr (std::is_void_v<resume_type>) {
-          return;
-        } else if constexpr (std::is_default_constructible_v<resume_type>) {
-          return resume_type();
-        } else {
-          detail::fail_fatally(
-              "a coroutine closed while suspended in yield() during an unwind has no value to "
-              "return: yield with try_yield() where an exception may be propagating");
-        }
-      }
-#endif
-      this_coroutine::raise(r.error());
+    if constexpr (!makes_out<V...>) {
+      return failed_yield(try_yield(std::forward<V>(out)...).code());  // its static_assert says why
+    } else {
+      // The failure's error object is built out of line: a body's frame, copied on every switch,
+      // has no room for it.
+      if (errc e = hand_over(std::forward<V>(out)...); e != errc::ok) return failed_yield(e);
+      return take_resume_values();
     }
-    if constexpr (!std::is_void_v<resume_type>) return std::move(r).value();
   }
 
   // As yield(), but returns a failure instead of raising it; the coroutine is still running then.
@@ -167,8 +156,7 @@ class yielder<Out(In...)> {
   // should return so that the coroutine's stack unwinds (it can yield no more).
   template <class... V>
   result<resume_type> try_yield(V&&... out) {
-    if constexpr (!(std::is_void_v<Out> ? sizeof...(V) == 0
-                                        : std::is_constructible_v<Out, V&&...>)) {
+    if constexpr (!makes_out<V...>) {
       static_assert(
           detail::dependent_false<V...>,
           "yield's values must make the coroutine's Out type: nothing for a void Out, "
@@ -180,20 +168,57 @@ class yielder<Out(In...)> {
   }
 
  private:
+  // Whether yield's values V make an Out.
+  template <class... V>
+  static constexpr bool makes_out = std::is_void_v<Out> ? sizeof...(V) == 0
+                                                        : std::is_constructible_v<Out, V&&...>;
+
   template <class... V>
   result<resume_type> yield_values(V&&... out) {
-    if (coroutine_core::running() != channel_) return error(errc::yield_outside);
-    channel_->outbox.put(std::forward<V>(out)...);
-    if (errc e = coroutine_core_access::yield(); e != errc::ok) {
-      channel_->outbox.clear();  // not handed over (or, when closing, already taken)
-      return error(e);
-    }
+    if (errc e = hand_over(std::forward<V>(out)...); e != errc::ok) return error(e);
     if constexpr (std::is_void_v<resume_type>) {
-      channel_->inbox.take();
+      take_resume_values();
       return result<void>();
     } else {
-      return result<resume_type>(std::in_place, detail::unpack(channel_->inbox.take()));
+      return result<resume_type>(std::in_place, take_resume_values());
     }
+  }
+
+  // Puts `out` in the outbox and suspends until the next resume: errc::ok, or why not.
+  template <class... V>
+  errc hand_over(V&&... out) {
+    if (coroutine_core::running() != channel_) return errc::yield_outside;
+    channel_->outbox.put(std::forward<V>(out)...);
+    const errc e = coroutine_core_access::yield();
+    if (e != errc::ok) channel_->outbox.clear();  // not handed over (or, when closing, taken)
+    return e;
+  }
+
+  resume_type take_resume_values() {
+    if constexpr (std::is_void_v<resume_type>) {
+      channel_->inbox.take();
+    } else {
+      return detail::unpack(channel_->inbox.take());
+    }
+  }
+
+  // What yield() does when hand_over() failed: unwinds a coroutine being closed, raises the rest.
+  JMPCO_NOINLINE static resume_type failed_yield(errc e) {
+#if JMPCO_EXCEPTIONS
+    if (e == errc::closing) {
+      if (std::uncaught_exceptions() == 0) coroutine_core::unwind_for_close();
+      if constexpr (std::is_void_v<resume_type>) {
+        return;
+      } else if constexpr (std::is_default_constructible_v<resume_type>) {
+        return resume_type();
+      } else {
+        detail::fail_fatally(
+            "a coroutine closed while suspended in yield() during an unwind has no value to "
+            "return: yield with try_yield() where an exception may be propagating");
+      }
+    }
+#endif
+    this_coroutine::raise(error(e));
   }
 
  private:
@@ -212,7 +237,8 @@ namespace detail {
 template <class Out, class... In>
 class channel : public coroutine_core {
  public:
-  channel() noexcept : coroutine_core(&signature_tag<Out(In...)>::id), yielder_for_body(this) {}
+  channel() noexcept : yielder_for_body(this) {}
+  const void* signature() const noexcept final { return &signature_tag<Out(In...)>::id; }
 
   slot<std::tuple<std::decay_t<In>...>> inbox;  // resume -> coroutine
   slot<Out> outbox;                             // yield/return -> resumer

@@ -488,7 +488,17 @@ struct thread_state;
 // Invariant while a context is on its thread's chain: [start + saved, stop) is live on the stack
 // and [start, start + saved) is in `copy`.
 struct context {
-  jump_buffer env;
+  context() noexcept : env() {}
+  ~context() {}  // the coroutine that owns it destroys a death it holds
+  context(const context&) = delete;
+  context& operator=(const context&) = delete;
+
+  // A context is entered through `env` until it dies; after that it is never entered again, and
+  // the same bytes hold the error its coroutine died with (coroutine_core keeps track of which).
+  union {
+    jump_buffer env;
+    jmpco::error death;
+  };
   std::uintptr_t stop = 0;        // exclusive top of the slice; fixed when the context first runs
   std::uintptr_t start = 0;       // lowest live byte when the context last left
   unsigned char* copy = nullptr;  // heap copy of the lowest `saved` bytes
@@ -517,7 +527,7 @@ class JMPCO_API coroutine_core {
   jmpco::status status() const noexcept { return status_; }
   // The error this coroutine died with (code ok if it has not died by error, or once close() has
   // handed it out).
-  const jmpco::error& death() const noexcept { return death_; }
+  const jmpco::error& death() const noexcept;
 
   // The coroutine running on this thread, or nullptr on the thread's main context.
   static coroutine_core* running() noexcept;
@@ -552,8 +562,9 @@ class JMPCO_API coroutine_core {
   [[noreturn]] static void unwind_for_close();
 #endif
 
-  // The compile-time signature tag of a typed front end, checked where yields are untyped.
-  const void* signature() const noexcept { return signature_; }
+  // The compile-time signature tag of a typed front end, checked where yields are untyped (nullptr
+  // for a layer without one). Virtual rather than a member: one pointer less in every coroutine.
+  virtual const void* signature() const noexcept { return nullptr; }
   // Whether a resume has entered the body (a resume refused before it, as at the nesting limit,
   // leaves it unstarted).
   bool started() const noexcept { return started_; }
@@ -564,7 +575,7 @@ class JMPCO_API coroutine_core {
   [[noreturn]] static void die_with(const jmpco::error& e) noexcept;
 
  protected:
-  explicit coroutine_core(const void* signature = nullptr) noexcept : signature_(signature) {}
+  coroutine_core() noexcept = default;
   virtual ~coroutine_core();
 
   // The body. It starts on the first resume_core(); returning makes the coroutine dead.
@@ -609,20 +620,23 @@ class JMPCO_API coroutine_core {
 
   void settle_unpinned() noexcept;  // unpin() of a released coroutine
 
-  detail::context ctx_;
-  const void* signature_;
+  // Records the running coroutine's death (its jump buffer is no longer needed); hands it out.
+  void set_death(const jmpco::error& e) noexcept;
+  jmpco::error take_death() noexcept;
+
+  detail::context ctx_;  // holds death() once the coroutine has died by error
   // Where yield and death return to. While a released coroutine waits for its deferred unwind
   // (it is suspended then, so it has no resumer), the next one waiting on its thread.
   coroutine_core* resumer_ = nullptr;
   // The id of the owning thread's state, set by the first resume (0 before): an id, not an
   // address, because a new thread may get an exited thread's thread-local storage.
   std::uintptr_t owner_ = 0;
-  jmpco::error death_;
   jmpco::status status_ = jmpco::status::suspended;
   bool started_ = false;
-  bool closing_ = false;   // resumed only to unwind its stack
-  bool released_ = false;  // no handle owns it any more
-  std::uint8_t pins_ = 0;  // front ends still reading it after a resume
+  bool closing_ = false;    // resumed only to unwind its stack
+  bool released_ = false;   // no handle owns it any more
+  std::uint8_t pins_ = 0;   // front ends still reading it after a resume
+  bool has_death_ = false;  // ctx_.death holds an error (and ctx_.env is gone)
 };
 
 }  // namespace jmpco
@@ -767,25 +781,14 @@ class yielder<Out(In...)> {
   // value-initialized resume_type instead, and the unwind in progress goes on.
   template <class... V>
   resume_type yield(V&&... out) {
-    result<resume_type> r = try_yield(std::forward<V>(out)...);
-    if (!r) {
-#if JMPCO_EXCEPTIONS
-      if (r.code() == errc::closing) {
-        if (std::uncaught_exceptions() == 0) coroutine_core::unwind_for_close();
-        if constexpr (std::is_void_v<resume_type>) {
-          return;
-        } else if constexpr (std::is_default_constructible_v<resume_type>) {
-          return resume_type();
-        } else {
-          detail::fail_fatally(
-              "a coroutine closed while suspended in yield() during an unwind has no value to "
-              "return: yield with try_yield() where an exception may be propagating");
-        }
-      }
-#endif
-      this_coroutine::raise(r.error());
+    if constexpr (!makes_out<V...>) {
+      return failed_yield(try_yield(std::forward<V>(out)...).code());  // its static_assert says why
+    } else {
+      // The failure's error object is built out of line: a body's frame, copied on every switch,
+      // has no room for it.
+      if (errc e = hand_over(std::forward<V>(out)...); e != errc::ok) return failed_yield(e);
+      return take_resume_values();
     }
-    if constexpr (!std::is_void_v<resume_type>) return std::move(r).value();
   }
 
   // As yield(), but returns a failure instead of raising it; the coroutine is still running then.
@@ -794,8 +797,7 @@ class yielder<Out(In...)> {
   // should return so that the coroutine's stack unwinds (it can yield no more).
   template <class... V>
   result<resume_type> try_yield(V&&... out) {
-    if constexpr (!(std::is_void_v<Out> ? sizeof...(V) == 0
-                                        : std::is_constructible_v<Out, V&&...>)) {
+    if constexpr (!makes_out<V...>) {
       static_assert(
           detail::dependent_false<V...>,
           "yield's values must make the coroutine's Out type: nothing for a void Out, "
@@ -807,20 +809,57 @@ class yielder<Out(In...)> {
   }
 
  private:
+  // Whether yield's values V make an Out.
+  template <class... V>
+  static constexpr bool makes_out = std::is_void_v<Out> ? sizeof...(V) == 0
+                                                        : std::is_constructible_v<Out, V&&...>;
+
   template <class... V>
   result<resume_type> yield_values(V&&... out) {
-    if (coroutine_core::running() != channel_) return error(errc::yield_outside);
-    channel_->outbox.put(std::forward<V>(out)...);
-    if (errc e = coroutine_core_access::yield(); e != errc::ok) {
-      channel_->outbox.clear();  // not handed over (or, when closing, already taken)
-      return error(e);
-    }
+    if (errc e = hand_over(std::forward<V>(out)...); e != errc::ok) return error(e);
     if constexpr (std::is_void_v<resume_type>) {
-      channel_->inbox.take();
+      take_resume_values();
       return result<void>();
     } else {
-      return result<resume_type>(std::in_place, detail::unpack(channel_->inbox.take()));
+      return result<resume_type>(std::in_place, take_resume_values());
     }
+  }
+
+  // Puts `out` in the outbox and suspends until the next resume: errc::ok, or why not.
+  template <class... V>
+  errc hand_over(V&&... out) {
+    if (coroutine_core::running() != channel_) return errc::yield_outside;
+    channel_->outbox.put(std::forward<V>(out)...);
+    const errc e = coroutine_core_access::yield();
+    if (e != errc::ok) channel_->outbox.clear();  // not handed over (or, when closing, taken)
+    return e;
+  }
+
+  resume_type take_resume_values() {
+    if constexpr (std::is_void_v<resume_type>) {
+      channel_->inbox.take();
+    } else {
+      return detail::unpack(channel_->inbox.take());
+    }
+  }
+
+  // What yield() does when hand_over() failed: unwinds a coroutine being closed, raises the rest.
+  JMPCO_NOINLINE static resume_type failed_yield(errc e) {
+#if JMPCO_EXCEPTIONS
+    if (e == errc::closing) {
+      if (std::uncaught_exceptions() == 0) coroutine_core::unwind_for_close();
+      if constexpr (std::is_void_v<resume_type>) {
+        return;
+      } else if constexpr (std::is_default_constructible_v<resume_type>) {
+        return resume_type();
+      } else {
+        detail::fail_fatally(
+            "a coroutine closed while suspended in yield() during an unwind has no value to "
+            "return: yield with try_yield() where an exception may be propagating");
+      }
+    }
+#endif
+    this_coroutine::raise(error(e));
   }
 
  private:
@@ -839,7 +878,8 @@ namespace detail {
 template <class Out, class... In>
 class channel : public coroutine_core {
  public:
-  channel() noexcept : coroutine_core(&signature_tag<Out(In...)>::id), yielder_for_body(this) {}
+  channel() noexcept : yielder_for_body(this) {}
+  const void* signature() const noexcept final { return &signature_tag<Out(In...)>::id; }
 
   slot<std::tuple<std::decay_t<In>...>> inbox;  // resume -> coroutine
   slot<Out> outbox;                             // yield/return -> resumer
@@ -3067,6 +3107,8 @@ struct jmpco_coroutine final : jmpco::coroutine_core {
     return memory != nullptr ? new (memory) jmpco_coroutine(body, user) : nullptr;
   }
 
+  const void* signature() const noexcept override { return &jmpco::c_api::c_api_signature; }
+
   // The coroutine running now, if this API created it.
   static jmpco_coroutine* current() noexcept {
     coroutine_core* running = coroutine_core::running();
@@ -3119,8 +3161,7 @@ struct jmpco_coroutine final : jmpco::coroutine_core {
   using coroutine_core::release;
 
  private:
-  jmpco_coroutine(jmpco_function body, void* user) noexcept
-      : coroutine_core(&jmpco::c_api::c_api_signature), body_(body), user_(user) {}
+  jmpco_coroutine(jmpco_function body, void* user) noexcept : body_(body), user_(user) {}
   ~jmpco_coroutine() override { drop(death_value_); }
 
   void run() override {
@@ -3560,13 +3601,16 @@ namespace jmpco::detail {
 //
 //   detail::prepare_switch(ts, target, launch);
 //   if (JMPCO_SAVE_CONTEXT(ts.current->env) == 0) {
-//     if (!detail::complete_switch()) { /* not enough memory: nothing has changed */ }
+//     if (!detail::complete_switch(ts)) { /* not enough memory: nothing has changed */ }
 //   }
 //   // control is back in this context
 //
 // Every call after the save could return through it a second time, so the compiler keeps each
 // value that lives across one in memory: in that frame, which is copied with the context's stack.
-// The steps therefore read their operands from the thread state. A target that has never run
+// The steps therefore read their operands from the thread state, which the saving frame hands
+// to complete_switch (one slot there costs less than a thread-local read; on i386 the argument
+// lies in the saving frame, which nothing overwrites before complete_switch is done with it).
+// A target that has never run
 // gets its slice below the caller and starts by calling `launch`, which must never return.
 inline void prepare_switch(thread_state& ts, context* target, launch_fn launch) noexcept {
   ts.switch_target = target;
@@ -3574,8 +3618,9 @@ inline void prepare_switch(thread_state& ts, context* target, launch_fn launch) 
 }
 
 // Saves what collides with the target's slice, puts the target's bytes back and jumps into it;
-// returns false at once, with nothing changed, if a heap copy could not be allocated.
-bool complete_switch() noexcept;
+// returns false at once, with nothing changed, if a heap copy could not be allocated. `ts` is the
+// calling thread's state.
+bool complete_switch(thread_state& ts) noexcept;
 
 // Leaves a context whose frames are garbage now (it finished) for `target`.
 [[noreturn]] void switch_from_dying(thread_state& ts, context* target) noexcept;
@@ -3681,11 +3726,11 @@ struct coroutine_lifecycle {
   // An error value raised as an exception: the same death as without exceptions.
   JMPCO_NOINLINE static void die_raising(coroutine_core* self,
                                          const coroutine_error& raised) noexcept {
-    self->death_ = as_death(raised.error());
+    self->set_death(as_death(raised.error()));
   }
   // Called inside a catch (...) handler.
   JMPCO_NOINLINE static void die_throwing(coroutine_core* self) noexcept {
-    self->death_ = error(std::current_exception());
+    self->set_death(error(std::current_exception()));
   }
 #endif
 
@@ -3798,6 +3843,30 @@ coroutine_core::~coroutine_core() {
     detail::discard_slice(ts, &ctx_);
   }
   detail::free_copy(&ctx_);
+  if (has_death_) ctx_.death.~error();
+}
+
+const error& coroutine_core::death() const noexcept {
+  static const error none;
+  return has_death_ ? ctx_.death : none;
+}
+
+void coroutine_core::set_death(const error& e) noexcept {
+  JMPCO_ASSERT(status_ == status::running && this_thread_state().running == this);
+  if (has_death_) {
+    ctx_.death = e;
+    return;
+  }
+  ::new (&ctx_.death) error(e);  // the running coroutine's jump buffer is garbage: reuse it
+  has_death_ = true;
+}
+
+error coroutine_core::take_death() noexcept {
+  if (!has_death_) return error();
+  error e = std::move(ctx_.death);
+  ctx_.death.~error();
+  has_death_ = false;
+  return e;
 }
 
 coroutine_core* coroutine_core::running() noexcept { return this_thread_state().running; }
@@ -3848,18 +3917,19 @@ JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
             coroutine_lifecycle::check_resumable_out_of_line(*this, ts, JMPCO_OWN_FRAME_TOP());
         refused != errc::ok)
       return refused;
+    owner_ = ts.id;  // a first resume takes this path: plainly_resumable needs an owner
+    started_ = true;
   }
+  JMPCO_ASSERT(owner_ == ts.id && started_);
   coroutine_core* resumer = ts.running;
-  owner_ = ts.id;
   resumer_ = resumer;
   ctx_.level = ts.current->level + 1;
   if (resumer != nullptr) resumer->status_ = status::normal;
   status_ = status::running;
   ts.running = this;
-  started_ = true;
   detail::prepare_switch(ts, &ctx_, &coroutine_lifecycle::launch);
   if (JMPCO_SAVE_CONTEXT(ts.current->env) == 0) {
-    if (!detail::complete_switch()) {
+    if (!detail::complete_switch(ts)) {
       // Not enough memory to save the bytes the coroutine would overwrite: nothing has changed.
       // (A new coroutine never needs a copy to start, so this one had started.)
       status_ = status::suspended;
@@ -3869,7 +3939,7 @@ JMPCO_NOINLINE errc coroutine_core::resume_core() noexcept {
   }
   // Back from the coroutine: it yielded, returned or raised.
   JMPCO_ASSERT(status_ == status::suspended || status_ == status::dead);
-  const errc outcome = status_ == status::dead ? death_.code() : errc::ok;
+  const errc outcome = has_death_ ? ctx_.death.code() : errc::ok;
   coroutine_lifecycle::settle_released(this);  // may free *this
   return outcome;
 }
@@ -3886,7 +3956,7 @@ JMPCO_NOINLINE errc coroutine_core::yield_core() noexcept {
   ts.yielding = self;  // so that not even `self` lives across the save
   detail::prepare_switch(ts, coroutine_lifecycle::hand_back(ts, self), nullptr);
   if (JMPCO_SAVE_CONTEXT(ts.current->env) == 0) {
-    if (!detail::complete_switch()) return coroutine_lifecycle::undo_yield(this_thread_state());
+    if (!detail::complete_switch(ts)) return coroutine_lifecycle::undo_yield(this_thread_state());
   }
   // Resumed: resume_core() has set every status and made this coroutine the running one.
   return this_thread_state().running->closing_ ? errc::closing : errc::ok;
@@ -3925,8 +3995,8 @@ error coroutine_core::close_core() noexcept {
           unpin();
           return error(refused);
         }
-        error died_with = std::exchange(death_, error());  // handed out once, as Lua's close does
-        unpin();                                           // may free *this
+        error died_with = take_death();  // handed out once, as Lua's close does
+        unpin();                         // may free *this
         return died_with;
       }
 #else
@@ -3934,13 +4004,13 @@ error coroutine_core::close_core() noexcept {
 #endif
       break;
   }
-  return std::exchange(death_, error());  // handed out once, as Lua's close does
+  return take_death();  // handed out once, as Lua's close does
 }
 
 void coroutine_core::die_with(const error& e) noexcept {
   coroutine_core* self = running();
   if (self == nullptr) detail::fail_fatally(e.what());
-  self->death_ = coroutine_lifecycle::as_death(e);
+  self->set_death(coroutine_lifecycle::as_death(e));
   coroutine_lifecycle::finish(self);
 }
 
@@ -6107,9 +6177,8 @@ constexpr std::size_t kDescentStep = 1024;
 
 }  // namespace
 
-JMPCO_FRAME_FUNCTION bool complete_switch() noexcept {
+JMPCO_FRAME_FUNCTION bool complete_switch(thread_state& ts) noexcept {
   JMPCO_FRAME_MARKER;
-  thread_state& ts = this_thread_state();
   context* self = ts.current;  // running, so all its bytes are on the stack; never dying here
   context* target = ts.switch_target;
   if (target->stop == 0) launch_on_new_slice();  // never returns
