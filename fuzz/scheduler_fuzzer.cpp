@@ -127,9 +127,7 @@ using event_log = std::vector<std::string>;
 
 std::string code_text(jmpco::errc c) { return "e" + std::to_string(static_cast<int>(c)); }
 
-void note(event_log& log, int actor, const std::string& what) {
-  log.push_back(std::to_string(actor) + ":" + what);
-}
+void note(event_log& log, int actor, const std::string& what) { log.push_back(std::to_string(actor) + ":" + what); }
 
 // ---- the model ---------------------------------------------------------------------------------
 
@@ -167,8 +165,8 @@ struct model {
     bool got_value = false;
     long recv_value = 0;
     bool woken_closed = false;
-    int joining = 0;       // the task a join waits for (cleared when that one finishes)
-    int joining_done = 0;  // the same, kept until the join goes on
+    int joining = 0;           // the task a join waits for (cleared when that one finishes)
+    int joining_done = 0;      // the same, kept until the join goes on
     std::vector<int> joiners;  // most recent first
     bool kill_seen = false;
     int waits_after_kill = 0;
@@ -326,8 +324,7 @@ struct model {
       case '>':
         return t.woken_closed ? code_text(jmpco::errc::channel_closed) : "ok";
       case '<':
-        return t.got_value ? "v" + std::to_string(t.recv_value)
-                           : code_text(jmpco::errc::channel_closed);
+        return t.got_value ? "v" + std::to_string(t.recv_value) : code_text(jmpco::errc::channel_closed);
       case 'j': {
         std::string r = collect(t.joining_done);
         release(t.joining_done);
@@ -428,8 +425,7 @@ struct model {
         return false;
       }
       if (t.waits_after_kill < kKilledTaskWaits) ++t.waits_after_kill;
-      note(log, id, std::string(in_destructor ? "~" : "") + w + "=" +
-                        code_text(jmpco::errc::yield_while_closing));
+      note(log, id, std::string(in_destructor ? "~" : "") + w + "=" + code_text(jmpco::errc::yield_while_closing));
       return false;
     }
     t.wait = w;
@@ -516,8 +512,7 @@ struct model {
         task& t = tasks[target];
         if (t.st == state::finished || t.generation != generation) return result("ok"), false;
         if (t.st == state::running)
-          return failed(target == running ? jmpco::errc::close_running : jmpco::errc::close_normal),
-                 false;
+          return failed(target == running ? jmpco::errc::close_running : jmpco::errc::close_normal), false;
         kill(target);
         return result("ok"), false;
       }
@@ -615,8 +610,7 @@ struct model {
       // The wait it was in returns errc::closing; a join's own reference goes with it.
       const char w = t.wait;
       if (w == 'j') release(t.joining_done);
-      note(log, id, std::string(t.wait_in_destructor ? "~" : "") + w + "=" +
-                        code_text(jmpco::errc::closing));
+      note(log, id, std::string(t.wait_in_destructor ? "~" : "") + w + "=" + code_text(jmpco::errc::closing));
       clear_wait(t);
       go_on(id);
       running = outer;
@@ -696,8 +690,7 @@ struct model {
       const object obj = objects.back();
       objects.pop_back();
       note(log, 0, "~o" + std::to_string(obj.id));
-      if (obj.o->code == 'O' && obj.o->dcode != 0)
-        run_op(0, obj.o->dcode, obj.o->da, obj.o->db, true);
+      if (obj.o->code == 'O' && obj.o->dcode != 0) run_op(0, obj.o->dcode, obj.o->da, obj.o->db, true);
     }
   }
 };
@@ -738,8 +731,7 @@ struct world {
   }
   void new_scheduler() {
     sched = new jmpco::scheduler();
-    sched->on_unjoined_failure([](const jmpco::error&, void* self) { ++static_cast<world*>(self)->unjoined; },
-                               this);
+    sched->on_unjoined_failure([](const jmpco::error&, void* self) { ++static_cast<world*>(self)->unjoined; }, this);
   }
 };
 
@@ -888,7 +880,8 @@ void* run_input(void*) {
   w.programs = &current.programs;
   W = &w;
   w.new_scheduler();
-  for (int i = 0; i < kChannels; ++i) w.channels[i] = std::make_unique<jmpco::channel<value>>(static_cast<std::size_t>(i));
+  for (int i = 0; i < kChannels; ++i)
+    w.channels[i] = std::make_unique<jmpco::channel<value>>(static_cast<std::size_t>(i));
   exec(0, program_of(0), 0);
   note(w.log, 0, "end");
   w.destroy_scheduler();
