@@ -3863,7 +3863,8 @@ void coroutine_core::set_death(const error& e) noexcept {
 
 error coroutine_core::take_death() noexcept {
   if (!has_death_) return error();
-  error e = std::move(ctx_.death);
+  // Without exceptions `error` is trivially copyable; with them the move spares a refcount.
+  error e = std::move(ctx_.death);  // NOLINT(performance-move-const-arg)
   ctx_.death.~error();
   has_death_ = false;
   return e;
