@@ -395,8 +395,8 @@ void fd_program() {
   auto b = s.spawn(reader, q.a());
   auto w = s.spawn([&] {
     (void)jmpco::this_task::yield();
-    (void)::write(p.b(), "x", 1);
-    (void)::write(q.b(), "y", 1);
+    EXPECT_EQ(::write(p.b(), "x", 1), 1);
+    EXPECT_EQ(::write(q.b(), "y", 1), 1);
   });
   for (auto* t : {&a, &b}) {
     auto r = t->join();
@@ -439,7 +439,7 @@ TEST(SchedulerFd, ThousandsOfTasksOnThousandsOfFds) {
   // Wake them from the far end of the table first.
   auto writer = s.spawn([&] {
     for (std::size_t i = pairs; i-- > 0;) {
-      (void)::write(sockets[i].b(), "x", 1);
+      EXPECT_EQ(::write(sockets[i].b(), "x", 1), 1);
       if (i % 100 == 0) (void)jmpco::this_task::yield();
     }
   });
