@@ -127,8 +127,10 @@ TEST(SchedulerInterrupt, ManyInterruptsFromManyThreadsLoseNoWakeup) {
   for (auto& th : pool) th.join();
 }
 
+#if defined(__unix__) || defined(__APPLE__)
 scheduler* signalled_scheduler = nullptr;
 extern "C" void interrupt_from_signal(int) { signalled_scheduler->interrupt(); }
+#endif
 
 TEST(SchedulerInterrupt, ASignalHandlerMayInterrupt) {
 #if defined(__unix__) || defined(__APPLE__)
