@@ -412,7 +412,9 @@ class generator {
            ")), math.random(), math.random(-" + up + ", " + up + ")) end");
       return;
     }
-    line(std::string("print('math', show(pcall(math.") + kMath[byte() % 11] + ", " + values() + ")))");
+    const std::string name = kMath[byte() % 11];
+    const std::string args = values();  // none: the call's "got no value" message
+    line("print('math', show(pcall(math." + name + (args.empty() ? "" : ", " + args) + ")))");
   }
 
   // A function whose free names are fields of its own _ENV (a local, a parameter, nil).
