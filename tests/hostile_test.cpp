@@ -622,12 +622,16 @@ TEST(Hostile, ResumeFromASignalHandlerOnAnAlternateStackIsRefused) {
 
 // --- Thread exit -----------------------------------------------------------------------------
 
-// Lets its coroutine go from frames deep enough to collide with the coroutine's slice, so that
+// The coroutine a thread_local_holder lets go. Not the holder's member: MinGW's emulated
+// thread_local storage is freed (a winpthreads key destructor) before the thread_local
+// destructors run (a TLS callback), so there a destructor must not read its own object.
+std::unique_ptr<jmpco::coroutine<void()>> held_by_thread_local;
+
+// Lets the coroutine go from frames deep enough to collide with the coroutine's slice, so that
 // the unwind must save them (and allocate) after the thread's exit has begun.
 struct thread_local_holder {
-  std::unique_ptr<jmpco::coroutine<void()>> co;
   ~thread_local_holder() {
-    from_deeper_frames(8, [this] { co.reset(); });
+    from_deeper_frames(8, [] { held_by_thread_local.reset(); });
   }
 };
 
@@ -639,12 +643,15 @@ TEST(Hostile, ThreadLocalHandleDestroyedAfterTheThreadStateClosesItsCoroutine) {
   std::thread([] {
     // Constructed before the library's own thread state, so destroyed after it.
     static thread_local thread_local_holder holder;
-    holder.co = std::make_unique<jmpco::coroutine<void()>>([](jmpco::yielder<void()>& y) {
-      counted on_stack;
-      y.yield();
-    });
-    ASSERT_TRUE(holder.co->resume().ok());
+    (void)holder;
+    held_by_thread_local =
+        std::make_unique<jmpco::coroutine<void()>>([](jmpco::yielder<void()>& y) {
+          counted on_stack;
+          y.yield();
+        });
+    ASSERT_TRUE(held_by_thread_local->resume().ok());
   }).join();
+  EXPECT_EQ(held_by_thread_local, nullptr);
   EXPECT_EQ(counted::alive, 0);
   EXPECT_EQ(counted::destroyed, 1);
   EXPECT_EQ(failing_allocator::live, 0);

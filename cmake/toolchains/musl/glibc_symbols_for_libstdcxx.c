@@ -13,6 +13,13 @@
  * "never single-threaded" is always correct, only slower. */
 char __libc_single_threaded = 0;
 
+/* libstdc++'s headers decide whether the program has threads (__gthread_active_p) by a weak
+ * reference: to __pthread_key_create under glibc, to pthread_cancel elsewhere, and musl is
+ * "elsewhere". In a static link a weak reference is null unless something else pulls the
+ * symbol in, and then every std::mutex lock compiled from those headers does nothing. This
+ * strong reference links pthread_cancel, so the headers see the threads musl really has. */
+void* const jmpco_musl_links_pthread_cancel = (void*)&pthread_cancel;
+
 /* std::random_device's default source. */
 uint32_t arc4random(void) {
   uint32_t value = 0;
