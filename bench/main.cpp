@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
 
   bench::register_jmpco();
   bench::register_baselines();
+  bench::register_copy_stack_floor();
 #if JMPCO_BENCH_HAVE_BOOST_CONTEXT
   bench::register_boost_context();
 #endif

@@ -30,6 +30,7 @@ void add_library(const std::string& name, const std::string& description);
 void install_jmpco_allocator();  // before any coroutine exists
 void register_jmpco();
 void register_baselines();
+void register_copy_stack_floor();
 void register_boost_context();
 void register_ucontext();
 void register_lua();

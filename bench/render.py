@@ -41,6 +41,7 @@ LIBRARIES = [
     ("lua-cfunction", "Lua 5.4 (C function, lua_yieldk)"),
     ("cxx20-stackless", "C++20 stackless"),
     ("std-thread", "std::thread + condvar"),
+    ("copy-stack-floor", "copy-stack floor (jump + copy only)"),
     ("memcpy-2x", "memcpy 2x (baseline, aligned)"),
     ("memcpy-2x-off16", "memcpy 2x, copy 16 B off a line"),
     ("hand-iterator", "hand-written iterator"),
@@ -230,6 +231,14 @@ def time_targets(runs, get):
             out.append((f"round trip at {s} B ≤ {TARGET_VS_BOOST:g}x Boost.Context fiber",
                         f"{fmt_ns(j[s])} vs {fmt_ns(b)}: {r:.1f}x",
                         verdict(r <= TARGET_VS_BOOST, f"{r / TARGET_VS_BOOST:.2f}x")))
+        # Not a target: where the mechanism alone stands (bench/floor_copy_stack.cpp). A target
+        # below this ratio is below what any setjmp/longjmp copy-stack switch reaches here.
+        f = get(runs, f"roundtrip/copy-stack-floor/{s}")
+        if f is not None and b is not None:
+            out.append((f"(the floor) copy-stack floor at {s} B against Boost.Context fiber",
+                        f"{fmt_ns(f)} vs {fmt_ns(b)}: {f / b:.1f}x; jmpco {j[s] / f:.2f}x the floor"
+                        if j[s] is not None else f"{fmt_ns(f)} vs {fmt_ns(b)}: {f / b:.1f}x",
+                        "not a target"))
     for lua, want in TARGET_VS_LUA.items():
         t = get(runs, f"roundtrip/{lua}/0")
         goal = f"≥ {want:g}x as fast as" if want > 1 else "faster than"
@@ -503,6 +512,7 @@ def plot(runs, path):
         "std-thread": dict(color="#7f7f7f", marker="v"),
         "lua": dict(color="#9467bd", linestyle=":"),
         "lua-cfunction": dict(color="#e377c2", linestyle=":"),
+        "copy-stack-floor": dict(color="#ff9896", marker=".", linestyle="-."),
         "memcpy-2x": dict(color="black", marker="x", linestyle="--"),
         "memcpy-2x-off16": dict(color="#999999", marker="+", linestyle="--", linewidth=1),
     }
