@@ -394,7 +394,38 @@ def repetitions(runs):
     return 1
 
 
-def render_markdown(context, runs, rss, revision=None):
+TARGET_ECHO_CONNECTIONS = 10_000  # issue 18: this many concurrent connections ...
+TARGET_ECHO_MIB = 64              # ... in less than this much of the server's RSS
+
+
+def echo_section(echo):
+    """The echo server under load (echo_load's JSON): a table, then the memory goal."""
+    if not echo or not echo.get("runs"):
+        return "Not measured in this run."
+    label = {"jmpco": "jmpco, a task per connection",
+             "threads": f"a thread per connection ({echo.get('thread_stack_bytes', 0) // 1024} KiB stacks)"}
+    rows = []
+    for r in echo["runs"]:
+        ok = r["ok"]
+        rows.append([label.get(r["server"], r["server"]), f"{r['connections']:,}",
+                     "ok" if ok else "**failed**",
+                     f"{r['connect_seconds']:.3f} s" if ok else "–",
+                     f"{r['round_trips_per_second']:,.0f}" if ok else "–",
+                     f"{r['rss_connected_bytes'] / 1024 ** 2:.1f} MiB" if ok else "–",
+                     f"{r['rss_per_connection_bytes']:,.0f} B" if ok else "–"])
+    out = [table(["server", "connections", "run", "all connected and echoed once",
+                  "round trips / s", "server RSS", "RSS per connection"], rows,
+                 ["l", "r", "l", "r", "r", "r", "r"]), ""]
+    for r in echo["runs"]:
+        if r["server"] == "jmpco" and r["connections"] == TARGET_ECHO_CONNECTIONS and r["ok"]:
+            mib = r["rss_connected_bytes"] / 1024 ** 2
+            out.append(f"Goal (issue 18): {TARGET_ECHO_CONNECTIONS:,} concurrent connections in "
+                       f"under {TARGET_ECHO_MIB} MiB of the server's RSS: {mib:.1f} MiB, "
+                       + verdict(mib < TARGET_ECHO_MIB, f"{mib / TARGET_ECHO_MIB:.2f}x") + ".")
+    return "\n".join(out)
+
+
+def render_markdown(context, runs, rss, revision=None, echo=None):
     reps = repetitions(runs)
     how = f"the median of {reps} repetitions" if reps > 1 else "a single run (no repetitions)"
     chain_rows = []
@@ -489,6 +520,15 @@ def render_markdown(context, runs, rss, revision=None):
         "",
         rss_section(rss),
         "",
+        "## Echo server under load (`echo_load`)",
+        "",
+        f"An echo server on 127.0.0.1 in a process of its own; a client process opens N connections,"
+        f" each echoes one message (then the server's RSS growth over N is the memory per"
+        f" connection), then each makes {echo.get('messages', '?') if echo else '?'} more round"
+        f" trips of 32 bytes, all N at once.",
+        "",
+        echo_section(echo),
+        "",
     ]
     return "\n".join(out)
 
@@ -551,6 +591,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--results", default=os.path.join(ROOT, "build/bench/results.json"))
     p.add_argument("--rss", default=os.path.join(ROOT, "build/bench/suspended_rss.json"))
+    p.add_argument("--echo", default=os.path.join(ROOT, "build/bench/echo_load.json"))
     p.add_argument("--revision", default=None)
     p.add_argument("--markdown", default=os.path.join(ROOT, "bench/RESULTS.md"))
     p.add_argument("--plot", default=os.path.join(ROOT, "bench/roundtrip.png"))
@@ -562,12 +603,16 @@ def main():
     if args.rss and os.path.exists(args.rss):
         with open(args.rss) as f:
             rss = json.load(f)
+    echo = None
+    if args.echo and os.path.exists(args.echo):
+        with open(args.echo) as f:
+            echo = json.load(f)
     revision = None
     if args.revision and os.path.exists(args.revision):
         with open(args.revision) as f:
             revision = f.read().splitlines() or None
     with open(args.markdown, "w") as f:
-        f.write(render_markdown(context, runs, rss, revision))
+        f.write(render_markdown(context, runs, rss, revision, echo))
     print(f"render.py: wrote {args.markdown}")
     if not args.no_plot:
         plot(runs, args.plot)  # without matplotlib: a warning, and the table alone

@@ -60,22 +60,50 @@ inline jmpco::result<std::size_t> read_some(int fd, char* bytes, std::size_t siz
   }
 }
 
-// One connection's task: echoes everything back until the peer closes; then closes `fd`.
-// Returns how many bytes it echoed.
-inline std::size_t serve(int fd) {
+// What one read of a connection brought.
+enum class echo_step { echoed, nothing_yet, ended };
+
+// Echoes what one read of `fd` brings, adding the count to `echoed`. The buffer lives only in
+// this call (not inlined): a task waiting for its next read then keeps no buffer in its suspended
+// stack, where 4 KiB would be copied at every switch and kept for every idle connection. Only a
+// write that must wait for the peer suspends the task with the buffer live.
+JMPCO_NOINLINE inline echo_step echo_available(int fd, std::size_t& echoed) {
+  char buffer[4096];
+  const ssize_t got = ::read(fd, buffer, sizeof buffer);
+  if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return echo_step::nothing_yet;
+  if (got <= 0) return echo_step::ended;
+  if (!write_all(fd, buffer, static_cast<std::size_t>(got))) return echo_step::ended;
+  echoed += static_cast<std::size_t>(got);
+  return echo_step::echoed;
+}
+
+// One connection's task: echoes everything back until the peer closes, an error, or
+// `idle_timeout` without data; then closes `fd`. Returns how many bytes it echoed. Calls
+// `on_echo(user)`, when given, after each echo.
+inline std::size_t serve_for(int fd, std::chrono::seconds idle_timeout,
+                             void (*on_echo)(void*) = nullptr, void* user = nullptr) {
   struct close_on_exit {  // also when the task is killed
     int fd;
     ~close_on_exit() { ::close(fd); }
   } closer{fd};
   std::size_t echoed = 0;
-  char buffer[4096];
   for (;;) {
-    auto got = read_some(fd, buffer, sizeof buffer);
-    if (!got || *got == 0) return echoed;
-    if (!write_all(fd, buffer, *got)) return echoed;
-    echoed += *got;
+    switch (echo_available(fd, echoed)) {
+      case echo_step::ended:
+        return echoed;
+      case echo_step::nothing_yet:
+        if (!jmpco::this_task::wait_readable(fd, idle_timeout)) return echoed;
+        break;
+      case echo_step::echoed:
+        if (on_echo != nullptr) on_echo(user);
+        break;
+    }
   }
 }
+
+// serve_for with a 10 s idle timeout, so that a lost peer cannot hold a task forever.
+inline std::size_t serve(int fd) { return serve_for(fd, std::chrono::seconds(10)); }
 
 // A client's task: sends `message`, reads the echo back, and says whether it matched.
 inline bool ask(int fd, const char* message, std::size_t size) {
