@@ -3,10 +3,12 @@
 // other threads and signal handlers, and waiting for file descriptors inside tasks.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <memory>
 #include <thread>
 
 #include "jmpco/jmpco.hpp"
@@ -474,6 +476,50 @@ TEST(SchedulerFd, TheEchoExampleServesAHundredConnectionsOverSocketPairs) {
     EXPECT_EQ(servers[i].join().value(), messages[i].size()) << i;
   }
   EXPECT_EQ(watched(s), 0u);
+}
+
+TEST(SchedulerFd, DestroyingTheSchedulerUnderManyIdleConnectionsClosesEveryOne) {
+  // Up to 1,000 connections, as the descriptor limit allows (two per connection).
+  rlimit limit{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &limit), 0);
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &limit);
+    (void)::getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  const std::size_t connections =
+      std::min<std::size_t>(1000, (static_cast<std::size_t>(limit.rlim_cur) - 64) / 2);
+  std::vector<int> server_ends, client_ends;
+  auto s = std::make_unique<scheduler>();
+  for (std::size_t i = 0; i < connections; ++i) {
+    int ends[2];
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, ends), 0);
+    echo::make_nonblocking(ends[0]);
+    server_ends.push_back(ends[0]);
+    client_ends.push_back(ends[1]);
+    s->spawn(echo::serve_for, ends[0], std::chrono::seconds(60), nullptr, nullptr).detach();
+  }
+  // Half of them get a message first, so that they wait again after an echo; a few clients go
+  // away mid-conversation.
+  for (std::size_t i = 0; i < connections; i += 2) ASSERT_EQ(::write(client_ends[i], "hi", 2), 2);
+  EXPECT_EQ(s->run_once(), connections);
+  for (std::size_t i = 1; i < connections; i += 100) {
+    ::close(client_ends[i]);
+    client_ends[i] = -1;
+  }
+  const std::size_t left = connections - (connections + 98) / 100;  // i = 1, 101, 201, ... ended
+  for (int round = 0; round < 1000 && s->live_tasks() > left; ++round) (void)s->run_once(1ms);
+  EXPECT_EQ(s->live_tasks(), left);
+  EXPECT_EQ(watched(*s), s->live_tasks());
+  s.reset();  // kills every task: each closes its connection as it unwinds
+  for (std::size_t i = 0; i < connections; ++i) {
+    EXPECT_EQ(::fcntl(server_ends[i], F_GETFD), -1) << i;  // closed
+    if (client_ends[i] < 0) continue;
+    char buffer[8];
+    const ssize_t got = ::read(client_ends[i], buffer, sizeof buffer);
+    EXPECT_EQ(got, i % 2 == 0 ? 2 : 0) << i;  // the echo if it had one, then the end
+    ::close(client_ends[i]);
+  }
 }
 
 #endif  // JMPCO_TEST_FDS
