@@ -1448,8 +1448,9 @@ class JMPCO_API scheduler {
   // every task whose handle is gone. Handles that outlive the scheduler see errc::killed.
   ~scheduler();
 
-  // Starts fn(args...) as a task; it runs when the scheduler next runs. The result's handle is
-  // empty (join() reports errc::out_of_memory) if the task could not be allocated.
+  // Starts fn(args...) as a task; it runs when the scheduler next runs. When the task cannot be
+  // allocated (out of memory) the handle is empty: it converts to false, and its join() and
+  // kill() report errc::empty_handle.
   template <class F, class... A>
   auto spawn(F&& fn, A&&... args)
       -> task<std::invoke_result_t<std::decay_t<F>&, std::decay_t<A>&...>>;
