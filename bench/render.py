@@ -301,6 +301,15 @@ def targets(runs, rss):
                      f"{fp:.0f} B" + (f" (+ {handle:.0f} B handle)" if handle else ""),
                      verdict(fp <= TARGET_SUSPENDED,
                              f"{fp - TARGET_SUSPENDED:.0f} B ({fp / TARGET_SUSPENDED:.2f}x)")] + pad)
+    fo = counter(runs, "roundtrip/copy-stack-floor/0", "object_bytes")
+    fc = counter(runs, "roundtrip/copy-stack-floor/0", "stack_copy_bytes")
+    if fo is not None and fc is not None:
+        # glibc's malloc: a chunk is the request + 8, rounded up to 16 (at least 32).
+        def chunk(n):
+            return max(32, (int(n) + 8 + 15) // 16 * 16)
+        rows.append(["(the floor) a suspended copy-stack floor coroutine, 0 B live",
+                     f"record {fo:.0f} B + copy {fc:.0f} B = {chunk(fo) + chunk(fc)} B with malloc's "
+                     f"headers ({chunk(fo + fc)} B in one block)", "not a target"] + pad)
     for r in (rss or {}).get("runs", []):
         per = r["rss_per_coroutine"]
         rows.append([f"{r['count']:,} suspended trivial generators: peak RSS per coroutine ≤ "
