@@ -55,6 +55,20 @@ namespace detail {
 struct event_wait;  // the blocking wait of a platform (lib/scheduler_wait.hpp)
 struct fd_watch;
 
+// A task's coroutine object, whatever its body: where its memory goes back when it is freed.
+struct task_body_base : channel<void> {
+  // The scheduler whose cache takes the memory back (release_task_body sets it when the object is
+  // freed at once, while its scheduler exists); nullptr: straight back to the allocator.
+  scheduler* home = nullptr;
+};
+
+// Memory for a task's blocks: from `s`'s cache of finished tasks' memory when it holds a block of
+// that size, else from jmpco's allocator (s may be nullptr). `size` is what the caller needs;
+// free_task_memory takes the same.
+JMPCO_API void* allocate_task_memory(scheduler* s, std::size_t size) noexcept;
+// Back into `s`'s cache, or to the allocator when the cache is off, full, or s is nullptr.
+JMPCO_API void free_task_memory(scheduler* s, void* block, std::size_t size) noexcept;
+
 // A task as its scheduler sees it, whatever its result type: where it is (run queue, timer heap,
 // a channel's waiters, another task's joiners) and what became of it. The scheduler's and the
 // channels' bookkeeping, not an interface: only scheduler.hpp and scheduler.cpp touch it.
@@ -71,10 +85,10 @@ struct task_node {
   task_node& operator=(const task_node&) = delete;
 
   bool finished() const noexcept { return current == state::finished; }
-  // The task's coroutine: resumed by the scheduler, closed by kill().
-  virtual coroutine<void()>& body() noexcept = 0;
   virtual void destroy() noexcept = 0;
 
+  // The task's coroutine: resumed by the scheduler, closed by kill(), released with the task.
+  task_body_base* body = nullptr;
   scheduler* owner;  // nullptr once the scheduler is gone
   state current = state::ready;
   error failure;
@@ -218,6 +232,18 @@ class JMPCO_API scheduler {
   // The scheduler whose task is running on this thread, or nullptr.
   static scheduler* current() noexcept;
 
+  // ---- the cache of finished tasks' memory ----------------------------------------------------
+
+  // A finished task's memory (its task block and its coroutine object) is kept for the next spawn
+  // that needs blocks of the same sizes, up to cache_limit() bytes in all; the rest goes back to
+  // jmpco's allocator, as does everything cached when the scheduler goes. 0 turns it off.
+  // Lowering the limit frees what is over it at once.
+  static constexpr std::size_t default_cache_limit = 256 * 1024;
+  void set_cache_limit(std::size_t bytes) noexcept;
+  std::size_t cache_limit() const noexcept { return cache_limit_; }
+  // Bytes held in the cache now.
+  std::size_t cached_bytes() const noexcept { return cached_bytes_; }
+
   // ---- waiting: interrupt, file descriptors, a loop of the program's own ----------------------
 
   // Ends the scheduler's current blocking wait (for a timer or an fd, in run() or join()), or its
@@ -248,6 +274,8 @@ class JMPCO_API scheduler {
   friend class task;
   friend void detail::wake(detail::task_node* t) noexcept;
   friend void detail::release_task(detail::task_node* t) noexcept;
+  friend void* detail::allocate_task_memory(scheduler* s, std::size_t size) noexcept;
+  friend void detail::free_task_memory(scheduler* s, void* block, std::size_t size) noexcept;
   friend error detail::park_running_task(bool ready);
   friend result<void> this_task::sleep_until(clock::time_point deadline);
 #if JMPCO_THREADS
@@ -304,6 +332,22 @@ class JMPCO_API scheduler {
   std::size_t remote_waits_ = 0;             // tasks waiting for another thread
 #endif
 
+  // ---- the cache: free lists of blocks, one per block size ----
+  struct cached_block {
+    cached_block* next;
+  };
+  struct cache_bucket {
+    std::size_t size = 0;  // 0: unused
+    cached_block* blocks = nullptr;
+  };
+  static constexpr std::size_t kCacheBuckets = 8;  // block sizes kept at once; others not cached
+  void* take_cached(std::size_t size) noexcept;
+  bool keep_cached(void* block, std::size_t size) noexcept;
+  void trim_cache(std::size_t limit) noexcept;
+  cache_bucket cache_[kCacheBuckets];
+  std::size_t cache_limit_ = default_cache_limit;
+  std::size_t cached_bytes_ = 0;
+
   detail::task_node* ready_head_ = nullptr;
   detail::task_node* ready_tail_ = nullptr;
   detail::task_node* timers_ = nullptr;  // root of the pairing heap
@@ -317,11 +361,47 @@ class JMPCO_API scheduler {
 namespace detail {
 
 template <class T>
+class task_state;
+
+// The coroutine of a task_state<T>: runs fn(args...) and puts what it returns in the task's slot.
+template <class T, class F, class Args>
+class task_body final : public task_body_base {
+ public:
+  template <class G, class B>
+  task_body(task_state<T>* state, G&& fn, B&& args)
+      : state_(state), fn_(std::forward<G>(fn)), args_(std::forward<B>(args)) {}
+
+ private:
+  void run() override {
+    this->inbox.take();
+    if constexpr (std::is_void_v<T>) {
+      std::apply(fn_, args_);
+      state_->result_.put();
+    } else {
+      state_->result_.put(std::apply(fn_, args_));
+    }
+  }
+  void destroy() noexcept override {
+    scheduler* cache = home;
+    this->~task_body();
+    free_task_memory(cache, this, sizeof(task_body));
+  }
+
+  task_state<T>* state_;
+  F fn_;
+  Args args_;
+};
+
+// Lets go of a task's coroutine: its memory goes to the task's scheduler's cache if it is freed
+// now (it is dead), else to the allocator whenever its thread frees it.
+JMPCO_API void release_task_body(task_node* t) noexcept;
+
+template <class T>
 class task_state final : public task_node {
  public:
   template <class F, class Args>
   static task_state* create(scheduler* owner, F&& fn, Args&& args) {
-    void* memory = allocate(sizeof(task_state));
+    void* memory = allocate_task_memory(owner, sizeof(task_state));
     if (memory == nullptr) return nullptr;
     auto* state = ::new (memory) task_state(owner);
     // The body's copy or move may throw: then no task exists.
@@ -331,16 +411,8 @@ class task_state final : public task_node {
         if (state != nullptr) state->destroy();
       }
     } guard{state};
-    state->co_ = coroutine<void()>([state, fn = std::forward<F>(fn),
-                                    args = std::forward<Args>(args)](yielder<void()>&) mutable {
-      if constexpr (std::is_void_v<T>) {
-        std::apply(fn, args);
-        state->result_.put();
-      } else {
-        state->result_.put(std::apply(fn, args));
-      }
-    });
-    if (!state->co_) return nullptr;  // the guard frees the state
+    state->body = make_body(state, std::forward<F>(fn), std::forward<Args>(args));
+    if (state->body == nullptr) return nullptr;  // the guard frees the state
     guard.state = nullptr;
     return state;
   }
@@ -358,15 +430,34 @@ class task_state final : public task_node {
   }
 
  private:
+  template <class, class, class>
+  friend class task_body;
+
   explicit task_state(scheduler* owner) noexcept : task_node(owner) {}
-  ~task_state() override = default;
-  coroutine<void()>& body() noexcept override { return co_; }
+  ~task_state() override { release_task_body(this); }
   void destroy() noexcept override {
+    scheduler* cache = owner;
     this->~task_state();
-    deallocate(this, sizeof(task_state));
+    free_task_memory(cache, this, sizeof(task_state));
   }
 
-  coroutine<void()> co_;
+  template <class F, class Args>
+  static task_body_base* make_body(task_state* state, F&& fn, Args&& args) {
+    using body_type = task_body<T, std::decay_t<F>, std::decay_t<Args>>;
+    void* memory = allocate_task_memory(state->owner, sizeof(body_type));
+    if (memory == nullptr) return nullptr;
+    struct free_unless_built {  // the body's copy or move may throw
+      scheduler* owner;
+      void* memory;
+      ~free_unless_built() {
+        if (memory != nullptr) free_task_memory(owner, memory, sizeof(body_type));
+      }
+    } guard{state->owner, memory};
+    auto* built = ::new (memory) body_type(state, std::forward<F>(fn), std::forward<Args>(args));
+    guard.memory = nullptr;
+    return built;
+  }
+
   slot<T> result_;
 };
 
