@@ -108,8 +108,18 @@ void release_task_body(task_node* t) noexcept {
   if (body == nullptr) return;
   // A dead coroutine is freed by release() at once; one that kill() could not close may be freed
   // later, by its thread's deferred closes, when the scheduler may be gone.
-  body->home = body->status() == status::dead ? t->owner : nullptr;
+  const bool freed_now = body->status() == status::dead;
+  body->home = freed_now ? t->owner : nullptr;
+  if (freed_now && t->owner != nullptr) {
+    std::size_t size = 0;
+    if (void* copy = body->take_stack_copy(&size)) t->owner->keep_stack_copy(copy, size);
+  }
   body->release();
+}
+
+void lend_stack_copy(task_node* t) noexcept {
+  std::size_t size = 0;
+  if (void* copy = t->owner->take_stack_copy(&size)) t->body->give_stack_copy(copy, size);
 }
 
 namespace {
@@ -185,12 +195,35 @@ bool scheduler::keep_cached(void* block, std::size_t size) noexcept {
   }
   if (home == nullptr) return false;  // every list holds blocks of other sizes
   home->size = size;
-  home->blocks = ::new (block) cached_block{home->blocks};
+  home->blocks = ::new (block) cached_block{home->blocks, size};
   cached_bytes_ += size;
   return true;
 }
 
+void scheduler::keep_stack_copy(void* block, std::size_t size) noexcept {
+  JMPCO_ASSERT(size >= sizeof(cached_block));
+  if (cache_limit_ - cached_bytes_ < size || cached_bytes_ > cache_limit_)
+    return detail::deallocate(block, size);
+  stack_copies_ = ::new (block) cached_block{stack_copies_, size};
+  cached_bytes_ += size;
+}
+
+void* scheduler::take_stack_copy(std::size_t* size) noexcept {
+  cached_block* block = stack_copies_;
+  if (block == nullptr) return nullptr;
+  stack_copies_ = block->next;
+  *size = block->size;
+  cached_bytes_ -= block->size;
+  block->~cached_block();
+  return block;
+}
+
 void scheduler::trim_cache(std::size_t limit) noexcept {
+  while (cached_bytes_ > limit && stack_copies_ != nullptr) {
+    std::size_t size = 0;
+    void* block = take_stack_copy(&size);
+    detail::deallocate(block, size);
+  }
   for (cache_bucket& bucket : cache_) {
     while (cached_bytes_ > limit && bucket.blocks != nullptr) {
       cached_block* block = bucket.blocks;

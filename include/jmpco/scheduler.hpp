@@ -53,10 +53,14 @@ class channel;
 namespace detail {
 
 struct event_wait;  // the blocking wait of a platform (lib/scheduler_wait.hpp)
+struct task_node;
 struct fd_watch;
 
 // A task's coroutine object, whatever its body: where its memory goes back when it is freed.
 struct task_body_base : channel<void> {
+  using coroutine_core::give_stack_copy;
+  using coroutine_core::take_stack_copy;
+
   // The scheduler whose cache takes the memory back (release_task_body sets it when the object is
   // freed at once, while its scheduler exists); nullptr: straight back to the allocator.
   scheduler* home = nullptr;
@@ -68,6 +72,11 @@ struct task_body_base : channel<void> {
 JMPCO_API void* allocate_task_memory(scheduler* s, std::size_t size) noexcept;
 // Back into `s`'s cache, or to the allocator when the cache is off, full, or s is nullptr.
 JMPCO_API void free_task_memory(scheduler* s, void* block, std::size_t size) noexcept;
+// Lets go of a task's coroutine: its memory (and its stack copy's) goes to the task's scheduler's
+// cache if it is freed now (it is dead), else to the allocator whenever its thread frees it.
+JMPCO_API void release_task_body(task_node* t) noexcept;
+// Gives a new task's coroutine the stack copy a finished task left in the cache, if any.
+JMPCO_API void lend_stack_copy(task_node* t) noexcept;
 
 // A task as its scheduler sees it, whatever its result type: where it is (run queue, timer heap,
 // a channel's waiters, another task's joiners) and what became of it. The scheduler's and the
@@ -234,10 +243,12 @@ class JMPCO_API scheduler {
 
   // ---- the cache of finished tasks' memory ----------------------------------------------------
 
-  // A finished task's memory (its task block and its coroutine object) is kept for the next spawn
-  // that needs blocks of the same sizes, up to cache_limit() bytes in all; the rest goes back to
-  // jmpco's allocator, as does everything cached when the scheduler goes. 0 turns it off.
-  // Lowering the limit frees what is over it at once.
+  // A finished task's memory (its task block, its coroutine object, and the heap copy its stack
+  // was saved to when it blocked) is kept for the next spawn, which reuses blocks of the sizes it
+  // needs and the most recently kept stack copy (a copy that turns out too small is replaced as
+  // before), up to cache_limit() bytes in all; the rest goes back to jmpco's allocator, as does
+  // everything cached when the scheduler goes. 0 turns it off. Lowering the limit frees what is
+  // over it at once. Nothing of a finished task survives in what is reused but its memory.
   static constexpr std::size_t default_cache_limit = 256 * 1024;
   void set_cache_limit(std::size_t bytes) noexcept;
   std::size_t cache_limit() const noexcept { return cache_limit_; }
@@ -276,6 +287,8 @@ class JMPCO_API scheduler {
   friend void detail::release_task(detail::task_node* t) noexcept;
   friend void* detail::allocate_task_memory(scheduler* s, std::size_t size) noexcept;
   friend void detail::free_task_memory(scheduler* s, void* block, std::size_t size) noexcept;
+  friend void detail::release_task_body(detail::task_node* t) noexcept;
+  friend void detail::lend_stack_copy(detail::task_node* t) noexcept;
   friend error detail::park_running_task(bool ready);
   friend result<void> this_task::sleep_until(clock::time_point deadline);
 #if JMPCO_THREADS
@@ -335,6 +348,7 @@ class JMPCO_API scheduler {
   // ---- the cache: free lists of blocks, one per block size ----
   struct cached_block {
     cached_block* next;
+    std::size_t size;
   };
   struct cache_bucket {
     std::size_t size = 0;  // 0: unused
@@ -344,7 +358,10 @@ class JMPCO_API scheduler {
   void* take_cached(std::size_t size) noexcept;
   bool keep_cached(void* block, std::size_t size) noexcept;
   void trim_cache(std::size_t limit) noexcept;
+  void keep_stack_copy(void* block, std::size_t size) noexcept;  // or frees it
+  void* take_stack_copy(std::size_t* size) noexcept;
   cache_bucket cache_[kCacheBuckets];
+  cached_block* stack_copies_ = nullptr;  // of any size, the latest kept first
   std::size_t cache_limit_ = default_cache_limit;
   std::size_t cached_bytes_ = 0;
 
@@ -392,10 +409,6 @@ class task_body final : public task_body_base {
   Args args_;
 };
 
-// Lets go of a task's coroutine: its memory goes to the task's scheduler's cache if it is freed
-// now (it is dead), else to the allocator whenever its thread frees it.
-JMPCO_API void release_task_body(task_node* t) noexcept;
-
 template <class T>
 class task_state final : public task_node {
  public:
@@ -413,6 +426,7 @@ class task_state final : public task_node {
     } guard{state};
     state->body = make_body(state, std::forward<F>(fn), std::forward<Args>(args));
     if (state->body == nullptr) return nullptr;  // the guard frees the state
+    lend_stack_copy(state);
     guard.state = nullptr;
     return state;
   }
