@@ -15,6 +15,10 @@
 #include "jmpco/jmpco.hpp"
 #include "test_support.hpp"
 
+#if JMPCO_THREADS
+#include <thread>
+#endif
+
 namespace {
 
 using jmpco::errc;
@@ -313,6 +317,47 @@ TEST(SchedulerCache, DestroyingASchedulerWithAFullCacheFreesItAndZombiesStillJoi
   });
   EXPECT_EQ(counted::alive, 0);
 }
+
+#if JMPCO_EXCEPTIONS
+TEST(SchedulerCache, ASpawnWhoseArgumentsThrowWhenMovedLeavesItsBlocksInTheCache) {
+  with_counting_heap([] {
+    scheduler s;
+    auto value_of = [](jmpco_test::throwing_move v) { return v.value; };
+    // Copied into spawn's tuple (a copy never throws), then moved into the coroutine object.
+    const jmpco_test::throwing_move bad(2, true);
+    EXPECT_THROW((void)s.spawn(value_of, bad), std::runtime_error);
+    EXPECT_EQ(s.live_tasks(), 0u);
+    EXPECT_GT(s.cached_bytes(), 0u);  // both blocks, taken back
+    const long before = counting_heap::allocations;
+    const jmpco_test::throwing_move good(3, false);
+    auto t = s.spawn(value_of, good);
+    EXPECT_EQ(counting_heap::allocations, before);
+    EXPECT_EQ(t.join().value(), 3);
+  });
+}
+#endif
+
+#if JMPCO_THREADS
+TEST(SchedulerCache, SchedulersOnTwoThreadsEachReuseTheirOwnCache) {
+  auto spawn_joins = [](long* sum) {
+    scheduler s;
+    for (int i = 0; i < 20000; ++i) {
+      auto t = s.spawn([](int v) { return v % 7; }, i);
+      if (auto r = t.join()) *sum += *r;
+    }
+  };
+  long a = 0;
+  long b = 0;
+  std::thread one(spawn_joins, &a);
+  std::thread two(spawn_joins, &b);
+  one.join();
+  two.join();
+  long want = 0;
+  for (int i = 0; i < 20000; ++i) want += i % 7;
+  EXPECT_EQ(a, want);
+  EXPECT_EQ(b, want);
+}
+#endif
 
 TEST(SchedulerCache, EveryAllocationFailingInTurnLeavesNothingBehind) {
   auto program = [] {
