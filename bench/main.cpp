@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
 #endif
   bench::register_thread();
   bench::register_channels();
+  bench::register_spawn();
 
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

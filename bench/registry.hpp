@@ -37,6 +37,7 @@ void register_lua();
 void register_cxx20();
 void register_thread();
 void register_channels();
+void register_spawn();
 
 }  // namespace bench
 

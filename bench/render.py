@@ -405,6 +405,7 @@ def repetitions(runs):
 
 TARGET_ECHO_CONNECTIONS = 10_000  # issue 18: this many concurrent connections ...
 TARGET_ECHO_MIB = 64              # ... in less than this much of the server's RSS
+TARGET_SPAWN_VS_FIBER = 1.5  # issue 18: spawn + join within 1.5x of Boost.Fiber
 
 
 def echo_section(echo):
@@ -431,6 +432,37 @@ def echo_section(echo):
             out.append(f"Goal (issue 18): {TARGET_ECHO_CONNECTIONS:,} concurrent connections in "
                        f"under {TARGET_ECHO_MIB} MiB of the server's RSS: {mib:.1f} MiB, "
                        + verdict(mib < TARGET_ECHO_MIB, f"{mib / TARGET_ECHO_MIB:.2f}x") + ".")
+    return "\n".join(out)
+
+
+def spawn_section(runs):
+    """Spawn + join (bench/spawn_join.cpp): a table, then issue 18's goal against Boost.Fiber."""
+    order = ["jmpco", "jmpco-no-cache", "boost-fiber", "boost-fiber-pooled", "std-thread"]
+    found = set(libraries_in(runs, "spawn_join")) | set(libraries_in(runs, "spawn_join_1000"))
+    libs = sorted(found, key=lambda n: (order.index(n) if n in order else len(order), n))
+    if not libs:
+        return "Not measured in this run."
+
+    def get(kind, lib):
+        return time_of(runs, f"{kind}/{lib}") or time_of(runs, f"{kind}/{lib}/real_time")
+
+    label = {"jmpco": "jmpco, cache on (default limit)", "jmpco-no-cache": "jmpco, cache off",
+             "boost-fiber": "Boost.Fiber fiber, default stack",
+             "boost-fiber-pooled": "Boost.Fiber fiber, pooled stacks",
+             "std-thread": "std::thread per task (wall clock)"}
+    rows = [[label.get(lib, lib), fmt_ns(get("spawn_join", lib)),
+             fmt_ns(get("spawn_join_1000", lib))] for lib in libs]
+    out = [table(["library", "spawn + join", "1,000 spawned, then joined"], rows), ""]
+    for kind, what in (("spawn_join", "one spawn + join"), ("spawn_join_1000", "1,000 spawns + joins")):
+        j = get(kind, "jmpco")
+        for peer in ("boost-fiber", "boost-fiber-pooled"):
+            b = get(kind, peer)
+            if j is None or b is None:
+                continue
+            r = j / b
+            out.append(f"- Goal (issue 18): {what} within {TARGET_SPAWN_VS_FIBER:g}x of {label[peer]}: "
+                       f"{fmt_ns(j)} vs {fmt_ns(b)}, {r:.2f}x, "
+                       + verdict(r <= TARGET_SPAWN_VS_FIBER, f"{r / TARGET_SPAWN_VS_FIBER:.2f}x") + ".")
     return "\n".join(out)
 
 
@@ -528,6 +560,15 @@ def render_markdown(context, runs, rss, revision=None, echo=None):
         "## Resident memory of many suspended trivial jmpco generators (`suspended_rss`)",
         "",
         rss_section(rss),
+        "",
+        "## Spawn + join (`spawn_join`)",
+        "",
+        "A task that returns a value, spawned and joined: jmpco's scheduler with its cache of "
+        "finished tasks' memory (default limit) and without (`set_cache_limit(0)`), Boost.Fiber's "
+        "`fiber` + `join` with its default and its pooled stacks, a `std::thread` per task "
+        "(wall clock).",
+        "",
+        spawn_section(runs),
         "",
         "## Echo server under load (`echo_load`)",
         "",

@@ -239,6 +239,22 @@ error coroutine_core::take_death() noexcept {
   return e;
 }
 
+void* coroutine_core::take_stack_copy(std::size_t* size) noexcept {
+  JMPCO_ASSERT(status_ == status::dead);
+  void* block = std::exchange(ctx_.copy, nullptr);
+  *size = ctx_.capacity;
+  ctx_.saved = 0;
+  ctx_.capacity = 0;
+  return block;
+}
+
+void coroutine_core::give_stack_copy(void* block, std::size_t size) noexcept {
+  JMPCO_ASSERT(!started_ && ctx_.copy == nullptr);
+  JMPCO_ASSERT(size >= 16 && size % 16 == 0 && size <= UINT32_MAX);
+  ctx_.copy = static_cast<unsigned char*>(block);
+  ctx_.capacity = static_cast<std::uint32_t>(size);
+}
+
 coroutine_core* coroutine_core::running() noexcept { return this_thread_state().running; }
 
 bool coroutine_core::is_yieldable() noexcept {

@@ -36,7 +36,7 @@ running_slot running_now;
 task_node* running_task() noexcept {
   task_node* t = running_now.task;
   // A task that resumed a coroutine of its own is not the one running.
-  if (t == nullptr || t->body().core() != coroutine_core::running()) return nullptr;
+  if (t == nullptr || t->body != coroutine_core::running()) return nullptr;
   return t;
 }
 
@@ -57,8 +57,7 @@ error park_running_task(bool ready) {
   if (!ready) self->current = task_node::state::waiting;
   // The task's own yielder, not this_coroutine::try_yield: the signature tag that one checks is
   // an object per binary, and a shared libjmpco's is not the program's that made the task.
-  auto* channel = static_cast<detail::channel<void>*>(self->body().core());
-  result<void> woken = channel->yielder_for_body.try_yield();
+  result<void> woken = self->body->yielder_for_body.try_yield();
   if (woken) return error();
   if (woken.code() == errc::closing) {  // killed: the kill abandoned the wait
     self->kill_seen = true;
@@ -104,10 +103,143 @@ void release_task(task_node* t) noexcept {
   t->destroy();
 }
 
+void release_task_body(task_node* t) noexcept {
+  task_body_base* body = std::exchange(t->body, nullptr);
+  if (body == nullptr) return;
+  // A dead coroutine is freed by release() at once; one that kill() could not close may be freed
+  // later, by its thread's deferred closes, when the scheduler may be gone.
+  const bool freed_now = body->status() == status::dead;
+  body->home = freed_now ? t->owner : nullptr;
+  if (freed_now && t->owner != nullptr) {
+    std::size_t size = 0;
+    if (void* copy = body->take_stack_copy(&size)) t->owner->keep_stack_copy(copy, size);
+  }
+  body->release();
+}
+
+void lend_stack_copy(task_node* t) noexcept {
+  std::size_t size = 0;
+  if (void* copy = t->owner->take_stack_copy(&size)) t->body->give_stack_copy(copy, size);
+}
+
+namespace {
+
+// As coroutine<void()>::resume: what the task's coroutine died with, or the misuse that refused
+// the resume.
+result<void> resume_body(task_body_base* body) noexcept {
+  return resume_pinned(body, [body](errc e) noexcept -> result<void> {
+    if (e != errc::ok) return failure_of(*body, e);
+    body->outbox.take();
+    return result<void>();
+  });
+}
+
+}  // namespace
+
+// ---- the cache of finished tasks' memory ------------------------------------------------------
+
+namespace {
+
+// Block sizes are rounded up to this: the allocator sees the same size when the block goes back,
+// whether it went through the cache or not, and near sizes share a free list.
+constexpr std::size_t kCacheGranule = 16;
+
+std::size_t cache_size_of(std::size_t size) noexcept {
+  return (size + kCacheGranule - 1) & ~(kCacheGranule - 1);
+}
+
+}  // namespace
+
+void* allocate_task_memory(scheduler* s, std::size_t size) noexcept {
+  const std::size_t rounded = cache_size_of(size);
+  if (rounded < size) return nullptr;  // wrapped
+  if (s != nullptr) {
+    if (void* block = s->take_cached(rounded)) return block;
+  }
+  return allocate(rounded);
+}
+
+void free_task_memory(scheduler* s, void* block, std::size_t size) noexcept {
+  const std::size_t rounded = cache_size_of(size);
+  if (s != nullptr && s->keep_cached(block, rounded)) return;
+  deallocate(block, rounded);
+}
+
 }  // namespace detail
 
 using detail::task_node;
 using state = task_node::state;
+
+void* scheduler::take_cached(std::size_t size) noexcept {
+  for (cache_bucket& bucket : cache_) {
+    if (bucket.size != size || bucket.blocks == nullptr) continue;
+    cached_block* block = bucket.blocks;
+    bucket.blocks = block->next;
+    cached_bytes_ -= size;
+    block->~cached_block();
+    return block;
+  }
+  return nullptr;
+}
+
+bool scheduler::keep_cached(void* block, std::size_t size) noexcept {
+  JMPCO_ASSERT(size >= sizeof(cached_block));
+  if (cache_limit_ - cached_bytes_ < size || cached_bytes_ > cache_limit_) return false;
+  cache_bucket* home = nullptr;
+  for (cache_bucket& bucket : cache_) {
+    if (bucket.size == size) {
+      home = &bucket;
+      break;
+    }
+    if (home == nullptr && bucket.blocks == nullptr) home = &bucket;  // an empty one to take
+  }
+  if (home == nullptr) return false;  // every list holds blocks of other sizes
+  home->size = size;
+  home->blocks = ::new (block) cached_block{home->blocks, size};
+  cached_bytes_ += size;
+  return true;
+}
+
+void scheduler::keep_stack_copy(void* block, std::size_t size) noexcept {
+  JMPCO_ASSERT(size >= sizeof(cached_block));
+  if (cache_limit_ - cached_bytes_ < size || cached_bytes_ > cache_limit_)
+    return detail::deallocate(block, size);
+  stack_copies_ = ::new (block) cached_block{stack_copies_, size};
+  cached_bytes_ += size;
+}
+
+void* scheduler::take_stack_copy(std::size_t* size) noexcept {
+  cached_block* block = stack_copies_;
+  if (block == nullptr) return nullptr;
+  stack_copies_ = block->next;
+  *size = block->size;
+  cached_bytes_ -= block->size;
+  block->~cached_block();
+  return block;
+}
+
+void scheduler::trim_cache(std::size_t limit) noexcept {
+  while (cached_bytes_ > limit && stack_copies_ != nullptr) {
+    std::size_t size = 0;
+    void* block = take_stack_copy(&size);
+    detail::deallocate(block, size);
+  }
+  for (cache_bucket& bucket : cache_) {
+    while (cached_bytes_ > limit && bucket.blocks != nullptr) {
+      cached_block* block = bucket.blocks;
+      bucket.blocks = block->next;
+      cached_bytes_ -= bucket.size;
+      block->~cached_block();
+      detail::deallocate(block, bucket.size);
+    }
+  }
+  JMPCO_ASSERT(cached_bytes_ <= limit);
+}
+
+void scheduler::set_cache_limit(std::size_t bytes) noexcept {
+  cache_limit_ = bytes;
+  trim_cache(bytes);
+}
 
 // ---- timers: a pairing heap ordered by deadline ------------------------------------------------
 
@@ -399,9 +531,9 @@ void scheduler::resume(task_node* t) noexcept {
   const detail::running_slot outer = detail::running_now;
   detail::running_now = {t, this};
   t->current = state::running;
-  result<void> outcome = t->body().resume();
+  result<void> outcome = detail::resume_body(t->body);
   detail::running_now = outer;
-  if (t->body().status() == status::dead) {
+  if (t->body->status() == status::dead) {
     if (!outcome) t->failure = outcome.error();
     return finish(t);
   }
@@ -409,7 +541,7 @@ void scheduler::resume(task_node* t) noexcept {
     // The resume was refused (too deeply nested, no memory to save the resumer's frames): the
     // task cannot run here. It fails with that error rather than spin.
     t->failure = outcome.error();
-    (void)t->body().close();
+    (void)t->body->close_core();
     return finish(t);
   }
   // Suspended without parking (a plain yield of its coroutine): it is ready again.
@@ -450,7 +582,7 @@ void scheduler::kill(task_node* t) noexcept {
   const detail::running_slot outer = detail::running_now;
   detail::running_now = {t, this};
   t->current = state::running;
-  (void)t->body().close();
+  (void)t->body->close_core();
   detail::running_now = outer;
   t->failure = error(errc::killed);
   finish(t);
@@ -607,6 +739,7 @@ scheduler::~scheduler() {
   JMPCO_ASSERT(remote_waits_ == 0 && remote_head_ == nullptr);
 #endif
   JMPCO_ASSERT(fd_waiters_ == 0);
+  trim_cache(0);  // after the kills: the killed tasks' memory came back into it
   if (fds_ != nullptr) detail::deallocate(fds_, sizeof(detail::fd_watch) * fds_size_);
   if (detail::event_wait* w = events_.exchange(nullptr)) detail::free_event_wait(w);
 }

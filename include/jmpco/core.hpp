@@ -162,6 +162,13 @@ class JMPCO_API coroutine_core {
   // Between pin() and unpin() a released coroutine is not freed when it hands control back, so a
   // front end can still read its mailboxes after resume_core(); the last unpin() settles it.
   // Pins nest (a value's move may re-enter the library while a resume holds its pin).
+  // For a layer that recycles memory (the scheduler's cache): a dead coroutine hands out the heap
+  // block that held its stack copy (nullptr if it has none) with its size, which is what jmpco's
+  // allocator was asked for; a coroutine that has not started takes such a block (of at least 16
+  // bytes, a multiple of 16) as its copy. Either way the block is then the other side's to free.
+  void* take_stack_copy(std::size_t* size) noexcept;
+  void give_stack_copy(void* block, std::size_t size) noexcept;
+
   void pin() noexcept { ++pins_; }
   void unpin() noexcept {
     --pins_;

@@ -53,7 +53,30 @@ class channel;
 namespace detail {
 
 struct event_wait;  // the blocking wait of a platform (lib/scheduler_wait.hpp)
+struct task_node;
 struct fd_watch;
+
+// A task's coroutine object, whatever its body: where its memory goes back when it is freed.
+struct task_body_base : channel<void> {
+  using coroutine_core::give_stack_copy;
+  using coroutine_core::take_stack_copy;
+
+  // The scheduler whose cache takes the memory back (release_task_body sets it when the object is
+  // freed at once, while its scheduler exists); nullptr: straight back to the allocator.
+  scheduler* home = nullptr;
+};
+
+// Memory for a task's blocks: from `s`'s cache of finished tasks' memory when it holds a block of
+// that size, else from jmpco's allocator (s may be nullptr). `size` is what the caller needs;
+// free_task_memory takes the same.
+JMPCO_API void* allocate_task_memory(scheduler* s, std::size_t size) noexcept;
+// Back into `s`'s cache, or to the allocator when the cache is off, full, or s is nullptr.
+JMPCO_API void free_task_memory(scheduler* s, void* block, std::size_t size) noexcept;
+// Lets go of a task's coroutine: its memory (and its stack copy's) goes to the task's scheduler's
+// cache if it is freed now (it is dead), else to the allocator whenever its thread frees it.
+JMPCO_API void release_task_body(task_node* t) noexcept;
+// Gives a new task's coroutine the stack copy a finished task left in the cache, if any.
+JMPCO_API void lend_stack_copy(task_node* t) noexcept;
 
 // A task as its scheduler sees it, whatever its result type: where it is (run queue, timer heap,
 // a channel's waiters, another task's joiners) and what became of it. The scheduler's and the
@@ -71,10 +94,10 @@ struct task_node {
   task_node& operator=(const task_node&) = delete;
 
   bool finished() const noexcept { return current == state::finished; }
-  // The task's coroutine: resumed by the scheduler, closed by kill().
-  virtual coroutine<void()>& body() noexcept = 0;
   virtual void destroy() noexcept = 0;
 
+  // The task's coroutine: resumed by the scheduler, closed by kill(), released with the task.
+  task_body_base* body = nullptr;
   scheduler* owner;  // nullptr once the scheduler is gone
   state current = state::ready;
   error failure;
@@ -218,6 +241,20 @@ class JMPCO_API scheduler {
   // The scheduler whose task is running on this thread, or nullptr.
   static scheduler* current() noexcept;
 
+  // ---- the cache of finished tasks' memory ----------------------------------------------------
+
+  // A finished task's memory (its task block, its coroutine object, and the heap copy its stack
+  // was saved to when it blocked) is kept for the next spawn, which reuses blocks of the sizes it
+  // needs and the most recently kept stack copy (a copy that turns out too small is replaced as
+  // before), up to cache_limit() bytes in all; the rest goes back to jmpco's allocator, as does
+  // everything cached when the scheduler goes. 0 turns it off. Lowering the limit frees what is
+  // over it at once. Nothing of a finished task survives in what is reused but its memory.
+  static constexpr std::size_t default_cache_limit = 256 * 1024;
+  void set_cache_limit(std::size_t bytes) noexcept;
+  std::size_t cache_limit() const noexcept { return cache_limit_; }
+  // Bytes held in the cache now.
+  std::size_t cached_bytes() const noexcept { return cached_bytes_; }
+
   // ---- waiting: interrupt, file descriptors, a loop of the program's own ----------------------
 
   // Ends the scheduler's current blocking wait (for a timer or an fd, in run() or join()), or its
@@ -248,6 +285,10 @@ class JMPCO_API scheduler {
   friend class task;
   friend void detail::wake(detail::task_node* t) noexcept;
   friend void detail::release_task(detail::task_node* t) noexcept;
+  friend void* detail::allocate_task_memory(scheduler* s, std::size_t size) noexcept;
+  friend void detail::free_task_memory(scheduler* s, void* block, std::size_t size) noexcept;
+  friend void detail::release_task_body(detail::task_node* t) noexcept;
+  friend void detail::lend_stack_copy(detail::task_node* t) noexcept;
   friend error detail::park_running_task(bool ready);
   friend result<void> this_task::sleep_until(clock::time_point deadline);
 #if JMPCO_THREADS
@@ -304,6 +345,26 @@ class JMPCO_API scheduler {
   std::size_t remote_waits_ = 0;             // tasks waiting for another thread
 #endif
 
+  // ---- the cache: free lists of blocks, one per block size ----
+  struct cached_block {
+    cached_block* next;
+    std::size_t size;
+  };
+  struct cache_bucket {
+    std::size_t size = 0;  // 0: unused
+    cached_block* blocks = nullptr;
+  };
+  static constexpr std::size_t kCacheBuckets = 8;  // block sizes kept at once; others not cached
+  void* take_cached(std::size_t size) noexcept;
+  bool keep_cached(void* block, std::size_t size) noexcept;
+  void trim_cache(std::size_t limit) noexcept;
+  void keep_stack_copy(void* block, std::size_t size) noexcept;  // or frees it
+  void* take_stack_copy(std::size_t* size) noexcept;
+  cache_bucket cache_[kCacheBuckets];
+  cached_block* stack_copies_ = nullptr;  // of any size, the latest kept first
+  std::size_t cache_limit_ = default_cache_limit;
+  std::size_t cached_bytes_ = 0;
+
   detail::task_node* ready_head_ = nullptr;
   detail::task_node* ready_tail_ = nullptr;
   detail::task_node* timers_ = nullptr;  // root of the pairing heap
@@ -317,11 +378,43 @@ class JMPCO_API scheduler {
 namespace detail {
 
 template <class T>
+class task_state;
+
+// The coroutine of a task_state<T>: runs fn(args...) and puts what it returns in the task's slot.
+template <class T, class F, class Args>
+class task_body final : public task_body_base {
+ public:
+  template <class G, class B>
+  task_body(task_state<T>* state, G&& fn, B&& args)
+      : state_(state), fn_(std::forward<G>(fn)), args_(std::forward<B>(args)) {}
+
+ private:
+  void run() override {
+    this->inbox.take();
+    if constexpr (std::is_void_v<T>) {
+      std::apply(fn_, args_);
+      state_->result_.put();
+    } else {
+      state_->result_.put(std::apply(fn_, args_));
+    }
+  }
+  void destroy() noexcept override {
+    scheduler* cache = home;
+    this->~task_body();
+    free_task_memory(cache, this, sizeof(task_body));
+  }
+
+  task_state<T>* state_;
+  F fn_;
+  Args args_;
+};
+
+template <class T>
 class task_state final : public task_node {
  public:
   template <class F, class Args>
   static task_state* create(scheduler* owner, F&& fn, Args&& args) {
-    void* memory = allocate(sizeof(task_state));
+    void* memory = allocate_task_memory(owner, sizeof(task_state));
     if (memory == nullptr) return nullptr;
     auto* state = ::new (memory) task_state(owner);
     // The body's copy or move may throw: then no task exists.
@@ -331,16 +424,9 @@ class task_state final : public task_node {
         if (state != nullptr) state->destroy();
       }
     } guard{state};
-    state->co_ = coroutine<void()>([state, fn = std::forward<F>(fn),
-                                    args = std::forward<Args>(args)](yielder<void()>&) mutable {
-      if constexpr (std::is_void_v<T>) {
-        std::apply(fn, args);
-        state->result_.put();
-      } else {
-        state->result_.put(std::apply(fn, args));
-      }
-    });
-    if (!state->co_) return nullptr;  // the guard frees the state
+    state->body = make_body(state, std::forward<F>(fn), std::forward<Args>(args));
+    if (state->body == nullptr) return nullptr;  // the guard frees the state
+    lend_stack_copy(state);
     guard.state = nullptr;
     return state;
   }
@@ -358,15 +444,34 @@ class task_state final : public task_node {
   }
 
  private:
+  template <class, class, class>
+  friend class task_body;
+
   explicit task_state(scheduler* owner) noexcept : task_node(owner) {}
-  ~task_state() override = default;
-  coroutine<void()>& body() noexcept override { return co_; }
+  ~task_state() override { release_task_body(this); }
   void destroy() noexcept override {
+    scheduler* cache = owner;
     this->~task_state();
-    deallocate(this, sizeof(task_state));
+    free_task_memory(cache, this, sizeof(task_state));
   }
 
-  coroutine<void()> co_;
+  template <class F, class Args>
+  static task_body_base* make_body(task_state* state, F&& fn, Args&& args) {
+    using body_type = task_body<T, std::decay_t<F>, std::decay_t<Args>>;
+    void* memory = allocate_task_memory(state->owner, sizeof(body_type));
+    if (memory == nullptr) return nullptr;
+    struct free_unless_built {  // the body's copy or move may throw
+      scheduler* owner;
+      void* memory;
+      ~free_unless_built() {
+        if (memory != nullptr) free_task_memory(owner, memory, sizeof(body_type));
+      }
+    } guard{state->owner, memory};
+    auto* built = ::new (memory) body_type(state, std::forward<F>(fn), std::forward<Args>(args));
+    guard.memory = nullptr;
+    return built;
+  }
+
   slot<T> result_;
 };
 

@@ -608,6 +608,13 @@ class JMPCO_API coroutine_core {
   // Between pin() and unpin() a released coroutine is not freed when it hands control back, so a
   // front end can still read its mailboxes after resume_core(); the last unpin() settles it.
   // Pins nest (a value's move may re-enter the library while a resume holds its pin).
+  // For a layer that recycles memory (the scheduler's cache): a dead coroutine hands out the heap
+  // block that held its stack copy (nullptr if it has none) with its size, which is what jmpco's
+  // allocator was asked for; a coroutine that has not started takes such a block (of at least 16
+  // bytes, a multiple of 16) as its copy. Either way the block is then the other side's to free.
+  void* take_stack_copy(std::size_t* size) noexcept;
+  void give_stack_copy(void* block, std::size_t size) noexcept;
+
   void pin() noexcept { ++pins_; }
   void unpin() noexcept {
     --pins_;
@@ -1315,7 +1322,30 @@ class channel;
 namespace detail {
 
 struct event_wait;  // the blocking wait of a platform (lib/scheduler_wait.hpp)
+struct task_node;
 struct fd_watch;
+
+// A task's coroutine object, whatever its body: where its memory goes back when it is freed.
+struct task_body_base : channel<void> {
+  using coroutine_core::give_stack_copy;
+  using coroutine_core::take_stack_copy;
+
+  // The scheduler whose cache takes the memory back (release_task_body sets it when the object is
+  // freed at once, while its scheduler exists); nullptr: straight back to the allocator.
+  scheduler* home = nullptr;
+};
+
+// Memory for a task's blocks: from `s`'s cache of finished tasks' memory when it holds a block of
+// that size, else from jmpco's allocator (s may be nullptr). `size` is what the caller needs;
+// free_task_memory takes the same.
+JMPCO_API void* allocate_task_memory(scheduler* s, std::size_t size) noexcept;
+// Back into `s`'s cache, or to the allocator when the cache is off, full, or s is nullptr.
+JMPCO_API void free_task_memory(scheduler* s, void* block, std::size_t size) noexcept;
+// Lets go of a task's coroutine: its memory (and its stack copy's) goes to the task's scheduler's
+// cache if it is freed now (it is dead), else to the allocator whenever its thread frees it.
+JMPCO_API void release_task_body(task_node* t) noexcept;
+// Gives a new task's coroutine the stack copy a finished task left in the cache, if any.
+JMPCO_API void lend_stack_copy(task_node* t) noexcept;
 
 // A task as its scheduler sees it, whatever its result type: where it is (run queue, timer heap,
 // a channel's waiters, another task's joiners) and what became of it. The scheduler's and the
@@ -1333,10 +1363,10 @@ struct task_node {
   task_node& operator=(const task_node&) = delete;
 
   bool finished() const noexcept { return current == state::finished; }
-  // The task's coroutine: resumed by the scheduler, closed by kill().
-  virtual coroutine<void()>& body() noexcept = 0;
   virtual void destroy() noexcept = 0;
 
+  // The task's coroutine: resumed by the scheduler, closed by kill(), released with the task.
+  task_body_base* body = nullptr;
   scheduler* owner;  // nullptr once the scheduler is gone
   state current = state::ready;
   error failure;
@@ -1480,6 +1510,20 @@ class JMPCO_API scheduler {
   // The scheduler whose task is running on this thread, or nullptr.
   static scheduler* current() noexcept;
 
+  // ---- the cache of finished tasks' memory ----------------------------------------------------
+
+  // A finished task's memory (its task block, its coroutine object, and the heap copy its stack
+  // was saved to when it blocked) is kept for the next spawn, which reuses blocks of the sizes it
+  // needs and the most recently kept stack copy (a copy that turns out too small is replaced as
+  // before), up to cache_limit() bytes in all; the rest goes back to jmpco's allocator, as does
+  // everything cached when the scheduler goes. 0 turns it off. Lowering the limit frees what is
+  // over it at once. Nothing of a finished task survives in what is reused but its memory.
+  static constexpr std::size_t default_cache_limit = 256 * 1024;
+  void set_cache_limit(std::size_t bytes) noexcept;
+  std::size_t cache_limit() const noexcept { return cache_limit_; }
+  // Bytes held in the cache now.
+  std::size_t cached_bytes() const noexcept { return cached_bytes_; }
+
   // ---- waiting: interrupt, file descriptors, a loop of the program's own ----------------------
 
   // Ends the scheduler's current blocking wait (for a timer or an fd, in run() or join()), or its
@@ -1510,6 +1554,10 @@ class JMPCO_API scheduler {
   friend class task;
   friend void detail::wake(detail::task_node* t) noexcept;
   friend void detail::release_task(detail::task_node* t) noexcept;
+  friend void* detail::allocate_task_memory(scheduler* s, std::size_t size) noexcept;
+  friend void detail::free_task_memory(scheduler* s, void* block, std::size_t size) noexcept;
+  friend void detail::release_task_body(detail::task_node* t) noexcept;
+  friend void detail::lend_stack_copy(detail::task_node* t) noexcept;
   friend error detail::park_running_task(bool ready);
   friend result<void> this_task::sleep_until(clock::time_point deadline);
 #if JMPCO_THREADS
@@ -1566,6 +1614,26 @@ class JMPCO_API scheduler {
   std::size_t remote_waits_ = 0;             // tasks waiting for another thread
 #endif
 
+  // ---- the cache: free lists of blocks, one per block size ----
+  struct cached_block {
+    cached_block* next;
+    std::size_t size;
+  };
+  struct cache_bucket {
+    std::size_t size = 0;  // 0: unused
+    cached_block* blocks = nullptr;
+  };
+  static constexpr std::size_t kCacheBuckets = 8;  // block sizes kept at once; others not cached
+  void* take_cached(std::size_t size) noexcept;
+  bool keep_cached(void* block, std::size_t size) noexcept;
+  void trim_cache(std::size_t limit) noexcept;
+  void keep_stack_copy(void* block, std::size_t size) noexcept;  // or frees it
+  void* take_stack_copy(std::size_t* size) noexcept;
+  cache_bucket cache_[kCacheBuckets];
+  cached_block* stack_copies_ = nullptr;  // of any size, the latest kept first
+  std::size_t cache_limit_ = default_cache_limit;
+  std::size_t cached_bytes_ = 0;
+
   detail::task_node* ready_head_ = nullptr;
   detail::task_node* ready_tail_ = nullptr;
   detail::task_node* timers_ = nullptr;  // root of the pairing heap
@@ -1579,11 +1647,43 @@ class JMPCO_API scheduler {
 namespace detail {
 
 template <class T>
+class task_state;
+
+// The coroutine of a task_state<T>: runs fn(args...) and puts what it returns in the task's slot.
+template <class T, class F, class Args>
+class task_body final : public task_body_base {
+ public:
+  template <class G, class B>
+  task_body(task_state<T>* state, G&& fn, B&& args)
+      : state_(state), fn_(std::forward<G>(fn)), args_(std::forward<B>(args)) {}
+
+ private:
+  void run() override {
+    this->inbox.take();
+    if constexpr (std::is_void_v<T>) {
+      std::apply(fn_, args_);
+      state_->result_.put();
+    } else {
+      state_->result_.put(std::apply(fn_, args_));
+    }
+  }
+  void destroy() noexcept override {
+    scheduler* cache = home;
+    this->~task_body();
+    free_task_memory(cache, this, sizeof(task_body));
+  }
+
+  task_state<T>* state_;
+  F fn_;
+  Args args_;
+};
+
+template <class T>
 class task_state final : public task_node {
  public:
   template <class F, class Args>
   static task_state* create(scheduler* owner, F&& fn, Args&& args) {
-    void* memory = allocate(sizeof(task_state));
+    void* memory = allocate_task_memory(owner, sizeof(task_state));
     if (memory == nullptr) return nullptr;
     auto* state = ::new (memory) task_state(owner);
     // The body's copy or move may throw: then no task exists.
@@ -1593,16 +1693,9 @@ class task_state final : public task_node {
         if (state != nullptr) state->destroy();
       }
     } guard{state};
-    state->co_ = coroutine<void()>([state, fn = std::forward<F>(fn),
-                                    args = std::forward<Args>(args)](yielder<void()>&) mutable {
-      if constexpr (std::is_void_v<T>) {
-        std::apply(fn, args);
-        state->result_.put();
-      } else {
-        state->result_.put(std::apply(fn, args));
-      }
-    });
-    if (!state->co_) return nullptr;  // the guard frees the state
+    state->body = make_body(state, std::forward<F>(fn), std::forward<Args>(args));
+    if (state->body == nullptr) return nullptr;  // the guard frees the state
+    lend_stack_copy(state);
     guard.state = nullptr;
     return state;
   }
@@ -1620,15 +1713,34 @@ class task_state final : public task_node {
   }
 
  private:
+  template <class, class, class>
+  friend class task_body;
+
   explicit task_state(scheduler* owner) noexcept : task_node(owner) {}
-  ~task_state() override = default;
-  coroutine<void()>& body() noexcept override { return co_; }
+  ~task_state() override { release_task_body(this); }
   void destroy() noexcept override {
+    scheduler* cache = owner;
     this->~task_state();
-    deallocate(this, sizeof(task_state));
+    free_task_memory(cache, this, sizeof(task_state));
   }
 
-  coroutine<void()> co_;
+  template <class F, class Args>
+  static task_body_base* make_body(task_state* state, F&& fn, Args&& args) {
+    using body_type = task_body<T, std::decay_t<F>, std::decay_t<Args>>;
+    void* memory = allocate_task_memory(state->owner, sizeof(body_type));
+    if (memory == nullptr) return nullptr;
+    struct free_unless_built {  // the body's copy or move may throw
+      scheduler* owner;
+      void* memory;
+      ~free_unless_built() {
+        if (memory != nullptr) free_task_memory(owner, memory, sizeof(body_type));
+      }
+    } guard{state->owner, memory};
+    auto* built = ::new (memory) body_type(state, std::forward<F>(fn), std::forward<Args>(args));
+    guard.memory = nullptr;
+    return built;
+  }
+
   slot<T> result_;
 };
 
@@ -3871,6 +3983,22 @@ error coroutine_core::take_death() noexcept {
   return e;
 }
 
+void* coroutine_core::take_stack_copy(std::size_t* size) noexcept {
+  JMPCO_ASSERT(status_ == status::dead);
+  void* block = std::exchange(ctx_.copy, nullptr);
+  *size = ctx_.capacity;
+  ctx_.saved = 0;
+  ctx_.capacity = 0;
+  return block;
+}
+
+void coroutine_core::give_stack_copy(void* block, std::size_t size) noexcept {
+  JMPCO_ASSERT(!started_ && ctx_.copy == nullptr);
+  JMPCO_ASSERT(size >= 16 && size % 16 == 0 && size <= UINT32_MAX);
+  ctx_.copy = static_cast<unsigned char*>(block);
+  ctx_.capacity = static_cast<std::uint32_t>(size);
+}
+
 coroutine_core* coroutine_core::running() noexcept { return this_thread_state().running; }
 
 bool coroutine_core::is_yieldable() noexcept {
@@ -4362,7 +4490,7 @@ running_slot running_now;
 task_node* running_task() noexcept {
   task_node* t = running_now.task;
   // A task that resumed a coroutine of its own is not the one running.
-  if (t == nullptr || t->body().core() != coroutine_core::running()) return nullptr;
+  if (t == nullptr || t->body != coroutine_core::running()) return nullptr;
   return t;
 }
 
@@ -4383,8 +4511,7 @@ error park_running_task(bool ready) {
   if (!ready) self->current = task_node::state::waiting;
   // The task's own yielder, not this_coroutine::try_yield: the signature tag that one checks is
   // an object per binary, and a shared libjmpco's is not the program's that made the task.
-  auto* channel = static_cast<detail::channel<void>*>(self->body().core());
-  result<void> woken = channel->yielder_for_body.try_yield();
+  result<void> woken = self->body->yielder_for_body.try_yield();
   if (woken) return error();
   if (woken.code() == errc::closing) {  // killed: the kill abandoned the wait
     self->kill_seen = true;
@@ -4430,10 +4557,143 @@ void release_task(task_node* t) noexcept {
   t->destroy();
 }
 
+void release_task_body(task_node* t) noexcept {
+  task_body_base* body = std::exchange(t->body, nullptr);
+  if (body == nullptr) return;
+  // A dead coroutine is freed by release() at once; one that kill() could not close may be freed
+  // later, by its thread's deferred closes, when the scheduler may be gone.
+  const bool freed_now = body->status() == status::dead;
+  body->home = freed_now ? t->owner : nullptr;
+  if (freed_now && t->owner != nullptr) {
+    std::size_t size = 0;
+    if (void* copy = body->take_stack_copy(&size)) t->owner->keep_stack_copy(copy, size);
+  }
+  body->release();
+}
+
+void lend_stack_copy(task_node* t) noexcept {
+  std::size_t size = 0;
+  if (void* copy = t->owner->take_stack_copy(&size)) t->body->give_stack_copy(copy, size);
+}
+
+namespace {
+
+// As coroutine<void()>::resume: what the task's coroutine died with, or the misuse that refused
+// the resume.
+result<void> resume_body(task_body_base* body) noexcept {
+  return resume_pinned(body, [body](errc e) noexcept -> result<void> {
+    if (e != errc::ok) return failure_of(*body, e);
+    body->outbox.take();
+    return result<void>();
+  });
+}
+
+}  // namespace
+
+// ---- the cache of finished tasks' memory ------------------------------------------------------
+
+namespace {
+
+// Block sizes are rounded up to this: the allocator sees the same size when the block goes back,
+// whether it went through the cache or not, and near sizes share a free list.
+constexpr std::size_t kCacheGranule = 16;
+
+std::size_t cache_size_of(std::size_t size) noexcept {
+  return (size + kCacheGranule - 1) & ~(kCacheGranule - 1);
+}
+
+}  // namespace
+
+void* allocate_task_memory(scheduler* s, std::size_t size) noexcept {
+  const std::size_t rounded = cache_size_of(size);
+  if (rounded < size) return nullptr;  // wrapped
+  if (s != nullptr) {
+    if (void* block = s->take_cached(rounded)) return block;
+  }
+  return allocate(rounded);
+}
+
+void free_task_memory(scheduler* s, void* block, std::size_t size) noexcept {
+  const std::size_t rounded = cache_size_of(size);
+  if (s != nullptr && s->keep_cached(block, rounded)) return;
+  deallocate(block, rounded);
+}
+
 }  // namespace detail
 
 using detail::task_node;
 using state = task_node::state;
+
+void* scheduler::take_cached(std::size_t size) noexcept {
+  for (cache_bucket& bucket : cache_) {
+    if (bucket.size != size || bucket.blocks == nullptr) continue;
+    cached_block* block = bucket.blocks;
+    bucket.blocks = block->next;
+    cached_bytes_ -= size;
+    block->~cached_block();
+    return block;
+  }
+  return nullptr;
+}
+
+bool scheduler::keep_cached(void* block, std::size_t size) noexcept {
+  JMPCO_ASSERT(size >= sizeof(cached_block));
+  if (cache_limit_ - cached_bytes_ < size || cached_bytes_ > cache_limit_) return false;
+  cache_bucket* home = nullptr;
+  for (cache_bucket& bucket : cache_) {
+    if (bucket.size == size) {
+      home = &bucket;
+      break;
+    }
+    if (home == nullptr && bucket.blocks == nullptr) home = &bucket;  // an empty one to take
+  }
+  if (home == nullptr) return false;  // every list holds blocks of other sizes
+  home->size = size;
+  home->blocks = ::new (block) cached_block{home->blocks, size};
+  cached_bytes_ += size;
+  return true;
+}
+
+void scheduler::keep_stack_copy(void* block, std::size_t size) noexcept {
+  JMPCO_ASSERT(size >= sizeof(cached_block));
+  if (cache_limit_ - cached_bytes_ < size || cached_bytes_ > cache_limit_)
+    return detail::deallocate(block, size);
+  stack_copies_ = ::new (block) cached_block{stack_copies_, size};
+  cached_bytes_ += size;
+}
+
+void* scheduler::take_stack_copy(std::size_t* size) noexcept {
+  cached_block* block = stack_copies_;
+  if (block == nullptr) return nullptr;
+  stack_copies_ = block->next;
+  *size = block->size;
+  cached_bytes_ -= block->size;
+  block->~cached_block();
+  return block;
+}
+
+void scheduler::trim_cache(std::size_t limit) noexcept {
+  while (cached_bytes_ > limit && stack_copies_ != nullptr) {
+    std::size_t size = 0;
+    void* block = take_stack_copy(&size);
+    detail::deallocate(block, size);
+  }
+  for (cache_bucket& bucket : cache_) {
+    while (cached_bytes_ > limit && bucket.blocks != nullptr) {
+      cached_block* block = bucket.blocks;
+      bucket.blocks = block->next;
+      cached_bytes_ -= bucket.size;
+      block->~cached_block();
+      detail::deallocate(block, bucket.size);
+    }
+  }
+  JMPCO_ASSERT(cached_bytes_ <= limit);
+}
+
+void scheduler::set_cache_limit(std::size_t bytes) noexcept {
+  cache_limit_ = bytes;
+  trim_cache(bytes);
+}
 
 // ---- timers: a pairing heap ordered by deadline ------------------------------------------------
 
@@ -4725,9 +4985,9 @@ void scheduler::resume(task_node* t) noexcept {
   const detail::running_slot outer = detail::running_now;
   detail::running_now = {t, this};
   t->current = state::running;
-  result<void> outcome = t->body().resume();
+  result<void> outcome = detail::resume_body(t->body);
   detail::running_now = outer;
-  if (t->body().status() == status::dead) {
+  if (t->body->status() == status::dead) {
     if (!outcome) t->failure = outcome.error();
     return finish(t);
   }
@@ -4735,7 +4995,7 @@ void scheduler::resume(task_node* t) noexcept {
     // The resume was refused (too deeply nested, no memory to save the resumer's frames): the
     // task cannot run here. It fails with that error rather than spin.
     t->failure = outcome.error();
-    (void)t->body().close();
+    (void)t->body->close_core();
     return finish(t);
   }
   // Suspended without parking (a plain yield of its coroutine): it is ready again.
@@ -4776,7 +5036,7 @@ void scheduler::kill(task_node* t) noexcept {
   const detail::running_slot outer = detail::running_now;
   detail::running_now = {t, this};
   t->current = state::running;
-  (void)t->body().close();
+  (void)t->body->close_core();
   detail::running_now = outer;
   t->failure = error(errc::killed);
   finish(t);
@@ -4933,6 +5193,7 @@ scheduler::~scheduler() {
   JMPCO_ASSERT(remote_waits_ == 0 && remote_head_ == nullptr);
 #endif
   JMPCO_ASSERT(fd_waiters_ == 0);
+  trim_cache(0);  // after the kills: the killed tasks' memory came back into it
   if (fds_ != nullptr) detail::deallocate(fds_, sizeof(detail::fd_watch) * fds_size_);
   if (detail::event_wait* w = events_.exchange(nullptr)) detail::free_event_wait(w);
 }
