@@ -114,15 +114,17 @@ TEST(SharedChannel, AnIdleSchedulerWaitsForAnotherThreadInsteadOfDeadlocking) {
   shared_channel<int> ch(0);
   scheduler s;
   auto receiver = s.spawn([&] { return ch.recv().value(); });
+  // Taken before the sender's thread starts, so that the send comes 50 ms after it at the
+  // earliest however late this thread gets to the join.
+  const auto start = scheduler::clock::now();
   std::thread late([&] {
     std::this_thread::sleep_for(50ms);  // the receiver's scheduler has nothing to run meanwhile
     scheduler other;
     auto sender = other.spawn([&] { return ch.send(8).ok(); });
     EXPECT_TRUE(sender.join().value());
   });
-  const auto start = scheduler::clock::now();
   EXPECT_EQ(receiver.join().value(), 8);  // not errc::deadlock
-  EXPECT_GE(scheduler::clock::now() - start, 40ms);
+  EXPECT_GE(scheduler::clock::now() - start, 50ms);
   late.join();
 }
 
