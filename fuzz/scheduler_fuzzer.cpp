@@ -56,14 +56,17 @@ constexpr int kMaxTasks = 64;
 constexpr std::size_t kMaxInput = 2048;
 constexpr std::size_t kWorkerStack = std::size_t{64} << 20;
 constexpr int kKilledTaskWaits = 16;  // as lib/scheduler.cpp
+constexpr int kSelectCase = 8;         // a select case byte: bit 2 send (else receive), bits 0-1 the channel
 
 struct op {
   char code = 0;
   int a = 0;
   int b = 0;
+  int c = 0;
   char dcode = 0;  // `O`: the destructor's op
   int da = 0;
   int db = 0;
+  int dc = 0;
 };
 using program = std::vector<op>;
 
@@ -80,6 +83,9 @@ int argument_range(char code, int index) {
       return index == 0 ? kChannels : 0;
     case 'N':
       return index < 2 ? 4 : 0;
+    case '?':
+    case '!':  // two cases (0..7), then a third (8..15: none)
+      return index < 2 ? kSelectCase : index == 2 ? 2 * kSelectCase : 0;
     case 'j':
     case 'k':
     case 'd':
@@ -91,17 +97,17 @@ int argument_range(char code, int index) {
 }
 
 bool known_op(char c) {
-  static const std::string ops = "s><)(xNyzjkdmeoOrRD";
+  static const std::string ops = "s><)(xNyzjkdmeoOrRDtT?!";
   return ops.find(c) != std::string::npos;
 }
 
 // Reads one op (without `O`'s nesting) from [p, end); false at the end.
-bool read_simple(const std::uint8_t*& p, const std::uint8_t* end, char& code, int& a, int& b) {
+bool read_simple(const std::uint8_t*& p, const std::uint8_t* end, char& code, int& a, int& b, int& c) {
   while (p != end && !known_op(static_cast<char>(*p))) ++p;
   if (p == end) return false;
   code = static_cast<char>(*p++);
-  int args[2] = {0, 0};
-  for (int i = 0; i < 2; ++i) {
+  int args[3] = {0, 0, 2 * kSelectCase - 1};  // a select's third case missing: none
+  for (int i = 0; i < 3; ++i) {
     const int range = argument_range(code, i);
     if (range == 0) break;
     if (p == end) break;
@@ -109,21 +115,77 @@ bool read_simple(const std::uint8_t*& p, const std::uint8_t* end, char& code, in
   }
   a = args[0];
   b = args[1];
+  c = args[2];
   return true;
 }
 
 program parse(const std::uint8_t* p, const std::uint8_t* end) {
   program prog;
   op o;
-  while (read_simple(p, end, o.code, o.a, o.b)) {
+  while (read_simple(p, end, o.code, o.a, o.b, o.c)) {
     o.dcode = 0;
-    if (o.code == 'O' && !read_simple(p, end, o.dcode, o.da, o.db)) o.dcode = 0;
+    if (o.code == 'O' && !read_simple(p, end, o.dcode, o.da, o.db, o.dc)) o.dcode = 0;
     prog.push_back(o);
   }
   return prog;
 }
 
+// A select op's cases, in argument order; a send case's value is numbered when the op runs.
+struct select_spec {
+  struct one_case {
+    bool send;
+    int channel;
+    long value;
+  };
+  std::vector<one_case> cases;
+  bool with_default;
+  // All of the select's positions (the default is last), as select() counts them.
+  std::size_t positions() const { return cases.size() + (with_default ? 1 : 0); }
+};
+
+select_spec select_of(char code, int a, int b, int c, long& next_value) {
+  select_spec s;
+  s.with_default = code == '!';
+  for (int byte : {a, b, c}) {
+    if (byte >= kSelectCase) break;
+    s.cases.push_back({(byte & 4) != 0, byte & 3, 0});
+  }
+  for (auto& one : s.cases) {
+    if (one.send) one.value = ++next_value;
+  }
+  return s;
+}
+
+// lib/scheduler.cpp's select_random: xorshift64 from a fixed seed, one state per thread. Every
+// input runs on the same worker thread; the model starts each input from the state the real
+// selects left (worker_random), so it draws the same starting cases as they do. The choices of
+// an input thus depend on the draws before it: a divergence prints their number, and
+// JMPCO_FUZZ_SELECT_DRAWS=N replays an input after N draws.
+struct select_random_mirror {
+  std::uint64_t state = 0x9e3779b97f4a7c15u;
+  unsigned long long draws = 0;
+  std::size_t next(std::size_t bound) {
+    ++draws;
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return static_cast<std::size_t>(state % bound);
+  }
+};
+
+select_random_mirror worker_random;  // the worker thread's select_random, as of now
+
 using event_log = std::vector<std::string>;
+
+// The op an `O` object's destructor runs.
+op destructor_op(const op& o) {
+  op d;
+  d.code = o.dcode;
+  d.a = o.da;
+  d.b = o.db;
+  d.c = o.dc;
+  return d;
+}
 
 std::string code_text(jmpco::errc c) { return "e" + std::to_string(static_cast<int>(c)); }
 
@@ -134,11 +196,18 @@ void note(event_log& log, int actor, const std::string& what) { log.push_back(st
 struct model {
   enum class state { ready, running, waiting, finished };
 
+  // A task parked on a channel: by a send or receive (select_case -1) or a select's case.
+  struct waiter {
+    int id;
+    int select_case;
+    long value;  // what a sender sends
+  };
+
   struct channel {
     std::size_t capacity = 0;
     std::deque<long> buffer;
-    std::deque<int> senders;  // task ids, first come first served
-    std::deque<int> receivers;
+    std::deque<waiter> senders;  // first come first served
+    std::deque<waiter> receivers;
     bool closed = false;
   };
 
@@ -159,12 +228,12 @@ struct model {
     bool exception = false;  // an exception (a throw or the forced unwind) is in flight
     // The wait it is parked in: the op, whether a destructor's, and what it will get.
     char wait = 0;
-    int wait_channel = 0;
     bool wait_in_destructor = false;
-    long send_value = 0;
     bool got_value = false;
     long recv_value = 0;
     bool woken_closed = false;
+    std::vector<bool> select_sends;  // a parked select: which of its cases send
+    int fired_case = -1;             // the case whose channel woke it
     int joining = 0;           // the task a join waits for (cleared when that one finishes)
     int joining_done = 0;      // the same, kept until the join goes on
     std::vector<int> joiners;  // most recent first
@@ -193,6 +262,7 @@ struct model {
   int spawned = 0;
   long unjoined = 0;
   bool terminate = false;  // the real run would call std::terminate: the input is skipped
+  select_random_mirror random;
 
   explicit model(const std::vector<program>* programs) : programs(programs) {
     for (int i = 0; i < kChannels; ++i) channels[i].capacity = static_cast<std::size_t>(i);
@@ -265,13 +335,30 @@ struct model {
 
   // -- channels
 
+  // Takes every waiter of task `id` off every channel (a select waits on several).
+  void withdraw(int id) {
+    for (channel& c : channels) {
+      for (auto* list : {&c.senders, &c.receivers}) {
+        list->erase(std::remove_if(list->begin(), list->end(), [id](const waiter& w) { return w.id == id; }),
+                    list->end());
+      }
+    }
+  }
+
+  // The waiter `w`, taken off its list, wakes its task; a select's other cases are withdrawn.
+  void fire(const waiter& w) {
+    tasks[w.id].fired_case = w.select_case;
+    withdraw(w.id);
+    wake(w.id);
+  }
+
   bool offer(channel& c, long v) {
     if (!c.receivers.empty()) {
-      task& r = tasks[c.receivers.front()];
+      const waiter w = c.receivers.front();
       c.receivers.pop_front();
-      r.got_value = true;
-      r.recv_value = v;
-      wake(r.id);
+      tasks[w.id].got_value = true;
+      tasks[w.id].recv_value = v;
+      fire(w);
       return true;
     }
     if (c.buffer.size() < c.capacity) {
@@ -286,32 +373,38 @@ struct model {
       v = c.buffer.front();
       c.buffer.pop_front();
       if (!c.senders.empty()) {
-        task& s = tasks[c.senders.front()];
+        const waiter w = c.senders.front();
         c.senders.pop_front();
-        c.buffer.push_back(s.send_value);
-        wake(s.id);
+        c.buffer.push_back(w.value);
+        fire(w);
       }
       return true;
     }
     if (!c.senders.empty()) {
-      task& s = tasks[c.senders.front()];
+      const waiter w = c.senders.front();
       c.senders.pop_front();
-      v = s.send_value;
-      wake(s.id);
+      v = w.value;
+      fire(w);
       return true;
     }
     return false;
+  }
+
+  static bool recv_ready(const channel& c) { return !c.buffer.empty() || !c.senders.empty() || c.closed; }
+  static bool send_ready(const channel& c) {
+    return c.closed || !c.receivers.empty() || c.buffer.size() < c.capacity;
   }
 
   bool close(channel& c) {
     if (c.closed) return false;
     c.closed = true;
     for (auto* list : {&c.receivers, &c.senders}) {
-      for (int id : *list) {
-        tasks[id].woken_closed = true;
-        wake(id);
+      while (!list->empty()) {
+        const waiter w = list->front();
+        list->pop_front();
+        tasks[w.id].woken_closed = true;
+        fire(w);
       }
-      list->clear();
     }
     return true;
   }
@@ -330,15 +423,35 @@ struct model {
         release(t.joining_done);
         return r;
       }
+      case '?':
+      case '!':
+        return select_completion(t);
       default:
         return "ok";
     }
+  }
+
+  std::string select_completion(const task& t) {
+    const int i = t.fired_case;
+    assert_model(i >= 0 && i < static_cast<int>(t.select_sends.size()), "a select woke with no case fired");
+    if (t.select_sends[i]) return t.woken_closed ? code_text(jmpco::errc::channel_closed) : case_text(i, "ok");
+    return case_text(i, t.got_value ? "v" + std::to_string(t.recv_value) : code_text(jmpco::errc::channel_closed));
+  }
+
+  static std::string case_text(std::size_t index, const std::string& got) { return "c" + std::to_string(index) + got; }
+
+  static void assert_model(bool ok, const char* what) {
+    if (ok) return;
+    std::fprintf(stderr, "scheduler_fuzzer: the model is inconsistent: %s\n", what);
+    __builtin_trap();
   }
 
   void clear_wait(task& t) {
     t.wait = 0;
     t.got_value = false;
     t.woken_closed = false;
+    t.fired_case = -1;
+    t.select_sends.clear();
   }
 
   void resume(int id) {
@@ -389,7 +502,7 @@ struct model {
           t.failure = jmpco::errc::exception;
           continue;
         }
-        if (run_op(id, o.code, o.a, o.b, false)) return;
+        if (run_op(id, o, false)) return;
         continue;
       }
       if (t.objects.empty()) {
@@ -404,7 +517,7 @@ struct model {
       t.objects.pop_back();
       note(log, id, "~o" + std::to_string(obj.id));
       if (obj.o->code == 'O' && obj.o->dcode != 0) {
-        if (run_op(id, obj.o->dcode, obj.o->da, obj.o->db, true)) return;
+        if (run_op(id, destructor_op(*obj.o), true)) return;
       }
     }
   }
@@ -435,7 +548,10 @@ struct model {
   }
 
   // One op of a task (id > 0) or of the main context (id == 0); true if the task parked.
-  bool run_op(int id, char code, int a, int b, bool in_destructor) {
+  bool run_op(int id, const op& o, bool in_destructor) {
+    const char code = o.code;
+    const int a = o.a;
+    const int b = o.b;
     const std::string tag = std::string(in_destructor ? "~" : "") + code;
     auto result = [&](const std::string& r) { note(log, id, tag + "=" + r); };
     auto failed = [&](jmpco::errc c) { result(code_text(c)); };
@@ -467,9 +583,7 @@ struct model {
         if (main) return failed(jmpco::errc::outside_task), false;
         if (!park(id, code, in_destructor, false)) return false;
         if (terminate) return true;
-        tasks[id].send_value = v;
-        tasks[id].wait_channel = a;
-        c.senders.push_back(id);
+        c.senders.push_back({id, -1, v});
         return true;
       }
       case '<':
@@ -482,8 +596,7 @@ struct model {
         if (main) return failed(jmpco::errc::outside_task), false;
         if (!park(id, code, in_destructor, false)) return false;
         if (terminate) return true;
-        tasks[id].wait_channel = a;
-        c.receivers.push_back(id);
+        c.receivers.push_back({id, -1, 0});
         return true;
       }
       case 'x':
@@ -528,7 +641,12 @@ struct model {
         if (moved != 0) tasks[moved].holder = to;
         return result("ok"), false;
       }
+      case '?':
+      case '!':
+        return select(id, o, tag, in_destructor);
       case 'r':
+      case 't':  // run_once(0): the sleepers' past deadlines are due at once
+      case 'T':  // run_once(1ms): nothing else can come while it blocks
         if (!main) return false;
         return result(std::to_string(run_once())), false;
       case 'R':
@@ -544,6 +662,46 @@ struct model {
       default:
         return false;  // `e`, `o` and `O` as a destructor's op, or out of place: nothing
     }
+  }
+
+  // A select: a ready case from a random start, else the default, else a wait on every case.
+  bool select(int id, const op& o, const std::string& tag, bool in_destructor) {
+    auto result = [&](const std::string& r) { note(log, id, tag + "=" + r); };
+    const select_spec s = select_of(o.code, o.a, o.b, o.c, next_value);
+    const std::size_t count = s.positions();
+    const std::size_t start = random.next(count);
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::size_t i = (start + k) % count;
+      if (i < s.cases.size() && case_ready(s.cases[i])) return result(run_ready_case(s.cases[i], i)), false;
+    }
+    if (s.with_default) return result(case_text(s.cases.size(), "dflt")), false;
+    if (id == 0) return result(code_text(jmpco::errc::outside_task)), false;
+    if (!park(id, o.code, in_destructor, false)) return false;
+    if (terminate) return true;
+    task& t = tasks[id];
+    for (std::size_t i = 0; i < s.cases.size(); ++i) {
+      const auto& one = s.cases[i];
+      channel& c = channels[one.channel];
+      (one.send ? c.senders : c.receivers).push_back({id, static_cast<int>(i), one.value});
+      t.select_sends.push_back(one.send);
+    }
+    return true;
+  }
+
+  bool case_ready(const select_spec::one_case& one) const {
+    return one.send ? send_ready(channels[one.channel]) : recv_ready(channels[one.channel]);
+  }
+
+  std::string run_ready_case(const select_spec::one_case& one, std::size_t index) {
+    channel& c = channels[one.channel];
+    if (one.send) {
+      if (c.closed) return code_text(jmpco::errc::channel_closed);
+      assert_model(offer(c, one.value), "a ready send case found no taker");
+      return case_text(index, "ok");
+    }
+    long v = 0;
+    if (take(c, v)) return case_text(index, "v" + std::to_string(v));
+    return case_text(index, code_text(jmpco::errc::channel_closed));
   }
 
   bool join(int id, int slot, const std::string& tag, bool in_destructor) {
@@ -600,8 +758,7 @@ struct model {
     if (t.st == state::ready) erase(ready, id);
     erase(sleepers, id);
     stop_joining(t);
-    if (t.wait == '>') erase(channels[t.wait_channel].senders, id);
-    if (t.wait == '<') erase(channels[t.wait_channel].receivers, id);
+    withdraw(id);
     if (t.started && !terminate) {
       const int outer = running;
       running = id;
@@ -684,13 +841,13 @@ struct model {
         objects.push_back({++next_object, &o});
         continue;
       }
-      run_op(0, o.code, o.a, o.b, false);
+      run_op(0, o, false);
     }
     while (!objects.empty() && !terminate) {
       const object obj = objects.back();
       objects.pop_back();
       note(log, 0, "~o" + std::to_string(obj.id));
-      if (obj.o->code == 'O' && obj.o->dcode != 0) run_op(0, obj.o->dcode, obj.o->da, obj.o->db, true);
+      if (obj.o->code == 'O' && obj.o->dcode != 0) run_op(0, destructor_op(*obj.o), true);
     }
   }
 };
@@ -737,7 +894,7 @@ struct world {
 
 world* W = nullptr;
 
-void run_op(int actor, char code, int a, int b, bool in_destructor);
+void run_op(int actor, const op& o, bool in_destructor);
 
 struct counted_object {
   int id;
@@ -749,7 +906,7 @@ struct counted_object {
   ~counted_object() {
     --W->live_objects;
     note(W->log, actor, "~o" + std::to_string(id));
-    if (o->code == 'O' && o->dcode != 0) run_op(actor, o->dcode, o->da, o->db, true);
+    if (o->code == 'O' && o->dcode != 0) run_op(actor, destructor_op(*o), true);
   }
 };
 
@@ -772,7 +929,7 @@ void exec(int actor, const program& prog, std::size_t pc) {
       note(W->log, actor, "throw");
       throw body_failure();
     }
-    run_op(actor, o.code, o.a, o.b, false);
+    run_op(actor, o, false);
   }
 }
 
@@ -788,8 +945,47 @@ std::string outcome_text(const jmpco::result<T>& r) {
   }
 }
 
-void run_op(int actor, char code, int a, int b, bool in_destructor) {
+// jmpco::select over the cases of `s`, built one at a time (each case is its own type); `got`
+// says what the case that ran brought.
+template <class... C>
+jmpco::result<std::size_t> select_with(const select_spec& s, std::string& got, C&... cases) {
+  if constexpr (sizeof...(C) < 2) {  // a select op has 2 or 3 cases
+    (void)s, (void)got;
+    __builtin_trap();
+  } else {
+    if (s.with_default) return jmpco::select(cases..., jmpco::default_case([&got] { got = "dflt"; }));
+    return jmpco::select(cases...);
+  }
+}
+
+template <class... C>
+jmpco::result<std::size_t> build_select(const select_spec& s, std::string& got, std::size_t i, C&... built) {
+  if constexpr (sizeof...(C) < 3) {
+    if (i < s.cases.size()) {
+      jmpco::channel<value>& ch = *W->channels[s.cases[i].channel];
+      if (s.cases[i].send) {
+        auto c = jmpco::send_case(ch, s.cases[i].value, [&got] { got = "ok"; });
+        return build_select(s, got, i + 1, built..., c);
+      }
+      auto c = jmpco::recv_case(ch, [&got](jmpco::result<value> r) { got = outcome_text(r); });
+      return build_select(s, got, i + 1, built..., c);
+    }
+  }
+  return select_with(s, got, built...);
+}
+
+std::string select_text(const select_spec& s) {
+  std::string got;
+  const jmpco::result<std::size_t> r = build_select(s, got, 0);
+  if (!r) return code_text(r.code());
+  return "c" + std::to_string(r.value()) + got;
+}
+
+void run_op(int actor, const op& o, bool in_destructor) {
   world& w = *W;
+  const char code = o.code;
+  const int a = o.a;
+  const int b = o.b;
   const std::string tag = std::string(in_destructor ? "~" : "") + code;
   auto result = [&](const std::string& r) { note(w.log, actor, tag + "=" + r); };
   const bool main = actor == 0;
@@ -835,8 +1031,17 @@ void run_op(int actor, char code, int a, int b, bool in_destructor) {
     case 'm':
       w.slots[(a + 1) % kSlots] = std::move(w.slots[a]);
       return result("ok");
+    case '?':
+    case '!':
+      return result(select_text(select_of(code, a, b, o.c, w.next_value)));
     case 'r':
       if (main) result(std::to_string(w.sched->run_once()));
+      return;
+    case 't':
+      if (main) result(std::to_string(w.sched->run_once(std::chrono::milliseconds(0))));
+      return;
+    case 'T':
+      if (main) result(std::to_string(w.sched->run_once(std::chrono::milliseconds(1))));
       return;
     case 'R':
       if (main) result(outcome_text(w.sched->run()));
@@ -862,6 +1067,8 @@ input current;
   std::size_t first = 0;
   while (first < expected.size() && first < got.size() && expected[first] == got[first]) ++first;
   std::fprintf(stderr, "scheduler_fuzzer: DIVERGENCE from the model: %s\ninput: %s\n", what, current.text.c_str());
+  std::fprintf(stderr, "select draws before this input: %llu (JMPCO_FUZZ_SELECT_DRAWS=%llu replays them)\n",
+               worker_random.draws, worker_random.draws);
   const std::size_t from = first > 8 ? first - 8 : 0;
   std::fprintf(stderr, "  %-24s %s\n", "model", "jmpco");
   for (std::size_t i = from; i < first + 8 && (i < expected.size() || i < got.size()); ++i) {
@@ -871,8 +1078,23 @@ input current;
   __builtin_trap();
 }
 
+// JMPCO_FUZZ_SELECT_DRAWS=N: the worker's first input starts after N select draws.
+void skip_select_draws() {
+  static bool done = false;
+  if (done) return;
+  done = true;
+  const char* n = std::getenv("JMPCO_FUZZ_SELECT_DRAWS");
+  if (n == nullptr) return;
+  for (unsigned long long i = std::strtoull(n, nullptr, 10); i != 0; --i) {
+    jmpco::detail::select_random(2);
+    worker_random.next(2);
+  }
+}
+
 void* run_input(void*) {
+  skip_select_draws();
   model m(&current.programs);
+  m.random = worker_random;
   m.run_main();
   if (m.terminate) return nullptr;  // a destructor that waits on after a kill: see model::park
 
@@ -890,6 +1112,7 @@ void* run_input(void*) {
   W = nullptr;
 
   if (std::getenv("JMPCO_FUZZ_TRACE") != nullptr) {
+    std::fprintf(stderr, "(select draws before this input: %llu)\n", worker_random.draws);
     for (const std::string& e : w.log) std::fprintf(stderr, "%s\n", e.c_str());
   }
   if (m.log != w.log) diverge(m.log, w.log, "the logs differ");
@@ -901,6 +1124,7 @@ void* run_input(void*) {
   if (w.live_objects != 0) diverge(m.log, w.log, "counted objects left alive");
   if (jmpco::this_coroutine::running() != nullptr || jmpco::coroutine_core::level() != 0)
     diverge(m.log, w.log, "the thread's main context is not clean after the input");
+  worker_random = m.random;  // as many draws as the real selects made: their logs agree
   return nullptr;
 }
 
