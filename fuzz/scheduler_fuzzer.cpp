@@ -50,7 +50,9 @@ JMPCO_FUZZ_SANITIZER_DEFAULTS
 namespace {
 
 constexpr int kSlots = 16;
-constexpr int kChannels = 4;
+constexpr int kChannels = 4;                // channel<T>s, 0..3 (capacity as the number)
+constexpr int kShared = kChannels;          // the shared_channel<T> (capacity 1), written 4..7
+constexpr std::size_t kSharedCapacity = 1;  // at the start
 constexpr int kPrograms = 16;
 constexpr int kMaxTasks = 64;
 constexpr std::size_t kMaxInput = 2048;
@@ -80,9 +82,9 @@ int argument_range(char code, int index) {
     case ')':
     case '(':
     case 'x':
-      return index == 0 ? kChannels : 0;
+      return index == 0 ? 2 * kChannels : 0;
     case 'N':
-      return index < 2 ? 4 : 0;
+      return index == 0 ? 2 * kChannels : index == 1 ? 4 : 0;
     case '?':
     case '!':  // two cases (0..7), then a third (8..15: none)
       return index < 2 ? kSelectCase : index == 2 ? 2 * kSelectCase : 0;
@@ -116,6 +118,7 @@ bool read_simple(const std::uint8_t*& p, const std::uint8_t* end, char& code, in
   a = args[0];
   b = args[1];
   c = args[2];
+  if (std::string("><)(xN").find(code) != std::string::npos && a > kShared) a = kShared;
   return true;
 }
 
@@ -209,6 +212,7 @@ struct model {
     std::deque<waiter> senders;  // first come first served
     std::deque<waiter> receivers;
     bool closed = false;
+    bool shared = false;  // a shared_channel: a wake from outside a task goes through `remote`
   };
 
   struct object {
@@ -234,6 +238,7 @@ struct model {
     bool woken_closed = false;
     std::vector<bool> select_sends;  // a parked select: which of its cases send
     int fired_case = -1;             // the case whose channel woke it
+    bool waits_shared = false;       // parked on the shared_channel: the scheduler waits for it
     int joining = 0;           // the task a join waits for (cleared when that one finishes)
     int joining_done = 0;      // the same, kept until the join goes on
     std::vector<int> joiners;  // most recent first
@@ -250,10 +255,11 @@ struct model {
   const std::vector<program>* programs;
   event_log log;
   std::deque<task> tasks{1};  // tasks[0]: the main context; a deque keeps references valid
-  channel channels[kChannels];
+  channel channels[kChannels + 1];
   int slots[kSlots] = {};
   std::deque<int> ready;
   std::deque<int> sleepers;
+  std::deque<int> remote;  // woken by the shared_channel outside any task: queued for the next step
   int generation = 1;
   int live = 0;
   int running = 0;  // the task whose code runs now; 0: the main context
@@ -261,11 +267,14 @@ struct model {
   int next_object = 0;
   int spawned = 0;
   long unjoined = 0;
-  bool terminate = false;  // the real run would call std::terminate: the input is skipped
+  // The real run would call std::terminate (see park) or block for good (see step): skipped.
+  bool skip = false;
   select_random_mirror random;
 
   explicit model(const std::vector<program>* programs) : programs(programs) {
     for (int i = 0; i < kChannels; ++i) channels[i].capacity = static_cast<std::size_t>(i);
+    channels[kShared].capacity = kSharedCapacity;
+    channels[kShared].shared = true;
   }
 
   const program& program_of(int p) const {
@@ -346,10 +355,17 @@ struct model {
   }
 
   // The waiter `w`, taken off its list, wakes its task; a select's other cases are withdrawn.
-  void fire(const waiter& w) {
+  // A shared_channel's wake from outside a task waits in `remote` for the scheduler's next step.
+  void fire(const channel& c, const waiter& w) {
     tasks[w.id].fired_case = w.select_case;
     withdraw(w.id);
+    if (c.shared && running == 0) return remote.push_back(w.id);
     wake(w.id);
+  }
+
+  void take_remote_wakes() {
+    for (int id : remote) wake(id);
+    remote.clear();
   }
 
   bool offer(channel& c, long v) {
@@ -358,7 +374,7 @@ struct model {
       c.receivers.pop_front();
       tasks[w.id].got_value = true;
       tasks[w.id].recv_value = v;
-      fire(w);
+      fire(c, w);
       return true;
     }
     if (c.buffer.size() < c.capacity) {
@@ -376,7 +392,7 @@ struct model {
         const waiter w = c.senders.front();
         c.senders.pop_front();
         c.buffer.push_back(w.value);
-        fire(w);
+        fire(c, w);
       }
       return true;
     }
@@ -384,7 +400,7 @@ struct model {
       const waiter w = c.senders.front();
       c.senders.pop_front();
       v = w.value;
-      fire(w);
+      fire(c, w);
       return true;
     }
     return false;
@@ -403,7 +419,7 @@ struct model {
         const waiter w = list->front();
         list->pop_front();
         tasks[w.id].woken_closed = true;
-        fire(w);
+        fire(c, w);
       }
     }
     return true;
@@ -448,6 +464,7 @@ struct model {
 
   void clear_wait(task& t) {
     t.wait = 0;
+    t.waits_shared = false;
     t.got_value = false;
     t.woken_closed = false;
     t.fired_case = -1;
@@ -481,7 +498,7 @@ struct model {
   // `finished` (the body is left: finish() still to run), `waiting`, or `running` (yielded).
   void go_on(int id) {
     for (;;) {
-      if (terminate) return;
+      if (skip) return;
       task& t = tasks[id];
       if (!t.unwinding) {
         const program& prog = program_of(t.prog);
@@ -530,7 +547,7 @@ struct model {
       const bool in_flight = t.unwinding && t.exception;
       if (t.waits_after_kill == kKilledTaskWaits && !in_flight) {
         if (in_destructor) {  // thrown out of a destructor: std::terminate
-          terminate = true;
+          skip = true;
           return true;
         }
         t.unwinding = true;  // the forced unwind
@@ -582,7 +599,8 @@ struct model {
         if (code == ')') return failed(jmpco::errc::would_block), false;
         if (main) return failed(jmpco::errc::outside_task), false;
         if (!park(id, code, in_destructor, false)) return false;
-        if (terminate) return true;
+        if (skip) return true;
+        tasks[id].waits_shared = c.shared;
         c.senders.push_back({id, -1, v});
         return true;
       }
@@ -595,7 +613,8 @@ struct model {
         if (code == '(') return failed(jmpco::errc::would_block), false;
         if (main) return failed(jmpco::errc::outside_task), false;
         if (!park(id, code, in_destructor, false)) return false;
-        if (terminate) return true;
+        if (skip) return true;
+        tasks[id].waits_shared = c.shared;
         c.receivers.push_back({id, -1, 0});
         return true;
       }
@@ -606,6 +625,7 @@ struct model {
         close(channels[a]);
         channels[a] = channel();
         channels[a].capacity = static_cast<std::size_t>(b);
+        channels[a].shared = a == kShared;
         return result("ok"), false;
       case 'y':
         if (main) return failed(jmpco::errc::outside_task), false;
@@ -614,7 +634,7 @@ struct model {
       case 'z':
         if (main) return failed(jmpco::errc::outside_task), false;
         if (!park(id, code, in_destructor, false)) return false;
-        if (terminate) return true;
+        if (skip) return true;
         sleepers.push_back(id);
         return true;
       case 'j':
@@ -653,7 +673,7 @@ struct model {
         if (!main) return false;
         while (step()) {
         }
-        if (terminate) return true;
+        if (skip) return true;
         return result(live != 0 ? code_text(jmpco::errc::deadlock) : "ok"), false;
       case 'D':
         if (!main) return false;
@@ -677,7 +697,7 @@ struct model {
     if (s.with_default) return result(case_text(s.cases.size(), "dflt")), false;
     if (id == 0) return result(code_text(jmpco::errc::outside_task)), false;
     if (!park(id, o.code, in_destructor, false)) return false;
-    if (terminate) return true;
+    if (skip) return true;
     task& t = tasks[id];
     for (std::size_t i = 0; i < s.cases.size(); ++i) {
       const auto& one = s.cases[i];
@@ -713,7 +733,7 @@ struct model {
     const bool waits = tasks[target].generation == generation && tasks[target].st != state::finished;
     if (waits && id == 0) {
       while (tasks[target].st != state::finished) {
-        if (terminate) return true;
+        if (skip) return true;
         if (!step()) {
           release(target);
           return result(code_text(jmpco::errc::deadlock)), false;
@@ -724,7 +744,7 @@ struct model {
       self.joining = target;
       tasks[target].joiners.insert(tasks[target].joiners.begin(), id);
       if (park(id, 'j', in_destructor, false)) {
-        if (!terminate) self.joining_done = target;
+        if (!skip) self.joining_done = target;
         return true;
       }
       stop_joining(tasks[id]);
@@ -757,9 +777,10 @@ struct model {
     task& t = tasks[id];
     if (t.st == state::ready) erase(ready, id);
     erase(sleepers, id);
+    erase(remote, id);
     stop_joining(t);
     withdraw(id);
-    if (t.started && !terminate) {
+    if (t.started && !skip) {
       const int outer = running;
       running = id;
       t.st = state::running;
@@ -777,8 +798,12 @@ struct model {
   }
 
   bool step() {
+    take_remote_wakes();
     wake_sleepers();
-    if (ready.empty()) return false;
+    if (ready.empty()) {
+      skip = skip || waits_for_shared();  // the real step blocks for another thread's wake
+      return false;
+    }
     const int id = ready.front();
     ready.pop_front();
     resume(id);
@@ -793,11 +818,19 @@ struct model {
     }
   }
 
+  bool waits_for_shared() const {
+    for (const task& t : tasks) {
+      if (t.generation == generation && t.st == state::waiting && t.waits_shared) return true;
+    }
+    return false;
+  }
+
   std::size_t run_once() {
+    take_remote_wakes();
     wake_sleepers();
     const std::size_t n = ready.size();
     std::size_t ran = 0;
-    for (; ran < n && !ready.empty() && !terminate; ++ran) {
+    for (; ran < n && !ready.empty() && !skip; ++ran) {
       const int id = ready.front();
       ready.pop_front();
       resume(id);
@@ -814,11 +847,12 @@ struct model {
           break;
         }
       }
-      if (victim == 0 || terminate) break;
+      if (victim == 0 || skip) break;
       kill(victim);
     }
     ready.clear();
     sleepers.clear();
+    remote.clear();
     live = 0;
     ++generation;
   }
@@ -826,7 +860,7 @@ struct model {
   // The main program, then what the end of an input destroys.
   void run_main() {
     go_on_main();
-    if (terminate) return;
+    if (skip) return;
     note(log, 0, "end");
     destroy_scheduler();
     for (int s = 0; s < kSlots; ++s) drop_handle(s);
@@ -836,14 +870,14 @@ struct model {
     const program& prog = program_of(0);
     std::vector<object> objects;
     for (const op& o : prog) {
-      if (terminate) return;
+      if (skip) return;
       if (o.code == 'o' || o.code == 'O') {
         objects.push_back({++next_object, &o});
         continue;
       }
       run_op(0, o, false);
     }
-    while (!objects.empty() && !terminate) {
+    while (!objects.empty() && !skip) {
       const object obj = objects.back();
       objects.pop_back();
       note(log, 0, "~o" + std::to_string(obj.id));
@@ -873,6 +907,7 @@ struct world {
   event_log log;
   jmpco::scheduler* sched = nullptr;  // still set while it is destroyed: destructors spawn into it
   std::unique_ptr<jmpco::channel<value>> channels[kChannels];
+  std::unique_ptr<jmpco::shared_channel<value>> shared;
   jmpco::task<long> slots[kSlots];
   long next_value = 0;
   int next_object = 0;
@@ -1003,17 +1038,23 @@ void run_op(int actor, const op& o, bool in_destructor) {
       return result("t" + std::to_string(id));
     }
     case '>':
+      if (a == kShared) return result(outcome_text(w.shared->send(value(++w.next_value))));
       return result(outcome_text(w.channels[a]->send(value(++w.next_value))));
     case ')':
+      if (a == kShared) return result(outcome_text(w.shared->try_send(value(++w.next_value))));
       return result(outcome_text(w.channels[a]->try_send(value(++w.next_value))));
     case '<':
-      return result(outcome_text(w.channels[a]->recv()));
+      return result(a == kShared ? outcome_text(w.shared->recv()) : outcome_text(w.channels[a]->recv()));
     case '(':
-      return result(outcome_text(w.channels[a]->try_recv()));
+      return result(a == kShared ? outcome_text(w.shared->try_recv()) : outcome_text(w.channels[a]->try_recv()));
     case 'x':
-      return result(outcome_text(w.channels[a]->close()));
+      return result(a == kShared ? outcome_text(w.shared->close()) : outcome_text(w.channels[a]->close()));
     case 'N':
-      w.channels[a] = std::make_unique<jmpco::channel<value>>(static_cast<std::size_t>(b));
+      if (a == kShared) {
+        w.shared = std::make_unique<jmpco::shared_channel<value>>(static_cast<std::size_t>(b));
+      } else {
+        w.channels[a] = std::make_unique<jmpco::channel<value>>(static_cast<std::size_t>(b));
+      }
       return result("ok");
     case 'y':
       return result(outcome_text(jmpco::this_task::yield()));
@@ -1096,7 +1137,7 @@ void* run_input(void*) {
   model m(&current.programs);
   m.random = worker_random;
   m.run_main();
-  if (m.terminate) return nullptr;  // a destructor that waits on after a kill: see model::park
+  if (m.skip) return nullptr;  // a destructor waits on after a kill, or a wait for good
 
   world w;
   w.programs = &current.programs;
@@ -1104,11 +1145,13 @@ void* run_input(void*) {
   w.new_scheduler();
   for (int i = 0; i < kChannels; ++i)
     w.channels[i] = std::make_unique<jmpco::channel<value>>(static_cast<std::size_t>(i));
+  w.shared = std::make_unique<jmpco::shared_channel<value>>(kSharedCapacity);
   exec(0, program_of(0), 0);
   note(w.log, 0, "end");
   w.destroy_scheduler();
   for (auto& s : w.slots) s.detach();
   for (auto& c : w.channels) c.reset();
+  w.shared.reset();
   W = nullptr;
 
   if (std::getenv("JMPCO_FUZZ_TRACE") != nullptr) {
