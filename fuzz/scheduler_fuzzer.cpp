@@ -32,6 +32,9 @@
 // traps after printing both logs from the first difference. scheduler_fuzzer_planted has a wrong
 // model on purpose (joiners woken in the wrong order): fuzz/check_divergence_detection.sh shows
 // that it traps on fuzz/corpus/scheduler_fuzzer/two_joiners.
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -99,7 +102,7 @@ int argument_range(char code, int index) {
 }
 
 bool known_op(char c) {
-  static const std::string ops = "s><)(xNyzjkdmeoOrRDtT?!";
+  static const std::string ops = "s><)(xNyzjkdmeoOrRDtT?!wWC";
   return ops.find(c) != std::string::npos;
 }
 
@@ -260,6 +263,12 @@ struct model {
   std::deque<int> ready;
   std::deque<int> sleepers;
   std::deque<int> remote;  // woken by the shared_channel outside any task: queued for the next step
+  bool interrupted = false;  // that wake's scheduler::interrupt(), not yet seen by a blocking wait
+  // The socketpair: bytes written and not read, whether the writing end is closed, and the tasks
+  // waiting for the reading end (most recent first, as the scheduler's list).
+  int fd_bytes = 0;
+  bool fd_writer_closed = false;
+  std::deque<int> fd_waiters;
   int generation = 1;
   int live = 0;
   int running = 0;  // the task whose code runs now; 0: the main context
@@ -359,7 +368,10 @@ struct model {
   void fire(const channel& c, const waiter& w) {
     tasks[w.id].fired_case = w.select_case;
     withdraw(w.id);
-    if (c.shared && running == 0) return remote.push_back(w.id);
+    if (c.shared && running == 0) {
+      interrupted = true;
+      return remote.push_back(w.id);
+    }
     wake(w.id);
   }
 
@@ -442,6 +454,9 @@ struct model {
       case '?':
       case '!':
         return select_completion(t);
+      case 'w':
+        erase(fd_waiters, t.id);
+        return read_byte();
       default:
         return "ok";
     }
@@ -664,11 +679,27 @@ struct model {
       case '?':
       case '!':
         return select(id, o, tag, in_destructor);
+      case 'w':
+        if (main) return failed(jmpco::errc::outside_task), false;
+        if (!park(id, code, in_destructor, false)) return false;
+        if (skip) return true;
+        fd_waiters.push_front(id);
+        return true;
+      case 'W':
+        if (fd_writer_closed) return result("closed"), false;
+        ++fd_bytes;
+        return result("ok"), false;
+      case 'C':
+        if (fd_writer_closed) return result("closed"), false;
+        fd_writer_closed = true;
+        return result("ok"), false;
       case 'r':
-      case 't':  // run_once(0): the sleepers' past deadlines are due at once
-      case 'T':  // run_once(1ms): nothing else can come while it blocks
         if (!main) return false;
         return result(std::to_string(run_once())), false;
+      case 't':  // run_once(0), run_once(1ms): the sleepers' past deadlines are due at once
+      case 'T':
+        if (!main) return false;
+        return result(std::to_string(run_once_blocking())), false;
       case 'R':
         if (!main) return false;
         while (step()) {
@@ -706,6 +737,29 @@ struct model {
       t.select_sends.push_back(one.send);
     }
     return true;
+  }
+
+  // After a wait for the reading end: one byte, the end of the stream, or none (another task
+  // woken by the same byte read it).
+  std::string read_byte() {
+    if (fd_bytes > 0) return --fd_bytes, "r1";
+    return fd_writer_closed ? "r0" : "r-";
+  }
+
+  bool fd_readable() const { return fd_bytes > 0 || fd_writer_closed; }
+
+  // scheduler::block_until: an interrupt() that came before ends it at once; else the fd's
+  // waiters wake if it is readable. False if nothing can end it (it would block for good).
+  bool block_until(bool has_deadline) {
+    if (interrupted) {
+      interrupted = false;
+      return true;
+    }
+    if (fd_readable()) {
+      for (int id : fd_waiters) wake(id);
+      return true;
+    }
+    return has_deadline;
   }
 
   bool case_ready(const select_spec::one_case& one) const {
@@ -778,6 +832,7 @@ struct model {
     if (t.st == state::ready) erase(ready, id);
     erase(sleepers, id);
     erase(remote, id);
+    erase(fd_waiters, id);
     stop_joining(t);
     withdraw(id);
     if (t.started && !skip) {
@@ -800,6 +855,11 @@ struct model {
   bool step() {
     take_remote_wakes();
     wake_sleepers();
+    if (ready.empty() && !fd_waiters.empty()) {  // the real step blocks for the fd
+      if (block_until(false)) return true;
+      skip = true;
+      return false;
+    }
     if (ready.empty()) {
       skip = skip || waits_for_shared();  // the real step blocks for another thread's wake
       return false;
@@ -823,6 +883,13 @@ struct model {
       if (t.generation == generation && t.st == state::waiting && t.waits_shared) return true;
     }
     return false;
+  }
+
+  std::size_t run_once_blocking() {
+    take_remote_wakes();
+    wake_sleepers();
+    if (ready.empty()) block_until(true);
+    return run_once();
   }
 
   std::size_t run_once() {
@@ -853,6 +920,7 @@ struct model {
     ready.clear();
     sleepers.clear();
     remote.clear();
+    interrupted = false;
     live = 0;
     ++generation;
   }
@@ -908,6 +976,8 @@ struct world {
   jmpco::scheduler* sched = nullptr;  // still set while it is destroyed: destructors spawn into it
   std::unique_ptr<jmpco::channel<value>> channels[kChannels];
   std::unique_ptr<jmpco::shared_channel<value>> shared;
+  int fd_read = -1;  // a socketpair: tasks wait for this end, ops write to and close the other
+  int fd_write = -1;
   jmpco::task<long> slots[kSlots];
   long next_value = 0;
   int next_object = 0;
@@ -1075,6 +1145,23 @@ void run_op(int actor, const op& o, bool in_destructor) {
     case '?':
     case '!':
       return result(select_text(select_of(code, a, b, o.c, w.next_value)));
+    case 'w': {
+      const auto r = jmpco::this_task::wait_fd(w.fd_read, jmpco::fd_event::readable);
+      if (!r) return result(code_text(r.code()));
+      char byte = 0;
+      const ssize_t n = ::read(w.fd_read, &byte, 1);
+      return result(n == 1 ? "r1" : n == 0 ? "r0" : "r-");
+    }
+    case 'W': {
+      if (w.fd_write < 0) return result("closed");
+      const char byte = 'b';
+      if (::write(w.fd_write, &byte, 1) != 1) std::abort();  // a few bytes fit: never full
+      return result("ok");
+    }
+    case 'C':
+      if (w.fd_write < 0) return result("closed");
+      ::close(std::exchange(w.fd_write, -1));
+      return result("ok");
     case 'r':
       if (main) result(std::to_string(w.sched->run_once()));
       return;
@@ -1146,12 +1233,18 @@ void* run_input(void*) {
   for (int i = 0; i < kChannels; ++i)
     w.channels[i] = std::make_unique<jmpco::channel<value>>(static_cast<std::size_t>(i));
   w.shared = std::make_unique<jmpco::shared_channel<value>>(kSharedCapacity);
+  int pair[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) != 0) std::abort();
+  w.fd_read = pair[0];
+  w.fd_write = pair[1];
   exec(0, program_of(0), 0);
   note(w.log, 0, "end");
   w.destroy_scheduler();
   for (auto& s : w.slots) s.detach();
   for (auto& c : w.channels) c.reset();
   w.shared.reset();
+  ::close(w.fd_read);
+  if (w.fd_write >= 0) ::close(w.fd_write);
   W = nullptr;
 
   if (std::getenv("JMPCO_FUZZ_TRACE") != nullptr) {
