@@ -7,7 +7,9 @@
 // (taken modulo the range, so digits read as themselves):
 //
 //   s P    spawn a task running program P (0..15) into the next handle slot (of 16, round robin)
-//   > C    send the next value on channel C (0..3)      < C   receive from C
+//   > C    send the next value on channel C             < C   receive from C
+//          (0..3: a channel<T> of capacity C at first; 4..7: one shared_channel<T> of capacity 1,
+//          used from the scheduler's own thread, for all of >, <, ), (, x and N)
 //   ) C    try_send                                     ( C   try_recv
 //   x C    close C                                      N C K replace C by a new channel of
 //                                                             capacity K (0..3): the old one is
@@ -17,13 +19,21 @@
 //   d S    drop (detach) slot S's handle                m S   move slot S's handle to S+1
 //   e      throw (a task's body fails)                  o     a counted object lives from here
 //   O op   a counted object whose destructor runs `op` (the next op, with its arguments)
-//   r      run_once          R   run          D   destroy the scheduler and make a new one
-//                            (r, R and D only on the main context)
+//   ? A B X  select over 2 or 3 cases, each a byte: 0..3 receive from channel 0..3, 4..7 send
+//          the next value on channel 0..3; X 8..15 (or no byte left) means no third case
+//   ! A B X  the same with a default_case (last)
+//   w      wait_fd for the socketpair's reading end, then read one byte (r1, r0 at its end, r-
+//          when another waiter took the byte)
+//   W      write a byte to the socketpair's other end   C     close that end
+//   r      run_once          t   run_once(0ms)   T   run_once(1ms)
+//   R      run               D   destroy the scheduler and make a new one
+//                            (r, t, T, R and D only on the main context)
 //
 // Hostile moves are ordinary ops here: a task drops, moves or joins its own handle or the one
 // another task is joining; destructors wait on channels, join, kill or spawn, also while a kill
 // or an exception unwinds their task; channels are destroyed under their waiters; a scheduler is
 // destroyed with tasks waiting everywhere. Blocking ops on the main context must fail cleanly.
+// A select's channels are destroyed under it; a select waits in a destructor, or is killed.
 //
 // The model (struct model) is a plain state machine: a run queue, sleepers, channel buffers and
 // waiter queues, joiner lists, reference counts. It runs first and writes the log the real run
@@ -32,6 +42,22 @@
 // traps after printing both logs from the first difference. scheduler_fuzzer_planted has a wrong
 // model on purpose (joiners woken in the wrong order): fuzz/check_divergence_detection.sh shows
 // that it traps on fuzz/corpus/scheduler_fuzzer/two_joiners.
+//
+// What the model must know of the real scheduler's choices and waits:
+// - select picks among its ready cases from a random start (detail::select_random, a per-thread
+//   xorshift64). The model mirrors that generator (select_random_mirror) and draws as often as
+//   the real selects do, so it takes the same case; it checks that the case was ready, and that
+//   a default ran only with none ready. Every input runs on one worker thread, so the draws of
+//   an input depend on the inputs before it: a divergence prints their number, and
+//   JMPCO_FUZZ_SELECT_DRAWS=N replays an input after N draws (JMPCO_FUZZ_TRACE prints it too).
+// - A shared_channel woken from outside a task (the main context) queues the task for the next
+//   step and calls interrupt(); a task woken from a task runs as a channel's would. A scheduler
+//   left with nothing ready while a task waits on the shared_channel would block for good (it
+//   waits for another thread): the model skips such an input, as one that would std::terminate.
+// - fd waiters wake only where the scheduler blocks (run or a join with nothing ready,
+//   run_once(timeout) with nothing ready), all of them in the scheduler's order (most recent
+//   first); an interrupt() left by a wake from the main context ends the next block before it
+//   looks at the fd. A block that nothing can end is skipped as above.
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -61,7 +87,7 @@ constexpr int kMaxTasks = 64;
 constexpr std::size_t kMaxInput = 2048;
 constexpr std::size_t kWorkerStack = std::size_t{64} << 20;
 constexpr int kKilledTaskWaits = 16;  // as lib/scheduler.cpp
-constexpr int kSelectCase = 8;         // a select case byte: bit 2 send (else receive), bits 0-1 the channel
+constexpr int kSelectCase = 8;        // a select case byte: bit 2 send (else receive), bits 0-1 the channel
 
 struct op {
   char code = 0;
@@ -242,9 +268,9 @@ struct model {
     std::vector<bool> select_sends;  // a parked select: which of its cases send
     int fired_case = -1;             // the case whose channel woke it
     bool waits_shared = false;       // parked on the shared_channel: the scheduler waits for it
-    int joining = 0;           // the task a join waits for (cleared when that one finishes)
-    int joining_done = 0;      // the same, kept until the join goes on
-    std::vector<int> joiners;  // most recent first
+    int joining = 0;                 // the task a join waits for (cleared when that one finishes)
+    int joining_done = 0;            // the same, kept until the join goes on
+    std::vector<int> joiners;        // most recent first
     bool kill_seen = false;
     int waits_after_kill = 0;
     // Its outcome, and who holds it.
@@ -262,7 +288,7 @@ struct model {
   int slots[kSlots] = {};
   std::deque<int> ready;
   std::deque<int> sleepers;
-  std::deque<int> remote;  // woken by the shared_channel outside any task: queued for the next step
+  std::deque<int> remote;    // woken by the shared_channel outside any task: queued for the next step
   bool interrupted = false;  // that wake's scheduler::interrupt(), not yet seen by a blocking wait
   // The socketpair: bytes written and not read, whether the writing end is closed, and the tasks
   // waiting for the reading end (most recent first, as the scheduler's list).
@@ -419,9 +445,7 @@ struct model {
   }
 
   static bool recv_ready(const channel& c) { return !c.buffer.empty() || !c.senders.empty() || c.closed; }
-  static bool send_ready(const channel& c) {
-    return c.closed || !c.receivers.empty() || c.buffer.size() < c.capacity;
-  }
+  static bool send_ready(const channel& c) { return c.closed || !c.receivers.empty() || c.buffer.size() < c.capacity; }
 
   bool close(channel& c) {
     if (c.closed) return false;
@@ -579,6 +603,19 @@ struct model {
     return true;
   }
 
+  // A wait whose task goes into `queue` (the sleepers, the fd's waiters: those add the newest
+  // first); true if it parked.
+  bool park_in(int id, char w, bool in_destructor, std::deque<int>& queue, bool newest_first) {
+    if (!park(id, w, in_destructor, false)) return false;
+    if (skip) return true;
+    if (newest_first) {
+      queue.push_front(id);
+    } else {
+      queue.push_back(id);
+    }
+    return true;
+  }
+
   // One op of a task (id > 0) or of the main context (id == 0); true if the task parked.
   bool run_op(int id, const op& o, bool in_destructor) {
     const char code = o.code;
@@ -648,10 +685,7 @@ struct model {
         return true;
       case 'z':
         if (main) return failed(jmpco::errc::outside_task), false;
-        if (!park(id, code, in_destructor, false)) return false;
-        if (skip) return true;
-        sleepers.push_back(id);
-        return true;
+        return park_in(id, code, in_destructor, sleepers, false);
       case 'j':
         return join(id, a, tag, in_destructor);
       case 'k': {
@@ -681,10 +715,7 @@ struct model {
         return select(id, o, tag, in_destructor);
       case 'w':
         if (main) return failed(jmpco::errc::outside_task), false;
-        if (!park(id, code, in_destructor, false)) return false;
-        if (skip) return true;
-        fd_waiters.push_front(id);
-        return true;
+        return park_in(id, code, in_destructor, fd_waiters, true);
       case 'W':
         if (fd_writer_closed) return result("closed"), false;
         ++fd_bytes;
