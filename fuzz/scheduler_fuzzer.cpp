@@ -24,7 +24,7 @@
 //   ! A B X  the same with a default_case (last)
 //   w      wait_fd for the socketpair's reading end, then read one byte (r1, r0 at its end, r-
 //          when another waiter took the byte)
-//   W      write a byte to the socketpair's other end   C     close that end
+//   W      write a byte to the socketpair's other end (`full` at 16 unread)   C   close that end
 //   r      run_once          t   run_once(0ms)   T   run_once(1ms)
 //   R      run               D   destroy the scheduler and make a new one
 //                            (r, t, T, R and D only on the main context)
@@ -58,6 +58,7 @@
 //   run_once(timeout) with nothing ready), all of them in the scheduler's order (most recent
 //   first); an interrupt() left by a wake from the main context ends the next block before it
 //   looks at the fd. A block that nothing can end is skipped as above.
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -82,6 +83,8 @@ constexpr int kSlots = 16;
 constexpr int kChannels = 4;                // channel<T>s, 0..3 (capacity as the number)
 constexpr int kShared = kChannels;          // the shared_channel<T> (capacity 1), written 4..7
 constexpr std::size_t kSharedCapacity = 1;  // at the start
+constexpr int kFdBytes = 16;                // unread bytes the socketpair holds (`W` writes no more): each
+                                            // write costs the socket's buffer far more than its byte
 constexpr int kPrograms = 16;
 constexpr int kMaxTasks = 64;
 constexpr std::size_t kMaxInput = 2048;
@@ -718,6 +721,7 @@ struct model {
         return park_in(id, code, in_destructor, fd_waiters, true);
       case 'W':
         if (fd_writer_closed) return result("closed"), false;
+        if (fd_bytes >= kFdBytes) return result("full"), false;
         ++fd_bytes;
         return result("ok"), false;
       case 'C':
@@ -1185,8 +1189,11 @@ void run_op(int actor, const op& o, bool in_destructor) {
     }
     case 'W': {
       if (w.fd_write < 0) return result("closed");
+      int unread = 0;
+      if (::ioctl(w.fd_read, FIONREAD, &unread) != 0) std::abort();
+      if (unread >= kFdBytes) return result("full");
       const char byte = 'b';
-      if (::write(w.fd_write, &byte, 1) != 1) std::abort();  // a few bytes fit: never full
+      if (::write(w.fd_write, &byte, 1) != 1) std::abort();  // kFdBytes fit
       return result("ok");
     }
     case 'C':
