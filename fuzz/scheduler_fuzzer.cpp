@@ -7,7 +7,9 @@
 // (taken modulo the range, so digits read as themselves):
 //
 //   s P    spawn a task running program P (0..15) into the next handle slot (of 16, round robin)
-//   > C    send the next value on channel C (0..3)      < C   receive from C
+//   > C    send the next value on channel C             < C   receive from C
+//          (0..3: a channel<T> of capacity C at first; 4..7: one shared_channel<T> of capacity 1,
+//          used from the scheduler's own thread, for all of >, <, ), (, x and N)
 //   ) C    try_send                                     ( C   try_recv
 //   x C    close C                                      N C K replace C by a new channel of
 //                                                             capacity K (0..3): the old one is
@@ -17,13 +19,21 @@
 //   d S    drop (detach) slot S's handle                m S   move slot S's handle to S+1
 //   e      throw (a task's body fails)                  o     a counted object lives from here
 //   O op   a counted object whose destructor runs `op` (the next op, with its arguments)
-//   r      run_once          R   run          D   destroy the scheduler and make a new one
-//                            (r, R and D only on the main context)
+//   ? A B X  select over 2 or 3 cases, each a byte: 0..3 receive from channel 0..3, 4..7 send
+//          the next value on channel 0..3; X 8..15 (or no byte left) means no third case
+//   ! A B X  the same with a default_case (last)
+//   w      wait_fd for the socketpair's reading end, then read one byte (r1, r0 at its end, r-
+//          when another waiter took the byte)
+//   W      write a byte to the socketpair's other end (`full` at 16 unread)   C   close that end
+//   r      run_once          t   run_once(0ms)   T   run_once(1ms)
+//   R      run               D   destroy the scheduler and make a new one
+//                            (r, t, T, R and D only on the main context)
 //
 // Hostile moves are ordinary ops here: a task drops, moves or joins its own handle or the one
 // another task is joining; destructors wait on channels, join, kill or spawn, also while a kill
 // or an exception unwinds their task; channels are destroyed under their waiters; a scheduler is
 // destroyed with tasks waiting everywhere. Blocking ops on the main context must fail cleanly.
+// A select's channels are destroyed under it; a select waits in a destructor, or is killed.
 //
 // The model (struct model) is a plain state machine: a run queue, sleepers, channel buffers and
 // waiter queues, joiner lists, reference counts. It runs first and writes the log the real run
@@ -32,6 +42,26 @@
 // traps after printing both logs from the first difference. scheduler_fuzzer_planted has a wrong
 // model on purpose (joiners woken in the wrong order): fuzz/check_divergence_detection.sh shows
 // that it traps on fuzz/corpus/scheduler_fuzzer/two_joiners.
+//
+// What the model must know of the real scheduler's choices and waits:
+// - select picks among its ready cases from a random start (detail::select_random, a per-thread
+//   xorshift64). The model mirrors that generator (select_random_mirror) and draws as often as
+//   the real selects do, so it takes the same case; it checks that the case was ready, and that
+//   a default ran only with none ready. Every input runs on one worker thread, so the draws of
+//   an input depend on the inputs before it: a divergence prints their number, and
+//   JMPCO_FUZZ_SELECT_DRAWS=N replays an input after N draws (JMPCO_FUZZ_TRACE prints it too).
+// - A shared_channel woken from outside a task (the main context) queues the task for the next
+//   step and calls interrupt(); a task woken from a task runs as a channel's would. A scheduler
+//   left with nothing ready while a task waits on the shared_channel would block for good (it
+//   waits for another thread): the model skips such an input, as one that would std::terminate.
+// - fd waiters wake only where the scheduler blocks (run or a join with nothing ready,
+//   run_once(timeout) with nothing ready), all of them in the scheduler's order (most recent
+//   first); an interrupt() left by a wake from the main context ends the next block before it
+//   looks at the fd. A block that nothing can end is skipped as above.
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -50,20 +80,27 @@ JMPCO_FUZZ_SANITIZER_DEFAULTS
 namespace {
 
 constexpr int kSlots = 16;
-constexpr int kChannels = 4;
+constexpr int kChannels = 4;                // channel<T>s, 0..3 (capacity as the number)
+constexpr int kShared = kChannels;          // the shared_channel<T> (capacity 1), written 4..7
+constexpr std::size_t kSharedCapacity = 1;  // at the start
+constexpr int kFdBytes = 16;                // unread bytes the socketpair holds (`W` writes no more): each
+                                            // write costs the socket's buffer far more than its byte
 constexpr int kPrograms = 16;
 constexpr int kMaxTasks = 64;
 constexpr std::size_t kMaxInput = 2048;
 constexpr std::size_t kWorkerStack = std::size_t{64} << 20;
 constexpr int kKilledTaskWaits = 16;  // as lib/scheduler.cpp
+constexpr int kSelectCase = 8;        // a select case byte: bit 2 send (else receive), bits 0-1 the channel
 
 struct op {
   char code = 0;
   int a = 0;
   int b = 0;
+  int c = 0;
   char dcode = 0;  // `O`: the destructor's op
   int da = 0;
   int db = 0;
+  int dc = 0;
 };
 using program = std::vector<op>;
 
@@ -77,9 +114,12 @@ int argument_range(char code, int index) {
     case ')':
     case '(':
     case 'x':
-      return index == 0 ? kChannels : 0;
+      return index == 0 ? 2 * kChannels : 0;
     case 'N':
-      return index < 2 ? 4 : 0;
+      return index == 0 ? 2 * kChannels : index == 1 ? 4 : 0;
+    case '?':
+    case '!':  // two cases (0..7), then a third (8..15: none)
+      return index < 2 ? kSelectCase : index == 2 ? 2 * kSelectCase : 0;
     case 'j':
     case 'k':
     case 'd':
@@ -91,17 +131,17 @@ int argument_range(char code, int index) {
 }
 
 bool known_op(char c) {
-  static const std::string ops = "s><)(xNyzjkdmeoOrRD";
+  static const std::string ops = "s><)(xNyzjkdmeoOrRDtT?!wWC";
   return ops.find(c) != std::string::npos;
 }
 
 // Reads one op (without `O`'s nesting) from [p, end); false at the end.
-bool read_simple(const std::uint8_t*& p, const std::uint8_t* end, char& code, int& a, int& b) {
+bool read_simple(const std::uint8_t*& p, const std::uint8_t* end, char& code, int& a, int& b, int& c) {
   while (p != end && !known_op(static_cast<char>(*p))) ++p;
   if (p == end) return false;
   code = static_cast<char>(*p++);
-  int args[2] = {0, 0};
-  for (int i = 0; i < 2; ++i) {
+  int args[3] = {0, 0, 2 * kSelectCase - 1};  // a select's third case missing: none
+  for (int i = 0; i < 3; ++i) {
     const int range = argument_range(code, i);
     if (range == 0) break;
     if (p == end) break;
@@ -109,21 +149,78 @@ bool read_simple(const std::uint8_t*& p, const std::uint8_t* end, char& code, in
   }
   a = args[0];
   b = args[1];
+  c = args[2];
+  if (std::string("><)(xN").find(code) != std::string::npos && a > kShared) a = kShared;
   return true;
 }
 
 program parse(const std::uint8_t* p, const std::uint8_t* end) {
   program prog;
   op o;
-  while (read_simple(p, end, o.code, o.a, o.b)) {
+  while (read_simple(p, end, o.code, o.a, o.b, o.c)) {
     o.dcode = 0;
-    if (o.code == 'O' && !read_simple(p, end, o.dcode, o.da, o.db)) o.dcode = 0;
+    if (o.code == 'O' && !read_simple(p, end, o.dcode, o.da, o.db, o.dc)) o.dcode = 0;
     prog.push_back(o);
   }
   return prog;
 }
 
+// A select op's cases, in argument order; a send case's value is numbered when the op runs.
+struct select_spec {
+  struct one_case {
+    bool send;
+    int channel;
+    long value;
+  };
+  std::vector<one_case> cases;
+  bool with_default;
+  // All of the select's positions (the default is last), as select() counts them.
+  std::size_t positions() const { return cases.size() + (with_default ? 1 : 0); }
+};
+
+select_spec select_of(char code, int a, int b, int c, long& next_value) {
+  select_spec s;
+  s.with_default = code == '!';
+  for (int byte : {a, b, c}) {
+    if (byte >= kSelectCase) break;
+    s.cases.push_back({(byte & 4) != 0, byte & 3, 0});
+  }
+  for (auto& one : s.cases) {
+    if (one.send) one.value = ++next_value;
+  }
+  return s;
+}
+
+// lib/scheduler.cpp's select_random: xorshift64 from a fixed seed, one state per thread. Every
+// input runs on the same worker thread; the model starts each input from the state the real
+// selects left (worker_random), so it draws the same starting cases as they do. The choices of
+// an input thus depend on the draws before it: a divergence prints their number, and
+// JMPCO_FUZZ_SELECT_DRAWS=N replays an input after N draws.
+struct select_random_mirror {
+  std::uint64_t state = 0x9e3779b97f4a7c15u;
+  unsigned long long draws = 0;
+  std::size_t next(std::size_t bound) {
+    ++draws;
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return static_cast<std::size_t>(state % bound);
+  }
+};
+
+select_random_mirror worker_random;  // the worker thread's select_random, as of now
+
 using event_log = std::vector<std::string>;
+
+// The op an `O` object's destructor runs.
+op destructor_op(const op& o) {
+  op d;
+  d.code = o.dcode;
+  d.a = o.da;
+  d.b = o.db;
+  d.c = o.dc;
+  return d;
+}
 
 std::string code_text(jmpco::errc c) { return "e" + std::to_string(static_cast<int>(c)); }
 
@@ -134,12 +231,20 @@ void note(event_log& log, int actor, const std::string& what) { log.push_back(st
 struct model {
   enum class state { ready, running, waiting, finished };
 
+  // A task parked on a channel: by a send or receive (select_case -1) or a select's case.
+  struct waiter {
+    int id;
+    int select_case;
+    long value;  // what a sender sends
+  };
+
   struct channel {
     std::size_t capacity = 0;
     std::deque<long> buffer;
-    std::deque<int> senders;  // task ids, first come first served
-    std::deque<int> receivers;
+    std::deque<waiter> senders;  // first come first served
+    std::deque<waiter> receivers;
     bool closed = false;
+    bool shared = false;  // a shared_channel: a wake from outside a task goes through `remote`
   };
 
   struct object {
@@ -159,15 +264,16 @@ struct model {
     bool exception = false;  // an exception (a throw or the forced unwind) is in flight
     // The wait it is parked in: the op, whether a destructor's, and what it will get.
     char wait = 0;
-    int wait_channel = 0;
     bool wait_in_destructor = false;
-    long send_value = 0;
     bool got_value = false;
     long recv_value = 0;
     bool woken_closed = false;
-    int joining = 0;           // the task a join waits for (cleared when that one finishes)
-    int joining_done = 0;      // the same, kept until the join goes on
-    std::vector<int> joiners;  // most recent first
+    std::vector<bool> select_sends;  // a parked select: which of its cases send
+    int fired_case = -1;             // the case whose channel woke it
+    bool waits_shared = false;       // parked on the shared_channel: the scheduler waits for it
+    int joining = 0;                 // the task a join waits for (cleared when that one finishes)
+    int joining_done = 0;            // the same, kept until the join goes on
+    std::vector<int> joiners;        // most recent first
     bool kill_seen = false;
     int waits_after_kill = 0;
     // Its outcome, and who holds it.
@@ -181,10 +287,17 @@ struct model {
   const std::vector<program>* programs;
   event_log log;
   std::deque<task> tasks{1};  // tasks[0]: the main context; a deque keeps references valid
-  channel channels[kChannels];
+  channel channels[kChannels + 1];
   int slots[kSlots] = {};
   std::deque<int> ready;
   std::deque<int> sleepers;
+  std::deque<int> remote;    // woken by the shared_channel outside any task: queued for the next step
+  bool interrupted = false;  // that wake's scheduler::interrupt(), not yet seen by a blocking wait
+  // The socketpair: bytes written and not read, whether the writing end is closed, and the tasks
+  // waiting for the reading end (most recent first, as the scheduler's list).
+  int fd_bytes = 0;
+  bool fd_writer_closed = false;
+  std::deque<int> fd_waiters;
   int generation = 1;
   int live = 0;
   int running = 0;  // the task whose code runs now; 0: the main context
@@ -192,10 +305,14 @@ struct model {
   int next_object = 0;
   int spawned = 0;
   long unjoined = 0;
-  bool terminate = false;  // the real run would call std::terminate: the input is skipped
+  // The real run would call std::terminate (see park) or block for good (see step): skipped.
+  bool skip = false;
+  select_random_mirror random;
 
   explicit model(const std::vector<program>* programs) : programs(programs) {
     for (int i = 0; i < kChannels; ++i) channels[i].capacity = static_cast<std::size_t>(i);
+    channels[kShared].capacity = kSharedCapacity;
+    channels[kShared].shared = true;
   }
 
   const program& program_of(int p) const {
@@ -265,13 +382,40 @@ struct model {
 
   // -- channels
 
+  // Takes every waiter of task `id` off every channel (a select waits on several).
+  void withdraw(int id) {
+    for (channel& c : channels) {
+      for (auto* list : {&c.senders, &c.receivers}) {
+        list->erase(std::remove_if(list->begin(), list->end(), [id](const waiter& w) { return w.id == id; }),
+                    list->end());
+      }
+    }
+  }
+
+  // The waiter `w`, taken off its list, wakes its task; a select's other cases are withdrawn.
+  // A shared_channel's wake from outside a task waits in `remote` for the scheduler's next step.
+  void fire(const channel& c, const waiter& w) {
+    tasks[w.id].fired_case = w.select_case;
+    withdraw(w.id);
+    if (c.shared && running == 0) {
+      interrupted = true;
+      return remote.push_back(w.id);
+    }
+    wake(w.id);
+  }
+
+  void take_remote_wakes() {
+    for (int id : remote) wake(id);
+    remote.clear();
+  }
+
   bool offer(channel& c, long v) {
     if (!c.receivers.empty()) {
-      task& r = tasks[c.receivers.front()];
+      const waiter w = c.receivers.front();
       c.receivers.pop_front();
-      r.got_value = true;
-      r.recv_value = v;
-      wake(r.id);
+      tasks[w.id].got_value = true;
+      tasks[w.id].recv_value = v;
+      fire(c, w);
       return true;
     }
     if (c.buffer.size() < c.capacity) {
@@ -286,32 +430,36 @@ struct model {
       v = c.buffer.front();
       c.buffer.pop_front();
       if (!c.senders.empty()) {
-        task& s = tasks[c.senders.front()];
+        const waiter w = c.senders.front();
         c.senders.pop_front();
-        c.buffer.push_back(s.send_value);
-        wake(s.id);
+        c.buffer.push_back(w.value);
+        fire(c, w);
       }
       return true;
     }
     if (!c.senders.empty()) {
-      task& s = tasks[c.senders.front()];
+      const waiter w = c.senders.front();
       c.senders.pop_front();
-      v = s.send_value;
-      wake(s.id);
+      v = w.value;
+      fire(c, w);
       return true;
     }
     return false;
   }
 
+  static bool recv_ready(const channel& c) { return !c.buffer.empty() || !c.senders.empty() || c.closed; }
+  static bool send_ready(const channel& c) { return c.closed || !c.receivers.empty() || c.buffer.size() < c.capacity; }
+
   bool close(channel& c) {
     if (c.closed) return false;
     c.closed = true;
     for (auto* list : {&c.receivers, &c.senders}) {
-      for (int id : *list) {
-        tasks[id].woken_closed = true;
-        wake(id);
+      while (!list->empty()) {
+        const waiter w = list->front();
+        list->pop_front();
+        tasks[w.id].woken_closed = true;
+        fire(c, w);
       }
-      list->clear();
     }
     return true;
   }
@@ -330,15 +478,39 @@ struct model {
         release(t.joining_done);
         return r;
       }
+      case '?':
+      case '!':
+        return select_completion(t);
+      case 'w':
+        erase(fd_waiters, t.id);
+        return read_byte();
       default:
         return "ok";
     }
   }
 
+  std::string select_completion(const task& t) {
+    const int i = t.fired_case;
+    assert_model(i >= 0 && i < static_cast<int>(t.select_sends.size()), "a select woke with no case fired");
+    if (t.select_sends[i]) return t.woken_closed ? code_text(jmpco::errc::channel_closed) : case_text(i, "ok");
+    return case_text(i, t.got_value ? "v" + std::to_string(t.recv_value) : code_text(jmpco::errc::channel_closed));
+  }
+
+  static std::string case_text(std::size_t index, const std::string& got) { return "c" + std::to_string(index) + got; }
+
+  static void assert_model(bool ok, const char* what) {
+    if (ok) return;
+    std::fprintf(stderr, "scheduler_fuzzer: the model is inconsistent: %s\n", what);
+    __builtin_trap();
+  }
+
   void clear_wait(task& t) {
     t.wait = 0;
+    t.waits_shared = false;
     t.got_value = false;
     t.woken_closed = false;
+    t.fired_case = -1;
+    t.select_sends.clear();
   }
 
   void resume(int id) {
@@ -368,7 +540,7 @@ struct model {
   // `finished` (the body is left: finish() still to run), `waiting`, or `running` (yielded).
   void go_on(int id) {
     for (;;) {
-      if (terminate) return;
+      if (skip) return;
       task& t = tasks[id];
       if (!t.unwinding) {
         const program& prog = program_of(t.prog);
@@ -389,7 +561,7 @@ struct model {
           t.failure = jmpco::errc::exception;
           continue;
         }
-        if (run_op(id, o.code, o.a, o.b, false)) return;
+        if (run_op(id, o, false)) return;
         continue;
       }
       if (t.objects.empty()) {
@@ -404,7 +576,7 @@ struct model {
       t.objects.pop_back();
       note(log, id, "~o" + std::to_string(obj.id));
       if (obj.o->code == 'O' && obj.o->dcode != 0) {
-        if (run_op(id, obj.o->dcode, obj.o->da, obj.o->db, true)) return;
+        if (run_op(id, destructor_op(*obj.o), true)) return;
       }
     }
   }
@@ -417,7 +589,7 @@ struct model {
       const bool in_flight = t.unwinding && t.exception;
       if (t.waits_after_kill == kKilledTaskWaits && !in_flight) {
         if (in_destructor) {  // thrown out of a destructor: std::terminate
-          terminate = true;
+          skip = true;
           return true;
         }
         t.unwinding = true;  // the forced unwind
@@ -434,8 +606,24 @@ struct model {
     return true;
   }
 
+  // A wait whose task goes into `queue` (the sleepers, the fd's waiters: those add the newest
+  // first); true if it parked.
+  bool park_in(int id, char w, bool in_destructor, std::deque<int>& queue, bool newest_first) {
+    if (!park(id, w, in_destructor, false)) return false;
+    if (skip) return true;
+    if (newest_first) {
+      queue.push_front(id);
+    } else {
+      queue.push_back(id);
+    }
+    return true;
+  }
+
   // One op of a task (id > 0) or of the main context (id == 0); true if the task parked.
-  bool run_op(int id, char code, int a, int b, bool in_destructor) {
+  bool run_op(int id, const op& o, bool in_destructor) {
+    const char code = o.code;
+    const int a = o.a;
+    const int b = o.b;
     const std::string tag = std::string(in_destructor ? "~" : "") + code;
     auto result = [&](const std::string& r) { note(log, id, tag + "=" + r); };
     auto failed = [&](jmpco::errc c) { result(code_text(c)); };
@@ -466,10 +654,9 @@ struct model {
         if (code == ')') return failed(jmpco::errc::would_block), false;
         if (main) return failed(jmpco::errc::outside_task), false;
         if (!park(id, code, in_destructor, false)) return false;
-        if (terminate) return true;
-        tasks[id].send_value = v;
-        tasks[id].wait_channel = a;
-        c.senders.push_back(id);
+        if (skip) return true;
+        tasks[id].waits_shared = c.shared;
+        c.senders.push_back({id, -1, v});
         return true;
       }
       case '<':
@@ -481,9 +668,9 @@ struct model {
         if (code == '(') return failed(jmpco::errc::would_block), false;
         if (main) return failed(jmpco::errc::outside_task), false;
         if (!park(id, code, in_destructor, false)) return false;
-        if (terminate) return true;
-        tasks[id].wait_channel = a;
-        c.receivers.push_back(id);
+        if (skip) return true;
+        tasks[id].waits_shared = c.shared;
+        c.receivers.push_back({id, -1, 0});
         return true;
       }
       case 'x':
@@ -493,6 +680,7 @@ struct model {
         close(channels[a]);
         channels[a] = channel();
         channels[a].capacity = static_cast<std::size_t>(b);
+        channels[a].shared = a == kShared;
         return result("ok"), false;
       case 'y':
         if (main) return failed(jmpco::errc::outside_task), false;
@@ -500,10 +688,7 @@ struct model {
         return true;
       case 'z':
         if (main) return failed(jmpco::errc::outside_task), false;
-        if (!park(id, code, in_destructor, false)) return false;
-        if (terminate) return true;
-        sleepers.push_back(id);
-        return true;
+        return park_in(id, code, in_destructor, sleepers, false);
       case 'j':
         return join(id, a, tag, in_destructor);
       case 'k': {
@@ -528,14 +713,33 @@ struct model {
         if (moved != 0) tasks[moved].holder = to;
         return result("ok"), false;
       }
+      case '?':
+      case '!':
+        return select(id, o, tag, in_destructor);
+      case 'w':
+        if (main) return failed(jmpco::errc::outside_task), false;
+        return park_in(id, code, in_destructor, fd_waiters, true);
+      case 'W':
+        if (fd_writer_closed) return result("closed"), false;
+        if (fd_bytes >= kFdBytes) return result("full"), false;
+        ++fd_bytes;
+        return result("ok"), false;
+      case 'C':
+        if (fd_writer_closed) return result("closed"), false;
+        fd_writer_closed = true;
+        return result("ok"), false;
       case 'r':
         if (!main) return false;
         return result(std::to_string(run_once())), false;
+      case 't':  // run_once(0), run_once(1ms): the sleepers' past deadlines are due at once
+      case 'T':
+        if (!main) return false;
+        return result(std::to_string(run_once_blocking())), false;
       case 'R':
         if (!main) return false;
         while (step()) {
         }
-        if (terminate) return true;
+        if (skip) return true;
         return result(live != 0 ? code_text(jmpco::errc::deadlock) : "ok"), false;
       case 'D':
         if (!main) return false;
@@ -544,6 +748,69 @@ struct model {
       default:
         return false;  // `e`, `o` and `O` as a destructor's op, or out of place: nothing
     }
+  }
+
+  // A select: a ready case from a random start, else the default, else a wait on every case.
+  bool select(int id, const op& o, const std::string& tag, bool in_destructor) {
+    auto result = [&](const std::string& r) { note(log, id, tag + "=" + r); };
+    const select_spec s = select_of(o.code, o.a, o.b, o.c, next_value);
+    const std::size_t count = s.positions();
+    const std::size_t start = random.next(count);
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::size_t i = (start + k) % count;
+      if (i < s.cases.size() && case_ready(s.cases[i])) return result(run_ready_case(s.cases[i], i)), false;
+    }
+    if (s.with_default) return result(case_text(s.cases.size(), "dflt")), false;
+    if (id == 0) return result(code_text(jmpco::errc::outside_task)), false;
+    if (!park(id, o.code, in_destructor, false)) return false;
+    if (skip) return true;
+    task& t = tasks[id];
+    for (std::size_t i = 0; i < s.cases.size(); ++i) {
+      const auto& one = s.cases[i];
+      channel& c = channels[one.channel];
+      (one.send ? c.senders : c.receivers).push_back({id, static_cast<int>(i), one.value});
+      t.select_sends.push_back(one.send);
+    }
+    return true;
+  }
+
+  // After a wait for the reading end: one byte, the end of the stream, or none (another task
+  // woken by the same byte read it).
+  std::string read_byte() {
+    if (fd_bytes > 0) return --fd_bytes, "r1";
+    return fd_writer_closed ? "r0" : "r-";
+  }
+
+  bool fd_readable() const { return fd_bytes > 0 || fd_writer_closed; }
+
+  // scheduler::block_until: an interrupt() that came before ends it at once; else the fd's
+  // waiters wake if it is readable. False if nothing can end it (it would block for good).
+  bool block_until(bool has_deadline) {
+    if (interrupted) {
+      interrupted = false;
+      return true;
+    }
+    if (fd_readable()) {
+      for (int id : fd_waiters) wake(id);
+      return true;
+    }
+    return has_deadline;
+  }
+
+  bool case_ready(const select_spec::one_case& one) const {
+    return one.send ? send_ready(channels[one.channel]) : recv_ready(channels[one.channel]);
+  }
+
+  std::string run_ready_case(const select_spec::one_case& one, std::size_t index) {
+    channel& c = channels[one.channel];
+    if (one.send) {
+      if (c.closed) return code_text(jmpco::errc::channel_closed);
+      assert_model(offer(c, one.value), "a ready send case found no taker");
+      return case_text(index, "ok");
+    }
+    long v = 0;
+    if (take(c, v)) return case_text(index, "v" + std::to_string(v));
+    return case_text(index, code_text(jmpco::errc::channel_closed));
   }
 
   bool join(int id, int slot, const std::string& tag, bool in_destructor) {
@@ -555,7 +822,7 @@ struct model {
     const bool waits = tasks[target].generation == generation && tasks[target].st != state::finished;
     if (waits && id == 0) {
       while (tasks[target].st != state::finished) {
-        if (terminate) return true;
+        if (skip) return true;
         if (!step()) {
           release(target);
           return result(code_text(jmpco::errc::deadlock)), false;
@@ -566,7 +833,7 @@ struct model {
       self.joining = target;
       tasks[target].joiners.insert(tasks[target].joiners.begin(), id);
       if (park(id, 'j', in_destructor, false)) {
-        if (!terminate) self.joining_done = target;
+        if (!skip) self.joining_done = target;
         return true;
       }
       stop_joining(tasks[id]);
@@ -599,10 +866,11 @@ struct model {
     task& t = tasks[id];
     if (t.st == state::ready) erase(ready, id);
     erase(sleepers, id);
+    erase(remote, id);
+    erase(fd_waiters, id);
     stop_joining(t);
-    if (t.wait == '>') erase(channels[t.wait_channel].senders, id);
-    if (t.wait == '<') erase(channels[t.wait_channel].receivers, id);
-    if (t.started && !terminate) {
+    withdraw(id);
+    if (t.started && !skip) {
       const int outer = running;
       running = id;
       t.st = state::running;
@@ -620,8 +888,17 @@ struct model {
   }
 
   bool step() {
+    take_remote_wakes();
     wake_sleepers();
-    if (ready.empty()) return false;
+    if (ready.empty() && !fd_waiters.empty()) {  // the real step blocks for the fd
+      if (block_until(false)) return true;
+      skip = true;
+      return false;
+    }
+    if (ready.empty()) {
+      skip = skip || waits_for_shared();  // the real step blocks for another thread's wake
+      return false;
+    }
     const int id = ready.front();
     ready.pop_front();
     resume(id);
@@ -636,11 +913,26 @@ struct model {
     }
   }
 
+  bool waits_for_shared() const {
+    for (const task& t : tasks) {
+      if (t.generation == generation && t.st == state::waiting && t.waits_shared) return true;
+    }
+    return false;
+  }
+
+  std::size_t run_once_blocking() {
+    take_remote_wakes();
+    wake_sleepers();
+    if (ready.empty()) block_until(true);
+    return run_once();
+  }
+
   std::size_t run_once() {
+    take_remote_wakes();
     wake_sleepers();
     const std::size_t n = ready.size();
     std::size_t ran = 0;
-    for (; ran < n && !ready.empty() && !terminate; ++ran) {
+    for (; ran < n && !ready.empty() && !skip; ++ran) {
       const int id = ready.front();
       ready.pop_front();
       resume(id);
@@ -657,11 +949,13 @@ struct model {
           break;
         }
       }
-      if (victim == 0 || terminate) break;
+      if (victim == 0 || skip) break;
       kill(victim);
     }
     ready.clear();
     sleepers.clear();
+    remote.clear();
+    interrupted = false;
     live = 0;
     ++generation;
   }
@@ -669,7 +963,7 @@ struct model {
   // The main program, then what the end of an input destroys.
   void run_main() {
     go_on_main();
-    if (terminate) return;
+    if (skip) return;
     note(log, 0, "end");
     destroy_scheduler();
     for (int s = 0; s < kSlots; ++s) drop_handle(s);
@@ -679,18 +973,18 @@ struct model {
     const program& prog = program_of(0);
     std::vector<object> objects;
     for (const op& o : prog) {
-      if (terminate) return;
+      if (skip) return;
       if (o.code == 'o' || o.code == 'O') {
         objects.push_back({++next_object, &o});
         continue;
       }
-      run_op(0, o.code, o.a, o.b, false);
+      run_op(0, o, false);
     }
-    while (!objects.empty() && !terminate) {
+    while (!objects.empty() && !skip) {
       const object obj = objects.back();
       objects.pop_back();
       note(log, 0, "~o" + std::to_string(obj.id));
-      if (obj.o->code == 'O' && obj.o->dcode != 0) run_op(0, obj.o->dcode, obj.o->da, obj.o->db, true);
+      if (obj.o->code == 'O' && obj.o->dcode != 0) run_op(0, destructor_op(*obj.o), true);
     }
   }
 };
@@ -716,6 +1010,9 @@ struct world {
   event_log log;
   jmpco::scheduler* sched = nullptr;  // still set while it is destroyed: destructors spawn into it
   std::unique_ptr<jmpco::channel<value>> channels[kChannels];
+  std::unique_ptr<jmpco::shared_channel<value>> shared;
+  int fd_read = -1;  // a socketpair: tasks wait for this end, ops write to and close the other
+  int fd_write = -1;
   jmpco::task<long> slots[kSlots];
   long next_value = 0;
   int next_object = 0;
@@ -737,7 +1034,7 @@ struct world {
 
 world* W = nullptr;
 
-void run_op(int actor, char code, int a, int b, bool in_destructor);
+void run_op(int actor, const op& o, bool in_destructor);
 
 struct counted_object {
   int id;
@@ -749,7 +1046,7 @@ struct counted_object {
   ~counted_object() {
     --W->live_objects;
     note(W->log, actor, "~o" + std::to_string(id));
-    if (o->code == 'O' && o->dcode != 0) run_op(actor, o->dcode, o->da, o->db, true);
+    if (o->code == 'O' && o->dcode != 0) run_op(actor, destructor_op(*o), true);
   }
 };
 
@@ -772,7 +1069,7 @@ void exec(int actor, const program& prog, std::size_t pc) {
       note(W->log, actor, "throw");
       throw body_failure();
     }
-    run_op(actor, o.code, o.a, o.b, false);
+    run_op(actor, o, false);
   }
 }
 
@@ -788,8 +1085,47 @@ std::string outcome_text(const jmpco::result<T>& r) {
   }
 }
 
-void run_op(int actor, char code, int a, int b, bool in_destructor) {
+// jmpco::select over the cases of `s`, built one at a time (each case is its own type); `got`
+// says what the case that ran brought.
+template <class... C>
+jmpco::result<std::size_t> select_with(const select_spec& s, std::string& got, C&... cases) {
+  if constexpr (sizeof...(C) < 2) {  // a select op has 2 or 3 cases
+    (void)s, (void)got;
+    __builtin_trap();
+  } else {
+    if (s.with_default) return jmpco::select(cases..., jmpco::default_case([&got] { got = "dflt"; }));
+    return jmpco::select(cases...);
+  }
+}
+
+template <class... C>
+jmpco::result<std::size_t> build_select(const select_spec& s, std::string& got, std::size_t i, C&... built) {
+  if constexpr (sizeof...(C) < 3) {
+    if (i < s.cases.size()) {
+      jmpco::channel<value>& ch = *W->channels[s.cases[i].channel];
+      if (s.cases[i].send) {
+        auto c = jmpco::send_case(ch, s.cases[i].value, [&got] { got = "ok"; });
+        return build_select(s, got, i + 1, built..., c);
+      }
+      auto c = jmpco::recv_case(ch, [&got](jmpco::result<value> r) { got = outcome_text(r); });
+      return build_select(s, got, i + 1, built..., c);
+    }
+  }
+  return select_with(s, got, built...);
+}
+
+std::string select_text(const select_spec& s) {
+  std::string got;
+  const jmpco::result<std::size_t> r = build_select(s, got, 0);
+  if (!r) return code_text(r.code());
+  return "c" + std::to_string(r.value()) + got;
+}
+
+void run_op(int actor, const op& o, bool in_destructor) {
   world& w = *W;
+  const char code = o.code;
+  const int a = o.a;
+  const int b = o.b;
   const std::string tag = std::string(in_destructor ? "~" : "") + code;
   auto result = [&](const std::string& r) { note(w.log, actor, tag + "=" + r); };
   const bool main = actor == 0;
@@ -807,17 +1143,23 @@ void run_op(int actor, char code, int a, int b, bool in_destructor) {
       return result("t" + std::to_string(id));
     }
     case '>':
+      if (a == kShared) return result(outcome_text(w.shared->send(value(++w.next_value))));
       return result(outcome_text(w.channels[a]->send(value(++w.next_value))));
     case ')':
+      if (a == kShared) return result(outcome_text(w.shared->try_send(value(++w.next_value))));
       return result(outcome_text(w.channels[a]->try_send(value(++w.next_value))));
     case '<':
-      return result(outcome_text(w.channels[a]->recv()));
+      return result(a == kShared ? outcome_text(w.shared->recv()) : outcome_text(w.channels[a]->recv()));
     case '(':
-      return result(outcome_text(w.channels[a]->try_recv()));
+      return result(a == kShared ? outcome_text(w.shared->try_recv()) : outcome_text(w.channels[a]->try_recv()));
     case 'x':
-      return result(outcome_text(w.channels[a]->close()));
+      return result(a == kShared ? outcome_text(w.shared->close()) : outcome_text(w.channels[a]->close()));
     case 'N':
-      w.channels[a] = std::make_unique<jmpco::channel<value>>(static_cast<std::size_t>(b));
+      if (a == kShared) {
+        w.shared = std::make_unique<jmpco::shared_channel<value>>(static_cast<std::size_t>(b));
+      } else {
+        w.channels[a] = std::make_unique<jmpco::channel<value>>(static_cast<std::size_t>(b));
+      }
       return result("ok");
     case 'y':
       return result(outcome_text(jmpco::this_task::yield()));
@@ -835,8 +1177,37 @@ void run_op(int actor, char code, int a, int b, bool in_destructor) {
     case 'm':
       w.slots[(a + 1) % kSlots] = std::move(w.slots[a]);
       return result("ok");
+    case '?':
+    case '!':
+      return result(select_text(select_of(code, a, b, o.c, w.next_value)));
+    case 'w': {
+      const auto r = jmpco::this_task::wait_fd(w.fd_read, jmpco::fd_event::readable);
+      if (!r) return result(code_text(r.code()));
+      char byte = 0;
+      const ssize_t n = ::read(w.fd_read, &byte, 1);
+      return result(n == 1 ? "r1" : n == 0 ? "r0" : "r-");
+    }
+    case 'W': {
+      if (w.fd_write < 0) return result("closed");
+      int unread = 0;
+      if (::ioctl(w.fd_read, FIONREAD, &unread) != 0) std::abort();
+      if (unread >= kFdBytes) return result("full");
+      const char byte = 'b';
+      if (::write(w.fd_write, &byte, 1) != 1) std::abort();  // kFdBytes fit
+      return result("ok");
+    }
+    case 'C':
+      if (w.fd_write < 0) return result("closed");
+      ::close(std::exchange(w.fd_write, -1));
+      return result("ok");
     case 'r':
       if (main) result(std::to_string(w.sched->run_once()));
+      return;
+    case 't':
+      if (main) result(std::to_string(w.sched->run_once(std::chrono::milliseconds(0))));
+      return;
+    case 'T':
+      if (main) result(std::to_string(w.sched->run_once(std::chrono::milliseconds(1))));
       return;
     case 'R':
       if (main) result(outcome_text(w.sched->run()));
@@ -862,6 +1233,8 @@ input current;
   std::size_t first = 0;
   while (first < expected.size() && first < got.size() && expected[first] == got[first]) ++first;
   std::fprintf(stderr, "scheduler_fuzzer: DIVERGENCE from the model: %s\ninput: %s\n", what, current.text.c_str());
+  std::fprintf(stderr, "select draws before this input: %llu (JMPCO_FUZZ_SELECT_DRAWS=%llu replays them)\n",
+               worker_random.draws, worker_random.draws);
   const std::size_t from = first > 8 ? first - 8 : 0;
   std::fprintf(stderr, "  %-24s %s\n", "model", "jmpco");
   for (std::size_t i = from; i < first + 8 && (i < expected.size() || i < got.size()); ++i) {
@@ -871,10 +1244,25 @@ input current;
   __builtin_trap();
 }
 
+// JMPCO_FUZZ_SELECT_DRAWS=N: the worker's first input starts after N select draws.
+void skip_select_draws() {
+  static bool done = false;
+  if (done) return;
+  done = true;
+  const char* n = std::getenv("JMPCO_FUZZ_SELECT_DRAWS");
+  if (n == nullptr) return;
+  for (unsigned long long i = std::strtoull(n, nullptr, 10); i != 0; --i) {
+    jmpco::detail::select_random(2);
+    worker_random.next(2);
+  }
+}
+
 void* run_input(void*) {
+  skip_select_draws();
   model m(&current.programs);
+  m.random = worker_random;
   m.run_main();
-  if (m.terminate) return nullptr;  // a destructor that waits on after a kill: see model::park
+  if (m.skip) return nullptr;  // a destructor waits on after a kill, or a wait for good
 
   world w;
   w.programs = &current.programs;
@@ -882,14 +1270,23 @@ void* run_input(void*) {
   w.new_scheduler();
   for (int i = 0; i < kChannels; ++i)
     w.channels[i] = std::make_unique<jmpco::channel<value>>(static_cast<std::size_t>(i));
+  w.shared = std::make_unique<jmpco::shared_channel<value>>(kSharedCapacity);
+  int pair[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) != 0) std::abort();
+  w.fd_read = pair[0];
+  w.fd_write = pair[1];
   exec(0, program_of(0), 0);
   note(w.log, 0, "end");
   w.destroy_scheduler();
   for (auto& s : w.slots) s.detach();
   for (auto& c : w.channels) c.reset();
+  w.shared.reset();
+  ::close(w.fd_read);
+  if (w.fd_write >= 0) ::close(w.fd_write);
   W = nullptr;
 
   if (std::getenv("JMPCO_FUZZ_TRACE") != nullptr) {
+    std::fprintf(stderr, "(select draws before this input: %llu)\n", worker_random.draws);
     for (const std::string& e : w.log) std::fprintf(stderr, "%s\n", e.c_str());
   }
   if (m.log != w.log) diverge(m.log, w.log, "the logs differ");
@@ -901,6 +1298,7 @@ void* run_input(void*) {
   if (w.live_objects != 0) diverge(m.log, w.log, "counted objects left alive");
   if (jmpco::this_coroutine::running() != nullptr || jmpco::coroutine_core::level() != 0)
     diverge(m.log, w.log, "the thread's main context is not clean after the input");
+  worker_random = m.random;  // as many draws as the real selects made: their logs agree
   return nullptr;
 }
 
