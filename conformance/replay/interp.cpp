@@ -344,6 +344,7 @@ void Interp::arg_error(int arg, const std::string& extra) {
 
 void Interp::type_error_arg(int arg, const char* expected, const Value* got) {
   std::string got_name = got == nullptr ? "no value" : type_name(*got);
+  if (got != nullptr && got->is_light_userdata()) got_name = "light userdata";  // luaL_typeerror
   if (got != nullptr) {
     Value name = metamethod(*got, "__name");
     if (name.is_string()) got_name = name.str();
