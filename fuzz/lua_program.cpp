@@ -395,7 +395,22 @@ class generator {
   void library_statement() {
     static const char* const kMath[] = {"sin", "cos", "tan", "asin", "acos", "sqrt",
                                         "exp", "log", "deg", "rad",  "modf"};
-    const int choice = byte() % 4;
+    const int choice = byte() % 6;
+    if (choice == 4) {
+      // debug.upvalueid: only whether it fails and which ids are equal (never an address)
+      const std::string n = std::to_string(byte() % 4);
+      line("do local f = " + function() + " local ok, id = pcall(debug.upvalueid, f, " + n +
+           ") print('upid', show(ok, ok and id == debug.upvalueid(f, 1), id)) end");
+      return;
+    }
+    if (choice == 5) {
+      // The parser's limits near their boundary: assignment targets (C levels) and registers.
+      const std::string n = std::to_string(byte() % 64);
+      const std::string source = byte() % 2 == 0 ? "'local a; a' .. string.rep(', a', 150 + " + n + ") .. ' = 1'"
+                                                 : "'f(x' .. string.rep(', x', 220 + " + n + ") .. ')'";
+      line("print('limits', show(pcall(load, " + source + ")))");
+      return;
+    }
     if (choice == 3) {
       // A dump/load round trip (stripped or not) of a function that may fail, called under
       // pcall or made a coroutine body.

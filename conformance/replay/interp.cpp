@@ -86,8 +86,22 @@ Value Interp::new_chunk_function(const Chunk& chunk, Value env) {
   return fv;
 }
 
+// The parser's "C stack overflow" is a runtime error raised inside load, as any other: the
+// handler in force sees it where the parser stood, and what that makes of it is load's message.
+Value Interp::parser_stack_error(const ParserStackError& e) {
+  Value message = Value::string(e.what());
+  if (!e.handled) return message;  // LUA_ERRERR: thrown past every handler
+  CLevelAt at_parser_level(e.level);
+  try {
+    raise(std::move(message));
+  } catch (LuaError& raised) {
+    leave_error_room();
+    return std::move(raised.value);
+  }
+}
+
 Value Interp::load_text(std::string_view source_name, std::string_view text, Value env,
-                        std::string& error) {
+                        Value& error) {
   // Parsed outside the heap, like the main chunk: the tree's constants are not the run's objects.
   struct OutsideHeap {
     Heap* heap = Heap::current();
@@ -98,8 +112,11 @@ Value Interp::load_text(std::string_view source_name, std::string_view text, Val
   try {
     OutsideHeap outside;
     chunk = parse_source(source_name, text, jmpco::coroutine_core::level());
+  } catch (const ParserStackError& e) {
+    error = parser_stack_error(e);
+    return Value();
   } catch (const SyntaxError& e) {
-    error = e.what();
+    error = Value::string(e.what());
     return Value();
   }
   loaded_chunks_.push_back(std::move(chunk));
@@ -344,6 +361,7 @@ void Interp::arg_error(int arg, const std::string& extra) {
 
 void Interp::type_error_arg(int arg, const char* expected, const Value* got) {
   std::string got_name = got == nullptr ? "no value" : type_name(*got);
+  if (got != nullptr && got->is_light_userdata()) got_name = "light userdata";  // luaL_typeerror
   if (got != nullptr) {
     Value name = metamethod(*got, "__name");
     if (name.is_string()) got_name = name.str();

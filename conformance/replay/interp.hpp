@@ -96,6 +96,7 @@ struct LuaThread {
 };
 
 class Coroutine;
+struct ParserStackError;
 
 struct ThreadObj : GcObject {
   ThreadObj() : GcObject(GcKind::Thread) {}
@@ -269,9 +270,9 @@ class Interp {
   // A function running `chunk`'s main body, whose _ENV upvalue (a new cell) holds `env`.
   Value new_chunk_function(const Chunk& chunk, Value env);
   // Parses `text` as load does (`source_name`: load's chunkname argument) and keeps the tree for
-  // the rest of the run. Returns the chunk's function, or nil with `error` set to the message.
-  Value load_text(std::string_view source_name, std::string_view text, Value env,
-                  std::string& error);
+  // the rest of the run. Returns the chunk's function, or nil with `error` set to the error
+  // object (a message handler may have made it any value, see parser_stack_error).
+  Value load_text(std::string_view source_name, std::string_view text, Value env, Value& error);
 
   // Registers a native function in table `t` under `name`.
   Value make_native(NativeFn fn, const char* qualified_name);
@@ -354,6 +355,8 @@ class Interp {
   void leave_error_room();
 
  private:
+  // load's message for a chunk nested too deeply (see ParserStackError).
+  Value parser_stack_error(const ParserStackError& e);
   Value try_binary_metamethod(const Value& a, const Value& b, const char* event, bool& found);
   [[noreturn]] void arith_error(BinOp op, const Value& a, const Value& b, const Expr* ea,
                                 const Expr* eb);

@@ -90,6 +90,15 @@ inline void move_c_level_to(unsigned target) noexcept {
     if (jmpco::coroutine_core::enter_level() != jmpco::errc::ok) return;
 }
 
+// Runs at C level `target` for its lifetime, then goes back to the level it found.
+struct CLevelAt {
+  explicit CLevelAt(unsigned target) { move_c_level_to(target); }
+  CLevelAt(const CLevelAt&) = delete;
+  CLevelAt& operator=(const CLevelAt&) = delete;
+  ~CLevelAt() { move_c_level_to(saved); }
+  unsigned saved = jmpco::coroutine_core::level();
+};
+
 // A call that Lua makes without a continuation (message handlers, __close while unwinding,
 // __tostring from tostring): a yield inside it fails with "attempt to yield across a C-call
 // boundary".

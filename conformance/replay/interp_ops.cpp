@@ -490,7 +490,9 @@ std::string Interp::to_display_string(const Value& v) {
   const char* kind = name.is_string() ? name.str().c_str() : type_name(v);
   // What lua5.4 prints with glibc's %p ("0x" and lowercase hex), on every C library: MinGW's %p
   // would print all 16 digits in uppercase without the "0x".
-  std::snprintf(buf, sizeof buf, "%s: 0x%" PRIxPTR, kind, reinterpret_cast<std::uintptr_t>(v.gc()));
+  const void* address = v.is_light_userdata() ? v.as_pointer() : v.gc();
+  std::snprintf(buf, sizeof buf, "%s: 0x%" PRIxPTR, kind,
+                reinterpret_cast<std::uintptr_t>(address));
   return buf;
 }
 

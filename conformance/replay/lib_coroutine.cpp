@@ -150,11 +150,7 @@ bool close_dead_coroutine(Interp& in, Coroutine* co, Value& err) {
     // Lua closes them on the dead coroutine: it is the running one while its handlers run, at
     // its own C level (lua_resetthread in 5.4.4 does not take the caller's).
     ThreadSwitch to(in, co);
-    struct LevelRestore {
-      unsigned saved = jmpco::coroutine_core::level();
-      ~LevelRestore() { move_c_level_to(saved); }
-    } restore;
-    move_c_level_to(co->state.resume_base);
+    CLevelAt at_own_level(co->state.resume_base);
     co->closing = true;
     bool failed = false;
     try {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The parts of Lua's debug library the subset has: getinfo, traceback, getupvalue, setupvalue,
-// sethook and gethook, with ldblib.c's and lauxlib.c's results and messages. A thread's calls are
-// read from its CallInfo records, which live on the heap (LuaThread::call_stack), so a suspended or
-// normal coroutine's levels can be read while jmpco holds its stack copied out.
+// upvalueid, getuservalue, setuservalue, sethook and gethook, with ldblib.c's and lauxlib.c's
+// results and messages. A thread's calls are read from its CallInfo records, which live on the heap
+// (LuaThread::call_stack), so a suspended or normal coroutine's levels can be read while jmpco
+// holds its stack copied out.
 #include <cstring>
 #include <string>
 #include <vector>
@@ -232,13 +233,26 @@ void db_traceback(Interp& in, CallArgs& a) {
       Value::string(traceback_text(in, thread, message.is_nil() ? nullptr : &text, level)));
 }
 
+// The upvalue number argument at `argn`, then the function at `argf`, checked in ldblib.c's order;
+// like ldblib, the number is cut to a C int.
+int upvalue_number(Interp& in, CallArgs& a, std::size_t argf, std::size_t argn) {
+  const auto n = static_cast<int>(static_cast<std::uint32_t>(check_integer(in, a, argn)));
+  if (!a[argf].is_function())
+    in.type_error_arg(static_cast<int>(argf) + 1, "function",
+                      arg_missing(a, argf) ? nullptr : &a[argf]);
+  return n;
+}
+
+bool has_upvalue(const Function& fn, int n) {
+  return n >= 1 && static_cast<std::size_t>(n) <= fn.upvalues.size();
+}
+
 // lua_getupvalue / lua_setupvalue: a Lua function's upvalues are named cells; a native's are
 // unnamed ("").
 Value* upvalue_slot(Interp& in, CallArgs& a, std::string& name) {
-  if (!a[0].is_function()) in.type_error_arg(1, "function", arg_missing(a, 0) ? nullptr : &a[0]);
-  const std::int64_t n = check_integer(in, a, 1);
+  const int n = upvalue_number(in, a, 0, 1);
   Function* fn = a[0].func();
-  if (n < 1 || static_cast<std::uint64_t>(n) > fn->upvalues.size()) return nullptr;
+  if (!has_upvalue(*fn, n)) return nullptr;
   const auto i = static_cast<std::size_t>(n - 1);
   if (!fn->is_lua()) {
     name.clear();
@@ -263,6 +277,34 @@ void db_setupvalue(Interp& in, CallArgs& a) {
   if (slot == nullptr) return;
   *slot = a[2];
   a.results.push_back(Value::string(name));
+}
+
+// debug.upvalueid(f, n): lua_upvalueid's identity of an upvalue as a light userdata, equal for
+// closures that share it (a Lua function's cell; a native's own slot), or fail without one.
+void db_upvalueid(Interp& in, CallArgs& a) {
+  const int n = upvalue_number(in, a, 0, 1);
+  const Function& fn = *a[0].func();
+  if (!has_upvalue(fn, n)) {
+    a.results.push_back(Value());
+    return;
+  }
+  const Value& slot = fn.upvalues[static_cast<std::size_t>(n - 1)];
+  a.results.push_back(Value::light_userdata(fn.is_lua() ? static_cast<const void*>(slot.cell())
+                                                        : static_cast<const void*>(&slot)));
+}
+
+// debug.getuservalue(u [, n]) and debug.setuservalue(u, v [, n]): the library's userdata (io's
+// files, made by lua_newuserdatauv with no user values) have none to get or set, so both fail.
+void db_getuservalue(Interp& in, CallArgs& a) {
+  (void)opt_integer(in, a, 1, 1);
+  a.results.push_back(Value());
+}
+
+void db_setuservalue(Interp& in, CallArgs& a) {
+  (void)opt_integer(in, a, 2, 1);
+  if (!a[0].is_userdata()) in.type_error_arg(1, "userdata", arg_missing(a, 0) ? nullptr : &a[0]);
+  check_any(in, a, 1);
+  a.results.push_back(Value());
 }
 
 // makemask / unmakemask: "c", "r" and "l" in any order; a positive count adds count events.
@@ -326,6 +368,9 @@ void open_debug(Interp& in, Table* debug) {
   in.register_native(debug, "traceback", db_traceback, "debug.traceback");
   in.register_native(debug, "getupvalue", db_getupvalue, "debug.getupvalue");
   in.register_native(debug, "setupvalue", db_setupvalue, "debug.setupvalue");
+  in.register_native(debug, "upvalueid", db_upvalueid, "debug.upvalueid");
+  in.register_native(debug, "getuservalue", db_getuservalue, "debug.getuservalue");
+  in.register_native(debug, "setuservalue", db_setuservalue, "debug.setuservalue");
   in.register_native(debug, "sethook", db_sethook, "debug.sethook");
   in.register_native(debug, "gethook", db_gethook, "debug.gethook");
 }

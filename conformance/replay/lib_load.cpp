@@ -99,11 +99,16 @@ void lib_load(Interp& in, CallArgs& a) {
     if (!read_chunk(in, a[0], mode, text, err)) return push_failure(a, std::move(err));
   }
   const Value env = arg_missing(a, 3) ? Value::object(in.globals()) : a[3];
-  std::string error;
-  Value fn = !text.empty() && text[0] == kBinarySignature
-                 ? undump(in, text, source_name, env, error)
-                 : in.load_text(source_name, text, env, error);
-  if (fn.is_nil()) return push_failure(a, Value::string(error));
+  Value error;
+  Value fn;
+  if (!text.empty() && text[0] == kBinarySignature) {
+    std::string undump_error;
+    fn = undump(in, text, source_name, env, undump_error);
+    error = Value::string(undump_error);
+  } else {
+    fn = in.load_text(source_name, text, env, error);
+  }
+  if (fn.is_nil()) return push_failure(a, std::move(error));
   a.results.push_back(std::move(fn));
 }
 
@@ -136,10 +141,15 @@ Value run_module_file(Interp& in, const std::string& name, const std::string& fi
   std::ifstream stream(file, std::ios::binary);
   std::stringstream text;
   text << stream.rdbuf();
-  std::string error;
+  Value error;
   Value loader = in.load_text("@" + file, text.str(), Value::object(in.globals()), error);
-  if (loader.is_nil())
-    in.lib_error("error loading module '" + name + "' from file '" + file + "':\n\t" + error);
+  if (loader.is_nil()) {
+    // lua_tostring of the message; luaL_error prints a non-string as "(null)"
+    const std::string shown = error.is_string()   ? error.str()
+                              : error.is_number() ? number_to_string(error)
+                                                  : "(null)";
+    in.lib_error("error loading module '" + name + "' from file '" + file + "':\n\t" + shown);
+  }
   Values out;
   in.call_from_native(loader, Values{Value::string(name), Value::string(file)}, out, true);
   return out.empty() ? Value() : out[0];

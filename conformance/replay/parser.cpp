@@ -18,6 +18,8 @@ namespace {
 constexpr unsigned kParserBaseLevel = 1;  // lua.c parses inside one protected call
 constexpr int kMaxLocals = 200;           // MAXVARS
 constexpr int kMaxUpvalues = 255;         // MAXUPVAL
+constexpr int kMaxRegisters = 255;        // MAXREGS
+constexpr int kListItemsPerFlush = 50;    // LFIELDS_PER_FLUSH: pending list items of a constructor
 
 struct Priority {
   int left;
@@ -100,6 +102,7 @@ struct FuncState {
   int loop_depth = 0;
   int declared = 0;        // locals declared by the statement being parsed, not yet active
   int loop_registers = 0;  // registers of the enclosing for loops' control state
+  int temporaries = 0;     // registers the statement being parsed holds (see reserve_registers)
 };
 
 class Parser {
@@ -180,13 +183,29 @@ class Parser {
     }
   }
 
-  // Lua's enterlevel: every statement and every subexpression is one level.
-  struct LevelGuard {
-    explicit LevelGuard(Parser& p) : parser(p) {
-      if (++parser.level_ >= kMaxCCalls) throw SyntaxError("C stack overflow");
+  // Lua's enterlevel (luaE_incCstack): every statement, every subexpression and every target of
+  // an assignment after the first is one level; the levels a guard entered are left with it.
+  class Levels {
+   public:
+    explicit Levels(Parser& p) : parser_(p) {}
+    Levels(const Levels&) = delete;
+    Levels& operator=(const Levels&) = delete;
+    ~Levels() { parser_.level_ -= entered_; }
+    void enter() {
+      const unsigned level = ++parser_.level_;
+      ++entered_;
+      if (level == kMaxCCalls) throw ParserStackError("C stack overflow", level, true);
+      if (level >= kErrorHandlingCCalls)
+        throw ParserStackError("error in error handling", level, false);
     }
-    ~LevelGuard() { --parser.level_; }
-    Parser& parser;
+
+   private:
+    Parser& parser_;
+    unsigned entered_ = 0;
+  };
+  struct LevelGuard {
+    explicit LevelGuard(Parser& p) : levels(p) { levels.enter(); }
+    Levels levels;
   };
 
   // ---- scopes -----------------------------------------------------------------------------
@@ -222,15 +241,21 @@ class Parser {
     }
   }
 
+  // Lua counts a local against the limit as soon as it is declared, the hidden control variables
+  // of the enclosing for loops included.
+  void check_local_room(int n) {
+    if (static_cast<int>(fs_->active.size()) + fs_->loop_registers + fs_->declared + n <=
+        kMaxLocals)
+      return;
+    std::string where = fs_->proto->is_main
+                            ? "main function"
+                            : "function at line " + std::to_string(fs_->proto->line);
+    lex_.error_near("too many local variables (limit is " + std::to_string(kMaxLocals) + ") in " +
+                    where);
+  }
+
   VarInfo* new_local(const std::string& name, int line) {
-    // Lua counts a local against the limit as soon as it is declared.
-    if (static_cast<int>(fs_->active.size()) + fs_->declared + 1 > kMaxLocals) {
-      std::string where = fs_->proto->is_main
-                              ? "main function"
-                              : "function at line " + std::to_string(fs_->proto->line);
-      lex_.error_near("too many local variables (limit is " + std::to_string(kMaxLocals) + ") in " +
-                      where);
-    }
+    check_local_room(1);
     ++fs_->declared;
     Proto& p = *fs_->proto;
     auto v = std::make_unique<VarInfo>();
@@ -253,6 +278,64 @@ class Parser {
   int first_free_register() const {
     return static_cast<int>(fs_->active.size()) + fs_->loop_registers;
   }
+  // ---- registers: lcode.c's freereg, for its limit of kMaxRegisters per function --------------
+  // Counted: the locals (a compile-time constant has none), the for loops' control registers,
+  // and the temporaries Lua reserves for calls (the function, self, each argument), expression
+  // lists (each value but the last), table constructors (the table, its pending list items) and
+  // the operands an operator holds while its right side is read. Not counted: the registers a
+  // variable, an index or an operand other than a call takes on the way; so the count is never
+  // above Lua's, and a chunk fails here only where lua5.4 fails too.
+  int registers_in_use() const {
+    const auto locals = std::count_if(fs_->active.begin(), fs_->active.end(),
+                                      [](const VarInfo* v) { return !v->compile_time_constant; });
+    return static_cast<int>(locals) + fs_->loop_registers + fs_->temporaries;
+  }
+  // luaK_checkstack: room for `n` more registers, checked at the token where Lua checks.
+  void check_register_room(int n) {
+    if (registers_in_use() + n >= kMaxRegisters)
+      lex_.error_near("function or expression needs too many registers");
+  }
+  // luaK_reserveregs.
+  void reserve_registers(int n) {
+    check_register_room(n);
+    fs_->temporaries += n;
+  }
+  // freeexp: what an expression held above `mark` is free once its value has gone elsewhere.
+  void free_registers_to(int mark) { fs_->temporaries = std::min(fs_->temporaries, mark); }
+  // luaK_exp2nextreg: the value at `index` of a list starting at register `mark` goes there.
+  void to_next_register(int mark, std::size_t index) {
+    free_registers_to(mark + static_cast<int>(index));
+    reserve_registers(1);
+  }
+  // adjust_assign: a list of `values` from register `mark` on gives `wanted` values: the last one
+  // goes to its register (`...` gets one; an open call's results are in place), missing ones get
+  // registers too, extra ones are dropped.
+  void adjust_values(const std::vector<ExprPtr>& values, int mark, std::size_t wanted) {
+    if (!values.empty() && !is_open_call(*values.back())) to_next_register(mark, values.size() - 1);
+    if (wanted > values.size()) reserve_registers(static_cast<int>(wanted - values.size()));
+    free_registers_to(mark + static_cast<int>(wanted));
+  }
+  // luaK_exp2anyregup before a '.' or '[': a global or a field read goes to a register of its own
+  // (a local or upvalue is read where it is; an index of a call result reuses the call's).
+  void index_prefix_to_register(const Expr& prefix, int mark) {
+    free_registers_to(mark);
+    if (prefix.kind == ExprKind::Global || prefix.kind == ExprKind::Index || is_open_call(prefix))
+      reserve_registers(1);
+  }
+  // luaK_indexed, once the ']' is read: a global or field read as the key goes to a register; a
+  // call's result stays in its own.
+  void index_key_to_register(const Expr& key, int mark) {
+    free_registers_to(is_open_call(key) ? mark + 1 : mark);
+    if (key.kind == ExprKind::Global || key.kind == ExprKind::Index) reserve_registers(1);
+  }
+  static bool is_open_call(const Expr& e) {
+    return e.kind == ExprKind::Call || e.kind == ExprKind::Method;
+  }
+  // An expression whose value is an open call or `...` (Lua's hasmultret).
+  static bool is_multiple_results(const Expr& e) {
+    return is_open_call(e) || e.kind == ExprKind::Vararg;
+  }
+
   void need_stack(int slots) { fs_->proto->max_stack = std::max(fs_->proto->max_stack, slots); }
   // The control registers of a for loop (Lua 5.4: three for a numeric loop, four for a generic
   // one) are live while its body is parsed.
@@ -425,6 +508,12 @@ class Parser {
 
   StmtPtr parse_statement(Block& block) {
     LevelGuard level(*this);
+    // A statement starts and ends with only the locals' registers in use.
+    struct FreeTemporaries {
+      FuncState* fs;
+      ~FreeTemporaries() { fs->temporaries = 0; }
+    } free_after{fs_};
+    fs_->temporaries = 0;
     int line = lex_.line();
     switch (tok().type) {
       case Tok::Char:
@@ -585,18 +674,30 @@ class Parser {
     lex_.next();
     int name_line = lex_.line();
     std::string first = check_name();
-    if (is_char('=')) return parse_numeric_for(line, first, name_line);
-    if (is_char(',') || tok().type == Tok::In) return parse_generic_for(line, first, name_line);
+    // forstat declares the loop's control variables (three or four) and its first name here
+    if (is_char('=')) {
+      check_local_room(3 + 1);
+      return parse_numeric_for(line, first, name_line);
+    }
+    if (is_char(',') || tok().type == Tok::In) {
+      check_local_room(4 + 1);
+      return parse_generic_for(line, first, name_line);
+    }
     lex_.error_near("'=' or 'in' expected");
   }
 
   StmtPtr parse_numeric_for(int line, const std::string& name, int name_line) {
     lex_.next();  // '='
     auto s = std::make_unique<NumForStmt>(line);
+    // Lua's exp1: each value to its register (a missing step too: 1)
+    const int mark = fs_->temporaries;
     s->start = parse_expr();
+    to_next_register(mark, 0);
     check_char(',');
     s->limit = parse_expr();
+    to_next_register(mark, 1);
     if (test_char(',')) s->step = parse_expr();
+    to_next_register(mark, 2);
     s->prep_line = tok().line;
     check(Tok::Do);
     enter_block(true);
@@ -613,10 +714,16 @@ class Parser {
   StmtPtr parse_generic_for(int line, const std::string& first, int name_line) {
     auto s = std::make_unique<GenForStmt>(line);
     std::vector<std::string> names{first};
-    while (test_char(',')) names.push_back(check_name());
+    while (test_char(',')) {
+      names.push_back(check_name());
+      check_local_room(4 + static_cast<int>(names.size()));
+    }
     check(Tok::In);
     s->call_line = tok().line;
+    const int mark = fs_->temporaries;
     s->exprs = parse_expr_list();
+    adjust_values(s->exprs, mark, 4);  // the loop's function, state, control and closing values
+    check_register_room(3);            // forlist: room for the call of the iterator
     s->prep_line = tok().line;
     check(Tok::Do);
     enter_block(true);
@@ -653,6 +760,7 @@ class Parser {
       if (is_method) break;
     }
     ExprPtr body = parse_body(is_method, line);
+    reserve_registers(1);  // codeclosure: the closure to the next register
     // `function NAME` of a <const> local fails as an assignment would (after the body, as Lua).
     check_assignable(*target);
     auto s = std::make_unique<AssignStmt>(line);
@@ -668,6 +776,7 @@ class Parser {
     int name_line = lex_.line();
     s->var = new_local(check_name(), name_line);
     activate(s->var);  // visible inside its own body, for recursion
+    // the closure goes to the local's own register, counted already
     s->function = parse_body(false, line);
     return s;
   }
@@ -692,6 +801,7 @@ class Parser {
         lex_.error_plain("multiple to-be-closed variables in local list", lex_.line());
       s->vars.push_back(v);
     } while (test_char(','));
+    const int mark = fs_->temporaries;
     if (test_char('=')) s->values = parse_expr_list();
     s->check_line = lex_.last_line();
     VarInfo* last = s->vars.back();  // only the last variable can become a constant, as in Lua
@@ -700,7 +810,10 @@ class Parser {
         constant_value(*s->values.back(), k)) {
       last->compile_time_constant = true;
       last->constant = k;
+    } else {
+      adjust_values(s->values, mark, s->vars.size());
     }
+    free_registers_to(mark);  // the values' registers are the new locals' from here on
     for (VarInfo* v : s->vars) activate(v);
     if (close_count > 0) {
       block.has_close = true;
@@ -712,7 +825,11 @@ class Parser {
 
   StmtPtr parse_return(int line) {
     auto s = std::make_unique<ReturnStmt>(line);
+    const int mark = fs_->temporaries;
     if (!block_follow(true) && !is_char(';')) s->values = parse_expr_list();
+    // more than one value (or `...`): in consecutive registers; a single one stays where it is
+    if (s->values.size() > 1 || (s->values.size() == 1 && s->values[0]->kind == ExprKind::Vararg))
+      adjust_values(s->values, mark, 0);
     s->close_line = lex_.last_line();
     test_char(';');  // whatever follows is the enclosing block's to reject ('end' expected...)
     bool inside_tbc = !fs_->blocks.empty() && fs_->blocks.back().inside_tbc;
@@ -723,22 +840,30 @@ class Parser {
 
   StmtPtr parse_expr_stat(int line) {
     ExprPtr first = parse_suffixed();
-    if (is_char('=') || is_char(',')) {
-      auto s = std::make_unique<AssignStmt>(line);
-      s->targets.push_back(std::move(first));
-      check_assignable(*s->targets.back());
-      while (test_char(',')) {
-        s->targets.push_back(parse_suffixed());
-        check_assignable(*s->targets.back());
-      }
-      check_char('=');
-      s->values = parse_expr_list();
-      s->store_line = lex_.last_line();
-      return s;
-    }
+    if (is_char('=') || is_char(',')) return parse_assignment(line, std::move(first));
     if (first->kind != ExprKind::Call && first->kind != ExprKind::Method)
       lex_.error_near("syntax error");
     return std::make_unique<CallStmt>(line, std::move(first));
+  }
+
+  // Lua's restassign recurses once per target after the first, one level deeper each time,
+  // entered before that target is checked; the values are parsed at the deepest level.
+  StmtPtr parse_assignment(int line, ExprPtr first) {
+    auto s = std::make_unique<AssignStmt>(line);
+    s->targets.push_back(std::move(first));
+    check_assignable(*s->targets.back());
+    Levels nested(*this);
+    while (test_char(',')) {
+      s->targets.push_back(parse_suffixed());
+      nested.enter();
+      check_assignable(*s->targets.back());
+    }
+    check_char('=');
+    const int mark = fs_->temporaries;
+    s->values = parse_expr_list();
+    if (s->values.size() != s->targets.size()) adjust_values(s->values, mark, s->targets.size());
+    s->store_line = lex_.last_line();
+    return s;
   }
 
   void check_assignable(const Expr& e) {
@@ -826,11 +951,14 @@ class Parser {
     if (e.kind == ExprKind::Index) e.line = lex_.last_line();
   }
 
+  // Lua's explist: each value followed by another goes to the next register.
   std::vector<ExprPtr> parse_expr_list() {
+    const int mark = fs_->temporaries;
     std::vector<ExprPtr> list;
     list.push_back(parse_expr());
     while (test_char(',')) {
       settle_index_line(*list.back());
+      to_next_register(mark, list.size() - 1);
       list.push_back(parse_expr());
     }
     return list;
@@ -846,11 +974,13 @@ class Parser {
   void parse_subexpr(ExprPtr& out, int limit) {
     LevelGuard level(*this);
     int line = lex_.line();
+    const int mark = fs_->temporaries;
     UnOp uop;
     if (unary_op(uop)) {
       lex_.next();
       ExprPtr operand;
       parse_subexpr(operand, kUnaryPriority);
+      free_registers_to(mark);  // the result is computed into a register not yet chosen
       out = std::make_unique<UnaryExpr>(line, uop, std::move(operand));
     } else {
       out = parse_simple();
@@ -860,8 +990,12 @@ class Parser {
       int op_line = lex_.line();
       lex_.next();
       settle_index_line(*out);
+      // `and`/`or` test their left operand and let go of it before reading the right one; the
+      // other operators hold it in one register (if in any).
+      free_registers_to(o->kind == ExprKind::Binary ? mark + 1 : mark);
       ExprPtr right;
       parse_subexpr(right, o->prio.right);
+      free_registers_to(mark);
       out = std::make_unique<BinaryExpr>(o->kind, binary_line(o->op, o->kind, op_line, *right),
                                          o->op, std::move(out), std::move(right));
     }
@@ -941,9 +1075,12 @@ class Parser {
       case Tok::Char:
         if (t.ch == '{') return parse_table();
         return parse_suffixed();
-      case Tok::Function:
+      case Tok::Function: {
         lex_.next();
-        return parse_body(false, line);
+        ExprPtr f = parse_body(false, line);
+        reserve_registers(1);  // codeclosure: the closure to the next register
+        return f;
+      }
       default:
         return parse_suffixed();
     }
@@ -989,8 +1126,10 @@ class Parser {
 
   ExprPtr parse_suffixed() {
     int line = lex_.line();  // Lua reports calls at the line where the expression starts
+    const int mark = fs_->temporaries;
     ExprPtr e = parse_primary();
     for (;;) {
+      if (is_char('.') || is_char('[')) index_prefix_to_register(*e, mark);
       if (is_char('.')) {
         lex_.next();
         int key_line = lex_.line();
@@ -1000,8 +1139,10 @@ class Parser {
             std::make_unique<ConstExpr>(ExprKind::Str, key_line, Value::string(key)));
       } else if (is_char('[')) {
         lex_.next();
+        const int key_mark = fs_->temporaries;
         ExprPtr key = parse_expr();
         check_char(']');
+        index_key_to_register(*key, key_mark);
         // Lua emits the access once the next token is read: at the line of the ']'.
         e = std::make_unique<IndexExpr>(lex_.last_line(), std::move(e), std::move(key));
       } else if (is_char(':')) {
@@ -1013,14 +1154,18 @@ class Parser {
         call->function = std::move(e);
         call->method = Value::string(name);
         call->site = {name, "method", first_free_register()};
-        parse_args(*call);
+        free_registers_to(mark);
+        reserve_registers(2);  // luaK_self: the function and self
+        parse_args(*call, mark);
         e = std::move(call);
       } else if (is_char('(') || is_char('{') || tok().type == Tok::String) {
         auto call = std::make_unique<CallExpr>(ExprKind::Call, line);
         call->site = site_of(*e);
         call->site.reg = first_free_register();
         call->function = std::move(e);
-        parse_args(*call);
+        free_registers_to(mark);
+        reserve_registers(1);  // the function
+        parse_args(*call, mark);
         e = std::move(call);
       } else {
         return e;
@@ -1028,33 +1173,83 @@ class Parser {
     }
   }
 
-  void parse_args(CallExpr& call) {
+  // Lua's funcargs for a call whose function is in register `base` (self after it for a
+  // method); the call leaves its result there.
+  void parse_args(CallExpr& call, int base) {
+    parse_arg_list(call, base + (call.kind == ExprKind::Method ? 2 : 1));
+    free_registers_to(base + 1);
+  }
+
+  void parse_arg_list(CallExpr& call, int first_arg) {
     int line = lex_.line();
     if (tok().type == Tok::String) {
       call.args.push_back(
           std::make_unique<ConstExpr>(ExprKind::Str, line, Value::string(tok().text)));
       lex_.next();
+      close_last_argument(call, first_arg);
       return;
     }
     if (is_char('{')) {
       call.args.push_back(parse_table());
+      close_last_argument(call, first_arg);
       return;
     }
     if (!is_char('(')) lex_.error_near("function arguments expected");
     lex_.next();
     if (!is_char(')')) call.args = parse_expr_list();
+    // `...` as the last argument takes its register before the ')' (luaK_setmultret)
+    if (!call.args.empty() && call.args.back()->kind == ExprKind::Vararg)
+      close_last_argument(call, first_arg);
     check_match(Tok::Char, ')', Tok::Char, '(', line);
     if (!call.args.empty()) settle_index_line(*call.args.back());
+    if (!call.args.empty() && !is_multiple_results(*call.args.back()))
+      close_last_argument(call, first_arg);
     // The function, self for a method, and the arguments.
     need_stack(call.site.reg + 2 + static_cast<int>(call.args.size()));
   }
 
+  // The last argument goes to the register after the others.
+  void close_last_argument(const CallExpr& call, int first_arg) {
+    to_next_register(first_arg, call.args.size() - 1);
+  }
+
+  // A constructor's registers (lparser.c's ConsControl): the table's, then one per list item
+  // still to store; every kListItemsPerFlush items are stored and their registers freed.
+  struct ListItems {
+    int first;          // the register after the table's
+    int pending = 0;    // list items read since the last store (tostore)
+    bool open = false;  // the last field read is a list item not in its register yet
+  };
+
+  // closelistfield: the list item just read goes to its register.
+  void close_list_item(ListItems& items) {
+    if (!items.open) return;
+    to_next_register(items.first, static_cast<std::size_t>(items.pending - 1));
+    items.open = false;
+    if (items.pending == kListItemsPerFlush) {
+      free_registers_to(items.first);
+      items.pending = 0;
+    }
+  }
+
+  // lastlistfield, once the '}' is read: the last item's register, unless it is an open call.
+  void close_last_list_item(ListItems& items, const TableExpr& t) {
+    const bool open_call = items.open && is_open_call(*t.positional.back());
+    if (items.open && !open_call)
+      to_next_register(items.first, static_cast<std::size_t>(items.pending - 1));
+    free_registers_to(items.first);
+  }
+
   ExprPtr parse_table() {
     int line = lex_.line();
+    reserve_registers(1);  // the table
+    ListItems items{fs_->temporaries};
     check_char('{');
     auto t = std::make_unique<TableExpr>(line);
     while (!is_char('}')) {
       int field_line = lex_.line();
+      close_list_item(items);
+      const int field_mark = fs_->temporaries;
       if (tok().type == Tok::Name && lex_.lookahead().type == Tok::Char &&
           lex_.lookahead().ch == '=') {
         std::string key = check_name();
@@ -1077,12 +1272,16 @@ class Parser {
       } else {
         t->positional.push_back(parse_expr());
         t->order.push_back(true);
+        ++items.pending;
+        items.open = true;
       }
+      if (!t->order.back()) free_registers_to(field_mark);  // recfield frees what it used
       if (!test_char(',') && !test_char(';')) break;
       if (t->order.back()) settle_index_line(*t->positional.back());
     }
     check_match(Tok::Char, '}', Tok::Char, '{', line);
     if (!t->order.empty() && t->order.back()) settle_index_line(*t->positional.back());
+    close_last_list_item(items, *t);
     return t;
   }
 

@@ -146,6 +146,8 @@ bool raw_equal(const Value& a, const Value& b) noexcept {
       return a.u_.i == b.u_.i;
     case Tag::Float:
       return a.u_.d == b.u_.d;
+    case Tag::LightUserdata:
+      return a.u_.p == b.u_.p;
     case Tag::Str:
       return a.u_.gc == b.u_.gc || (a.str_obj()->hash == b.str_obj()->hash && a.str() == b.str());
     default:
@@ -166,6 +168,8 @@ std::size_t KeyHash::operator()(const Value& v) const noexcept {
       return std::hash<std::int64_t>{}(v.as_int());
     case Tag::Float:
       return std::hash<double>{}(v.as_float());
+    case Tag::LightUserdata:
+      return std::hash<const void*>{}(v.as_pointer());
     case Tag::Str:
       return v.str_obj()->hash;
     default:
@@ -192,6 +196,7 @@ const char* type_name(const Value& v) noexcept {
       return "thread";
     case Tag::Cell:
       return "cell";
+    case Tag::LightUserdata:
     case Tag::Userdata:
       return "userdata";
   }

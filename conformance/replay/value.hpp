@@ -62,7 +62,20 @@ struct GcObject {
 void retain(GcObject* o) noexcept;
 void release(GcObject* o) noexcept;
 
-enum class Tag : std::uint8_t { Nil, Bool, Int, Float, Str, Table, Func, Thread, Cell, Userdata };
+// Collectable tags come last (from Str on): see Value::is_collectable.
+enum class Tag : std::uint8_t {
+  Nil,
+  Bool,
+  Int,
+  Float,
+  LightUserdata,
+  Str,
+  Table,
+  Func,
+  Thread,
+  Cell,
+  Userdata
+};
 
 struct LString;
 struct Table;
@@ -90,6 +103,14 @@ class Value {
     Value v;
     v.tag_ = Tag::Float;
     v.u_.d = d;
+    return v;
+  }
+  // A light userdata: an address that identifies something (debug.upvalueid's cells), compared
+  // by address, never dereferenced, and no reference to what it points at.
+  static Value light_userdata(const void* p) noexcept {
+    Value v;
+    v.tag_ = Tag::LightUserdata;
+    v.u_.p = p;
     return v;
   }
   static Value string(std::string_view s);
@@ -130,6 +151,7 @@ class Value {
   bool is_function() const noexcept { return tag_ == Tag::Func; }
   bool is_thread() const noexcept { return tag_ == Tag::Thread; }
   bool is_userdata() const noexcept { return tag_ == Tag::Userdata; }
+  bool is_light_userdata() const noexcept { return tag_ == Tag::LightUserdata; }
   bool is_collectable() const noexcept { return tag_ >= Tag::Str; }
 
   bool as_bool() const noexcept { return u_.b; }
@@ -137,6 +159,7 @@ class Value {
   double as_float() const noexcept { return u_.d; }
   double as_number() const noexcept { return tag_ == Tag::Int ? static_cast<double>(u_.i) : u_.d; }
   GcObject* gc() const noexcept { return u_.gc; }
+  const void* as_pointer() const noexcept { return u_.p; }  // a light userdata's address
   LString* str_obj() const noexcept;
   const std::string& str() const noexcept;
   Table* table() const noexcept;
@@ -154,6 +177,7 @@ class Value {
     bool b;
     std::int64_t i;
     double d;
+    const void* p;
     GcObject* gc;
   } u_;
 };

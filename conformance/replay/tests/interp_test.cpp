@@ -346,6 +346,32 @@ TEST(Load, StringsWithChunknamesModesAndEnv) {
             "nil\tbinary string: bad binary format (truncated chunk)\n");
 }
 
+// The parser's "C stack overflow" is a runtime error inside load: the handler in force sees it
+// (and is itself in force while it runs, so a load that overflows inside it calls it again until
+// the C stack runs out); without a handler load returns the bare message. As lua5.4 prints them.
+TEST(Load, ParserStackOverflowGoesThroughTheMessageHandler) {
+  const std::string deep = "local deep = 'local a; a' .. string.rep(', a', 300) .. ' = 1'\n";
+  EXPECT_EQ(output_of(deep + "print(pcall(load, deep))"), "true\tnil\tC stack overflow\n");
+  EXPECT_EQ(output_of(deep + "print((select(2, xpcall(function () return select(2, load(deep)) "
+                             "end, function (m) return {m} end)))[1])"),
+            "C stack overflow\n");
+  EXPECT_EQ(output_of(deep + "local calls = 0\n"
+                             "print(xpcall(error, function (m) calls = calls + 1\n"
+                             "  local f, e = load(deep) return tostring(m) .. ' / ' .. e end))\n"
+                             "print(calls)"),
+            "false\tnil / C stack overflow / error in error handling\n2\n");
+  // a handler that yields: not from inside load's protected parse
+  EXPECT_EQ(
+      output_of(deep + "print(coroutine.resume(coroutine.create(function ()\n"
+                       "  return xpcall(function () return load(deep) end,\n"
+                       "                function (m) coroutine.yield(1) return m end) end)))"),
+      "true\ttrue\tnil\terror in error handling\n");
+  // the main chunk's handler (lua.c's) adds a traceback
+  EXPECT_EQ(output_of(deep + "print(select(2, load(deep)))"),
+            "C stack overflow\nstack traceback:\n\t[C]: in function 'load'\n"
+            "\tt.lua:2: in main chunk\n\t[C]: in ?\n");
+}
+
 TEST(Load, ReaderFunctionsArePulledUntilNilOrEmpty) {
   EXPECT_EQ(output_of("local p, i = {'return ', '4', ''}, 0\n"
                       "print(load(function () i = i + 1 return p[i] end)())"),

@@ -63,6 +63,54 @@ TEST(Parser, TooManyLocals) {
       "jmpco-replay: t.lua:1: too many local variables (limit is 200) in main function near '='\n");
 }
 
+// lparser.c's restassign nests one level per target after the first; lua5.4 runs a main chunk
+// with 197 targets and rejects 198, before any value is read.
+TEST(Parser, AssignmentTargetsNestLikeRestassign) {
+  auto targets = [](int n) { return "local a; a" + repeat(", a", n - 1) + " = 1"; };
+  EXPECT_EQ(run_lua(targets(197)).status, 0);
+  EXPECT_EQ(error_of(targets(198)), "jmpco-replay: C stack overflow\n");
+  EXPECT_EQ(error_of(targets(5000)), "jmpco-replay: C stack overflow\n");
+  // a target that cannot be assigned is found at its own level, before the next one is entered
+  EXPECT_EQ(error_of("local a; a" + repeat(", a", 195) + ", f() = 1"),
+            "jmpco-replay: t.lua:1: syntax error near '='\n");
+}
+
+// lcode.c's MAXREGS: 255 registers per function, reserved where Lua reserves them.
+TEST(Parser, TooManyRegisters) {
+  const std::string msg = "function or expression needs too many registers";
+  auto args = [](int n) { return "f(x" + repeat(", x", n - 1) + ")"; };
+  EXPECT_EQ(run_lua("function f() end x = 1 " + args(253)).status, 0);
+  EXPECT_EQ(error_of(args(254)), "jmpco-replay: t.lua:1: " + msg + " near <eof>\n");
+  EXPECT_EQ(error_of(args(255)), "jmpco-replay: t.lua:1: " + msg + " near 'x'\n");
+  // self takes one more; a constructor's pending items are stored every 50
+  EXPECT_EQ(error_of("o:m(x" + repeat(", x", 252) + ")"),
+            "jmpco-replay: t.lua:1: " + msg + " near <eof>\n");
+  EXPECT_EQ(run_lua("t = {x" + repeat(", x", 5000) + "}").status, 0);
+  // registers are counted per function: an inner function starts from none
+  EXPECT_EQ(
+      run_lua("local a" + repeat(", a", 198) + " local function g() return {" + args(200) + "} end")
+          .status,
+      0);
+  // a compile-time constant has no register
+  EXPECT_EQ(
+      run_lua("local c <const> = 1 local a" + repeat(", a", 148) + " function f() end " + args(104))
+          .status,
+      0);
+  EXPECT_EQ(error_of("local a" + repeat(", a", 149) + " " + args(104)),
+            "jmpco-replay: t.lua:1: " + msg + " near <eof>\n");
+}
+
+// A for loop's control variables count against MAXVARS from its first name on.
+TEST(Parser, ForLoopControlVariablesAreLocals) {
+  EXPECT_EQ(run_lua("local a" + repeat(", a", 195) + " for i = 1, 2 do end").status, 0);
+  EXPECT_EQ(
+      error_of("local a" + repeat(", a", 196) + " for i = 1, 2 do end"),
+      "jmpco-replay: t.lua:1: too many local variables (limit is 200) in main function near '='\n");
+  EXPECT_EQ(error_of("local a" + repeat(", a", 195) + " for k in next, {} do end"),
+            "jmpco-replay: t.lua:1: too many local variables (limit is 200) in main function near "
+            "'in'\n");
+}
+
 TEST(Parser, GotoErrors) {
   EXPECT_EQ(error_of("do goto skip; local a = 1; ::skip:: print(a) end"),
             "jmpco-replay: t.lua:1: <goto skip> at line 1 jumps into the scope of local 'a'\n");
