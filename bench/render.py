@@ -435,6 +435,30 @@ def echo_section(echo):
     return "\n".join(out)
 
 
+def channel_section(runs):
+    """Channel ping-pong (bench/channel_pingpong.cpp): a table, then issue 18's goal."""
+    cases = [("jmpco/unbuffered", "jmpco `channel<int>(0)`, two tasks of one thread"),
+             ("jmpco/capacity-2", "jmpco `channel<int>(2)`, two tasks of one thread"),
+             ("boost-fiber/capacity-2", "Boost.Fiber `buffered_channel<int>(2)`, two fibers"),
+             ("jmpco-shared-channel/2-threads",
+              "jmpco `shared_channel<int>`, a scheduler on each of two threads (wall clock)"),
+             ("condition-variable/2-threads",
+              "a mutex and a condition variable between two threads (wall clock)")]
+    rows = [[what, fmt_ns(time_of(runs, f"channel_pingpong/{name}"))] for name, what in cases
+            if time_of(runs, f"channel_pingpong/{name}") is not None]
+    if not rows:
+        return "Not measured in this run."
+    out = [table(["channel", "ping + pong"], rows), ""]
+    j = time_of(runs, "channel_pingpong/jmpco/capacity-2")
+    b = time_of(runs, "channel_pingpong/boost-fiber/capacity-2")
+    if j is not None and b is not None:
+        r = j / b
+        out.append(f"Goal (issue 18): ping-pong within {TARGET_SPAWN_VS_FIBER:g}x of Boost.Fiber's "
+                   f"buffered_channel (same capacity): {fmt_ns(j)} vs {fmt_ns(b)}, {r:.2f}x, "
+                   + verdict(r <= TARGET_SPAWN_VS_FIBER, f"{r / TARGET_SPAWN_VS_FIBER:.2f}x") + ".")
+    return "\n".join(out)
+
+
 def spawn_section(runs):
     """Spawn + join (bench/spawn_join.cpp): a table, then issue 18's goal against Boost.Fiber."""
     order = ["jmpco", "jmpco-no-cache", "boost-fiber", "boost-fiber-pooled", "std-thread"]
@@ -569,6 +593,12 @@ def render_markdown(context, runs, rss, revision=None, echo=None):
         "(wall clock).",
         "",
         spawn_section(runs),
+        "",
+        "## Channel ping-pong (`channel_pingpong`)",
+        "",
+        "One value sent on a ping channel and answered on a pong channel, per iteration.",
+        "",
+        channel_section(runs),
         "",
         "## Echo server under load (`echo_load`)",
         "",
