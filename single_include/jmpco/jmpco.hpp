@@ -1518,7 +1518,7 @@ class JMPCO_API scheduler {
   // before), up to cache_limit() bytes in all; the rest goes back to jmpco's allocator, as does
   // everything cached when the scheduler goes. 0 turns it off. Lowering the limit frees what is
   // over it at once. Nothing of a finished task survives in what is reused but its memory.
-  static constexpr std::size_t default_cache_limit = 256 * 1024;
+  static constexpr std::size_t default_cache_limit = std::size_t{256} * 1024;
   void set_cache_limit(std::size_t bytes) noexcept;
   std::size_t cache_limit() const noexcept { return cache_limit_; }
   // Bytes held in the cache now.
