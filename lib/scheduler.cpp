@@ -184,7 +184,7 @@ void* scheduler::take_cached(std::size_t size) noexcept {
 
 bool scheduler::keep_cached(void* block, std::size_t size) noexcept {
   JMPCO_ASSERT(size >= sizeof(cached_block));
-  if (cache_limit_ - cached_bytes_ < size || cached_bytes_ > cache_limit_) return false;
+  if (!cache_has_room(size)) return false;
   cache_bucket* home = nullptr;
   for (cache_bucket& bucket : cache_) {
     if (bucket.size == size) {
@@ -202,8 +202,7 @@ bool scheduler::keep_cached(void* block, std::size_t size) noexcept {
 
 void scheduler::keep_stack_copy(void* block, std::size_t size) noexcept {
   JMPCO_ASSERT(size >= sizeof(cached_block));
-  if (cache_limit_ - cached_bytes_ < size || cached_bytes_ > cache_limit_)
-    return detail::deallocate(block, size);
+  if (!cache_has_room(size)) return detail::deallocate(block, size);
   stack_copies_ = ::new (block) cached_block{stack_copies_, size};
   cached_bytes_ += size;
 }

@@ -356,6 +356,10 @@ class JMPCO_API scheduler {
   };
   static constexpr std::size_t kCacheBuckets = 8;  // block sizes kept at once; others not cached
   void* take_cached(std::size_t size) noexcept;
+  // Whether `size` more bytes fit under the cache's limit (a lowered limit may be exceeded).
+  bool cache_has_room(std::size_t size) const noexcept {
+    return cached_bytes_ <= cache_limit_ && cache_limit_ - cached_bytes_ >= size;
+  }
   bool keep_cached(void* block, std::size_t size) noexcept;
   void trim_cache(std::size_t limit) noexcept;
   void keep_stack_copy(void* block, std::size_t size) noexcept;  // or frees it

@@ -1625,6 +1625,10 @@ class JMPCO_API scheduler {
   };
   static constexpr std::size_t kCacheBuckets = 8;  // block sizes kept at once; others not cached
   void* take_cached(std::size_t size) noexcept;
+  // Whether `size` more bytes fit under the cache's limit (a lowered limit may be exceeded).
+  bool cache_has_room(std::size_t size) const noexcept {
+    return cached_bytes_ <= cache_limit_ && cache_limit_ - cached_bytes_ >= size;
+  }
   bool keep_cached(void* block, std::size_t size) noexcept;
   void trim_cache(std::size_t limit) noexcept;
   void keep_stack_copy(void* block, std::size_t size) noexcept;  // or frees it
@@ -4638,7 +4642,7 @@ void* scheduler::take_cached(std::size_t size) noexcept {
 
 bool scheduler::keep_cached(void* block, std::size_t size) noexcept {
   JMPCO_ASSERT(size >= sizeof(cached_block));
-  if (cache_limit_ - cached_bytes_ < size || cached_bytes_ > cache_limit_) return false;
+  if (!cache_has_room(size)) return false;
   cache_bucket* home = nullptr;
   for (cache_bucket& bucket : cache_) {
     if (bucket.size == size) {
@@ -4656,8 +4660,7 @@ bool scheduler::keep_cached(void* block, std::size_t size) noexcept {
 
 void scheduler::keep_stack_copy(void* block, std::size_t size) noexcept {
   JMPCO_ASSERT(size >= sizeof(cached_block));
-  if (cache_limit_ - cached_bytes_ < size || cached_bytes_ > cache_limit_)
-    return detail::deallocate(block, size);
+  if (!cache_has_room(size)) return detail::deallocate(block, size);
   stack_copies_ = ::new (block) cached_block{stack_copies_, size};
   cached_bytes_ += size;
 }
