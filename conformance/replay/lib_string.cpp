@@ -268,16 +268,14 @@ void str_format(Interp& in, CallArgs& a) {
       }
       case 'a':
       case 'A':
-      case 'f':
-      case 'F':
+      case 'f':  // no 'F': lstrlib.c 5.4.4 rejects it as an invalid conversion
       case 'e':
       case 'E':
       case 'g':
       case 'G': {
         Value n = check_number(in, a, arg);
         check_format(in, form, "-+ #0", true);
-        std::vector<char> big(
-            512 + (std::fabs(n.as_number()) > 1e100 && (spec == 'f' || spec == 'F') ? 400 : 0));
+        std::vector<char> big(512 + (std::fabs(n.as_number()) > 1e100 && spec == 'f' ? 400 : 0));
         std::snprintf(big.data(), big.size(), form.c_str(), n.as_number());
         out += big.data();
         break;
