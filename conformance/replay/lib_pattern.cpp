@@ -245,8 +245,9 @@ void str_gsub(Interp& in, CallArgs& a) {
     out.append(s, pos, std::string::npos);
     a.results.push_back(Value::string(out));
   } else {
-    a.results.push_back(Value::string(s));  // what was kept stays in the buffer, unused
+    a.results.push_back(Value::string(s));
   }
+  // Unchanged, Lua returns the subject, but its buffer holds what it kept, closed on return.
   in.close_buffer_box(out.size());
   a.results.push_back(Value::integer(count));
 }
