@@ -450,6 +450,11 @@ void Interp::enter_c_level() {
   }
 }
 
+void Interp::close_buffer_box(std::size_t peak) {
+  if (peak <= kLuaLBufferSize) return;  // the buffer stayed in the C frame: nothing to close
+  CLevel box_close(*this);
+}
+
 void Interp::restart_at_resume_base() {
   if (cur_obj_->as_coroutine() == nullptr) return;  // the main thread never yields
   ++cur_->epoch;

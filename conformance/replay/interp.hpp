@@ -206,6 +206,10 @@ class Interp {
   // ---- C levels (jmpco's nesting machinery) ------------------------------------------------
   // Enters one level for a call from C back into Lua; raises "C stack overflow" at Lua's limit.
   void enter_c_level();
+  // lauxlib's luaL_pushresult for a result whose luaL_Buffer needed `peak` bytes at most: past
+  // LUAL_BUFFERSIZE the buffer lives in a to-be-closed box, and closing it calls the box's
+  // __close from C, one more C level for a moment ("C stack overflow" at Lua's limit).
+  void close_buffer_box(std::size_t peak);
   // Lua 5.4.4 recovers a coroutine from an error caught by a yieldable pcall, and closes the
   // variables of a closed or dead coroutine, from lua_resume's or lua_resetthread's frame: the
   // count is back at the coroutine's resume base and the C levels of frames still on its stack

@@ -229,8 +229,10 @@ void db_traceback(Interp& in, CallArgs& a) {
                            : message.is_string() ? message.str()
                                                  : std::string();
   const std::int64_t level = opt_integer(in, a, arg + 1, thread == in.current_thread() ? 1 : 0);
-  a.results.push_back(
-      Value::string(traceback_text(in, thread, message.is_nil() ? nullptr : &text, level)));
+  const std::string traceback =
+      traceback_text(in, thread, message.is_nil() ? nullptr : &text, level);
+  in.close_buffer_box(traceback.size());
+  a.results.push_back(Value::string(traceback));
 }
 
 // The upvalue number argument at `argn`, then the function at `argf`, checked in ldblib.c's order;

@@ -136,8 +136,8 @@ std::string search_path(const std::string& name, const std::string& path, std::s
   return "";
 }
 
-// Runs a Lua module file as its loader: (name, file) in, the module out.
-Value run_module_file(Interp& in, const std::string& name, const std::string& file) {
+// A Lua module file's loader: its chunk, parsed ("error loading module" if it does not compile).
+Value load_module_file(Interp& in, const std::string& name, const std::string& file) {
   std::ifstream stream(file, std::ios::binary);
   std::stringstream text;
   text << stream.rdbuf();
@@ -150,34 +150,41 @@ Value run_module_file(Interp& in, const std::string& name, const std::string& fi
                                                   : "(null)";
     in.lib_error("error loading module '" + name + "' from file '" + file + "':\n\t" + shown);
   }
-  Values out;
-  in.call_from_native(loader, Values{Value::string(name), Value::string(file)}, out, true);
-  return out.empty() ? Value() : out[0];
+  return loader;
 }
 
-// ll_require: package.loaded, then package.preload, then a Lua file along package.path.
+// findloader: package.preload, then a Lua file along package.path. Lua calls each searcher with
+// lua_call, so the lookup, the search and the module file's parse run one C level above require.
+void find_loader(Interp& in, const std::string& name, Value& loader, Value& loader_data) {
+  CLevel searcher_call(in);
+  const Value key = Value::string(name);
+  Value preloader = package_field_table(in, "preload")->get(key);
+  if (!preloader.is_nil()) {
+    loader = std::move(preloader);
+    loader_data = Value::string(":preload:");
+    return;
+  }
+  Value path = in.globals()->get_str("package").table()->get_str("path");
+  if (!path.is_string()) in.lib_error("'package.path' must be a string");
+  std::string tried = "\n\tno field package.preload['" + name + "']";
+  const std::string file = search_path(name, path.str(), tried);
+  if (file.empty()) in.lib_error("module '" + name + "' not found:" + tried);
+  loader = load_module_file(in, name, file);
+  loader_data = Value::string(file);
+}
+
+// ll_require: package.loaded, else the loader find_loader finds, called with (name, data).
 void lib_require(Interp& in, CallArgs& a) {
   const std::string name = check_string(in, a, 0);
   Table* loaded = package_field_table(in, "loaded");
   const Value key = Value::string(name);
   Value module = loaded->get(key);
   if (module.truthy()) return a.results.push_back(module);
-  Value loader_data;
-  Value preloader = package_field_table(in, "preload")->get(key);
+  Value loader, loader_data;
+  find_loader(in, name, loader, loader_data);
   Values out;
-  if (!preloader.is_nil()) {
-    loader_data = Value::string(":preload:");
-    in.call_from_native(preloader, Values{key, loader_data}, out, true);
-    module = out.empty() ? Value() : out[0];
-  } else {
-    Value path = in.globals()->get_str("package").table()->get_str("path");
-    if (!path.is_string()) in.lib_error("'package.path' must be a string");
-    std::string tried = "\n\tno field package.preload['" + name + "']";
-    const std::string file = search_path(name, path.str(), tried);
-    if (file.empty()) in.lib_error("module '" + name + "' not found:" + tried);
-    loader_data = Value::string(file);
-    module = run_module_file(in, name, file);
-  }
+  in.call_from_native(loader, Values{key, loader_data}, out, true);
+  module = out.empty() ? Value() : out[0];
   if (!module.is_nil()) loaded->set(key, module);
   if (loaded->get(key).is_nil()) loaded->set(key, Value::boolean(true));
   a.results.push_back(loaded->get(key));

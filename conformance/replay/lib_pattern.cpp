@@ -247,6 +247,8 @@ void str_gsub(Interp& in, CallArgs& a) {
   } else {
     a.results.push_back(Value::string(s));
   }
+  // Unchanged, Lua returns the subject, but its buffer holds what it kept, closed on return.
+  in.close_buffer_box(out.size());
   a.results.push_back(Value::integer(count));
 }
 

@@ -2,6 +2,7 @@
 // The string library subset: format, rep, len, sub, upper, lower, byte, char, reverse, and the
 // string metatable (methods through __index, arithmetic on numeric strings). The pattern
 // functions are in lib_pattern.cpp.
+#include <algorithm>
 #include <cctype>
 #include <climits>
 #include <cmath>
@@ -45,6 +46,7 @@ void str_rep(Interp& in, CallArgs& a) {
     if (i > 0) out += sep;
     out += s;
   }
+  in.close_buffer_box(out.size());
   a.results.push_back(Value::string(out));
 }
 
@@ -80,17 +82,20 @@ void str_sub(Interp& in, CallArgs& a) {
 void str_upper(Interp& in, CallArgs& a) {
   std::string s = check_string(in, a, 0);
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  in.close_buffer_box(s.size());
   a.results.push_back(Value::string(s));
 }
 
 void str_lower(Interp& in, CallArgs& a) {
   std::string s = check_string(in, a, 0);
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  in.close_buffer_box(s.size());
   a.results.push_back(Value::string(s));
 }
 
 void str_reverse(Interp& in, CallArgs& a) {
   std::string s = check_string(in, a, 0);
+  in.close_buffer_box(s.size());
   a.results.push_back(Value::string(std::string(s.rbegin(), s.rend())));
 }
 
@@ -112,6 +117,7 @@ void str_char(Interp& in, CallArgs& a) {
     if (c < 0 || c > 255) in.arg_error(static_cast<int>(i) + 1, "value out of range");
     out += static_cast<char>(c);
   }
+  in.close_buffer_box(out.size());
   a.results.push_back(Value::string(out));
 }
 
@@ -201,9 +207,14 @@ void str_dump(Interp& in, CallArgs& a) {
   a.results.push_back(Value::string(dump_function(in, fn, a[1].truthy())));
 }
 
+// The room lstrlib's str_format reserves in its buffer for one conversion's text: MAX_ITEM, or
+// MAX_ITEMF for '%f' (110 + DBL_MAX_10_EXP).
+std::size_t format_item_room(char spec) { return spec == 'f' ? 110 + 308 : 120; }
+
 void str_format(Interp& in, CallArgs& a) {
   const std::string fmt = check_string(in, a, 0);
   std::string out;
+  std::size_t buffer_peak = 0;  // the most the luaL_Buffer needed (text plus reserved room)
   std::size_t arg = 0;
   char buf[512];
   for (std::size_t i = 0; i < fmt.size();) {
@@ -229,6 +240,7 @@ void str_format(Interp& in, CallArgs& a) {
     if (arg >= a.size()) in.arg_error(static_cast<int>(arg) + 1, "no value");
     const char spec = form.back();
     const int argno = static_cast<int>(arg) + 1;
+    buffer_peak = std::max(buffer_peak, out.size() + format_item_room(spec));
     switch (spec) {
       case 'c': {
         check_format(in, form, "-", false);
@@ -256,16 +268,14 @@ void str_format(Interp& in, CallArgs& a) {
       }
       case 'a':
       case 'A':
-      case 'f':
-      case 'F':
+      case 'f':  // no 'F': lstrlib.c 5.4.4 rejects it as an invalid conversion
       case 'e':
       case 'E':
       case 'g':
       case 'G': {
         Value n = check_number(in, a, arg);
         check_format(in, form, "-+ #0", true);
-        std::vector<char> big(
-            512 + (std::fabs(n.as_number()) > 1e100 && (spec == 'f' || spec == 'F') ? 400 : 0));
+        std::vector<char> big(512 + (std::fabs(n.as_number()) > 1e100 && spec == 'f' ? 400 : 0));
         std::snprintf(big.data(), big.size(), form.c_str(), n.as_number());
         out += big.data();
         break;
@@ -296,6 +306,7 @@ void str_format(Interp& in, CallArgs& a) {
     }
     if (out.size() > kMaxStringSize) in.lib_error("not enough memory");
   }
+  in.close_buffer_box(std::max(buffer_peak, out.size()));
   a.results.push_back(Value::string(out));
 }
 

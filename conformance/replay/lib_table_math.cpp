@@ -77,6 +77,7 @@ void tab_concat(Interp& in, CallArgs& a) {
     out += sep;
   }
   if (i == last) add(i);
+  in.close_buffer_box(out.size());
   a.results.push_back(Value::string(out));
 }
 

@@ -3,6 +3,8 @@
 #ifndef JMPCO_REPLAY_LUA_LIMITS_HPP
 #define JMPCO_REPLAY_LUA_LIMITS_HPP
 
+#include <cstddef>
+
 #include "jmpco/core.hpp"
 
 namespace replay {
@@ -20,6 +22,10 @@ constexpr long kLuaMaxStack = 1000000;
 constexpr long kErrorStackRoom = 200;
 // LUA_MINSTACK: the free slots a C function is started with.
 constexpr long kCFunctionStack = 20;
+
+// LUAL_BUFFERSIZE (16 * sizeof(void*) * sizeof(lua_Number)) of the 64-bit lua5.4 the goldens come
+// from: the bytes a luaL_Buffer holds before it moves into a to-be-closed box.
+constexpr std::size_t kLuaLBufferSize = 1024;
 
 // MAXTAGLOOP: __index / __newindex handlers followed before "'__index' chain too long; possibly
 // a loop".

@@ -196,6 +196,8 @@ TEST(Library, StringFunctions) {
             "0x1.5555555555555p-2\t0x8000000000000000\n");
   EXPECT_EQ(output_of("print(pcall(string.format, '%d', 3.5))"),
             "false\tbad argument #2 to 'string.format' (number has no integer representation)\n");
+  EXPECT_EQ(output_of("print(pcall(string.format, '%F', 1))"),
+            "false\tinvalid conversion '%F' to 'format'\n");
 }
 
 TEST(Library, TableFunctions) {
