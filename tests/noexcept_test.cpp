@@ -153,13 +153,7 @@ void killed_wait_any() {
 }
 
 void wait_any_killed_frees_its_wait() {
-  using counting = jmpco_test::each_allocation_failing;
-  counting::fail_at = 0;  // never
-  counting::live_blocks = 0;
-  jmpco::set_allocator({&counting::allocate, &counting::deallocate, nullptr});
-  jmpco_test::on_fresh_thread(killed_wait_any);
-  jmpco::set_allocator({});
-  CHECK(counting::live_blocks == 0);
+  CHECK(jmpco_test::blocks_left_by(killed_wait_any) == 0);
   strict = false;
   jmpco_test::each_allocation_failing run([] { jmpco_test::on_fresh_thread(killed_wait_any); },
                                           500);

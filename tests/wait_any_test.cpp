@@ -20,20 +20,8 @@ using jmpco::channel;
 using jmpco::errc;
 using jmpco::scheduler;
 using jmpco::task;
+using jmpco_test::blocks_left_by;
 using jmpco_test::destroyed_flag;
-
-// Blocks of jmpco's allocator still held after `program` ran on a fresh thread (whose exit
-// returns the thread's own buffers).
-template <class F>
-long blocks_left_by(F program) {
-  using counting = jmpco_test::each_allocation_failing;
-  counting::fail_at = 0;  // never
-  counting::live_blocks = 0;
-  jmpco::set_allocator({&counting::allocate, &counting::deallocate, nullptr});
-  jmpco_test::on_fresh_thread(program);
-  jmpco::set_allocator({});
-  return counting::live_blocks;
-}
 
 // A task that yields `turns` times, then returns `value`.
 auto after_turns(int turns, int value) {
@@ -418,7 +406,9 @@ void waiting_program() {
         << jmpco::message(e);
   }
   // b (position 1) finishes first, unless a's receive failed for want of memory.
-  if (auto w = waiter.join()) EXPECT_TRUE(*w == 0 || *w == 1 || *w == -2) << *w;
+  if (auto w = waiter.join()) {
+    EXPECT_TRUE(*w == 0 || *w == 1 || *w == -2) << *w;
+  }
   (void)go.try_send(0);
   (void)s.run();
 }
