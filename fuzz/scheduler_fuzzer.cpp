@@ -16,6 +16,7 @@
 //                                                             destroyed, its waiters woken
 //   y      this_task::yield                             z     sleep until a time already past
 //   j S    join the task in slot S (0..15)              k S   kill it
+//   a S T  wait_any over the tasks in slots S and T (i0 or i1: the first of them to finish)
 //   d S    drop (detach) slot S's handle                m S   move slot S's handle to S+1
 //   e      throw (a task's body fails)                  o     a counted object lives from here
 //   O op   a counted object whose destructor runs `op` (the next op, with its arguments)
@@ -34,6 +35,7 @@
 // or an exception unwinds their task; channels are destroyed under their waiters; a scheduler is
 // destroyed with tasks waiting everywhere. Blocking ops on the main context must fail cleanly.
 // A select's channels are destroyed under it; a select waits in a destructor, or is killed.
+// A wait_any's handles are dropped, moved or joined while it waits; it waits on one task twice.
 //
 // The model (struct model) is a plain state machine: a run queue, sleepers, channel buffers and
 // waiter queues, joiner lists, reference counts. It runs first and writes the log the real run
@@ -125,13 +127,15 @@ int argument_range(char code, int index) {
     case 'd':
     case 'm':
       return index == 0 ? kSlots : 0;
+    case 'a':
+      return index < 2 ? kSlots : 0;
     default:
       return 0;
   }
 }
 
 bool known_op(char c) {
-  static const std::string ops = "s><)(xNyzjkdmeoOrRDtT?!wWC";
+  static const std::string ops = "s><)(xNyzjkdmeoOrRDtT?!wWCa";
   return ops.find(c) != std::string::npos;
 }
 
@@ -274,6 +278,8 @@ struct model {
     int joining = 0;                 // the task a join waits for (cleared when that one finishes)
     int joining_done = 0;            // the same, kept until the join goes on
     std::vector<int> joiners;        // most recent first
+    int any_targets[2] = {0, 0};     // a parked wait_any's tasks (0: an empty handle), pinned
+    std::vector<int> any_waiters;    // the wait_any calls parked on this task, most recent first
     bool kill_seen = false;
     int waits_after_kill = 0;
     // Its outcome, and who holds it.
@@ -481,6 +487,8 @@ struct model {
       case '?':
       case '!':
         return select_completion(t);
+      case 'a':
+        return any_completion(t);
       case 'w':
         erase(fd_waiters, t.id);
         return read_byte();
@@ -494,6 +502,36 @@ struct model {
     assert_model(i >= 0 && i < static_cast<int>(t.select_sends.size()), "a select woke with no case fired");
     if (t.select_sends[i]) return t.woken_closed ? code_text(jmpco::errc::channel_closed) : case_text(i, "ok");
     return case_text(i, t.got_value ? "v" + std::to_string(t.recv_value) : code_text(jmpco::errc::channel_closed));
+  }
+
+  // A parked wait_any goes on: the lowest of its tasks that has finished; its pins go.
+  std::string any_completion(task& t) {
+    const int first = first_finished(t.any_targets);
+    assert_model(first >= 0, "a wait_any woke with none of its tasks finished");
+    release_any_pins(t);
+    return "i" + std::to_string(first);
+  }
+
+  int first_finished(const int (&targets)[2]) const {
+    for (int i = 0; i < 2; ++i) {
+      if (targets[i] != 0 && tasks[targets[i]].st == state::finished) return i;
+    }
+    return -1;
+  }
+
+  void release_any_pins(task& t) {
+    for (int& target : t.any_targets) {
+      if (target != 0) release(std::exchange(target, 0));
+    }
+  }
+
+  // Takes the wait_any of task `id` off its tasks' lists.
+  void withdraw_any(int id) {
+    for (task& t : tasks) erase(t.any_waiters, id);
+  }
+
+  static void erase(std::vector<int>& list, int id) {
+    list.erase(std::remove(list.begin(), list.end(), id), list.end());
   }
 
   static std::string case_text(std::size_t index, const std::string& got) { return "c" + std::to_string(index) + got; }
@@ -691,6 +729,8 @@ struct model {
         return park_in(id, code, in_destructor, sleepers, false);
       case 'j':
         return join(id, a, tag, in_destructor);
+      case 'a':
+        return wait_any(id, a, b, tag, in_destructor);
       case 'k': {
         const int target = slots[a];
         if (target == 0) return failed(jmpco::errc::empty_handle), false;
@@ -846,6 +886,41 @@ struct model {
     return false;
   }
 
+  // jmpco::wait_any(slots[a], slots[b]): misuse first, then a task that has finished, else a wait
+  // (the main context runs the scheduler) with both tasks pinned.
+  bool wait_any(int id, int slot_a, int slot_b, const std::string& tag, bool in_destructor) {
+    auto result = [&](const std::string& r) { note(log, id, tag + "=" + r); };
+    const int targets[2] = {slots[slot_a], slots[slot_b]};
+    if (id != 0 && (targets[0] == id || targets[1] == id)) return result(code_text(jmpco::errc::join_self)), false;
+    if (targets[0] == 0 && targets[1] == 0) return result(code_text(jmpco::errc::empty_handle)), false;
+    if (const int first = first_finished(targets); first >= 0) return result("i" + std::to_string(first)), false;
+    task& self = tasks[id];
+    for (int i = 0; i < 2; ++i) {
+      self.any_targets[i] = targets[i];
+      if (targets[i] != 0) ++tasks[targets[i]].references;
+    }
+    if (id == 0) {
+      while (first_finished(targets) < 0) {
+        if (skip) return true;
+        if (!step()) {
+          release_any_pins(tasks[0]);
+          return result(code_text(jmpco::errc::deadlock)), false;
+        }
+      }
+      release_any_pins(tasks[0]);
+      return result("i" + std::to_string(first_finished(targets))), false;
+    }
+    if (!park(id, 'a', in_destructor, false)) {  // killed before: it could not park
+      release_any_pins(tasks[id]);
+      return false;
+    }
+    if (skip) return true;
+    for (int target : targets) {  // linked in argument order, each at the front of its task's list
+      if (target != 0) tasks[target].any_waiters.insert(tasks[target].any_waiters.begin(), id);
+    }
+    return true;
+  }
+
   void finish(int id) {
     task& t = tasks[id];
     t.st = state::finished;
@@ -859,6 +934,11 @@ struct model {
       tasks[j].joining = 0;
       wake(j);
     }
+    while (!tasks[id].any_waiters.empty()) {  // each wait_any wakes once, off its other task's list
+      const int waiter = tasks[id].any_waiters.front();
+      withdraw_any(waiter);
+      wake(waiter);
+    }
     release(id);
   }
 
@@ -870,6 +950,7 @@ struct model {
     erase(fd_waiters, id);
     stop_joining(t);
     withdraw(id);
+    withdraw_any(id);
     if (t.started && !skip) {
       const int outer = running;
       running = id;
@@ -878,6 +959,7 @@ struct model {
       // The wait it was in returns errc::closing; a join's own reference goes with it.
       const char w = t.wait;
       if (w == 'j') release(t.joining_done);
+      if (w == 'a') release_any_pins(t);
       note(log, id, std::string(t.wait_in_destructor ? "~" : "") + w + "=" + code_text(jmpco::errc::closing));
       clear_wait(t);
       go_on(id);
@@ -1171,6 +1253,10 @@ void run_op(int actor, const op& o, bool in_destructor) {
       return result(outcome_text(w.slots[a].join()));
     case 'k':
       return result(outcome_text(w.slots[a].kill()));
+    case 'a': {
+      const jmpco::result<std::size_t> r = jmpco::wait_any(w.slots[a], w.slots[b]);
+      return result(r ? "i" + std::to_string(r.value()) : code_text(r.code()));
+    }
     case 'd':
       w.slots[a].detach();
       return result("ok");

@@ -87,6 +87,8 @@ const char* message(errc code) noexcept {
       return "bad file descriptor";
     case errc::fd_closed:
       return "file descriptor closed while waited for";
+    case errc::mixed_schedulers:
+      return "cannot wait for tasks of different schedulers";
   }
   return "unknown jmpco error";
 }

@@ -89,7 +89,7 @@ void stop_joining(task_node* t) noexcept {
 void release_task(task_node* t) noexcept {
   JMPCO_ASSERT(t->references > 0);
   if (--t->references != 0) return;
-  JMPCO_ASSERT(t->finished());
+  JMPCO_ASSERT(t->finished() && t->any_waiters == nullptr);
   const errc code = t->failure.code();
   if (!t->collected && code != errc::ok && code != errc::killed && t->owner != nullptr)
     t->owner->report_unjoined(t->failure);
@@ -163,6 +163,169 @@ void free_task_memory(scheduler* s, void* block, std::size_t size) noexcept {
   const std::size_t rounded = cache_size_of(size);
   if (s != nullptr && s->keep_cached(block, rounded)) return;
   deallocate(block, rounded);
+}
+
+// ---- wait_any: one heap block per wait, an entry per task it waits on ---------------------------
+
+struct any_wait;
+
+// A wait_any's place in one task's list of them. The entry pins its task (one reference) for
+// the whole wait, so handles may go meanwhile.
+struct any_wait_entry {
+  any_wait* wait;
+  task_node* target;  // nullptr: the handle at this position was empty
+  any_wait_entry* next = nullptr;
+  any_wait_entry* prev = nullptr;
+  bool linked = false;  // in target->any_waiters
+};
+
+// The block: this header, then `count` entries, in the order of wait_any's arguments.
+struct any_wait {
+  task_node* waiter;  // the task parked on it, or nullptr when the scheduler is run instead
+  std::size_t count;
+
+  any_wait_entry* entries() noexcept { return reinterpret_cast<any_wait_entry*>(this + 1); }
+  static std::size_t size_for(std::size_t count) noexcept {
+    constexpr std::size_t most =
+        (static_cast<std::size_t>(-1) - sizeof(any_wait)) / sizeof(any_wait_entry);
+    return count > most ? 0 : sizeof(any_wait) + count * sizeof(any_wait_entry);
+  }
+};
+static_assert(sizeof(any_wait) % alignof(any_wait_entry) == 0, "entries follow the header");
+
+namespace {
+
+// Pins every task the handles hold now; nullptr without memory.
+any_wait* new_any_wait(task_node* waiter, const void* tasks, std::size_t count,
+                       task_at at) noexcept {
+  const std::size_t size = any_wait::size_for(count);
+  void* memory = size == 0 ? nullptr : allocate(size);
+  if (memory == nullptr) return nullptr;
+  auto* w = ::new (memory) any_wait{waiter, count};
+  for (std::size_t i = 0; i < count; ++i) {
+    task_node* target = at(tasks, i);
+    if (target != nullptr) ++target->references;
+    ::new (&w->entries()[i]) any_wait_entry{w, target};
+  }
+  return w;
+}
+
+void link_any_wait(any_wait* w) noexcept {
+  for (std::size_t i = 0; i < w->count; ++i) {
+    any_wait_entry& e = w->entries()[i];
+    if (e.target == nullptr) continue;
+    JMPCO_ASSERT(!e.target->finished());
+    e.next = e.target->any_waiters;
+    if (e.next != nullptr) e.next->prev = &e;
+    e.target->any_waiters = &e;
+    e.linked = true;
+  }
+}
+
+void unlink_any_wait(any_wait* w) noexcept {
+  for (std::size_t i = 0; i < w->count; ++i) {
+    any_wait_entry& e = w->entries()[i];
+    if (!e.linked) continue;
+    (e.prev != nullptr ? e.prev->next : e.target->any_waiters) = e.next;
+    if (e.next != nullptr) e.next->prev = e.prev;
+    e.next = e.prev = nullptr;
+    e.linked = false;
+  }
+}
+
+// Off every list, the pins dropped (a task whose handle went may be freed here), the block freed.
+void free_any_wait(any_wait* w) noexcept {
+  unlink_any_wait(w);
+  const std::size_t count = w->count;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (task_node* target = w->entries()[i].target) release_task(target);
+  }
+  w->~any_wait();
+  deallocate(w, any_wait::size_for(count));
+}
+
+std::optional<std::size_t> first_finished(any_wait* w) noexcept {
+  for (std::size_t i = 0; i < w->count; ++i) {
+    const task_node* target = w->entries()[i].target;
+    if (target != nullptr && target->finished()) return i;
+  }
+  return std::nullopt;
+}
+
+// What the handles hold before the wait: read once, before any task runs.
+struct any_wait_targets {
+  bool any = false;                     // a handle is not empty
+  bool self_among = false;              // the running task is one of them
+  bool mixed = false;                   // they belong to more than one scheduler
+  std::optional<std::size_t> finished;  // the first that has finished
+  scheduler* owner = nullptr;           // their scheduler (nullptr: all finished with it gone)
+};
+
+any_wait_targets look_at_targets(const void* tasks, std::size_t count, task_at at,
+                                 const task_node* self) noexcept {
+  any_wait_targets seen;
+  for (std::size_t i = 0; i < count; ++i) {
+    const task_node* target = at(tasks, i);
+    if (target == nullptr) continue;
+    seen.any = true;
+    seen.self_among |= target == self;
+    if (target->finished() && !seen.finished) seen.finished = i;
+    if (target->owner == nullptr) continue;  // finished, its scheduler gone
+    if (seen.owner != nullptr && seen.owner != target->owner) seen.mixed = true;
+    seen.owner = target->owner;
+  }
+  return seen;
+}
+
+// Parks `self` on `w` until one of the tasks finishes. Killed, the kill frees `w`.
+error park_on_any_wait(task_node* self, any_wait* w) {
+  link_any_wait(w);
+  return park_on(self, w, [](void* wait) noexcept { free_any_wait(static_cast<any_wait*>(wait)); });
+}
+
+// `t` finished: every wait_any parked on it goes on (withdrawn from its other tasks).
+void wake_any_waiters(task_node* t) noexcept {
+  while (any_wait_entry* e = t->any_waiters) {
+    any_wait* w = e->wait;
+    JMPCO_ASSERT(w->waiter != nullptr);
+    unlink_any_wait(w);  // e included: the wait wakes once, for the first of its tasks
+    wake(w->waiter);
+  }
+}
+
+}  // namespace
+
+result<std::size_t> wait_for_any(const void* tasks, std::size_t count, task_at at) {
+  task_node* self = running_task();
+  const any_wait_targets seen = look_at_targets(tasks, count, at, self);
+  if (seen.self_among) return error(errc::join_self);
+  if (seen.mixed) return error(errc::mixed_schedulers);
+  if (!seen.any) return error(errc::empty_handle);
+  if (seen.finished) return result<std::size_t>(std::in_place, *seen.finished);
+  JMPCO_ASSERT(seen.owner != nullptr);
+  const bool parks = self != nullptr && self->owner == seen.owner;
+  any_wait* w = new_any_wait(parks ? self : nullptr, tasks, count, at);
+  if (w == nullptr) return error(errc::out_of_memory);
+  if (parks) {
+    error e = park_on_any_wait(self, w);
+    if (e.code() == errc::closing) return e;  // killed: the kill freed `w`
+    if (e) {                                  // it could not park
+      free_any_wait(w);
+      return e;
+    }
+  } else {
+    // From here on the handles are not read: the tasks that run may move or destroy them.
+    while (!first_finished(w)) {
+      if (!seen.owner->step()) {
+        free_any_wait(w);
+        return error(errc::deadlock);
+      }
+    }
+  }
+  const std::optional<std::size_t> index = first_finished(w);
+  if (!index) fail_fatally("a wait_any woke with none of its tasks finished");
+  free_any_wait(w);
+  return result<std::size_t>(std::in_place, *index);
 }
 
 }  // namespace detail
@@ -560,6 +723,7 @@ void scheduler::finish(task_node* t) noexcept {
     joiner->joining = nullptr;
     detail::wake(joiner);
   }
+  detail::wake_any_waiters(t);
   detail::release_task(t);  // the scheduler's reference
 }
 

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "jmpco/jmpco.hpp"
+#include "test_support.hpp"
 
 #if JMPCO_EXCEPTIONS
 #error "this test must be compiled with -fno-exceptions"
@@ -126,6 +127,40 @@ void deep_chain_hits_the_limit() {
   CHECK(chain::run(0) == 200);
 }
 
+// A task killed while it waits in wait_any: its stack is discarded (the call never returns) and
+// the kill frees the wait. Every block comes back, also with each allocation failing in turn
+// (then only that is checked: what failed changes the outcomes).
+bool strict = true;
+
+void killed_wait_any() {
+  jmpco::scheduler s;
+  jmpco::channel<int> never(0);
+  auto a = s.spawn([&] { return never.recv().code() == jmpco::errc::ok ? 1 : -1; });
+  auto b = s.spawn([&] { return never.recv().code() == jmpco::errc::ok ? 2 : -2; });
+  bool returned = false;
+  auto waiter = s.spawn([&] {
+    (void)jmpco::wait_any(a, b, a);
+    returned = true;
+  });
+  (void)s.run_once();
+  const bool killed = waiter.kill().ok();
+  const jmpco::errc joined = waiter.join().code();
+  const bool a_killed = a.kill().ok();
+  const jmpco::result<std::size_t> first = jmpco::wait_any(b, a);
+  if (!strict) return;
+  CHECK(killed && !returned && joined == jmpco::errc::killed);
+  CHECK(a_killed && first.ok() && first.value() == 1);
+}
+
+void wait_any_killed_frees_its_wait() {
+  CHECK(jmpco_test::blocks_left_by(killed_wait_any) == 0);
+  strict = false;
+  jmpco_test::each_allocation_failing run([] { jmpco_test::on_fresh_thread(killed_wait_any); },
+                                          500);
+  CHECK(run.leaking_runs == 0);
+  CHECK(run.runs > 3 && run.runs < 500);
+}
+
 }  // namespace
 
 int main() {
@@ -136,6 +171,7 @@ int main() {
   generator_stops_on_error();
   nested_wrap_error_kills_the_caller_coroutine();
   deep_chain_hits_the_limit();
+  wait_any_killed_frees_its_wait();
   std::printf("noexcept: %d passed, %d failed\n", checks - failures, failures);
   return failures == 0 ? 0 : 1;
 }

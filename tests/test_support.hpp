@@ -123,6 +123,19 @@ void on_fresh_thread(F fn) {
 #endif
 }
 
+// Blocks of jmpco's allocator still held after `program` ran on a fresh thread (whose exit
+// returns the thread's own buffers).
+template <class F>
+long blocks_left_by(F program) {
+  using counting = each_allocation_failing;
+  counting::fail_at = 0;  // never
+  counting::live_blocks = 0;
+  jmpco::set_allocator({&counting::allocate, &counting::deallocate, nullptr});
+  on_fresh_thread(program);
+  jmpco::set_allocator({});
+  return counting::live_blocks;
+}
+
 }  // namespace jmpco_test
 
 #endif  // JMPCO_TESTS_TEST_SUPPORT_HPP

@@ -56,6 +56,8 @@ enum class errc : unsigned char {
   timed_out,  // the wait timed out
   bad_fd,     // bad file descriptor (not open, or not one that can be waited for)
   fd_closed,  // file descriptor closed while waited for
+  // wait_any (scheduler.hpp).
+  mixed_schedulers,  // cannot wait for tasks of different schedulers
 };
 
 // The exact text Lua 5.4 uses where Lua has the same error, else jmpco's own.

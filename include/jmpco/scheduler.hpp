@@ -27,6 +27,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <iterator>
 #include <new>
 #include <optional>
 #include <tuple>
@@ -55,6 +56,8 @@ namespace detail {
 struct event_wait;  // the blocking wait of a platform (lib/scheduler_wait.hpp)
 struct task_node;
 struct fd_watch;
+struct any_wait_entry;  // a wait_any parked on a task (lib/scheduler.cpp)
+struct task_access;
 
 // A task's coroutine object, whatever its body: where its memory goes back when it is freed.
 struct task_body_base : channel<void> {
@@ -120,6 +123,8 @@ struct task_node {
   task_node* joiners = nullptr;
   task_node* next_joiner = nullptr;
   task_node* joining = nullptr;
+  // The wait_any calls parked on this task: the first to finish of theirs wakes them.
+  any_wait_entry* any_waiters = nullptr;
 
   // A channel wait to abandon if the task is killed while parked there.
   void (*abandon_wait)(void* wait) noexcept = nullptr;
@@ -165,6 +170,11 @@ JMPCO_API void stop_joining(task_node* t) noexcept;
 // Drops one reference; the last one frees the task, and reports a failure nobody collected to
 // its scheduler's unjoined-failure handler.
 JMPCO_API void release_task(task_node* t) noexcept;
+
+// The task at `index` of a wait_any's arguments (nullptr: an empty handle).
+using task_at = task_node* (*)(const void* tasks, std::size_t index) noexcept;
+// What jmpco::wait_any does for `count` tasks, read through `at` before anything runs.
+JMPCO_API result<std::size_t> wait_for_any(const void* tasks, std::size_t count, task_at at);
 
 #if JMPCO_THREADS
 // Wakes `t` from any thread: at once on its own scheduler's thread, else through that
@@ -285,6 +295,8 @@ class JMPCO_API scheduler {
   friend class task;
   friend void detail::wake(detail::task_node* t) noexcept;
   friend void detail::release_task(detail::task_node* t) noexcept;
+  friend result<std::size_t> detail::wait_for_any(const void* tasks, std::size_t count,
+                                                  detail::task_at at);
   friend void* detail::allocate_task_memory(scheduler* s, std::size_t size) noexcept;
   friend void detail::free_task_memory(scheduler* s, void* block, std::size_t size) noexcept;
   friend void detail::release_task_body(detail::task_node* t) noexcept;
@@ -560,6 +572,7 @@ class task {
 
  private:
   friend class scheduler;
+  friend struct detail::task_access;
   explicit task(detail::task_state<T>* state) noexcept : state_(state) { hold(); }
 
   void hold() noexcept {
@@ -600,6 +613,62 @@ auto scheduler::spawn(F&& fn, A&&... args)
   if (state == nullptr) return task<T>();
   adopt(state);
   return task<T>(state);
+}
+
+// ---- wait_any ----------------------------------------------------------------------------------
+//
+//   auto fast = s.spawn(fetch, primary);
+//   auto slow = s.spawn(fetch, mirror);
+//   std::size_t first = jmpco::wait_any(fast, slow).value();  // 0 or 1
+//   auto page = first == 0 ? fast.join() : slow.join();        // at once: it has finished
+//
+// Waits until one of several tasks has finished (returned, failed or been killed) and gives its
+// position among the arguments, or in the range: the lowest such position when several have
+// finished by the time it goes on. That task's join() then hands out its outcome at once; wait_any
+// takes nothing, so a task that finished and was not joined is reported again by the next wait_any.
+// Inside a task of the tasks' scheduler it blocks that task; elsewhere it runs their scheduler
+// until one finishes (errc::deadlock if none can). Empty handles are skipped (errc::empty_handle if
+// all are empty); a task waiting for itself is errc::join_self; tasks of different schedulers,
+// errc::mixed_schedulers; no memory for the wait, errc::out_of_memory. While it waits, other
+// tasks may move, destroy or join the handles: a join takes the outcome, and wait_any still
+// reports the finish (by position: the handle there may be empty by then). Killed while it waits,
+// it returns errc::closing, as the other waits do.
+
+namespace detail {
+
+struct task_access {
+  template <class T>
+  static task_node* node(const task<T>& t) noexcept {
+    return t.state_;
+  }
+};
+
+template <class T>
+inline constexpr bool is_task = false;
+template <class T>
+inline constexpr bool is_task<task<T>> = true;
+
+}  // namespace detail
+
+template <class A, class... B>
+result<std::size_t> wait_any(task<A>& first, task<B>&... rest) {
+  detail::task_node* const nodes[] = {detail::task_access::node(first),
+                                      detail::task_access::node(rest)...};
+  return detail::wait_for_any(nodes, 1 + sizeof...(B),
+                              [](const void* tasks, std::size_t index) noexcept {
+                                return static_cast<detail::task_node* const*>(tasks)[index];
+                              });
+}
+
+// Over a contiguous range of handles of one type: a std::vector, std::array or array of task<T>.
+template <class Range,
+          class Task = std::remove_reference_t<decltype(*std::data(std::declval<Range&>()))>,
+          std::enable_if_t<detail::is_task<std::remove_cv_t<Task>>, int> = 0>
+result<std::size_t> wait_any(Range& tasks) {
+  return detail::wait_for_any(
+      std::data(tasks), std::size(tasks), [](const void* all, std::size_t index) noexcept {
+        return detail::task_access::node(static_cast<const Task*>(all)[index]);
+      });
 }
 
 namespace this_task {
