@@ -26,6 +26,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <iterator>
 #include <new>
@@ -680,7 +681,7 @@ template <class Rep, class Period>
 scheduler::clock::duration clamp_to_clock(std::chrono::duration<Rep, Period> d) noexcept {
   using target = scheduler::clock::duration;
   const std::chrono::duration<long double, target::period> wide = d;
-  if (wide.count() != wide.count()) return target::zero();
+  if (std::isnan(wide.count())) return target::zero();
   if (wide.count() >= static_cast<long double>(target::max().count())) return target::max();
   if (wide.count() <= static_cast<long double>(target::min().count())) return target::min();
   return target(static_cast<target::rep>(wide.count()));
