@@ -4,8 +4,11 @@
 #ifndef JMPCO_TESTS_TEST_SUPPORT_HPP
 #define JMPCO_TESTS_TEST_SUPPORT_HPP
 
+#include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <stdexcept>
+#include <utility>
 
 #include "jmpco/jmpco.hpp"  // (not config.hpp: the single-header build has only jmpco.hpp)
 
@@ -55,6 +58,47 @@ struct counters_reset {
 struct destroyed_flag {
   bool* flag;
   ~destroyed_flag() { *flag = true; }
+};
+
+// What identifies a multiset of values: their count, sum and sum of squares (mod 2^64). A lost,
+// duplicated or changed value changes it.
+struct checksum {
+  std::uint64_t count = 0;
+  std::uint64_t sum = 0;
+  std::uint64_t squares = 0;
+  void add(std::uint64_t v) noexcept {
+    ++count;
+    sum += v;
+    squares += v * v;
+  }
+  void merge(const checksum& other) noexcept {
+    count += other.count;
+    sum += other.sum;
+    squares += other.squares;
+  }
+  bool operator==(const checksum& o) const noexcept {
+    return count == o.count && sum == o.sum && squares == o.squares;
+  }
+};
+
+// The checksum of `first`, first+1, ..., n-1.
+inline checksum expected_for(std::uint64_t n, std::uint64_t first = 0) {
+  checksum c;
+  for (std::uint64_t v = first; v < n; ++v) c.add(v);
+  return c;
+}
+
+// A value that counts itself as dropped if destroyed before a receiver consumed it.
+struct parcel {
+  static inline std::atomic<long> dropped{0};
+  bool full = true;
+  parcel() = default;
+  parcel(parcel&& other) noexcept : full(std::exchange(other.full, false)) {}
+  parcel& operator=(parcel&&) = delete;
+  ~parcel() {
+    if (full) ++dropped;
+  }
+  void consume() noexcept { full = false; }
 };
 
 #if JMPCO_EXCEPTIONS
