@@ -34,9 +34,9 @@ using namespace std::chrono_literals;
 
 // Values each throughput test moves per channel (fewer where every instruction is emulated).
 #if defined(JMPCO_TEST_SLOW_TARGET)
-constexpr std::uint64_t values_per_channel = 2000;
+constexpr std::uint64_t values_per_channel = 1000;
 #else
-constexpr std::uint64_t values_per_channel = 20000;
+constexpr std::uint64_t values_per_channel = 10000;
 #endif
 
 // Values first, first+1, ..., n-1 sent on `ch` by a task of a scheduler on a thread of its own,
@@ -148,7 +148,7 @@ TEST(SharedSelect, SendCasesTakenByTwoReceivingThreads) {
 // Two threads whose selects send to each other, each select holding both channels' locks while
 // it looks and parks (listed in opposite orders): no deadlock, every value once.
 TEST(SharedSelect, TwoThreadsSelectingOnTheSameChannelsInOppositeOrders) {
-  const std::uint64_t n = values_per_channel;
+  const std::uint64_t n = values_per_channel / 2;  // each value a rendezvous between the threads
   shared_channel<std::uint64_t> there(0);
   shared_channel<std::uint64_t> back(0);
   auto play = [](shared_channel<std::uint64_t>& out, shared_channel<std::uint64_t>& in,
@@ -242,7 +242,6 @@ TEST(SharedSelect, WorkersSelectOnJobsQuitAndALocalChannel) {
   EXPECT_EQ(done_count.load(), n + 200);
   EXPECT_EQ(done_sum.load(), expected_for(n).sum + 2 * (expected_for(n + 100, n).sum));
 }
-
 
 TEST(SharedSelect, TheDefaultRunsWhenNoSharedCaseIsReadyAndLeavesNoWaitBehind) {
   shared_channel<int> in(0);
@@ -366,7 +365,7 @@ TEST(SharedSelect, KilledAfterAnotherThreadFiredItBeforeItRan) {
   });
   EXPECT_EQ(s.run_once(), 1u);
   std::thread([&] { EXPECT_TRUE(b.try_send(parcel()).ok()); }).join();  // queued as a remote wake
-  EXPECT_EQ(a.try_send(parcel()).code(), errc::would_block);  // the select is taken
+  EXPECT_EQ(a.try_send(parcel()).code(), errc::would_block);            // the select is taken
   ASSERT_TRUE(selecting.kill().ok());  // before it ran: the wake is withdrawn, the value dropped
   EXPECT_EQ(selecting.join().code(), errc::killed);
   EXPECT_TRUE(s.run().ok());
@@ -460,10 +459,9 @@ TEST(SharedSelect, AValueWhoseMoveThrowsAsItIsHandedToAParkedSelectStartsItOver)
   shared_channel<int> other(0);
   int got = 0;
   auto selecting = s.spawn([&] {
-    return jmpco::select(recv_case(ch, [&](result<jmpco_test::throwing_move> v) {
-                           got = v.value().value;
-                         }),
-                         recv_case(other, [](result<int>) {}))
+    return jmpco::select(
+               recv_case(ch, [&](result<jmpco_test::throwing_move> v) { got = v.value().value; }),
+               recv_case(other, [](result<int>) {}))
         .value();
   });
   EXPECT_EQ(s.run_once(), 1u);
@@ -515,6 +513,30 @@ TEST(SharedSelect, AValueWhoseMoveThrowsAsItIsTakenFromAParkedSelectStaysWithIt)
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->value, 6);
   EXPECT_TRUE(sender.join().value());
+}
+
+TEST(SharedSelect, AValueWhoseMoveThrowsInAReadyCaseLeavesTheLocksAndTheReceiverAlone) {
+  scheduler s;
+  shared_channel<countdown_move> ch(0);
+  shared_channel<int> other(0);
+  moves_left = 1000;
+  auto receiver = s.spawn([&] { return ch.recv().value().value; });
+  EXPECT_EQ(s.run_once(), 1u);  // parked: the send case below is ready
+  auto selecting = s.spawn([&] {
+    auto c = send_case(ch, countdown_move(7));
+    moves_left = 0;  // the move into the receiver throws, with both channels locked
+    try {
+      (void)jmpco::select(recv_case(other, [](result<int>) {}), std::move(c));
+    } catch (const std::runtime_error&) {
+      return true;
+    }
+    return false;
+  });
+  EXPECT_TRUE(selecting.join().value());
+  moves_left = 1000;
+  EXPECT_EQ(other.try_send(1).code(), errc::would_block);  // its lock is free, nobody waits
+  ASSERT_TRUE(ch.try_send(countdown_move(8)).ok());        // the receiver still waited
+  EXPECT_EQ(receiver.join().value(), 8);
 }
 
 // ---- every allocation failing in turn ----------------------------------------------------------
