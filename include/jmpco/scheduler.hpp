@@ -1503,11 +1503,14 @@ class selector {
 
   result<std::size_t> run() {
     if (any_broken()) return error(errc::out_of_memory);
+    // Where it starts looking for a ready case, each time it looks: every ready case has a chance.
+    const std::size_t start = select_random(count);
     {
       waits none;
       shared_locks<count> locks;
       lock_cases(locks);
-      if (std::optional<result<std::size_t>> done = run_ready(locks, none)) return std::move(*done);
+      if (std::optional<result<std::size_t>> done = run_ready(locks, none, start))
+        return std::move(*done);
     }
     if (std::optional<std::size_t> fallback = default_index()) {
       for_case(*fallback, [](auto& c) {
@@ -1515,7 +1518,7 @@ class selector {
       });
       return result<std::size_t>(std::in_place, *fallback);
     }
-    return wait_for_one();
+    return wait_for_one(start);
   }
 
  private:
@@ -1577,10 +1580,10 @@ class selector {
     return result<std::size_t>(std::in_place, index);
   }
 
-  // Tries the cases from a random start (each ready case has a chance); the first that can go on
-  // does, and its callback runs once the locks and the waiters are let go. nullopt: none could.
-  std::optional<result<std::size_t>> run_ready(shared_locks<count>& locks, waits& w) {
-    const std::size_t start = select_random(count);
+  // Tries the cases from `start` on; the first that can go on does, and its callback runs once the
+  // locks and the waiters are let go. nullopt: none could.
+  std::optional<result<std::size_t>> run_ready(shared_locks<count>& locks, waits& w,
+                                               std::size_t start) {
     std::optional<result<std::size_t>> done;
     for (std::size_t k = 0; k < count && !done; ++k) {
       const std::size_t i = (start + k) % count;
@@ -1595,7 +1598,7 @@ class selector {
     return done;
   }
 
-  result<std::size_t> wait_for_one() {
+  result<std::size_t> wait_for_one(std::size_t start) {
     task_node* self = running_task();
     if (self == nullptr) return error(errc::outside_task);
     waits w;
@@ -1607,7 +1610,8 @@ class selector {
         // Ready since the first look, or since a failed handoff: it goes on at once.
         shared_locks<count> locks;
         lock_cases(locks);
-        if (std::optional<result<std::size_t>> done = run_ready(locks, w)) return std::move(*done);
+        if (std::optional<result<std::size_t>> done = run_ready(locks, w, start))
+          return std::move(*done);
         link_all(w);
       }
       // Parked, the group is the kill's to free (the forced unwind passes through here).
