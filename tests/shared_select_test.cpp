@@ -375,50 +375,29 @@ TEST(SharedSelect, KilledAfterAnotherThreadFiredItBeforeItRan) {
 
 TEST(SharedSelect, ASchedulerDestroyedWhileItsSelectsWaitAndAnotherThreadSends) {
   parcel::dropped = 0;
-  std::atomic<bool> stop{false};
-  std::atomic<long> sent{0};
-  long refused = 0;
   long received = 0;
-  {
-    shared_channel<parcel> a(2);
-    shared_channel<parcel> b(0);
-    std::thread sending([&] {
-      for (bool to_a = true; !stop.load(); to_a = !to_a) {
-        if ((to_a ? a : b).try_send(parcel()).ok())
-          ++sent;
-        else
-          ++refused;
-      }
-    });
-    for (int round = 0; round < 50; ++round) {
-      scheduler s;
-      channel<int> local(0);
-      for (int i = 0; i < 3; ++i) {
-        (void)s.spawn([&] {
-          auto take = [&](result<parcel> p) {
-            if (p) p->consume(), ++received;
-          };
-          for (;;) {
-            if (!jmpco::select(recv_case(a, take), recv_case(b, take),
-                               recv_case(local, [](result<int>) {})))
-              return;
-          }
-        });
-      }
-      for (int i = 0; i < 5; ++i) (void)s.run_once(1ms);
-      // Destroyed with its selects parked or woken, while the other thread keeps sending.
+  shared_channel<parcel> a(2);
+  shared_channel<parcel> b(0);
+  jmpco_test::parcel_offers<shared_channel<parcel>> offers({&a, &b});
+  for (int round = 0; round < 50; ++round) {
+    scheduler s;
+    channel<int> local(0);
+    for (int i = 0; i < 3; ++i) {
+      (void)s.spawn([&] {
+        auto take = [&](result<parcel> p) {
+          if (p) p->consume(), ++received;
+        };
+        while (jmpco::select(recv_case(a, take), recv_case(b, take),
+                             recv_case(local, [](result<int>) {}))) {
+        }
+      });
     }
-    stop.store(true);
-    sending.join();
-    for (auto* ch : {&a, &b}) {
-      while (auto p = ch->try_recv()) {
-        p->consume();
-        ++received;
-      }
-    }
+    for (int i = 0; i < 5; ++i) (void)s.run_once(1ms);
+    // Destroyed with its selects parked or woken, while the other thread keeps sending.
   }
+  received += offers.finish();
   EXPECT_GT(received, 0);
-  EXPECT_EQ(received + parcel::dropped.load(), sent.load() + refused);
+  EXPECT_EQ(received + parcel::dropped.load(), offers.sent.load() + offers.refused);
 }
 
 TEST(SharedSelect, ChannelsClosedOrDestroyedOnAnotherThreadWhileItWaits) {

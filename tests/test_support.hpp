@@ -7,8 +7,10 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <initializer_list>
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
 #include "jmpco/jmpco.hpp"  // (not config.hpp: the single-header build has only jmpco.hpp)
 
@@ -100,6 +102,53 @@ struct parcel {
   }
   void consume() noexcept { full = false; }
 };
+
+#if JMPCO_THREADS
+// Another thread offering parcels to `channels` in turn (try_send) until finish(), counting those
+// taken and those refused (a refused parcel is dropped). finish() then receives what the channels
+// still hold and says how many: a test that destroys schedulers whose tasks receive meanwhile
+// checks that received + parcel::dropped == sent + refused (nothing lost unaccounted, nothing
+// twice).
+template <class Channel>
+class parcel_offers {
+ public:
+  explicit parcel_offers(std::initializer_list<Channel*> channels) : channels_(channels) {
+    thread_ = std::thread([this] {
+      for (std::size_t k = 0; !stop_.load(); k = (k + 1) % channels_.size()) {
+        if (channels_[k]->try_send(parcel()).ok())
+          ++sent;
+        else
+          ++refused;
+      }
+    });
+  }
+  parcel_offers(const parcel_offers&) = delete;
+  parcel_offers& operator=(const parcel_offers&) = delete;
+  ~parcel_offers() { (void)finish(); }
+
+  long finish() {
+    if (!thread_.joinable()) return 0;
+    stop_.store(true);
+    thread_.join();
+    long left = 0;
+    for (Channel* ch : channels_) {
+      while (auto p = ch->try_recv()) {
+        p->consume();
+        ++left;
+      }
+    }
+    return left;
+  }
+
+  std::atomic<long> sent{0};
+  long refused = 0;  // read after finish()
+
+ private:
+  std::vector<Channel*> channels_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+#endif
 
 #if JMPCO_EXCEPTIONS
 // A value whose move throws when asked to (its copy never does).
