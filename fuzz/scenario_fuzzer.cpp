@@ -630,10 +630,12 @@ struct model {
     released.resize(keep);
   }
 
+  // No pcall scope of the fuzzer catches a forced_unwind, also when a wrap or value() rethrows
+  // one (U's, that killed the coroutine resumed) in the resumer.
   void raise_in(int self, err e) {
     ctx_rec& c = cx(self);
     c.fly = e;
-    c.catchable = self == MAIN || c.pd > 0;
+    c.catchable = self == MAIN || (c.pd > 0 && e.kind != E_FORCED);
   }
 
   void caught(int self, err e) {

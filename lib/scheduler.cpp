@@ -864,7 +864,7 @@ std::size_t scheduler::run_once(clock::duration timeout) {
   take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   if (ready_head_ == nullptr) {
-    clock::time_point until = clock::now() + timeout;
+    clock::time_point until = detail::deadline_after(timeout);
     if (timers_ != nullptr && timers_->deadline < until) until = timers_->deadline;
     block_until(&until);
   }
@@ -944,7 +944,7 @@ result<fd_event> wait_fd(int fd, fd_event events, const scheduler::clock::durati
     s->poll_fds_now();  // a look without parking: fd_outcome gets what is there now
   } else {
     if (timeout != nullptr) {
-      self->deadline = scheduler::clock::now() + *timeout;
+      self->deadline = detail::deadline_after(*timeout);
       s->add_timer(self);
     }
     e = detail::park_running_task();

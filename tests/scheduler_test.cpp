@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "jmpco/jmpco.hpp"
@@ -169,6 +171,38 @@ TEST(Scheduler, SleepersWakeInDeadlineOrder) {
   ASSERT_TRUE(s.run().ok());
   EXPECT_EQ(order, "0 10 20 30 ");
   EXPECT_GE(scheduler::clock::now() - start, 230ms);
+}
+
+TEST(Scheduler, DurationsTooLongForTheClockSleepUntilTheTaskIsKilled) {
+  scheduler s;
+  std::vector<errc> ended;
+  auto sleep_of = [&](auto duration) {
+    return s.spawn(
+        [&ended, duration] { ended.push_back(jmpco::this_task::sleep_for(duration).code()); });
+  };
+  jmpco::task<void> sleepers[] = {sleep_of(std::chrono::hours::max()),
+                                  sleep_of(std::chrono::nanoseconds::max()),
+                                  sleep_of(std::chrono::seconds(std::int64_t{1} << 62)),
+                                  sleep_of(std::chrono::duration<double>(1e300))};
+  for (int i = 0; i < 3; ++i) (void)s.run_once(2ms);
+  EXPECT_TRUE(ended.empty());  // a deadline that wrapped would have woken them at once
+  for (auto& t : sleepers) EXPECT_TRUE(t.kill().ok());
+  EXPECT_EQ(ended, std::vector<errc>(4, errc::closing));
+  // Hugely negative: due at once.
+  auto past = sleep_of(std::chrono::hours::min());
+  EXPECT_TRUE(s.run().ok());
+  EXPECT_EQ(ended.back(), errc::ok);
+#if JMPCO_THREADS
+  // run_once's own timeout saturates too: it waits until an interrupt ends the wait.
+  std::thread waker([&] {
+    std::this_thread::sleep_for(20ms);
+    s.interrupt();
+  });
+  const auto start = scheduler::clock::now();
+  EXPECT_EQ(s.run_once(scheduler::clock::duration::max()), 0u);
+  EXPECT_GE(scheduler::clock::now() - start, 20ms);
+  waker.join();
+#endif
 }
 
 TEST(Scheduler, RunOnceAndNextDeadlineDriveTheSchedulerFromAnotherLoop) {
@@ -408,6 +442,48 @@ TEST(Channel, AValueWhoseMoveThrowsFailsOnlyTheSendAndLosesNothing) {
   EXPECT_THROW((void)ch.try_send(throwing_move(1, true)), std::runtime_error);
   EXPECT_TRUE(ch.try_send(throwing_move(2, false)).ok());  // the receiver still waits for it
   EXPECT_EQ(receiver.join().value(), 2);
+}
+
+TEST(Channel, ASendThatMustWaitAndWhoseValueMoveThrowsLeavesNoBlock) {
+  const long left = jmpco_test::blocks_left_by([] {
+    scheduler s;
+    channel<throwing_move> ch(0);
+    bool threw = false;
+    s.spawn([&] {
+       try {
+         // No receiver: the value moves into a waiter, and that move throws.
+         (void)ch.send(throwing_move(1, true));
+       } catch (const std::runtime_error&) {
+         threw = true;
+       }
+     }).detach();
+    EXPECT_TRUE(s.run().ok());
+    EXPECT_TRUE(threw);
+    EXPECT_EQ(ch.try_send(throwing_move(2, false)).code(), errc::would_block);  // no one waits
+  });
+  EXPECT_EQ(left, 0);
+}
+
+TEST(Channel, ASelectSendCaseWhoseValueMoveThrowsWhileItParksLeavesNoBlock) {
+  const long left = jmpco_test::blocks_left_by([] {
+    scheduler s;
+    channel<throwing_move> ch(0);
+    channel<int> idle(0);
+    bool threw = false;
+    s.spawn([&] {
+       const throwing_move value(1, true);  // copied into the case; its move throws
+       try {
+         (void)jmpco::select(jmpco::recv_case(idle, [](const jmpco::result<int>&) {}),
+                             jmpco::send_case(ch, value, [] {}));
+       } catch (const std::runtime_error&) {
+         threw = true;
+       }
+     }).detach();
+    EXPECT_TRUE(s.run().ok());
+    EXPECT_TRUE(threw);
+    EXPECT_EQ(idle.try_send(1).code(), errc::would_block);  // the receive case was withdrawn
+  });
+  EXPECT_EQ(left, 0);
 }
 
 TEST(Channel, CapacityLimits) {

@@ -1300,6 +1300,7 @@ class generator {
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <functional>
 #include <iterator>
@@ -1943,15 +1944,41 @@ result<std::size_t> wait_any(Range& tasks) {
       });
 }
 
+namespace detail {
+
+// Any duration as the scheduler clock's, saturated: one longer than the clock can count is its
+// duration::max() ("forever"), one more negative its min(), NaN zero; never an overflow. (Through
+// long double, which holds every count of every integer duration without wrapping.)
+template <class Rep, class Period>
+scheduler::clock::duration clamp_to_clock(std::chrono::duration<Rep, Period> d) noexcept {
+  using target = scheduler::clock::duration;
+  const std::chrono::duration<long double, target::period> wide = d;
+  if (std::isnan(wide.count())) return target::zero();
+  if (wide.count() >= static_cast<long double>(target::max().count())) return target::max();
+  if (wide.count() <= static_cast<long double>(target::min().count())) return target::min();
+  return target(static_cast<target::rep>(wide.count()));
+}
+
+// now + `d`, saturated at the clock's time_point::max() (a wait that never times out).
+inline scheduler::clock::time_point deadline_after(scheduler::clock::duration d) noexcept {
+  using clock = scheduler::clock;
+  const clock::time_point now = clock::now();
+  const bool fits =
+      now.time_since_epoch() < clock::duration::zero() || d <= clock::time_point::max() - now;
+  return fits ? now + d : clock::time_point::max();
+}
+
+}  // namespace detail
+
 namespace this_task {
 // Lets the other ready tasks run; errc::outside_task when no task is running.
 JMPCO_API result<void> yield();
 // sleep_until(deadline) (declared above) or sleep_for(duration): the scheduler runs other tasks
-// meanwhile.
+// meanwhile. A duration too long for the clock (hours::max()) sleeps until the task is killed;
+// wait_fd's timeouts and run_once's saturate the same way.
 template <class Rep, class Period>
 result<void> sleep_for(std::chrono::duration<Rep, Period> duration) {
-  return sleep_until(scheduler::clock::now() +
-                     std::chrono::duration_cast<scheduler::clock::duration>(duration));
+  return sleep_until(detail::deadline_after(detail::clamp_to_clock(duration)));
 }
 
 // Waits until `fd` is readable or writable (`events`; an error or hang-up counts as both: the
@@ -1964,7 +1991,7 @@ result<void> sleep_for(std::chrono::duration<Rep, Period> duration) {
 inline result<fd_event> wait_fd(int fd, fd_event events) { return wait_fd(fd, events, nullptr); }
 template <class Rep, class Period>
 result<fd_event> wait_fd(int fd, fd_event events, std::chrono::duration<Rep, Period> timeout) {
-  const auto limit = std::chrono::duration_cast<scheduler::clock::duration>(timeout);
+  const scheduler::clock::duration limit = detail::clamp_to_clock(timeout);
   return wait_fd(fd, events, &limit);
 }
 template <class... Timeout>
@@ -2038,6 +2065,21 @@ struct channel_waiter final : channel_waiter_base {
     return w;
   }
 };
+
+// Moves a sender's value into its new waiter; if T's move throws, `free_waiter(w)` frees the
+// waiter (and whatever it holds) before the exception goes on.
+template <class T, class Free>
+void load_sender(channel_waiter<T>* w, T& value, Free free_waiter) {
+  struct free_on_throw {
+    channel_waiter<T>* w;
+    Free& free_waiter;
+    ~free_on_throw() {
+      if (w != nullptr) free_waiter(w);
+    }
+  } guard{w, free_waiter};
+  w->value.put(std::move(value));
+  guard.w = nullptr;
+}
 
 // At the back of `list`: first come, first served.
 JMPCO_API void link_waiter(channel_waiter_base*& list, channel_waiter_base* w) noexcept;
@@ -2264,7 +2306,7 @@ class channel {
     if (self == nullptr) return error(errc::outside_task);
     auto* w = waiter::create(self);
     if (w == nullptr) return error(errc::out_of_memory);
-    w->value.put(std::move(v));
+    detail::load_sender(w, v, [](waiter* unsent) noexcept { unsent->destroy(unsent); });
     detail::link_waiter(core_.senders_, w);
     if (error e = park(self, w); e) return e;
     return detail::collect_sent(w);
@@ -2431,14 +2473,7 @@ class shared_channel {
     if (self == nullptr) return error(errc::outside_task);
     waiter* w = new_waiter(self);
     if (w == nullptr) return error(errc::out_of_memory);
-    struct free_on_throw {  // T's move may throw
-      waiter* w;
-      ~free_on_throw() {
-        if (w != nullptr) free_waiter(w);
-      }
-    } guard{w};
-    w->value.put(std::move(v));
-    guard.w = nullptr;
+    detail::load_sender(w, v, &free_waiter);
     detail::link_waiter(state_->senders_, w);
     locked.unlock();
     if (error e = park(self, w); e) return e;
@@ -2681,6 +2716,7 @@ struct select_case_ops {
     if (core.template offer<fire>(v)) return error();
     return std::nullopt;
   }
+  // The waiter is in its select's group already: if T's move throws, the group frees it.
   static void prepare(send_case_of<Ch, F>& c, waiter* w) { w->value.put(std::move(c.value)); }
   static void link(send_case_of<Ch, F>& c, channel_waiter_base* w) noexcept {
     link_waiter(access::core(*c.ch).senders_, w);
@@ -5584,7 +5620,7 @@ std::size_t scheduler::run_once(clock::duration timeout) {
   take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   if (ready_head_ == nullptr) {
-    clock::time_point until = clock::now() + timeout;
+    clock::time_point until = detail::deadline_after(timeout);
     if (timers_ != nullptr && timers_->deadline < until) until = timers_->deadline;
     block_until(&until);
   }
@@ -5664,7 +5700,7 @@ result<fd_event> wait_fd(int fd, fd_event events, const scheduler::clock::durati
     s->poll_fds_now();  // a look without parking: fd_outcome gets what is there now
   } else {
     if (timeout != nullptr) {
-      self->deadline = scheduler::clock::now() + *timeout;
+      self->deadline = detail::deadline_after(*timeout);
       s->add_timer(self);
     }
     e = detail::park_running_task();
