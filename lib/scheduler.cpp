@@ -991,25 +991,29 @@ void unlink_waiter(channel_waiter_base* w) noexcept {
   w->list = nullptr;
 }
 
-#if JMPCO_THREADS
-void fire_waiter_any_thread(channel_waiter_base* w) noexcept {
-  JMPCO_ASSERT(w->group == nullptr);  // a select waits on channels of its own thread only
-  unlink_waiter(w);
-  wake_from_any_thread(w->task);
-}
-#endif
-
 void fire_waiter(channel_waiter_base* w) noexcept {
   unlink_waiter(w);
   if (select_group* group = w->group) {
-    JMPCO_ASSERT(group->fired == nullptr);
+    JMPCO_ASSERT(group->claimed.load(std::memory_order_relaxed) && group->fired == nullptr);
     group->fired = w;
+    // Its cases on this thread's channels go now; those on shared channels when its task runs.
     for (channel_waiter_base* other = group->cases; other != nullptr; other = other->next_case) {
-      if (other != w && other->list != nullptr) unlink_waiter(other);
+      if (other->shared == nullptr && other->list != nullptr) unlink_waiter(other);
     }
   }
   wake(w->task);
 }
+
+#if JMPCO_THREADS
+void fire_waiter_any_thread(channel_waiter_base* w) noexcept {
+  unlink_waiter(w);
+  if (select_group* group = w->group) {
+    JMPCO_ASSERT(group->claimed.load(std::memory_order_relaxed) && group->fired == nullptr);
+    group->fired = w;
+  }
+  wake_from_any_thread(w->task);
+}
+#endif
 
 error park_on(task_node* self, void* wait, void (*abandon)(void* wait) noexcept) {
   JMPCO_ASSERT(self->wait == nullptr && self->abandon_wait == nullptr);
@@ -1022,21 +1026,87 @@ error park_on(task_node* self, void* wait, void (*abandon)(void* wait) noexcept)
   return e;
 }
 
-select_group* new_select_group() noexcept {
+select_group* new_select_group(task_node* self) noexcept {
   void* memory = allocate(sizeof(select_group));
   if (memory == nullptr) return nullptr;
-  return ::new (memory) select_group();
+  return ::new (memory) select_group(self);
+}
+
+void withdraw_select_group(select_group* group) noexcept {
+  for (channel_waiter_base* w = group->cases; w != nullptr; w = w->next_case) {
+#if JMPCO_THREADS
+    if (w->shared != nullptr) {
+      // Taken even when `w` is off its list: a firer that took it off may still be handing it
+      // a value, under this lock.
+      const std::lock_guard<std::mutex> hold(w->shared->lock);
+      if (w->list != nullptr) unlink_waiter(w);
+      continue;
+    }
+#endif
+    if (w->list != nullptr) unlink_waiter(w);
+  }
 }
 
 void free_select_group(select_group* group) noexcept {
+  withdraw_select_group(group);
   for (channel_waiter_base* w = group->cases; w != nullptr;) {
     channel_waiter_base* next = w->next_case;
-    if (w->list != nullptr) unlink_waiter(w);
+    shared_state_base* shared = w->shared;
     w->destroy(w);
+#if JMPCO_THREADS
+    if (shared != nullptr) shared->release();  // the channel's state may go with it
+#else
+    (void)shared;
+#endif
     w = next;
   }
   group->~select_group();
   deallocate(group, sizeof(select_group));
+}
+
+void rearm_select_group(select_group* group) noexcept {
+  for (channel_waiter_base* w = group->cases; w != nullptr; w = w->next_case) {
+    JMPCO_ASSERT(w->list == nullptr);
+    w->closed = false;
+    w->handoff_failed = false;
+  }
+  group->fired = nullptr;
+  group->claimed.store(false, std::memory_order_release);
+}
+
+void cancel_select_group(select_group* group) noexcept {
+  group->claimed.store(true, std::memory_order_release);
+  withdraw_select_group(group);
+#if JMPCO_THREADS
+  // A firer that claimed it before queued a wake; after the withdrawal (each lock taken once)
+  // no firer is left inside, so the wake is in the queue or was taken.
+  if (group->remote) withdraw_remote_wake(group->task);
+#endif
+  free_select_group(group);
+}
+
+namespace {
+
+void count_select_wait(select_group* group, int delta) noexcept {
+#if JMPCO_THREADS
+  if (group->remote) count_remote_wait(group->task, delta);
+#else
+  (void)group;
+  (void)delta;
+#endif
+}
+
+}  // namespace
+
+error park_on_select(task_node* self, select_group* group) {
+  count_select_wait(group, +1);
+  error e = park_on(self, group, [](void* wait) noexcept {
+    auto* abandoned = static_cast<select_group*>(wait);
+    count_select_wait(abandoned, -1);
+    cancel_select_group(abandoned);
+  });
+  if (e.code() != errc::closing) count_select_wait(group, -1);  // else the kill counted it
+  return e;
 }
 
 std::size_t select_random(std::size_t bound) noexcept {

@@ -22,6 +22,9 @@ namespace {
 using jmpco::errc;
 using jmpco::scheduler;
 using jmpco::shared_channel;
+using jmpco_test::checksum;
+using jmpco_test::expected_for;
+using jmpco_test::parcel;
 using namespace std::chrono_literals;
 
 // How many values the throughput tests move: 10 million, scaled down where every instruction is
@@ -31,33 +34,6 @@ constexpr std::uint64_t values_to_move = 100000;
 #else
 constexpr std::uint64_t values_to_move = 10000000;
 #endif
-
-// What identifies a multiset of values: their count, sum and sum of squares (mod 2^64). A lost,
-// duplicated or changed value changes it.
-struct checksum {
-  std::uint64_t count = 0;
-  std::uint64_t sum = 0;
-  std::uint64_t squares = 0;
-  void add(std::uint64_t v) noexcept {
-    ++count;
-    sum += v;
-    squares += v * v;
-  }
-  void merge(const checksum& other) noexcept {
-    count += other.count;
-    sum += other.sum;
-    squares += other.squares;
-  }
-  bool operator==(const checksum& o) const noexcept {
-    return count == o.count && sum == o.sum && squares == o.squares;
-  }
-};
-
-checksum expected_for(std::uint64_t n) {
-  checksum c;
-  for (std::uint64_t v = 0; v < n; ++v) c.add(v);
-  return c;
-}
 
 // `senders` tasks on one thread send 0..n-1 between them; `receivers` tasks on another receive
 // until the channel is closed. Returns what the receivers saw.
@@ -194,59 +170,28 @@ TEST(SharedChannel, KillingATaskWokenByAnotherThreadBeforeItRanLosesNothingElse)
   EXPECT_EQ(ch.try_send(std::vector<int>(1, 1)).code(), errc::would_block);
 }
 
-// A value that counts itself as dropped if destroyed before a receiver consumed it.
-std::atomic<long> dropped{0};
-struct parcel {
-  bool full = true;
-  parcel() = default;
-  parcel(parcel&& other) noexcept : full(std::exchange(other.full, false)) {}
-  parcel& operator=(parcel&&) = delete;
-  ~parcel() {
-    if (full) ++dropped;
-  }
-  void consume() noexcept { full = false; }
-};
-
 TEST(SharedChannel, ASchedulerDestroyedOnItsThreadWhileAnotherThreadSendsToItsTasks) {
-  dropped = 0;
-  std::atomic<bool> stop{false};
-  std::atomic<long> sent{0};
-  long refused = 0;  // a refused try_send drops its parcel
+  parcel::dropped = 0;
   long received = 0;
-  {
-    shared_channel<parcel> ch(4);
-    std::thread sending([&] {
-      while (!stop.load()) {
-        if (ch.try_send(parcel()).ok())
-          ++sent;
-        else
-          ++refused;
-      }
-    });
-    for (int round = 0; round < 50; ++round) {
-      scheduler s;
-      for (int i = 0; i < 3; ++i) {
-        (void)s.spawn([&] {
-          while (auto v = ch.recv()) {
-            v->consume();
-            ++received;
-          }
-        });
-      }
-      for (int i = 0; i < 5; ++i) (void)s.run_once(1ms);
-      // Destroyed with its receivers parked on the channel, while the sender keeps sending. A
-      // value already handed to a receiver that is killed before it runs goes with it.
+  shared_channel<parcel> ch(4);
+  jmpco_test::parcel_offers<shared_channel<parcel>> offers({&ch});
+  for (int round = 0; round < 50; ++round) {
+    scheduler s;
+    for (int i = 0; i < 3; ++i) {
+      (void)s.spawn([&] {
+        while (auto v = ch.recv()) {
+          v->consume();
+          ++received;
+        }
+      });
     }
-    stop.store(true);
-    sending.join();
-    while (auto v = ch.try_recv()) {
-      v->consume();
-      ++received;
-    }
+    for (int i = 0; i < 5; ++i) (void)s.run_once(1ms);
+    // Destroyed with its receivers parked on the channel, while the sender keeps sending. A
+    // value already handed to a receiver that is killed before it runs goes with it.
   }
+  received += offers.finish();
   EXPECT_GT(received, 0);
-  // Nothing lost unaccounted, nothing twice.
-  EXPECT_EQ(received + dropped.load(), sent.load() + refused);
+  EXPECT_EQ(received + parcel::dropped.load(), offers.sent.load() + offers.refused);
 }
 
 TEST(SharedChannel, AValueWhoseMoveThrowsAcrossThreadsFailsOnlyThatSend) {

@@ -4,8 +4,13 @@
 #ifndef JMPCO_TESTS_TEST_SUPPORT_HPP
 #define JMPCO_TESTS_TEST_SUPPORT_HPP
 
+#include <atomic>
+#include <cstdint>
 #include <cstdlib>
+#include <initializer_list>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "jmpco/jmpco.hpp"  // (not config.hpp: the single-header build has only jmpco.hpp)
 
@@ -56,6 +61,94 @@ struct destroyed_flag {
   bool* flag;
   ~destroyed_flag() { *flag = true; }
 };
+
+// What identifies a multiset of values: their count, sum and sum of squares (mod 2^64). A lost,
+// duplicated or changed value changes it.
+struct checksum {
+  std::uint64_t count = 0;
+  std::uint64_t sum = 0;
+  std::uint64_t squares = 0;
+  void add(std::uint64_t v) noexcept {
+    ++count;
+    sum += v;
+    squares += v * v;
+  }
+  void merge(const checksum& other) noexcept {
+    count += other.count;
+    sum += other.sum;
+    squares += other.squares;
+  }
+  bool operator==(const checksum& o) const noexcept {
+    return count == o.count && sum == o.sum && squares == o.squares;
+  }
+};
+
+// The checksum of `first`, first+1, ..., n-1.
+inline checksum expected_for(std::uint64_t n, std::uint64_t first = 0) {
+  checksum c;
+  for (std::uint64_t v = first; v < n; ++v) c.add(v);
+  return c;
+}
+
+// A value that counts itself as dropped if destroyed before a receiver consumed it.
+struct parcel {
+  static inline std::atomic<long> dropped{0};
+  bool full = true;
+  parcel() = default;
+  parcel(parcel&& other) noexcept : full(std::exchange(other.full, false)) {}
+  parcel& operator=(parcel&&) = delete;
+  ~parcel() {
+    if (full) ++dropped;
+  }
+  void consume() noexcept { full = false; }
+};
+
+#if JMPCO_THREADS
+// Another thread offering parcels to `channels` in turn (try_send) until finish(), counting those
+// taken and those refused (a refused parcel is dropped). finish() then receives what the channels
+// still hold and says how many: a test that destroys schedulers whose tasks receive meanwhile
+// checks that received + parcel::dropped == sent + refused (nothing lost unaccounted, nothing
+// twice).
+template <class Channel>
+class parcel_offers {
+ public:
+  explicit parcel_offers(std::initializer_list<Channel*> channels) : channels_(channels) {
+    thread_ = std::thread([this] {
+      for (std::size_t k = 0; !stop_.load(); k = (k + 1) % channels_.size()) {
+        if (channels_[k]->try_send(parcel()).ok())
+          ++sent;
+        else
+          ++refused;
+      }
+    });
+  }
+  parcel_offers(const parcel_offers&) = delete;
+  parcel_offers& operator=(const parcel_offers&) = delete;
+  ~parcel_offers() { (void)finish(); }
+
+  long finish() {
+    if (!thread_.joinable()) return 0;
+    stop_.store(true);
+    thread_.join();
+    long left = 0;
+    for (Channel* ch : channels_) {
+      while (auto p = ch->try_recv()) {
+        p->consume();
+        ++left;
+      }
+    }
+    return left;
+  }
+
+  std::atomic<long> sent{0};
+  long refused = 0;  // read after finish()
+
+ private:
+  std::vector<Channel*> channels_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+#endif
 
 #if JMPCO_EXCEPTIONS
 // A value whose move throws when asked to (its copy never does).

@@ -1290,8 +1290,8 @@ class generator {
 //
 // Each task is a jmpco coroutine; the scheduler resumes the ready ones in turn. A task blocks
 // (this_task::yield, sleep_for, a channel's send or recv, joining another task) by yielding back
-// to the scheduler, which resumes it once it can go on. select() waits on several channels at
-// once; shared_channel<T> links schedulers on different threads (one scheduler per thread).
+// to the scheduler, which resumes it once it can go on. select() waits on several channels (of
+// either kind) at once; shared_channel<T> links schedulers on different threads (one per thread).
 // Everything is allocated with jmpco's allocator (set_allocator) and every failure is an error,
 // never an abort; it works without exceptions (a killed task's stack is then discarded, as close()
 // does).
@@ -1302,6 +1302,7 @@ class generator {
 #include <chrono>
 #include <cmath>
 #include <cstddef>
+#include <functional>
 #include <iterator>
 #include <new>
 #include <optional>
@@ -2010,6 +2011,7 @@ result<void> wait_writable(int fd, Timeout... timeout) {
 namespace detail {
 
 struct select_group;
+struct shared_state_base;  // a shared_channel's lock and reference count (below)
 
 // A task parked on a channel, whatever the channel's T: its place in the channel's list of
 // waiting senders or receivers and, for a case of a select, the select it belongs to. Allocated
@@ -2023,21 +2025,32 @@ struct channel_waiter_base {
   select_group* group = nullptr;         // the select whose case it is, if any
   channel_waiter_base* next_case = nullptr;
   std::size_t case_index = 0;
-  bool closed = false;     // woken by close()
-  void* shared = nullptr;  // a shared_channel's state, kept alive by this waiter
+  bool closed = false;                  // woken by close()
+  bool handoff_failed = false;          // a select's case woken because its value's move threw
+  shared_state_base* shared = nullptr;  // a shared_channel's state, kept alive by this waiter
   void (*destroy)(channel_waiter_base* w) noexcept = nullptr;  // frees it, whatever its T
 };
 
-// A select parked on several channels: the first of its waiters to fire withdraws the others.
+// A select parked on several channels. The first firer to claim it (`claimed`, set once per wait
+// by whoever gets there first, on any thread) hands its case what it brings and wakes the task;
+// a firer that finds it claimed drops its own waiter instead. Its waiters on channels of this
+// thread go with the first fire; those on shared channels are withdrawn by the task, under each
+// channel's lock, once it runs (a firer holds only its own channel's lock).
 struct select_group {
+  explicit select_group(task_node* task) noexcept : task(task) {}
+  task_node* task;
   channel_waiter_base* cases = nullptr;  // its waiters, linked through next_case
-  channel_waiter_base* fired = nullptr;
+  channel_waiter_base* fired = nullptr;  // written by the claim's winner, before the wake
+  std::atomic<bool> claimed{false};
+  bool remote = false;  // a case is on a shared_channel: the task waits for other threads
 };
 
 // ...and the value in transit: a waiting sender's value waits here, a receiver's arrives here.
 template <class T>
 struct channel_waiter final : channel_waiter_base {
   slot<T> value;
+
+  T& held() noexcept { return *value.value; }
 
   static channel_waiter* create(task_node* self) noexcept {
     void* memory = allocate(sizeof(channel_waiter));
@@ -2071,11 +2084,21 @@ void load_sender(channel_waiter<T>* w, T& value, Free free_waiter) {
 // At the back of `list`: first come, first served.
 JMPCO_API void link_waiter(channel_waiter_base*& list, channel_waiter_base* w) noexcept;
 JMPCO_API void unlink_waiter(channel_waiter_base* w) noexcept;
-// Takes `w` off its list, withdraws the other cases of its select, and wakes its task.
+// Whether a firer (holding the lock of w's channel, if shared) may hand `w` a value or a close:
+// a plain waiter always; a select's case if its select is not claimed yet, which this claims.
+// A case whose select went on with another is taken off its list here.
+inline bool claim_waiter(channel_waiter_base* w) noexcept {
+  if (w->group == nullptr || !w->group->claimed.exchange(true, std::memory_order_acq_rel))
+    return true;
+  unlink_waiter(w);
+  return false;
+}
+// Takes a claimed `w` off its list, makes it its select's fired case (withdrawing the select's
+// other cases on this thread's channels), and wakes its task.
 JMPCO_API void fire_waiter(channel_waiter_base* w) noexcept;
 #if JMPCO_THREADS
-// As fire_waiter, for a waiter of a shared_channel (never a select's), whose task may belong to
-// another thread's scheduler. The caller holds the channel's lock.
+// As fire_waiter, for a waiter of a shared_channel, whose task may belong to another thread's
+// scheduler. The caller holds the channel's lock.
 JMPCO_API void fire_waiter_any_thread(channel_waiter_base* w) noexcept;
 #endif
 // Parks the running task `self` on `wait`, which `abandon` takes apart if the task is killed
@@ -2086,8 +2109,8 @@ JMPCO_API void fire_waiter_any_thread(channel_waiter_base* w) noexcept;
 // A number in [0, bound): where a select starts looking for a ready case.
 JMPCO_API std::size_t select_random(std::size_t bound) noexcept;
 
-template <class T>
-struct channel_access;
+template <class Channel>
+struct channel_access {};  // what select reads of channel<T> and shared_channel<T> (below)
 
 }  // namespace detail
 
@@ -2117,11 +2140,14 @@ class channel_core {
     if (buffer_ != nullptr) deallocate(buffer_, sizeof(T) * capacity_);
   }
 
-  // Hands `v` to a waiting receiver or the buffer; false if neither can take it now.
+  // Hands `v` to a waiting receiver or the buffer; false if neither can take it now. If v's move
+  // throws, nothing was sent (see handoff).
   template <void (*Fire)(channel_waiter_base*) noexcept>
   bool offer(T& v) {
-    if (channel_waiter_base* r = receivers_) {
-      static_cast<waiter*>(r)->value.put(std::move(v));  // may throw: r stays parked, v unsent
+    if (channel_waiter_base* r = claim_first(receivers_)) {
+      handoff<Fire> failed{r};
+      static_cast<waiter*>(r)->value.put(std::move(v));
+      failed.w = nullptr;
       Fire(r);
       return true;
     }
@@ -2139,16 +2165,14 @@ class channel_core {
     if (count_ != 0) {
       std::optional<T> v(std::move(buffer_[head_]));
       pop_buffer();
-      if (channel_waiter_base* s = senders_) {
-        ::new (static_cast<void*>(buffer_ + (head_ + count_) % capacity_))
-            T(static_cast<waiter*>(s)->value.take());
-        ++count_;
-        Fire(s);
-      }
+      refill<Fire>();
       return v;
     }
-    if (channel_waiter_base* s = senders_) {
-      std::optional<T> v(static_cast<waiter*>(s)->value.take());
+    if (channel_waiter_base* s = claim_first(senders_)) {
+      handoff<Fire> failed{s};
+      std::optional<T> v(std::move(static_cast<waiter*>(s)->held()));
+      static_cast<waiter*>(s)->value.clear();
+      failed.w = nullptr;
       Fire(s);
       return v;
     }
@@ -2162,7 +2186,7 @@ class channel_core {
     if (closed_) return error(errc::channel_closed);
     closed_ = true;
     for (auto* list : {&receivers_, &senders_}) {
-      while (channel_waiter_base* w = *list) {
+      while (channel_waiter_base* w = claim_first(*list)) {
         w->closed = true;
         static_cast<waiter*>(w)->value.clear();
         Fire(w);
@@ -2177,10 +2201,6 @@ class channel_core {
     if (closed_) return error(errc::channel_closed);
     return error();
   }
-  bool recv_ready() const noexcept { return count_ != 0 || senders_ != nullptr || closed_; }
-  bool send_ready() const noexcept {
-    return closed_ || receivers_ != nullptr || count_ < capacity_;
-  }
 
   T* buffer_ = nullptr;
   std::size_t capacity_;
@@ -2192,6 +2212,40 @@ class channel_core {
   bool broken_ = false;  // its buffer could not be allocated
 
  private:
+  // A claimed waiter whose value's move threw: a plain one stays parked as it was (a sender with
+  // its value); a select's case goes back to its task, which starts the select over.
+  template <void (*Fire)(channel_waiter_base*) noexcept>
+  struct handoff {
+    channel_waiter_base* w;
+    ~handoff() {
+      if (w == nullptr || w->group == nullptr) return;
+      w->handoff_failed = true;
+      Fire(w);
+    }
+  };
+
+  // The first waiter of `list` that may be handed something now, claimed (see claim_waiter).
+  static channel_waiter_base* claim_first(channel_waiter_base* const& list) noexcept {
+    while (channel_waiter_base* w = list) {
+      if (claim_waiter(w)) return w;
+    }
+    return nullptr;
+  }
+
+  // A value left the full buffer: the first waiting sender's value takes its place.
+  template <void (*Fire)(channel_waiter_base*) noexcept>
+  void refill() {
+    channel_waiter_base* s = claim_first(senders_);
+    if (s == nullptr) return;
+    handoff<Fire> failed{s};
+    ::new (static_cast<void*>(buffer_ + (head_ + count_) % capacity_))
+        T(std::move(static_cast<waiter*>(s)->held()));
+    ++count_;
+    static_cast<waiter*>(s)->value.clear();
+    failed.w = nullptr;
+    Fire(s);
+  }
+
   void pop_buffer() noexcept {
     buffer_[head_].~T();
     head_ = (head_ + 1) % capacity_;
@@ -2296,7 +2350,7 @@ class channel {
 
  private:
   using waiter = detail::channel_waiter<T>;
-  friend struct detail::channel_access<T>;
+  friend struct detail::channel_access<channel>;
 
   // Parks the running task on `w`; on a kill while parked the waiter is unlinked and freed first.
   static error park(detail::task_node* self, waiter* w) {
@@ -2319,26 +2373,48 @@ class channel {
 
 namespace detail {
 
+// What a select (lib/scheduler.cpp) needs of a shared_channel's state, whatever its T: its lock,
+// and the reference that each of its waiters holds.
+struct shared_state_base {
+  std::mutex lock;
+  std::atomic<std::size_t> references{1};
+
+  explicit shared_state_base(void (*free_state)(shared_state_base*) noexcept) noexcept
+      : free_state_(free_state) {}
+  shared_state_base(const shared_state_base&) = delete;
+  shared_state_base& operator=(const shared_state_base&) = delete;
+
+  void retain() noexcept { references.fetch_add(1, std::memory_order_relaxed); }
+  void release() noexcept {
+    if (references.fetch_sub(1, std::memory_order_acq_rel) == 1) free_state_(this);
+  }
+
+ protected:
+  ~shared_state_base() = default;
+
+ private:
+  void (*free_state_)(shared_state_base*) noexcept;
+};
+
 // A shared_channel's state, on the heap: the channel and each waiter parked on it hold a
 // reference, so that a channel destroyed while tasks of other threads wait on it wakes them (as a
 // close) and goes, and they find their waiters intact.
 template <class T>
-struct shared_channel_state final : channel_core<T> {
-  std::mutex lock;
-  std::atomic<std::size_t> references{1};
-
-  explicit shared_channel_state(std::size_t capacity) noexcept : channel_core<T>(capacity) {}
+struct shared_channel_state final : shared_state_base, channel_core<T> {
+  explicit shared_channel_state(std::size_t capacity) noexcept
+      : shared_state_base(&free_state), channel_core<T>(capacity) {}
 
   static shared_channel_state* create(std::size_t capacity) noexcept {
     void* memory = allocate(sizeof(shared_channel_state));
     if (memory == nullptr) return nullptr;
     return ::new (memory) shared_channel_state(capacity);
   }
-  void retain() noexcept { references.fetch_add(1, std::memory_order_relaxed); }
-  void release() noexcept {
-    if (references.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
-    this->~shared_channel_state();
-    deallocate(this, sizeof(shared_channel_state));
+
+ private:
+  static void free_state(shared_state_base* base) noexcept {
+    auto* s = static_cast<shared_channel_state*>(base);
+    s->~shared_channel_state();
+    deallocate(s, sizeof(shared_channel_state));
   }
 };
 
@@ -2349,7 +2425,7 @@ struct shared_channel_state final : channel_core<T> {
 // B's scheduler, idle while its task waits, blocks (no deadlock reported, no spinning) until A's
 // send wakes it (scheduler::interrupt()). It also works between tasks of one thread, at the cost
 // of a lock per operation (channel<T> takes none: see there). try_send and try_recv work on any
-// thread, inside a task or not. select() does not take shared_channel cases.
+// thread, inside a task or not. select() takes its cases beside channel<T> ones.
 //
 // A value handed to a waiting receiver belongs to that task from then on: if the task is killed
 // (or its scheduler destroyed) before it runs, the value is destroyed with it, as for channel<T>.
@@ -2451,10 +2527,12 @@ class shared_channel {
   }
 
  private:
+  friend struct detail::channel_access<shared_channel>;
+
   // The waiter's reference to the state, dropped after the waiter (collect_* frees it).
   struct release_on_exit {
-    state* s;
-    explicit release_on_exit(waiter* w) noexcept : s(static_cast<state*>(w->shared)) {}
+    detail::shared_state_base* s;
+    explicit release_on_exit(waiter* w) noexcept : s(w->shared) {}
     ~release_on_exit() { s->release(); }
   };
 
@@ -2466,7 +2544,7 @@ class shared_channel {
     return w;
   }
   static void free_waiter(waiter* w) noexcept {
-    auto* s = static_cast<state*>(w->shared);
+    detail::shared_state_base* s = w->shared;
     w->destroy(w);
     s->release();
   }
@@ -2491,8 +2569,7 @@ class shared_channel {
     return e;
   }
   static void withdraw(waiter* w) noexcept {
-    auto* s = static_cast<state*>(w->shared);
-    const std::lock_guard<std::mutex> locked(s->lock);
+    const std::lock_guard<std::mutex> locked(w->shared->lock);
     if (w->list != nullptr)
       detail::unlink_waiter(w);
     else
@@ -2519,19 +2596,26 @@ class shared_channel {
 // number of the case that ran (its position among the arguments), or an error: a send case whose
 // channel is closed is errc::channel_closed (Go panics there; the value is dropped), waiting
 // outside a task is errc::outside_task, no memory to wait is errc::out_of_memory, a channel
-// whose buffer could not be allocated is errc::out_of_memory.
+// whose buffer could not be allocated is errc::out_of_memory; killed while it waits, it returns
+// errc::closing, as the other waits do.
+//
+// Cases on channel<T> and on shared_channel<T> mix freely. A waiting select whose cases include
+// a shared_channel counts as waiting for another thread (its scheduler blocks rather than report
+// a deadlock), and any thread may fire it: the first case to fire wins, once. The same channel
+// may appear in several cases. If a value's move throws as it is handed to or taken from a
+// waiting select, the exception goes to the other side and the select starts over.
 
 namespace detail {
 
-template <class T, class F>
+template <class Ch, class F>
 struct recv_case_of {
-  jmpco::channel<T>* ch;
+  Ch* ch;
   F on_value;  // called with result<T>: a value, or errc::channel_closed
 };
-template <class T, class F>
+template <class Ch, class F>
 struct send_case_of {
-  jmpco::channel<T>* ch;
-  T value;
+  Ch* ch;
+  typename channel_access<Ch>::value_type value;
   F on_sent;
 };
 template <class F>
@@ -2550,74 +2634,98 @@ template <class F>
 inline constexpr bool is_default_case<default_case_of<F>> = true;
 
 template <class T>
-struct channel_access {
+struct channel_access<jmpco::channel<T>> {
+  using value_type = T;
   static constexpr auto fire = &fire_waiter;
   static bool broken(const jmpco::channel<T>& ch) noexcept { return ch.core_.broken_; }
-  static bool recv_ready(const jmpco::channel<T>& ch) noexcept { return ch.core_.recv_ready(); }
-  static bool send_ready(const jmpco::channel<T>& ch) noexcept { return ch.core_.send_ready(); }
-  static result<T> recv_now(jmpco::channel<T>& ch) {
-    if (std::optional<T> v = ch.core_.template take<fire>(); v)
-      return result<T>(std::in_place, std::move(*v));
-    return error(errc::channel_closed);
+  static channel_core<T>& core(jmpco::channel<T>& ch) noexcept { return ch.core_; }
+  static shared_state_base* shared(const jmpco::channel<T>&) noexcept { return nullptr; }
+  static channel_waiter<T>* new_waiter(jmpco::channel<T>&, task_node* self) noexcept {
+    return channel_waiter<T>::create(self);
   }
-  static error send_now(jmpco::channel<T>& ch, T& v) {
-    if (ch.core_.closed_) return error(errc::channel_closed);
-    // Ready (checked by the select just now), so it is taken.
-    if (!ch.core_.template offer<fire>(v))
-      fail_fatally("a select's ready send case found no taker");
-    return error();
-  }
-  static channel_waiter_base*& receivers(jmpco::channel<T>& ch) noexcept {
-    return ch.core_.receivers_;
-  }
-  static channel_waiter_base*& senders(jmpco::channel<T>& ch) noexcept { return ch.core_.senders_; }
 };
 
-// One case of a select, as the select drives it.
-template <class T, class F>
+#if JMPCO_THREADS
+template <class T>
+struct channel_access<jmpco::shared_channel<T>> {
+  using value_type = T;
+  static constexpr auto fire = &fire_waiter_any_thread;
+  static bool broken(const jmpco::shared_channel<T>& ch) noexcept {
+    return ch.state_ == nullptr || ch.state_->broken_;  // broken_ never changes: no lock
+  }
+  static channel_core<T>& core(jmpco::shared_channel<T>& ch) noexcept { return *ch.state_; }
+  static shared_state_base* shared(const jmpco::shared_channel<T>& ch) noexcept {
+    return ch.state_;
+  }
+  static channel_waiter<T>* new_waiter(jmpco::shared_channel<T>& ch, task_node* self) noexcept {
+    return ch.new_waiter(self);
+  }
+};
+#endif
+
+// One case of a select, as the select drives it. Under the locks of the select's shared
+// channels: attempt (the case goes on now if it can, giving what it got) and link (its waiter
+// joins its channel's list). Once the task wakes: collect (what the fired waiter brought).
+// Last, with no lock held and the waiters freed: finish (the case's callback).
+template <class Ch, class F>
 struct select_case_ops {
-  using access = channel_access<T>;
-  static bool broken(const recv_case_of<T, F>& c) noexcept { return access::broken(*c.ch); }
-  static bool ready(const recv_case_of<T, F>& c) noexcept { return access::recv_ready(*c.ch); }
-  static error run_now(recv_case_of<T, F>& c) {
-    c.on_value(access::recv_now(*c.ch));
-    return error();
+  using access = channel_access<Ch>;
+  using T = typename access::value_type;
+  using waiter = channel_waiter<T>;
+  static constexpr auto fire = access::fire;
+
+  template <class Case>
+  static bool broken(const Case& c) noexcept {
+    return access::broken(*c.ch);
   }
-  static channel_waiter_base* wait(recv_case_of<T, F>& c, task_node* self) noexcept {
-    auto* w = channel_waiter<T>::create(self);
-    if (w != nullptr) link_waiter(access::receivers(*c.ch), w);
-    return w;
+  template <class Case>
+  static shared_state_base* shared(const Case& c) noexcept {
+    return access::shared(*c.ch);
   }
-  // After the wake: the value (or the close) that came, taken out before the waiters are freed.
-  static result<T> collect(recv_case_of<T, F>&, channel_waiter_base* fired) {
-    auto* w = static_cast<channel_waiter<T>*>(fired);
+  template <class Case>
+  static waiter* new_waiter(Case& c, task_node* self) noexcept {
+    return access::new_waiter(*c.ch, self);
+  }
+
+  static std::optional<result<T>> attempt(recv_case_of<Ch, F>& c, channel_waiter_base*) {
+    channel_core<T>& core = access::core(*c.ch);
+    if (std::optional<T> v = core.template take<fire>(); v)
+      return std::optional<result<T>>(std::in_place, std::in_place, std::move(*v));
+    if (core.closed_) return std::optional<result<T>>(std::in_place, error(errc::channel_closed));
+    return std::nullopt;
+  }
+  static void prepare(recv_case_of<Ch, F>&, waiter*) noexcept {}
+  static void link(recv_case_of<Ch, F>& c, channel_waiter_base* w) noexcept {
+    link_waiter(access::core(*c.ch).receivers_, w);
+  }
+  static result<T> collect(recv_case_of<Ch, F>&, channel_waiter_base* fired) {
+    auto* w = static_cast<waiter*>(fired);
     if (!w->value.full()) return error(errc::channel_closed);
     return result<T>(std::in_place, w->value.take());
   }
-  static error finish(recv_case_of<T, F>& c, result<T>&& got) {
+  static error finish(recv_case_of<Ch, F>& c, result<T>&& got) {
     c.on_value(std::move(got));
     return error();
   }
 
-  static bool broken(const send_case_of<T, F>& c) noexcept { return access::broken(*c.ch); }
-  static bool ready(const send_case_of<T, F>& c) noexcept { return access::send_ready(*c.ch); }
-  static error run_now(send_case_of<T, F>& c) {
-    if (error e = access::send_now(*c.ch, c.value); e) return e;
-    c.on_sent();
-    return error();
+  // From the case's value, or once it has a waiter, from the waiter that holds the value.
+  static std::optional<error> attempt(send_case_of<Ch, F>& c, channel_waiter_base* own) {
+    channel_core<T>& core = access::core(*c.ch);
+    if (core.closed_) return error(errc::channel_closed);
+    T& v = own != nullptr ? static_cast<waiter*>(own)->held() : c.value;
+    if (core.template offer<fire>(v)) return error();
+    return std::nullopt;
   }
-  static channel_waiter_base* wait(send_case_of<T, F>& c, task_node* self) {
-    auto* w = channel_waiter<T>::create(self);
-    if (w == nullptr) return nullptr;
-    load_sender(w, c.value, [](channel_waiter<T>* unsent) noexcept { unsent->destroy(unsent); });
-    link_waiter(access::senders(*c.ch), w);
-    return w;
+  // The waiter is in its select's group already: if T's move throws, the group frees it.
+  static void prepare(send_case_of<Ch, F>& c, waiter* w) { w->value.put(std::move(c.value)); }
+  static void link(send_case_of<Ch, F>& c, channel_waiter_base* w) noexcept {
+    link_waiter(access::core(*c.ch).senders_, w);
   }
-  static bool collect(send_case_of<T, F>&, channel_waiter_base* fired) noexcept {
-    return fired->closed;
+  static error collect(send_case_of<Ch, F>&, channel_waiter_base* fired) noexcept {
+    return fired->closed ? error(errc::channel_closed) : error();
   }
-  static error finish(send_case_of<T, F>& c, bool closed) {
-    if (closed) return error(errc::channel_closed);
+  static error finish(send_case_of<Ch, F>& c, error&& got) {
+    if (got) return std::move(got);
     c.on_sent();
     return error();
   }
@@ -2625,13 +2733,13 @@ struct select_case_ops {
 
 template <class C>
 struct case_traits;
-template <class T, class F>
-struct case_traits<recv_case_of<T, F>> {
-  using ops = select_case_ops<T, F>;
+template <class Ch, class F>
+struct case_traits<recv_case_of<Ch, F>> {
+  using ops = select_case_ops<Ch, F>;
 };
-template <class T, class F>
-struct case_traits<send_case_of<T, F>> {
-  using ops = select_case_ops<T, F>;
+template <class Ch, class F>
+struct case_traits<send_case_of<Ch, F>> {
+  using ops = select_case_ops<Ch, F>;
 };
 
 // Calls fn(case) for the case at runtime position `index`.
@@ -2640,9 +2748,58 @@ void visit_case(Tuple& cases, std::size_t index, Fn&& fn, std::index_sequence<I.
   (void)((I == index ? (fn(std::get<I>(cases)), true) : false) || ...);
 }
 
-// Frees the select's group and every waiter in it, whatever became of them.
+// The locks of a select's shared channels, each taken once and all in address order: every
+// select takes them in that order and a firer holds only its own channel's, so none of them waits
+// for a lock held by one that waits for its own.
+template <std::size_t N>
+class shared_locks {
+ public:
+#if JMPCO_THREADS
+  shared_locks() noexcept = default;
+  shared_locks(const shared_locks&) = delete;
+  shared_locks& operator=(const shared_locks&) = delete;
+  ~shared_locks() { unlock(); }
+
+  void add(shared_state_base* s) noexcept {  // sorted, without duplicates
+    if (s == nullptr) return;
+    std::size_t at = count_;
+    while (at != 0 && std::less<shared_state_base*>()(s, states_[at - 1])) --at;
+    if (at != 0 && states_[at - 1] == s) return;
+    for (std::size_t k = count_; k != at; --k) states_[k] = states_[k - 1];
+    states_[at] = s;
+    ++count_;
+  }
+  void lock() noexcept {
+    for (; locked_ < count_; ++locked_) states_[locked_]->lock.lock();
+  }
+  void unlock() noexcept {
+    while (locked_ != 0) states_[--locked_]->lock.unlock();
+  }
+
+ private:
+  shared_state_base* states_[N] = {};
+  std::size_t count_ = 0;
+  std::size_t locked_ = 0;
+#else
+  void add(shared_state_base*) noexcept {}
+  void lock() noexcept {}
+  void unlock() noexcept {}
+#endif
+};
+
+JMPCO_API select_group* new_select_group(task_node* self) noexcept;
+// Frees the select's group and every waiter in it, whatever became of them (withdrawn first).
 JMPCO_API void free_select_group(select_group* group) noexcept;
-JMPCO_API select_group* new_select_group() noexcept;
+// Takes every waiter of the group off its channel's list (a shared channel's under its lock).
+JMPCO_API void withdraw_select_group(select_group* group) noexcept;
+// After a wake whose handoff failed (the group withdrawn): unclaimed, nothing fired.
+JMPCO_API void rearm_select_group(select_group* group) noexcept;
+// Claims the group so that nothing more fires it, withdraws it, takes back the wake a firer may
+// have queued meanwhile, and frees it: for a select that could not park.
+JMPCO_API void cancel_select_group(select_group* group) noexcept;
+// Parks `self` on its linked group (counted as waiting for another thread if a case is on a
+// shared channel); as park_on, a kill frees the group and errc::closing comes back.
+[[nodiscard]] JMPCO_API error park_on_select(task_node* self, select_group* group);
 
 template <class... C>
 class selector {
@@ -2653,9 +2810,14 @@ class selector {
 
   result<std::size_t> run() {
     if (any_broken()) return error(errc::out_of_memory);
-    if (std::optional<std::size_t> ready = pick_ready()) {
-      if (error e = run_now(*ready); e) return e;
-      return result<std::size_t>(std::in_place, *ready);
+    // Where it starts looking for a ready case, each time it looks: every ready case has a chance.
+    const std::size_t start = select_random(count);
+    {
+      waits none;
+      shared_locks<count> locks;
+      lock_cases(locks);
+      if (std::optional<result<std::size_t>> done = run_ready(locks, none, start))
+        return std::move(*done);
     }
     if (std::optional<std::size_t> fallback = default_index()) {
       for_case(*fallback, [](auto& c) {
@@ -2663,41 +2825,53 @@ class selector {
       });
       return result<std::size_t>(std::in_place, *fallback);
     }
-    return wait_for_one();
+    return wait_for_one(start);
   }
 
  private:
   using indices = std::index_sequence_for<C...>;
 
+  // A waiter per case (none for the default), in a group that is freed on every way out but a
+  // kill's (the kill frees it).
+  struct waits {
+    select_group* group = nullptr;
+    channel_waiter_base* at[count] = {};
+
+    waits() noexcept = default;
+    waits(const waits&) = delete;
+    waits& operator=(const waits&) = delete;
+    ~waits() { free(); }
+    void free() noexcept {
+      if (group != nullptr) free_select_group(std::exchange(group, nullptr));
+    }
+  };
+
   template <class Fn>
   void for_case(std::size_t index, Fn&& fn) {
     visit_case(cases_, index, std::forward<Fn>(fn), indices{});
+  }
+  // Calls fn(case, ops) for the case at `index`, unless it is the default.
+  template <class Fn>
+  void with_case(std::size_t index, Fn&& fn) {
+    for_case(index, [&](auto& c) {
+      using Case = std::decay_t<decltype(c)>;
+      if constexpr (!is_default_case<Case>) fn(c, typename case_traits<Case>::ops{});
+    });
   }
 
   bool any_broken() {
     bool broken = false;
     for (std::size_t i = 0; i < count; ++i) {
-      for_case(i, [&](auto& c) {
-        using Case = std::decay_t<decltype(c)>;
-        if constexpr (!is_default_case<Case>) broken |= case_traits<Case>::ops::broken(c);
-      });
+      with_case(i, [&](auto& c, auto ops) { broken |= ops.broken(c); });
     }
     return broken;
   }
 
-  // The first ready case from a random start: each ready case has a chance.
-  std::optional<std::size_t> pick_ready() {
-    const std::size_t start = select_random(count);
-    for (std::size_t k = 0; k < count; ++k) {
-      const std::size_t i = (start + k) % count;
-      bool ready = false;
-      for_case(i, [&](auto& c) {
-        using Case = std::decay_t<decltype(c)>;
-        if constexpr (!is_default_case<Case>) ready = case_traits<Case>::ops::ready(c);
-      });
-      if (ready) return i;
+  void lock_cases(shared_locks<count>& locks) {
+    for (std::size_t i = 0; i < count; ++i) {
+      with_case(i, [&](auto& c, auto ops) { locks.add(ops.shared(c)); });
     }
-    return std::nullopt;
+    locks.lock();
   }
 
   static std::optional<std::size_t> default_index() noexcept {
@@ -2708,101 +2882,124 @@ class selector {
     return std::nullopt;
   }
 
-  error run_now(std::size_t index) {
-    error e;
-    for_case(index, [&](auto& c) {
-      using Case = std::decay_t<decltype(c)>;
-      if constexpr (!is_default_case<Case>) e = case_traits<Case>::ops::run_now(c);
-    });
-    return e;
+  static result<std::size_t> outcome(std::size_t index, error e) {
+    if (e) return e;
+    return result<std::size_t>(std::in_place, index);
   }
 
-  result<std::size_t> wait_for_one() {
-    task_node* self = running_task();
-    if (self == nullptr) return error(errc::outside_task);
-    select_group* group = new_select_group();
-    if (group == nullptr) return error(errc::out_of_memory);
-    struct free_on_exit {  // a case's value move may throw, or the park fail
-      select_group* group;
-      ~free_on_exit() {
-        if (group != nullptr) free_select_group(group);
-      }
-    } guard{group};
-    if (!enqueue_all(group, self)) return error(errc::out_of_memory);
-    // Parked, the group is the kill's to free (the forced unwind passes through here).
-    guard.group = nullptr;
-    error e = park_on(self, group, [](void* wait) noexcept {
-      free_select_group(static_cast<select_group*>(wait));
-    });
-    if (e.code() == errc::closing) return e;  // killed: the kill freed the group
-    if (e) {                                  // it could not park
-      free_select_group(group);
-      return e;
-    }
-    if (group->fired == nullptr) fail_fatally("a select woke with no case fired");
-    const std::size_t index = group->fired->case_index;
-    return finish_fired(index, group);
-  }
-
-  bool enqueue_all(select_group* group, task_node* self) {
-    channel_waiter_base** tail = &group->cases;
-    bool ok = true;
-    for (std::size_t i = 0; i < count && ok; ++i) {
-      for_case(i, [&](auto& c) {
-        using Case = std::decay_t<decltype(c)>;
-        if constexpr (!is_default_case<Case>) {
-          channel_waiter_base* w = case_traits<Case>::ops::wait(c, self);
-          if (w == nullptr) {
-            ok = false;
-            return;
-          }
-          w->group = group;
-          w->case_index = i;
-          *tail = w;
-          tail = &w->next_case;
-        }
+  // Tries the cases from `start` on; the first that can go on does, and its callback runs once the
+  // locks and the waiters are let go. nullopt: none could.
+  std::optional<result<std::size_t>> run_ready(shared_locks<count>& locks, waits& w,
+                                               std::size_t start) {
+    std::optional<result<std::size_t>> done;
+    for (std::size_t k = 0; k < count && !done; ++k) {
+      const std::size_t i = (start + k) % count;
+      with_case(i, [&](auto& c, auto ops) {
+        auto got = ops.attempt(c, w.at[i]);
+        if (!got) return;
+        locks.unlock();
+        w.free();
+        done.emplace(outcome(i, ops.finish(c, std::move(*got))));
       });
     }
-    return ok;
+    return done;
+  }
+
+  result<std::size_t> wait_for_one(std::size_t start) {
+    task_node* self = running_task();
+    if (self == nullptr) return error(errc::outside_task);
+    waits w;
+    w.group = new_select_group(self);
+    if (w.group == nullptr) return error(errc::out_of_memory);
+    if (!make_waiters(w, self)) return error(errc::out_of_memory);
+    for (;;) {
+      {
+        // Ready since the first look, or since a failed handoff: it goes on at once.
+        shared_locks<count> locks;
+        lock_cases(locks);
+        if (std::optional<result<std::size_t>> done = run_ready(locks, w, start))
+          return std::move(*done);
+        link_all(w);
+      }
+      // Parked, the group is the kill's to free (the forced unwind passes through here).
+      select_group* group = std::exchange(w.group, nullptr);
+      error e = park_on_select(self, group);
+      if (e.code() == errc::closing) return e;  // killed: the kill freed the group
+      if (e) {                                  // it could not park
+        cancel_select_group(group);
+        return e;
+      }
+      w.group = group;
+      withdraw_select_group(group);  // the cases that did not fire
+      channel_waiter_base* fired = group->fired;
+      if (fired == nullptr) fail_fatally("a select woke with no case fired");
+      if (!fired->handoff_failed) return finish_fired(w, fired);
+      rearm_select_group(group);
+    }
+  }
+
+  // A waiter per case, put in the group (which frees it) before a send case's value moves into
+  // it: the move may throw.
+  bool make_waiters(waits& w, task_node* self) {
+    channel_waiter_base** tail = &w.group->cases;
+    bool made = true;
+    for (std::size_t i = 0; i < count && made; ++i) {
+      with_case(i, [&](auto& c, auto ops) {
+        auto* waiter = ops.new_waiter(c, self);
+        if (waiter == nullptr) {
+          made = false;
+          return;
+        }
+        waiter->group = w.group;
+        waiter->case_index = i;
+        if (waiter->shared != nullptr) w.group->remote = true;
+        *tail = waiter;
+        tail = &waiter->next_case;
+        w.at[i] = waiter;
+        ops.prepare(c, waiter);
+      });
+    }
+    return made;
+  }
+
+  void link_all(waits& w) noexcept {
+    for (std::size_t i = 0; i < count; ++i) {
+      with_case(i, [&](auto& c, auto ops) { ops.link(c, w.at[i]); });
+    }
   }
 
   // Takes what the fired case brought, frees every waiter, then runs the case's callback.
-  result<std::size_t> finish_fired(std::size_t index, select_group* group) {
+  result<std::size_t> finish_fired(waits& w, channel_waiter_base* fired) {
+    const std::size_t index = fired->case_index;
     error e;
-    for_case(index, [&](auto& c) {
-      using Case = std::decay_t<decltype(c)>;
-      if constexpr (!is_default_case<Case>) {
-        struct free_on_exit {
-          select_group* group;
-          ~free_on_exit() {
-            if (group != nullptr) free_select_group(group);
-          }
-        } guard{group};
-        auto got = case_traits<Case>::ops::collect(c, group->fired);
-        free_select_group(std::exchange(guard.group, nullptr));
-        e = case_traits<Case>::ops::finish(c, std::move(got));
-      }
+    with_case(index, [&](auto& c, auto ops) {
+      auto got = ops.collect(c, fired);  // a received value's move may throw: `w` frees all
+      w.free();
+      e = ops.finish(c, std::move(got));
     });
-    if (e) return e;
-    return result<std::size_t>(std::in_place, index);
+    return outcome(index, e);
   }
 
   std::tuple<C&...> cases_;
 };
 
+template <class Ch>
+using channel_value_t = typename channel_access<Ch>::value_type;
+
 }  // namespace detail
 
-// A case that receives from `ch` and calls on_value(result<T>) with the value or
-// errc::channel_closed.
-template <class T, class F>
-detail::recv_case_of<T, std::decay_t<F>> recv_case(channel<T>& ch, F&& on_value) {
+// A case that receives from `ch` (a channel<T> or a shared_channel<T>) and calls
+// on_value(result<T>) with the value or errc::channel_closed.
+template <class Ch, class F, class T = detail::channel_value_t<Ch>>
+detail::recv_case_of<Ch, std::decay_t<F>> recv_case(Ch& ch, F&& on_value) {
   static_assert(std::is_invocable_v<std::decay_t<F>&, result<T>>,
                 "recv_case's callback takes a jmpco::result<T>");
   return {&ch, std::forward<F>(on_value)};
 }
-// A case that sends `value` on `ch` and then calls on_sent().
-template <class T, class V, class F = detail::nothing_to_do>
-detail::send_case_of<T, std::decay_t<F>> send_case(channel<T>& ch, V&& value, F&& on_sent = {}) {
+// A case that sends `value` on `ch` (a channel<T> or a shared_channel<T>) and then calls
+// on_sent().
+template <class Ch, class V, class F = detail::nothing_to_do, class T = detail::channel_value_t<Ch>>
+detail::send_case_of<Ch, std::decay_t<F>> send_case(Ch& ch, V&& value, F&& on_sent = {}) {
   static_assert(std::is_invocable_v<std::decay_t<F>&>, "send_case's callback takes nothing");
   return {&ch, T(std::forward<V>(value)), std::forward<F>(on_sent)};
 }
@@ -5550,25 +5747,29 @@ void unlink_waiter(channel_waiter_base* w) noexcept {
   w->list = nullptr;
 }
 
-#if JMPCO_THREADS
-void fire_waiter_any_thread(channel_waiter_base* w) noexcept {
-  JMPCO_ASSERT(w->group == nullptr);  // a select waits on channels of its own thread only
-  unlink_waiter(w);
-  wake_from_any_thread(w->task);
-}
-#endif
-
 void fire_waiter(channel_waiter_base* w) noexcept {
   unlink_waiter(w);
   if (select_group* group = w->group) {
-    JMPCO_ASSERT(group->fired == nullptr);
+    JMPCO_ASSERT(group->claimed.load(std::memory_order_relaxed) && group->fired == nullptr);
     group->fired = w;
+    // Its cases on this thread's channels go now; those on shared channels when its task runs.
     for (channel_waiter_base* other = group->cases; other != nullptr; other = other->next_case) {
-      if (other != w && other->list != nullptr) unlink_waiter(other);
+      if (other->shared == nullptr && other->list != nullptr) unlink_waiter(other);
     }
   }
   wake(w->task);
 }
+
+#if JMPCO_THREADS
+void fire_waiter_any_thread(channel_waiter_base* w) noexcept {
+  unlink_waiter(w);
+  if (select_group* group = w->group) {
+    JMPCO_ASSERT(group->claimed.load(std::memory_order_relaxed) && group->fired == nullptr);
+    group->fired = w;
+  }
+  wake_from_any_thread(w->task);
+}
+#endif
 
 error park_on(task_node* self, void* wait, void (*abandon)(void* wait) noexcept) {
   JMPCO_ASSERT(self->wait == nullptr && self->abandon_wait == nullptr);
@@ -5581,21 +5782,87 @@ error park_on(task_node* self, void* wait, void (*abandon)(void* wait) noexcept)
   return e;
 }
 
-select_group* new_select_group() noexcept {
+select_group* new_select_group(task_node* self) noexcept {
   void* memory = allocate(sizeof(select_group));
   if (memory == nullptr) return nullptr;
-  return ::new (memory) select_group();
+  return ::new (memory) select_group(self);
+}
+
+void withdraw_select_group(select_group* group) noexcept {
+  for (channel_waiter_base* w = group->cases; w != nullptr; w = w->next_case) {
+#if JMPCO_THREADS
+    if (w->shared != nullptr) {
+      // Taken even when `w` is off its list: a firer that took it off may still be handing it
+      // a value, under this lock.
+      const std::lock_guard<std::mutex> hold(w->shared->lock);
+      if (w->list != nullptr) unlink_waiter(w);
+      continue;
+    }
+#endif
+    if (w->list != nullptr) unlink_waiter(w);
+  }
 }
 
 void free_select_group(select_group* group) noexcept {
+  withdraw_select_group(group);
   for (channel_waiter_base* w = group->cases; w != nullptr;) {
     channel_waiter_base* next = w->next_case;
-    if (w->list != nullptr) unlink_waiter(w);
+    shared_state_base* shared = w->shared;
     w->destroy(w);
+#if JMPCO_THREADS
+    if (shared != nullptr) shared->release();  // the channel's state may go with it
+#else
+    (void)shared;
+#endif
     w = next;
   }
   group->~select_group();
   deallocate(group, sizeof(select_group));
+}
+
+void rearm_select_group(select_group* group) noexcept {
+  for (channel_waiter_base* w = group->cases; w != nullptr; w = w->next_case) {
+    JMPCO_ASSERT(w->list == nullptr);
+    w->closed = false;
+    w->handoff_failed = false;
+  }
+  group->fired = nullptr;
+  group->claimed.store(false, std::memory_order_release);
+}
+
+void cancel_select_group(select_group* group) noexcept {
+  group->claimed.store(true, std::memory_order_release);
+  withdraw_select_group(group);
+#if JMPCO_THREADS
+  // A firer that claimed it before queued a wake; after the withdrawal (each lock taken once)
+  // no firer is left inside, so the wake is in the queue or was taken.
+  if (group->remote) withdraw_remote_wake(group->task);
+#endif
+  free_select_group(group);
+}
+
+namespace {
+
+void count_select_wait(select_group* group, int delta) noexcept {
+#if JMPCO_THREADS
+  if (group->remote) count_remote_wait(group->task, delta);
+#else
+  (void)group;
+  (void)delta;
+#endif
+}
+
+}  // namespace
+
+error park_on_select(task_node* self, select_group* group) {
+  count_select_wait(group, +1);
+  error e = park_on(self, group, [](void* wait) noexcept {
+    auto* abandoned = static_cast<select_group*>(wait);
+    count_select_wait(abandoned, -1);
+    cancel_select_group(abandoned);
+  });
+  if (e.code() != errc::closing) count_select_wait(group, -1);  // else the kill counted it
+  return e;
 }
 
 std::size_t select_random(std::size_t bound) noexcept {
