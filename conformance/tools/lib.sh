@@ -72,25 +72,21 @@ list_goldens() {
 # Backslashes are written as \\ and line breaks as \n (two characters each).
 # Prints nothing when the file is empty.
 extract_error() {
-  local prefix="$1" file="$2"
-  LC_ALL=C awk -v pfx="${prefix}: " '
-    function esc(s,    r, i) {
-      r = ""
-      while ((i = index(s, "\\")) > 0) {
-        r = r substr(s, 1, i - 1) "\\\\"
-        s = substr(s, i + 1)
-      }
-      return r s
-    }
-    NR == 1 {
-      if (index($0, pfx) == 1) { $0 = substr($0, length(pfx) + 1) }
-      out = esc($0)
-      next
-    }
-    $0 == "stack traceback:" { exit }
-    { out = out "\\n" esc($0) }
-    END { if (NR > 0) { printf "error: %s\n", out } }
-  ' "${file}"
+  # Bash alone, no awk: the suite runs this once per scenario, and a process start costs more
+  # than the scenario on a small machine. Bytes, not characters (LC_ALL=C).
+  local prefix="$1" file="$2" line out="" first=1 bs=$'\\' LC_ALL=C
+  [[ -s "${file}" ]] || return 0
+  while IFS= read -r line || [[ -n "${line}" ]]; do
+    if ((first)); then
+      first=0
+      [[ "${line}" == "${prefix}: "* ]] && line="${line#"${prefix}: "}"
+      out="${line//"${bs}"/"${bs}${bs}"}"
+      continue
+    fi
+    [[ "${line}" == "stack traceback:" ]] && break
+    out+="${bs}n${line//"${bs}"/"${bs}${bs}"}"
+  done <"${file}"
+  printf 'error: %s\n' "${out}"
 }
 
 # write_result STATUS STDERR_FILE PREFIX OUT_FILE
@@ -104,27 +100,28 @@ write_result() {
 
 # run_scenario PROGRAM PREFIX SCENARIO_DIR NAME OUT_DIR
 # Run PROGRAM NAME.lua with cwd = SCENARIO_DIR under a timeout; write
-# OUT_DIR/NAME.stdout, OUT_DIR/NAME.stderr and OUT_DIR/NAME.result.
-# Prints the raw exit status (124 = timed out, >128 = killed by a signal).
+# OUT_DIR/NAME.stdout, OUT_DIR/NAME.stderr and OUT_DIR/NAME.result (OUT_DIR and PROGRAM, if a
+# path, are absolute). Leaves the raw exit status in SCENARIO_STATUS (124 = timed out, >128 =
+# killed by a signal): no subshell, since the suite runs this once per scenario.
 run_scenario() {
-  local program="$1" prefix="$2" sdir="$3" name="$4" odir="$5" status=0
+  local program="$1" prefix="$2" sdir="$3" name="$4" odir="$5" status=0 here="${PWD}"
+  cd "${sdir}" || return
   # SCENARIO_LAUNCHER (e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu" for a cross build) is
   # split into words on purpose.
   # shellcheck disable=SC2086
-  (
-    cd "${sdir}" || exit
-    exec timeout --kill-after=5 "${SCENARIO_TIMEOUT}" ${SCENARIO_LAUNCHER:-} "${program}" "${name}.lua" \
-      </dev/null >"${odir}/${name}.stdout" 2>"${odir}/${name}.stderr"
-  ) || status=$?
+  timeout --kill-after=5 "${SCENARIO_TIMEOUT}" ${SCENARIO_LAUNCHER:-} "${program}" "${name}.lua" \
+    </dev/null >"${odir}/${name}.stdout" 2>"${odir}/${name}.stderr" || status=$?
+  cd "${here}" || return
   write_result "${status}" "${odir}/${name}.stderr" "${prefix}" "${odir}/${name}.result"
-  printf '%s\n' "${status}"
+  SCENARIO_STATUS="${status}"
 }
 
 # Produce the golden files of one scenario with lua5.4 into OUT_DIR.
 make_golden() {
   local sdir="$1" name="$2" odir="$3" status
   # Invoked as plain "lua5.4" so that lua.c prefixes its messages with "lua5.4: ".
-  status="$(SCENARIO_LAUNCHER='' run_scenario lua5.4 lua5.4 "${sdir}" "${name}" "${odir}")"
+  SCENARIO_LAUNCHER='' run_scenario lua5.4 lua5.4 "${sdir}" "${name}" "${odir}"
+  status="${SCENARIO_STATUS}"
   rm -f "${odir}/${name}.stderr"
   if [[ "${status}" -eq 124 || "${status}" -gt 128 ]]; then
     printf 'warning: lua5.4 %s.lua ended with status %s (timeout or signal)\n' "${name}" "${status}" >&2
