@@ -91,8 +91,7 @@ constexpr int kPrograms = 16;
 constexpr int kMaxTasks = 64;
 constexpr std::size_t kMaxInput = 2048;
 constexpr std::size_t kWorkerStack = std::size_t{64} << 20;
-constexpr int kKilledTaskWaits = 16;  // as lib/scheduler.cpp
-constexpr int kSelectCase = 8;        // a select case byte: bit 2 send (else receive), bits 0-1 the channel
+constexpr int kSelectCase = 8;  // a select case byte: bit 2 send (else receive), bits 0-1 the channel
 
 struct op {
   char code = 0;
@@ -277,11 +276,11 @@ struct model {
     bool waits_shared = false;       // parked on the shared_channel: the scheduler waits for it
     int joining = 0;                 // the task a join waits for (cleared when that one finishes)
     int joining_done = 0;            // the same, kept until the join goes on
+    int joining_slot = -1;           // the handle the join was called on
     std::vector<int> joiners;        // most recent first
     int any_targets[2] = {0, 0};     // a parked wait_any's tasks (0: an empty handle), pinned
     std::vector<int> any_waiters;    // the wait_any calls parked on this task, most recent first
-    bool kill_seen = false;
-    int waits_after_kill = 0;
+    bool kill_seen = false;          // every wait fails at once (the 2^20 that unwind are past any program)
     // Its outcome, and who holds it.
     long result = 0;
     jmpco::errc failure = jmpco::errc::ok;
@@ -335,17 +334,23 @@ struct model {
     if (!t.collected && reported && t.generation == generation) ++unjoined;
   }
 
-  std::string collect(int id) {
+  // A join through `slot` takes the outcome once. Only the handle it was called on, if it still
+  // holds the task, is emptied: a handle the task moved to keeps it, collected (empty to use).
+  std::string collect(int id, int slot) {
     task& t = tasks[id];
-    if (t.collected) return code_text(jmpco::errc::empty_handle);
+    const bool took = !t.collected;
     t.collected = true;
-    if (t.holder >= 0) {
-      slots[t.holder] = 0;
-      t.holder = -1;
-      release(id);
-    }
+    if (t.holder == slot) drop_handle(slot);
+    if (!took) return code_text(jmpco::errc::empty_handle);
     if (t.failure != jmpco::errc::ok) return code_text(t.failure);
     return "v" + std::to_string(t.result);
+  }
+
+  // The task a handle holds, 0 for an empty handle or one whose task another handle's join
+  // collected.
+  int held(int slot) const {
+    const int id = slots[slot];
+    return id != 0 && !tasks[id].collected ? id : 0;
   }
 
   void drop_handle(int slot) {
@@ -480,7 +485,7 @@ struct model {
       case '<':
         return t.got_value ? "v" + std::to_string(t.recv_value) : code_text(jmpco::errc::channel_closed);
       case 'j': {
-        std::string r = collect(t.joining_done);
+        std::string r = collect(t.joining_done, t.joining_slot);
         release(t.joining_done);
         return r;
       }
@@ -620,21 +625,10 @@ struct model {
   }
 
   // The wait of an op that must park: true if it parked (the caller stops), false if it did
-  // not (the op's result is logged, or the forced unwind began).
+  // not (the op's result is logged).
   bool park(int id, char w, bool in_destructor, bool ready_again) {
     task& t = tasks[id];
     if (t.kill_seen) {
-      const bool in_flight = t.unwinding && t.exception;
-      if (t.waits_after_kill == kKilledTaskWaits && !in_flight) {
-        if (in_destructor) {  // thrown out of a destructor: std::terminate
-          skip = true;
-          return true;
-        }
-        t.unwinding = true;  // the forced unwind
-        t.exception = true;
-        return false;
-      }
-      if (t.waits_after_kill < kKilledTaskWaits) ++t.waits_after_kill;
       note(log, id, std::string(in_destructor ? "~" : "") + w + "=" + code_text(jmpco::errc::yield_while_closing));
       return false;
     }
@@ -732,7 +726,7 @@ struct model {
       case 'a':
         return wait_any(id, a, b, tag, in_destructor);
       case 'k': {
-        const int target = slots[a];
+        const int target = held(a);
         if (target == 0) return failed(jmpco::errc::empty_handle), false;
         task& t = tasks[target];
         if (t.st == state::finished || t.generation != generation) return result("ok"), false;
@@ -873,14 +867,17 @@ struct model {
       self.joining = target;
       tasks[target].joiners.insert(tasks[target].joiners.begin(), id);
       if (park(id, 'j', in_destructor, false)) {
-        if (!skip) self.joining_done = target;
+        if (!skip) {
+          self.joining_done = target;
+          self.joining_slot = slot;
+        }
         return true;
       }
       stop_joining(tasks[id]);
       release(target);
       return false;
     }
-    const std::string r = collect(target);
+    const std::string r = collect(target, slot);
     release(target);
     result(r);
     return false;
@@ -890,7 +887,7 @@ struct model {
   // (the main context runs the scheduler) with both tasks pinned.
   bool wait_any(int id, int slot_a, int slot_b, const std::string& tag, bool in_destructor) {
     auto result = [&](const std::string& r) { note(log, id, tag + "=" + r); };
-    const int targets[2] = {slots[slot_a], slots[slot_b]};
+    const int targets[2] = {held(slot_a), held(slot_b)};
     if (id != 0 && (targets[0] == id || targets[1] == id)) return result(code_text(jmpco::errc::join_self)), false;
     if (targets[0] == 0 && targets[1] == 0) return result(code_text(jmpco::errc::empty_handle)), false;
     if (const int first = first_finished(targets); first >= 0) return result("i" + std::to_string(first)), false;

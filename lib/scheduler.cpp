@@ -17,8 +17,8 @@ namespace detail {
 namespace {
 
 // How often a killed task may wait again (each wait failing at once) before it is taken to
-// ignore the kill and unwound: enough for destructors that wait once or twice.
-constexpr unsigned char kKilledTaskWaits = 16;
+// ignore the kill and unwound: about 20 ms of a loop that ignores the errors.
+constexpr std::uint32_t kKilledTaskWaits = std::uint32_t{1} << 20;
 
 // The task the scheduler resumed last on this thread, and that scheduler.
 struct running_slot {
@@ -45,6 +45,10 @@ error park_running_task(bool ready) {
   if (self == nullptr) return error(errc::outside_task);
   if (self->kill_seen) {  // its coroutine is being closed: it cannot park
 #if JMPCO_EXCEPTIONS
+    // A loop that ignores the errors (`for (;;) (void)this_task::yield();`) would keep the kill
+    // from ever returning. Nothing can tell such a loop from destructors that each wait once (a
+    // connection's goodbye), and a forced unwind thrown in a destructor ends the program: so
+    // only a count no set of destructors reaches in practice, each wait failing at once.
     if (self->waits_after_kill == kKilledTaskWaits && std::uncaught_exceptions() == 0) {
       self->owner->abandon_waits(self);  // what the caller set up for this wait
       coroutine_core::unwind_for_close();

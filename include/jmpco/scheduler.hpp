@@ -28,6 +28,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <exception>
 #include <functional>
 #include <iterator>
 #include <new>
@@ -108,7 +110,9 @@ struct task_node {
   error failure;
   unsigned references = 2;  // the scheduler's (until it finishes), its handle's, each join's
   bool collected = false;   // a join took the outcome
-  void* holder = nullptr;   // the task<T> handle that holds it now (follows moves), or nullptr
+  // The address of the task<T> handle that holds it now (follows moves), or nullptr. Compared,
+  // never written through: the handle may be on a parked task's saved stack.
+  const void* holder = nullptr;
 
   task_node* next_ready = nullptr;  // run queue
   task_node* all_prev = nullptr;    // every task of the scheduler, zombies included
@@ -133,9 +137,9 @@ struct task_node {
   void* wait = nullptr;
 
   // Killed: the wait it was in returned errc::closing; later waits fail at once, and this many
-  // of them (a loop that ignores the errors) get it unwound.
+  // of them (2^20: a loop that ignores the errors) get it unwound.
   bool kill_seen = false;
-  unsigned char waits_after_kill = 0;
+  std::uint32_t waits_after_kill = 0;
 
   // Waiting for a file descriptor: the fd (-1: none), what for, what came, and the other tasks
   // waiting on the same fd.
@@ -163,8 +167,8 @@ JMPCO_API task_node* running_task() noexcept;
 // parked, it returns errc::closing (with exceptions; without, the kill discards the stack and it
 // never returns), and the caller must leave alone what the kill abandoned: nothing is thrown,
 // as the wait may be in a destructor. Any other error: it could not park, runs on; a killed task
-// that keeps waiting gets errc::yield_while_closing, and after kKilledTaskWaits of those, with no
-// exception in flight, its wait is abandoned and the forced unwind thrown from here.
+// that waits again gets errc::yield_while_closing at once, and after 2^20 of those (a loop that
+// ignores them), with no exception in flight, its wait is abandoned and the forced unwind thrown.
 [[nodiscard]] JMPCO_API error park_running_task(bool ready = false);
 JMPCO_API void wake(task_node* t) noexcept;
 // Takes `t` off the joiner list of the task it waits for.
@@ -449,17 +453,18 @@ class task_state final : public task_node {
     return state;
   }
 
-  // The finished task's outcome, handed out once.
-  result<T> take() {
+  // The finished task's outcome. The result moves out but stays in the task until
+  // discard_result(): if T's move throws, the next join gets it.
+  result<T> outcome() {
     if (failure.code() != errc::ok) return failure;
     if (!result_.full()) return error(errc::killed);
     if constexpr (std::is_void_v<T>) {
-      result_.take();
       return result<void>();
     } else {
-      return result<T>(std::in_place, result_.take());
+      return result<T>(std::in_place, std::move(*result_.value));
     }
   }
+  void discard_result() noexcept { result_.clear(); }
 
  private:
   template <class, class, class>
@@ -513,15 +518,18 @@ class task {
   }
   ~task() { detach(); }
 
-  explicit operator bool() const noexcept { return state_ != nullptr; }
+  // A handle whose task another handle's join collected is empty too.
+  explicit operator bool() const noexcept { return state_ != nullptr && !state_->collected; }
   bool done() const noexcept { return state_ == nullptr || state_->finished(); }
 
   // Waits for the task and hands out what it returned or the error it died with (errc::killed
   // if killed); the handle is empty afterwards. Inside a task of the same scheduler this blocks
   // that task; elsewhere it runs the scheduler until the task is done (errc::deadlock if it can
   // never be). A task joining itself gets errc::join_self. While a join waits, the handle may be
-  // moved or destroyed (the join still gets the outcome) or joined again: the first join to go
-  // on takes the outcome, the others get errc::empty_handle.
+  // moved or destroyed (the join still gets the outcome; the handle it moved to is empty
+  // afterwards: it lets go of the task when destroyed or joined) or joined again: the first
+  // join to go on takes the outcome, the others get errc::empty_handle. A result whose move
+  // throws stays in the task for the next join.
   result<T> join() {
     if (state_ == nullptr) return error(errc::empty_handle);
     detail::task_state<T>* t = state_;
@@ -543,18 +551,20 @@ class task {
         }
       }
     }
-    return collect(t);
+    return collect(t, this);
   }
 
   // Ends the task: a task that has not finished is closed and its join() reports errc::killed.
   // With exceptions, the wait it is in returns errc::closing (nothing is thrown: the wait may be
-  // in a destructor) and the task should return; every later wait fails at once with
-  // errc::yield_while_closing, and a task that ignores 16 of those is unwound by the forced
-  // unwind. Every destructor on its stack runs. Without exceptions its stack is discarded. A task
+  // in a destructor) and the task should return; every later wait (a destructor's goodbye, say)
+  // fails at once with errc::yield_while_closing. Every destructor on its stack runs. A task that
+  // ignores those errors in a loop is unwound by the forced unwind after 2^20 of them (a few
+  // milliseconds); destructors that wait, each once, never come near. Without exceptions its
+  // stack is discarded. A task
   // cannot kill itself (errc::close_running) or a task that is running another
   // (errc::close_normal).
   result<void> kill() {
-    if (state_ == nullptr) return error(errc::empty_handle);
+    if (!*this) return error(errc::empty_handle);
     if (state_->finished() || state_->owner == nullptr) return result<void>();
     if (state_->current == detail::task_node::state::running) {
       return error(detail::running_task() == state_ ? errc::close_running : errc::close_normal);
@@ -591,16 +601,34 @@ class task {
     return e;
   }
 
-  // Takes the outcome once, and empties whichever handle holds the task now.
-  static result<T> collect(detail::task_state<T>* t) {
-    if (t->collected) return error(errc::empty_handle);
-    t->collected = true;
-    if (auto* holder = static_cast<task*>(t->holder)) {
-      holder->state_ = nullptr;
-      t->holder = nullptr;
-      detail::release_task(t);  // the handle's reference; the join's keeps it for take()
+  // Takes the outcome once; if `joining` (the handle join() was called on, which may have been
+  // moved or destroyed since) still holds the task, empties it. Another handle the task moved to
+  // is never written: it may be on a parked task's saved stack. It finds the task collected and
+  // lets go of it when it is destroyed or joined.
+  static result<T> collect(detail::task_state<T>* t, task* joining) {
+    if (t->collected) {
+      if (t->holder == joining) joining->let_go();
+      return error(errc::empty_handle);
     }
-    return t->take();
+    struct commit_unless_thrown {  // the outcome built: it left the task
+      detail::task_state<T>* t;
+      task* joining;
+      int pending = std::uncaught_exceptions();
+      ~commit_unless_thrown() {
+        if (std::uncaught_exceptions() != pending) return;
+        t->collected = true;
+        t->discard_result();
+        if (t->holder == joining) joining->let_go();
+      }
+    } commit{t, joining};
+    return t->outcome();
+  }
+
+  // Empties this handle (its task was collected): drops the handle's reference.
+  void let_go() noexcept {
+    detail::task_node* t = std::exchange(state_, nullptr);
+    t->holder = nullptr;
+    detail::release_task(t);  // a join's own reference keeps the task for its outcome
   }
 
   detail::task_state<T>* state_ = nullptr;
@@ -641,7 +669,7 @@ namespace detail {
 struct task_access {
   template <class T>
   static task_node* node(const task<T>& t) noexcept {
-    return t.state_;
+    return t ? t.state_ : nullptr;  // collected through another handle: empty
   }
 };
 
