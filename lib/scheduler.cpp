@@ -12,6 +12,18 @@
 #endif
 
 namespace jmpco {
+
+struct scheduler::in_use_scope {
+  scheduler* s;
+  explicit in_use_scope(scheduler* s) noexcept : s(s) { ++s->in_use_; }
+  ~in_use_scope() {
+    JMPCO_ASSERT(s->in_use_ > 0);
+    --s->in_use_;
+  }
+  in_use_scope(const in_use_scope&) = delete;
+  in_use_scope& operator=(const in_use_scope&) = delete;
+};
+
 namespace detail {
 
 namespace {
@@ -90,16 +102,18 @@ void release_task(task_node* t) noexcept {
   JMPCO_ASSERT(t->references > 0);
   if (--t->references != 0) return;
   JMPCO_ASSERT(t->finished() && t->any_waiters == nullptr);
+  scheduler* owner = t->owner;
+  if (owner == nullptr) return t->destroy();
+  // The handler and the destructors of the task's function object run in here.
+  const scheduler::in_use_scope in_use(owner);
   const errc code = t->failure.code();
-  if (!t->collected && code != errc::ok && code != errc::killed && t->owner != nullptr)
-    t->owner->report_unjoined(t->failure);
-  if (t->owner != nullptr) {  // off its scheduler's list of tasks
-    if (t->all_prev != nullptr)
-      t->all_prev->all_next = t->all_next;
-    else
-      t->owner->all_ = t->all_next;
-    if (t->all_next != nullptr) t->all_next->all_prev = t->all_prev;
-  }
+  if (!t->collected && code != errc::ok && code != errc::killed) owner->report_unjoined(t->failure);
+  // Off its scheduler's list of tasks.
+  if (t->all_prev != nullptr)
+    t->all_prev->all_next = t->all_next;
+  else
+    owner->all_ = t->all_next;
+  if (t->all_next != nullptr) t->all_next->all_prev = t->all_prev;
   t->destroy();
 }
 
@@ -316,9 +330,10 @@ result<std::size_t> wait_for_any(const void* tasks, std::size_t count, task_at a
   } else {
     // From here on the handles are not read: the tasks that run may move or destroy them.
     while (!first_finished(w)) {
-      if (!seen.owner->step()) {
+      result<bool> stepped = seen.owner->step();
+      if (!stepped || !*stepped) {
         free_any_wait(w);
-        return error(errc::deadlock);
+        return stepped ? error(errc::deadlock) : stepped.error();
       }
     }
   }
@@ -656,6 +671,12 @@ void scheduler::push_ready(task_node* t) noexcept {
   ready_tail_ = t;
 }
 
+void scheduler::push_ready_first(task_node* t) noexcept {
+  t->next_ready = ready_head_;
+  ready_head_ = t;
+  if (ready_tail_ == nullptr) ready_tail_ = t;
+}
+
 task_node* scheduler::pop_ready() noexcept {
   task_node* t = ready_head_;
   if (t == nullptr) return nullptr;
@@ -689,7 +710,8 @@ void scheduler::adopt(task_node* t) noexcept {
   push_ready(t);
 }
 
-void scheduler::resume(task_node* t) noexcept {
+error scheduler::resume(task_node* t) noexcept {
+  const in_use_scope in_use(this);
   const detail::running_slot outer = detail::running_now;
   detail::running_now = {t, this};
   t->current = state::running;
@@ -697,20 +719,22 @@ void scheduler::resume(task_node* t) noexcept {
   detail::running_now = outer;
   if (t->body->status() == status::dead) {
     if (!outcome) t->failure = outcome.error();
-    return finish(t);
+    finish(t);
+    return error();
   }
   if (!outcome) {
     // The resume was refused (too deeply nested, no memory to save the resumer's frames): the
-    // task cannot run here. It fails with that error rather than spin.
-    t->failure = outcome.error();
-    (void)t->body->close_core();
-    return finish(t);
+    // task did not run. It waits, first in line, for a run from a place where it can.
+    t->current = state::ready;
+    push_ready_first(t);
+    return outcome.error();
   }
   // Suspended without parking (a plain yield of its coroutine): it is ready again.
   if (t->current == state::running) {
     t->current = state::ready;
     push_ready(t);
   }
+  return error();
 }
 
 void scheduler::finish(task_node* t) noexcept {
@@ -739,6 +763,7 @@ void scheduler::abandon_waits(task_node* t) noexcept {
 
 void scheduler::kill(task_node* t) noexcept {
   JMPCO_ASSERT(!t->finished() && t->current != state::running);
+  const in_use_scope in_use(this);
   if (t->current == state::ready) unlink_ready(t);
   abandon_waits(t);
   // Its destructors run as the task: what they ask of the scheduler is asked by it.
@@ -816,35 +841,64 @@ void count_remote_wait(task_node* t, int delta) noexcept {
 
 // ---- running ----------------------------------------------------------------------------------
 
-bool scheduler::step() {
+bool scheduler::has_started_tasks() const noexcept {
+  for (const task_node* t = all_; t != nullptr; t = t->all_next) {
+    if (!t->finished() && t->body->started()) return true;
+  }
+  return false;
+}
+
+error scheduler::take_thread() noexcept {
+#if JMPCO_THREADS
+  const std::thread::id here = std::this_thread::get_id();
+  if (thread_ == here) return error();
+  if (has_started_tasks()) return error(errc::wrong_thread);
+  thread_ = here;
+#endif
+  return error();
+}
+
+error scheduler::may_run() noexcept {
+  if (error e = take_thread(); e) return e;
+  if (in_use_ != 0) return error(errc::scheduler_running);
+  return error();
+}
+
+result<bool> scheduler::step() {
+  if (error e = take_thread(); e) return e;
   take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   if (task_node* t = pop_ready()) {
-    resume(t);
-    return true;
+    if (error e = resume(t); e) return e;
+    return result<bool>(std::in_place, true);
   }
   if (timers_ != nullptr || fd_waiters_ != 0) {
     block_until(timers_ != nullptr ? &timers_->deadline : nullptr);
     wake_due_timers(clock::now());
-    return true;
+    return result<bool>(std::in_place, true);
   }
 #if JMPCO_THREADS
   if (remote_waits_ != 0) {  // another thread will wake a task: wait for its interrupt()
     block_until(nullptr);
-    return true;
+    return result<bool>(std::in_place, true);
   }
 #endif
-  return false;
+  return result<bool>(std::in_place, false);
 }
 
 result<void> scheduler::run() {
-  while (step()) {
+  if (error e = may_run(); e) return e;
+  for (;;) {
+    result<bool> stepped = step();
+    if (!stepped) return stepped.error();
+    if (!*stepped) break;
   }
   if (live_ != 0) return error(errc::deadlock);
   return result<void>();
 }
 
 std::size_t scheduler::run_once() {
+  if (may_run()) return 0;
   take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   // Only the tasks ready now: one that becomes ready meanwhile waits for the next call.
@@ -854,13 +908,13 @@ std::size_t scheduler::run_once() {
   std::size_t ran = 0;
   for (; ran < ready; ++ran) {
     task_node* t = pop_ready();
-    if (t == nullptr) break;
-    resume(t);
+    if (t == nullptr || resume(t)) break;
   }
   return ran;
 }
 
 std::size_t scheduler::run_once(clock::duration timeout) {
+  if (may_run()) return 0;
   take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   if (ready_head_ == nullptr) {
@@ -876,10 +930,19 @@ scheduler* scheduler::current() noexcept {
 }
 
 scheduler::~scheduler() {
-  for (task_node* t = all_; t != nullptr; t = t->all_next) {
-    if (t->current == state::running)
-      detail::fail_fatally("a scheduler was destroyed by one of its own tasks");
+  if (in_use_ != 0) {
+    for (task_node* t = all_; t != nullptr; t = t->all_next) {
+      if (t->current == state::running)
+        detail::fail_fatally("a scheduler was destroyed by one of its own tasks");
+    }
+    detail::fail_fatally(
+        "a scheduler was destroyed by code it called (a finished task's destructors or its "
+        "unjoined-failure handler)");
   }
+#if JMPCO_THREADS
+  if (thread_ != std::this_thread::get_id() && has_started_tasks())
+    detail::fail_fatally("a scheduler was destroyed on another thread than its started tasks'");
+#endif
   // Kill the unfinished tasks; a killed task's destructors may spawn or finish others.
   for (;;) {
     task_node* unfinished = all_;
