@@ -335,6 +335,8 @@ enum class errc : unsigned char {
   fd_closed,  // file descriptor closed while waited for
   // wait_any (scheduler.hpp).
   mixed_schedulers,  // cannot wait for tasks of different schedulers
+  // run() and run_once() (scheduler.hpp).
+  scheduler_running,  // the scheduler is already running (called from one of its tasks)
 };
 
 // The exact text Lua 5.4 uses where Lua has the same error, else jmpco's own.
@@ -1480,7 +1482,14 @@ JMPCO_API result<fd_event> wait_fd(int fd, fd_event events,
 
 // Runs tasks on the thread that calls run(), join() or run_once(). A scheduler belongs to one
 // thread; tasks of schedulers on different threads talk through shared_channel (a channel<T>
-// is for the tasks of one thread).
+// is for the tasks of one thread). Once a task has started, the scheduler belongs to the thread
+// that started it until every started task has finished: run(), run_once(), join(), kill() and
+// wait_any() from another thread get errc::wrong_thread (run_once(): 0) and change nothing; a
+// scheduler with no started task left may move to another thread.
+// The library keeps pointers to the scheduler (each task's, and the wakes of its tasks by
+// channels, other tasks and timers): it must not live on a coroutine's stack (a task's local)
+// while that coroutine is suspended and something else may wake one of its tasks, as a send on
+// a channel shared with other tasks does; keep such a scheduler in the heap.
 class JMPCO_API scheduler {
  public:
   using clock = std::chrono::steady_clock;
@@ -1490,6 +1499,10 @@ class JMPCO_API scheduler {
   scheduler& operator=(const scheduler&) = delete;
   // Kills every task that has not finished (their destructors run, with exceptions) and frees
   // every task whose handle is gone. Handles that outlive the scheduler see errc::killed.
+  // Fatal errors (a destructor cannot report one): destroying a scheduler from inside its own
+  // work, that is by one of its tasks, or by code it calls (the destructors of a finished task's
+  // function object and arguments, the unjoined-failure handler); and destroying it on another
+  // thread than the one its started, unfinished tasks belong to.
   ~scheduler();
 
   // Starts fn(args...) as a task; it runs when the scheduler next runs. When the task cannot be
@@ -1503,9 +1516,14 @@ class JMPCO_API scheduler {
   // left waiting for each other (or for channels nobody will use). A task waiting on a
   // shared_channel may be woken by another thread: while one waits, an idle scheduler blocks
   // until then instead (a shared_channel that no thread will use again blocks it for good).
+  // A task whose resume is refused (nested past the coroutine nesting limit, no memory to save
+  // the caller's frames) stays ready and intact, and run() returns that error; so do join() and
+  // wait_any() when they run the scheduler. From one of its own tasks (or code it calls), run()
+  // and run_once() are refused: errc::scheduler_running (run_once(): 0).
   result<void> run();
   // Resumes each task that is ready now once (and the sleepers whose time has come); returns how
-  // many ran. For a loop of the program's own (an event library's), with next_deadline().
+  // many ran. For a loop of the program's own (an event library's), with next_deadline(). It
+  // stops at a task whose resume is refused (the task stays ready, first in line).
   std::size_t run_once();
   // When the earliest sleeper wakes, if any sleeps.
   std::optional<clock::time_point> next_deadline() const noexcept;
@@ -1513,8 +1531,10 @@ class JMPCO_API scheduler {
   std::size_t live_tasks() const noexcept { return live_; }
 
   // A task that failed after its handle let go (detached, or destroyed without join) cannot hand
-  // its error to anyone: it goes here. The default counts them (unjoined_failures()).
-  using failure_handler = void (*)(const error& e, void* user);
+  // its error to anyone: it goes here. The default counts them (unjoined_failures()). The
+  // handler is called from inside the scheduler's bookkeeping, which cannot be left half done:
+  // it must not throw (noexcept) and must not destroy the scheduler.
+  using failure_handler = void (*)(const error& e, void* user) noexcept;
   void on_unjoined_failure(failure_handler handler, void* user) noexcept {
     failure_handler_ = handler;
     failure_user_ = user;
@@ -1583,15 +1603,24 @@ class JMPCO_API scheduler {
 #endif
 
   // Runs one step: a ready task, or (none ready) waits for the next timer. False when nothing is
-  // ready and no timer is pending.
-  bool step();
-  void resume(detail::task_node* t) noexcept;
+  // ready and no timer is pending; an error when the scheduler belongs to another thread or a
+  // task's resume was refused (the task stays ready, first in line).
+  result<bool> step();
+  // Resumes `t`; a refused resume (the error returned) leaves it ready, first in line.
+  error resume(detail::task_node* t) noexcept;
+  // The scheduler belongs to the calling thread from now on, unless tasks that started on
+  // another thread have not finished: errc::wrong_thread.
+  error take_thread() noexcept;
+  bool has_started_tasks() const noexcept;
+  // run() and run_once() may go ahead: the calling thread's, not running already.
+  error may_run() noexcept;
   void finish(detail::task_node* t) noexcept;
   void adopt(detail::task_node* t) noexcept;
   void kill(detail::task_node* t) noexcept;
   // Takes a task out of its timer, join and channel waits.
   void abandon_waits(detail::task_node* t) noexcept;
   void push_ready(detail::task_node* t) noexcept;
+  void push_ready_first(detail::task_node* t) noexcept;
   detail::task_node* pop_ready() noexcept;
   void unlink_ready(detail::task_node* t) noexcept;
   void add_timer(detail::task_node* t) noexcept;
@@ -1628,6 +1657,7 @@ class JMPCO_API scheduler {
   detail::task_node* remote_tail_ = nullptr;
   std::atomic<bool> remote_pending_{false};  // the queue is not empty (checked without lock)
   std::size_t remote_waits_ = 0;             // tasks waiting for another thread
+  std::thread::id thread_;                   // the thread its started tasks belong to
 #endif
 
   // ---- the cache: free lists of blocks, one per block size ----
@@ -1659,6 +1689,10 @@ class JMPCO_API scheduler {
   detail::task_node* timers_ = nullptr;  // root of the pairing heap
   detail::task_node* all_ = nullptr;
   std::size_t live_ = 0;
+  // Frames of the scheduler's own that run the program's code (a task, a destructor, the failure
+  // handler) are on the stack: it may not be destroyed, nor run() again.
+  unsigned in_use_ = 0;
+  struct in_use_scope;  // counts one such frame while it lives
   failure_handler failure_handler_ = nullptr;
   void* failure_user_ = nullptr;
   std::size_t unjoined_failures_ = 0;
@@ -1810,7 +1844,9 @@ class task {
         if (error e = wait_inside(self, t); e) return e;
       } else {
         while (!t->finished()) {
-          if (!t->owner->step()) return error(errc::deadlock);
+          result<bool> stepped = t->owner->step();
+          if (!stepped) return stepped.error();
+          if (!*stepped) return error(errc::deadlock);
         }
       }
     }
@@ -1827,6 +1863,7 @@ class task {
   result<void> kill() {
     if (state_ == nullptr) return error(errc::empty_handle);
     if (state_->finished() || state_->owner == nullptr) return result<void>();
+    if (error e = state_->owner->take_thread(); e) return e;
     if (state_->current == detail::task_node::state::running) {
       return error(detail::running_task() == state_ ? errc::close_running : errc::close_normal);
     }
@@ -4558,6 +4595,8 @@ const char* message(errc code) noexcept {
       return "file descriptor closed while waited for";
     case errc::mixed_schedulers:
       return "cannot wait for tasks of different schedulers";
+    case errc::scheduler_running:
+      return "cannot run a scheduler that is already running";
   }
   return "unknown jmpco error";
 }
@@ -4768,6 +4807,18 @@ inline int poll_timeout(const std::chrono::steady_clock::time_point* deadline) n
 #endif
 
 namespace jmpco {
+
+struct scheduler::in_use_scope {
+  scheduler* s;
+  explicit in_use_scope(scheduler* s) noexcept : s(s) { ++s->in_use_; }
+  ~in_use_scope() {
+    JMPCO_ASSERT(s->in_use_ > 0);
+    --s->in_use_;
+  }
+  in_use_scope(const in_use_scope&) = delete;
+  in_use_scope& operator=(const in_use_scope&) = delete;
+};
+
 namespace detail {
 
 namespace {
@@ -4846,16 +4897,18 @@ void release_task(task_node* t) noexcept {
   JMPCO_ASSERT(t->references > 0);
   if (--t->references != 0) return;
   JMPCO_ASSERT(t->finished() && t->any_waiters == nullptr);
+  scheduler* owner = t->owner;
+  if (owner == nullptr) return t->destroy();
+  // The handler and the destructors of the task's function object run in here.
+  const scheduler::in_use_scope in_use(owner);
   const errc code = t->failure.code();
-  if (!t->collected && code != errc::ok && code != errc::killed && t->owner != nullptr)
-    t->owner->report_unjoined(t->failure);
-  if (t->owner != nullptr) {  // off its scheduler's list of tasks
-    if (t->all_prev != nullptr)
-      t->all_prev->all_next = t->all_next;
-    else
-      t->owner->all_ = t->all_next;
-    if (t->all_next != nullptr) t->all_next->all_prev = t->all_prev;
-  }
+  if (!t->collected && code != errc::ok && code != errc::killed) owner->report_unjoined(t->failure);
+  // Off its scheduler's list of tasks.
+  if (t->all_prev != nullptr)
+    t->all_prev->all_next = t->all_next;
+  else
+    owner->all_ = t->all_next;
+  if (t->all_next != nullptr) t->all_next->all_prev = t->all_prev;
   t->destroy();
 }
 
@@ -5072,9 +5125,10 @@ result<std::size_t> wait_for_any(const void* tasks, std::size_t count, task_at a
   } else {
     // From here on the handles are not read: the tasks that run may move or destroy them.
     while (!first_finished(w)) {
-      if (!seen.owner->step()) {
+      result<bool> stepped = seen.owner->step();
+      if (!stepped || !*stepped) {
         free_any_wait(w);
-        return error(errc::deadlock);
+        return stepped ? error(errc::deadlock) : stepped.error();
       }
     }
   }
@@ -5412,6 +5466,12 @@ void scheduler::push_ready(task_node* t) noexcept {
   ready_tail_ = t;
 }
 
+void scheduler::push_ready_first(task_node* t) noexcept {
+  t->next_ready = ready_head_;
+  ready_head_ = t;
+  if (ready_tail_ == nullptr) ready_tail_ = t;
+}
+
 task_node* scheduler::pop_ready() noexcept {
   task_node* t = ready_head_;
   if (t == nullptr) return nullptr;
@@ -5445,7 +5505,8 @@ void scheduler::adopt(task_node* t) noexcept {
   push_ready(t);
 }
 
-void scheduler::resume(task_node* t) noexcept {
+error scheduler::resume(task_node* t) noexcept {
+  const in_use_scope in_use(this);
   const detail::running_slot outer = detail::running_now;
   detail::running_now = {t, this};
   t->current = state::running;
@@ -5453,20 +5514,22 @@ void scheduler::resume(task_node* t) noexcept {
   detail::running_now = outer;
   if (t->body->status() == status::dead) {
     if (!outcome) t->failure = outcome.error();
-    return finish(t);
+    finish(t);
+    return error();
   }
   if (!outcome) {
     // The resume was refused (too deeply nested, no memory to save the resumer's frames): the
-    // task cannot run here. It fails with that error rather than spin.
-    t->failure = outcome.error();
-    (void)t->body->close_core();
-    return finish(t);
+    // task did not run. It waits, first in line, for a run from a place where it can.
+    t->current = state::ready;
+    push_ready_first(t);
+    return outcome.error();
   }
   // Suspended without parking (a plain yield of its coroutine): it is ready again.
   if (t->current == state::running) {
     t->current = state::ready;
     push_ready(t);
   }
+  return error();
 }
 
 void scheduler::finish(task_node* t) noexcept {
@@ -5495,6 +5558,7 @@ void scheduler::abandon_waits(task_node* t) noexcept {
 
 void scheduler::kill(task_node* t) noexcept {
   JMPCO_ASSERT(!t->finished() && t->current != state::running);
+  const in_use_scope in_use(this);
   if (t->current == state::ready) unlink_ready(t);
   abandon_waits(t);
   // Its destructors run as the task: what they ask of the scheduler is asked by it.
@@ -5572,35 +5636,64 @@ void count_remote_wait(task_node* t, int delta) noexcept {
 
 // ---- running ----------------------------------------------------------------------------------
 
-bool scheduler::step() {
+bool scheduler::has_started_tasks() const noexcept {
+  for (const task_node* t = all_; t != nullptr; t = t->all_next) {
+    if (!t->finished() && t->body->started()) return true;
+  }
+  return false;
+}
+
+error scheduler::take_thread() noexcept {
+#if JMPCO_THREADS
+  const std::thread::id here = std::this_thread::get_id();
+  if (thread_ == here) return error();
+  if (has_started_tasks()) return error(errc::wrong_thread);
+  thread_ = here;
+#endif
+  return error();
+}
+
+error scheduler::may_run() noexcept {
+  if (error e = take_thread(); e) return e;
+  if (in_use_ != 0) return error(errc::scheduler_running);
+  return error();
+}
+
+result<bool> scheduler::step() {
+  if (error e = take_thread(); e) return e;
   take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   if (task_node* t = pop_ready()) {
-    resume(t);
-    return true;
+    if (error e = resume(t); e) return e;
+    return result<bool>(std::in_place, true);
   }
   if (timers_ != nullptr || fd_waiters_ != 0) {
     block_until(timers_ != nullptr ? &timers_->deadline : nullptr);
     wake_due_timers(clock::now());
-    return true;
+    return result<bool>(std::in_place, true);
   }
 #if JMPCO_THREADS
   if (remote_waits_ != 0) {  // another thread will wake a task: wait for its interrupt()
     block_until(nullptr);
-    return true;
+    return result<bool>(std::in_place, true);
   }
 #endif
-  return false;
+  return result<bool>(std::in_place, false);
 }
 
 result<void> scheduler::run() {
-  while (step()) {
+  if (error e = may_run(); e) return e;
+  for (;;) {
+    result<bool> stepped = step();
+    if (!stepped) return stepped.error();
+    if (!*stepped) break;
   }
   if (live_ != 0) return error(errc::deadlock);
   return result<void>();
 }
 
 std::size_t scheduler::run_once() {
+  if (may_run()) return 0;
   take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   // Only the tasks ready now: one that becomes ready meanwhile waits for the next call.
@@ -5610,13 +5703,13 @@ std::size_t scheduler::run_once() {
   std::size_t ran = 0;
   for (; ran < ready; ++ran) {
     task_node* t = pop_ready();
-    if (t == nullptr) break;
-    resume(t);
+    if (t == nullptr || resume(t)) break;
   }
   return ran;
 }
 
 std::size_t scheduler::run_once(clock::duration timeout) {
+  if (may_run()) return 0;
   take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   if (ready_head_ == nullptr) {
@@ -5632,10 +5725,19 @@ scheduler* scheduler::current() noexcept {
 }
 
 scheduler::~scheduler() {
-  for (task_node* t = all_; t != nullptr; t = t->all_next) {
-    if (t->current == state::running)
-      detail::fail_fatally("a scheduler was destroyed by one of its own tasks");
+  if (in_use_ != 0) {
+    for (task_node* t = all_; t != nullptr; t = t->all_next) {
+      if (t->current == state::running)
+        detail::fail_fatally("a scheduler was destroyed by one of its own tasks");
+    }
+    detail::fail_fatally(
+        "a scheduler was destroyed by code it called (a finished task's destructors or its "
+        "unjoined-failure handler)");
   }
+#if JMPCO_THREADS
+  if (thread_ != std::this_thread::get_id() && has_started_tasks())
+    detail::fail_fatally("a scheduler was destroyed on another thread than its started tasks'");
+#endif
   // Kill the unfinished tasks; a killed task's destructors may spawn or finish others.
   for (;;) {
     task_node* unfinished = all_;
