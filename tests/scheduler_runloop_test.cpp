@@ -210,9 +210,9 @@ TEST(SchedulerReentry, AJoinFromAGeneratorInsideATaskStillRunsTheScheduler) {
 
 static_assert(std::is_nothrow_invocable_v<scheduler::failure_handler, const jmpco::error&, void*>,
               "the handler is called where an exception cannot go: its type says so");
-static_assert(!std::is_convertible_v<void (*)(const jmpco::error&, void*),
-                                     scheduler::failure_handler>,
-              "a handler that may throw does not compile");
+static_assert(
+    !std::is_convertible_v<void (*)(const jmpco::error&, void*), scheduler::failure_handler>,
+    "a handler that may throw does not compile");
 
 // ---- a scheduler destroyed from inside itself ----------------------------------------------
 
