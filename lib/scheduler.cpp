@@ -81,6 +81,8 @@ error park_running_task(bool ready) {
 
 void wake(task_node* t) noexcept {
   if (t->current != task_node::state::waiting) return;
+  if (t->owner->present_ != scheduler::kPresent)
+    fail_fatally("a task was woken whose scheduler is not there (on a parked coroutine's stack?)");
   t->current = task_node::state::ready;
   t->owner->push_ready(t);
 }
@@ -968,6 +970,7 @@ scheduler::~scheduler() {
   trim_cache(0);  // after the kills: the killed tasks' memory came back into it
   if (fds_ != nullptr) detail::deallocate(fds_, sizeof(detail::fd_watch) * fds_size_);
   if (detail::event_wait* w = events_.exchange(nullptr)) detail::free_event_wait(w);
+  *static_cast<volatile unsigned*>(&present_) = 0;  // volatile: kept past the lifetime's end
 }
 
 // ---- inside a task ----------------------------------------------------------------------------

@@ -273,6 +273,27 @@ TEST(SchedulerLifetimeDeathTest, TheUnjoinedFailureHandlerDestroyingTheScheduler
       "a scheduler was destroyed by code it called");
 }
 
+TEST(SchedulerLifetimeDeathTest, AWakeOfASchedulerOnAParkedTasksStackIsFatal) {
+  EXPECT_DEATH(
+      {
+        scheduler outer;
+        jmpco::channel<int> shared(0);
+        jmpco::channel<int> park(0);
+        auto host = outer.spawn([&] {
+          scheduler inner;  // on this task's stack: against the rule
+          auto listener = inner.spawn([&] { (void)shared.recv(); });
+          (void)inner.run_once();  // the listener parks
+          (void)park.recv();       // the host parks, `inner` saved with its stack
+        });
+        auto sender = outer.spawn([&] {
+          (void)jmpco::this_task::yield();
+          (void)shared.send(5);  // wakes the listener: its scheduler is not there
+        });
+        (void)outer.run();
+      },
+      "a task was woken whose scheduler is not there");
+}
+
 TEST(SchedulerLifetime, ASchedulerInTheHeapOfAParkedTaskIsWokenSafely) {
   // The documented way to keep a scheduler of a task's own: in the heap, not on its stack.
   scheduler outer;

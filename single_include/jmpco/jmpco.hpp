@@ -1489,7 +1489,8 @@ JMPCO_API result<fd_event> wait_fd(int fd, fd_event events,
 // The library keeps pointers to the scheduler (each task's, and the wakes of its tasks by
 // channels, other tasks and timers): it must not live on a coroutine's stack (a task's local)
 // while that coroutine is suspended and something else may wake one of its tasks, as a send on
-// a channel shared with other tasks does; keep such a scheduler in the heap.
+// a channel shared with other tasks does; keep such a scheduler in the heap. (A wake that finds
+// other data where the scheduler was is a fatal error; one that finds its stale bytes is lost.)
 class JMPCO_API scheduler {
  public:
   using clock = std::chrono::steady_clock;
@@ -1693,6 +1694,10 @@ class JMPCO_API scheduler {
   // handler) are on the stack: it may not be destroyed, nor run() again.
   unsigned in_use_ = 0;
   struct in_use_scope;  // counts one such frame while it lives
+  // A wake looks for this where the task's scheduler should be: another value means the memory
+  // is something else now (a scheduler on a parked coroutine's stack, or destroyed).
+  static constexpr unsigned kPresent = 0x5c4ed01eu;
+  unsigned present_ = kPresent;
   failure_handler failure_handler_ = nullptr;
   void* failure_user_ = nullptr;
   std::size_t unjoined_failures_ = 0;
@@ -4876,6 +4881,8 @@ error park_running_task(bool ready) {
 
 void wake(task_node* t) noexcept {
   if (t->current != task_node::state::waiting) return;
+  if (t->owner->present_ != scheduler::kPresent)
+    fail_fatally("a task was woken whose scheduler is not there (on a parked coroutine's stack?)");
   t->current = task_node::state::ready;
   t->owner->push_ready(t);
 }
@@ -5763,6 +5770,7 @@ scheduler::~scheduler() {
   trim_cache(0);  // after the kills: the killed tasks' memory came back into it
   if (fds_ != nullptr) detail::deallocate(fds_, sizeof(detail::fd_watch) * fds_size_);
   if (detail::event_wait* w = events_.exchange(nullptr)) detail::free_event_wait(w);
+  *static_cast<volatile unsigned*>(&present_) = 0;  // volatile: kept past the lifetime's end
 }
 
 // ---- inside a task ----------------------------------------------------------------------------
