@@ -6,6 +6,7 @@
 
 #include "assert.hpp"
 #include "scheduler_wait.hpp"
+#include "thread_state.hpp"
 
 #if JMPCO_EXCEPTIONS
 #include <exception>
@@ -332,10 +333,9 @@ result<std::size_t> wait_for_any(const void* tasks, std::size_t count, task_at a
   } else {
     // From here on the handles are not read: the tasks that run may move or destroy them.
     while (!first_finished(w)) {
-      result<bool> stepped = seen.owner->step();
-      if (!stepped || !*stepped) {
+      if (const errc stepped = seen.owner->step(); stepped != errc::ok) {
         free_any_wait(w);
-        return stepped ? error(errc::deadlock) : stepped.error();
+        return error(stepped);
       }
     }
   }
@@ -712,7 +712,7 @@ void scheduler::adopt(task_node* t) noexcept {
   push_ready(t);
 }
 
-error scheduler::resume(task_node* t) noexcept {
+errc scheduler::resume(task_node* t) noexcept {
   const in_use_scope in_use(this);
   const detail::running_slot outer = detail::running_now;
   detail::running_now = {t, this};
@@ -722,21 +722,21 @@ error scheduler::resume(task_node* t) noexcept {
   if (t->body->status() == status::dead) {
     if (!outcome) t->failure = outcome.error();
     finish(t);
-    return error();
+    return errc::ok;
   }
   if (!outcome) {
     // The resume was refused (too deeply nested, no memory to save the resumer's frames): the
     // task did not run. It waits, first in line, for a run from a place where it can.
     t->current = state::ready;
     push_ready_first(t);
-    return outcome.error();
+    return outcome.code();
   }
   // Suspended without parking (a plain yield of its coroutine): it is ready again.
   if (t->current == state::running) {
     t->current = state::ready;
     push_ready(t);
   }
-  return error();
+  return errc::ok;
 }
 
 void scheduler::finish(task_node* t) noexcept {
@@ -850,57 +850,60 @@ bool scheduler::has_started_tasks() const noexcept {
   return false;
 }
 
-error scheduler::take_thread() noexcept {
+bool scheduler::on_its_thread() const noexcept {
 #if JMPCO_THREADS
-  const std::thread::id here = std::this_thread::get_id();
-  if (thread_ == here) return error();
-  if (has_started_tasks()) return error(errc::wrong_thread);
-  thread_ = here;
+  const detail::thread_state* here = detail::this_thread_state_if_any();
+  return here != nullptr && here->id == thread_;
+#else
+  return true;
 #endif
-  return error();
 }
 
-error scheduler::may_run() noexcept {
-  if (error e = take_thread(); e) return e;
-  if (in_use_ != 0) return error(errc::scheduler_running);
-  return error();
+errc scheduler::take_thread() noexcept {
+  if (on_its_thread()) return errc::ok;
+  if (has_started_tasks()) return errc::wrong_thread;
+#if JMPCO_THREADS
+  thread_ = detail::this_thread_state().id;
+#endif
+  return errc::ok;
 }
 
-result<bool> scheduler::step() {
-  if (error e = take_thread(); e) return e;
+errc scheduler::may_run() noexcept {
+  if (const errc e = take_thread(); e != errc::ok) return e;
+  if (in_use_ != 0) return errc::scheduler_running;
+  return errc::ok;
+}
+
+errc scheduler::step() {
+  if (const errc e = take_thread(); e != errc::ok) return e;
   take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
-  if (task_node* t = pop_ready()) {
-    if (error e = resume(t); e) return e;
-    return result<bool>(std::in_place, true);
-  }
+  if (task_node* t = pop_ready()) return resume(t);
   if (timers_ != nullptr || fd_waiters_ != 0) {
     block_until(timers_ != nullptr ? &timers_->deadline : nullptr);
     wake_due_timers(clock::now());
-    return result<bool>(std::in_place, true);
+    return errc::ok;
   }
 #if JMPCO_THREADS
   if (remote_waits_ != 0) {  // another thread will wake a task: wait for its interrupt()
     block_until(nullptr);
-    return result<bool>(std::in_place, true);
+    return errc::ok;
   }
 #endif
-  return result<bool>(std::in_place, false);
+  return errc::deadlock;  // nothing to do: a deadlock if tasks are left
 }
 
 result<void> scheduler::run() {
-  if (error e = may_run(); e) return e;
-  for (;;) {
-    result<bool> stepped = step();
-    if (!stepped) return stepped.error();
-    if (!*stepped) break;
-  }
+  if (const errc e = may_run(); e != errc::ok) return error(e);
+  errc stepped = errc::ok;
+  while (stepped == errc::ok) stepped = step();
+  if (stepped != errc::deadlock) return error(stepped);  // a refusal
   if (live_ != 0) return error(errc::deadlock);
   return result<void>();
 }
 
 std::size_t scheduler::run_once() {
-  if (may_run()) return 0;
+  if (may_run() != errc::ok) return 0;
   take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   // Only the tasks ready now: one that becomes ready meanwhile waits for the next call.
@@ -910,13 +913,13 @@ std::size_t scheduler::run_once() {
   std::size_t ran = 0;
   for (; ran < ready; ++ran) {
     task_node* t = pop_ready();
-    if (t == nullptr || resume(t)) break;
+    if (t == nullptr || resume(t) != errc::ok) break;
   }
   return ran;
 }
 
 std::size_t scheduler::run_once(clock::duration timeout) {
-  if (may_run()) return 0;
+  if (may_run() != errc::ok) return 0;
   take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   if (ready_head_ == nullptr) {
@@ -941,10 +944,8 @@ scheduler::~scheduler() {
         "a scheduler was destroyed by code it called (a finished task's destructors or its "
         "unjoined-failure handler)");
   }
-#if JMPCO_THREADS
-  if (thread_ != std::this_thread::get_id() && has_started_tasks())
+  if (!on_its_thread() && has_started_tasks())
     detail::fail_fatally("a scheduler was destroyed on another thread than its started tasks'");
-#endif
   // Kill the unfinished tasks; a killed task's destructors may spawn or finish others.
   for (;;) {
     task_node* unfinished = all_;

@@ -28,6 +28,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <iterator>
 #include <new>
@@ -330,18 +331,20 @@ class JMPCO_API scheduler {
   friend void detail::count_remote_wait(detail::task_node* t, int delta) noexcept;
 #endif
 
-  // Runs one step: a ready task, or (none ready) waits for the next timer. False when nothing is
-  // ready and no timer is pending; an error when the scheduler belongs to another thread or a
-  // task's resume was refused (the task stays ready, first in line).
-  result<bool> step();
-  // Resumes `t`; a refused resume (the error returned) leaves it ready, first in line.
-  error resume(detail::task_node* t) noexcept;
+  // Runs one step: a ready task, or (none ready) waits for the next timer: errc::ok.
+  // errc::deadlock when nothing is ready and no timer is pending; another error when the
+  // scheduler belongs to another thread or a task's resume was refused (the task stays ready,
+  // first in line). An errc, not an error: a step is on every join's path.
+  errc step();
+  // Resumes `t`; a refused resume (the code returned) leaves it ready, first in line.
+  errc resume(detail::task_node* t) noexcept;
   // The scheduler belongs to the calling thread from now on, unless tasks that started on
   // another thread have not finished: errc::wrong_thread.
-  error take_thread() noexcept;
+  errc take_thread() noexcept;
+  bool on_its_thread() const noexcept;  // the calling thread is the one it belongs to now
   bool has_started_tasks() const noexcept;
   // run() and run_once() may go ahead: the calling thread's, not running already.
-  error may_run() noexcept;
+  errc may_run() noexcept;
   void finish(detail::task_node* t) noexcept;
   void adopt(detail::task_node* t) noexcept;
   void kill(detail::task_node* t) noexcept;
@@ -385,7 +388,7 @@ class JMPCO_API scheduler {
   detail::task_node* remote_tail_ = nullptr;
   std::atomic<bool> remote_pending_{false};  // the queue is not empty (checked without lock)
   std::size_t remote_waits_ = 0;             // tasks waiting for another thread
-  std::thread::id thread_;                   // the thread its started tasks belong to
+  std::uintptr_t thread_ = 0;  // the id of the thread its started tasks belong to (0: none yet)
 #endif
 
   // ---- the cache: free lists of blocks, one per block size ----
@@ -576,9 +579,7 @@ class task {
         if (error e = wait_inside(self, t); e) return e;
       } else {
         while (!t->finished()) {
-          result<bool> stepped = t->owner->step();
-          if (!stepped) return stepped.error();
-          if (!*stepped) return error(errc::deadlock);
+          if (const errc stepped = t->owner->step(); stepped != errc::ok) return error(stepped);
         }
       }
     }
@@ -595,7 +596,7 @@ class task {
   result<void> kill() {
     if (state_ == nullptr) return error(errc::empty_handle);
     if (state_->finished() || state_->owner == nullptr) return result<void>();
-    if (error e = state_->owner->take_thread(); e) return e;
+    if (const errc e = state_->owner->take_thread(); e != errc::ok) return error(e);
     if (state_->current == detail::task_node::state::running) {
       return error(detail::running_task() == state_ ? errc::close_running : errc::close_normal);
     }

@@ -1304,6 +1304,7 @@ class generator {
 #include <chrono>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <iterator>
 #include <new>
@@ -1603,18 +1604,20 @@ class JMPCO_API scheduler {
   friend void detail::count_remote_wait(detail::task_node* t, int delta) noexcept;
 #endif
 
-  // Runs one step: a ready task, or (none ready) waits for the next timer. False when nothing is
-  // ready and no timer is pending; an error when the scheduler belongs to another thread or a
-  // task's resume was refused (the task stays ready, first in line).
-  result<bool> step();
-  // Resumes `t`; a refused resume (the error returned) leaves it ready, first in line.
-  error resume(detail::task_node* t) noexcept;
+  // Runs one step: a ready task, or (none ready) waits for the next timer: errc::ok.
+  // errc::deadlock when nothing is ready and no timer is pending; another error when the
+  // scheduler belongs to another thread or a task's resume was refused (the task stays ready,
+  // first in line). An errc, not an error: a step is on every join's path.
+  errc step();
+  // Resumes `t`; a refused resume (the code returned) leaves it ready, first in line.
+  errc resume(detail::task_node* t) noexcept;
   // The scheduler belongs to the calling thread from now on, unless tasks that started on
   // another thread have not finished: errc::wrong_thread.
-  error take_thread() noexcept;
+  errc take_thread() noexcept;
+  bool on_its_thread() const noexcept;  // the calling thread is the one it belongs to now
   bool has_started_tasks() const noexcept;
   // run() and run_once() may go ahead: the calling thread's, not running already.
-  error may_run() noexcept;
+  errc may_run() noexcept;
   void finish(detail::task_node* t) noexcept;
   void adopt(detail::task_node* t) noexcept;
   void kill(detail::task_node* t) noexcept;
@@ -1658,7 +1661,7 @@ class JMPCO_API scheduler {
   detail::task_node* remote_tail_ = nullptr;
   std::atomic<bool> remote_pending_{false};  // the queue is not empty (checked without lock)
   std::size_t remote_waits_ = 0;             // tasks waiting for another thread
-  std::thread::id thread_;                   // the thread its started tasks belong to
+  std::uintptr_t thread_ = 0;  // the id of the thread its started tasks belong to (0: none yet)
 #endif
 
   // ---- the cache: free lists of blocks, one per block size ----
@@ -1849,9 +1852,7 @@ class task {
         if (error e = wait_inside(self, t); e) return e;
       } else {
         while (!t->finished()) {
-          result<bool> stepped = t->owner->step();
-          if (!stepped) return stepped.error();
-          if (!*stepped) return error(errc::deadlock);
+          if (const errc stepped = t->owner->step(); stepped != errc::ok) return error(stepped);
         }
       }
     }
@@ -1868,7 +1869,7 @@ class task {
   result<void> kill() {
     if (state_ == nullptr) return error(errc::empty_handle);
     if (state_->finished() || state_->owner == nullptr) return result<void>();
-    if (error e = state_->owner->take_thread(); e) return e;
+    if (const errc e = state_->owner->take_thread(); e != errc::ok) return error(e);
     if (state_->current == detail::task_node::state::running) {
       return error(detail::running_task() == state_ ? errc::close_running : errc::close_normal);
     }
@@ -5132,10 +5133,9 @@ result<std::size_t> wait_for_any(const void* tasks, std::size_t count, task_at a
   } else {
     // From here on the handles are not read: the tasks that run may move or destroy them.
     while (!first_finished(w)) {
-      result<bool> stepped = seen.owner->step();
-      if (!stepped || !*stepped) {
+      if (const errc stepped = seen.owner->step(); stepped != errc::ok) {
         free_any_wait(w);
-        return stepped ? error(errc::deadlock) : stepped.error();
+        return error(stepped);
       }
     }
   }
@@ -5512,7 +5512,7 @@ void scheduler::adopt(task_node* t) noexcept {
   push_ready(t);
 }
 
-error scheduler::resume(task_node* t) noexcept {
+errc scheduler::resume(task_node* t) noexcept {
   const in_use_scope in_use(this);
   const detail::running_slot outer = detail::running_now;
   detail::running_now = {t, this};
@@ -5522,21 +5522,21 @@ error scheduler::resume(task_node* t) noexcept {
   if (t->body->status() == status::dead) {
     if (!outcome) t->failure = outcome.error();
     finish(t);
-    return error();
+    return errc::ok;
   }
   if (!outcome) {
     // The resume was refused (too deeply nested, no memory to save the resumer's frames): the
     // task did not run. It waits, first in line, for a run from a place where it can.
     t->current = state::ready;
     push_ready_first(t);
-    return outcome.error();
+    return outcome.code();
   }
   // Suspended without parking (a plain yield of its coroutine): it is ready again.
   if (t->current == state::running) {
     t->current = state::ready;
     push_ready(t);
   }
-  return error();
+  return errc::ok;
 }
 
 void scheduler::finish(task_node* t) noexcept {
@@ -5650,57 +5650,60 @@ bool scheduler::has_started_tasks() const noexcept {
   return false;
 }
 
-error scheduler::take_thread() noexcept {
+bool scheduler::on_its_thread() const noexcept {
 #if JMPCO_THREADS
-  const std::thread::id here = std::this_thread::get_id();
-  if (thread_ == here) return error();
-  if (has_started_tasks()) return error(errc::wrong_thread);
-  thread_ = here;
+  const detail::thread_state* here = detail::this_thread_state_if_any();
+  return here != nullptr && here->id == thread_;
+#else
+  return true;
 #endif
-  return error();
 }
 
-error scheduler::may_run() noexcept {
-  if (error e = take_thread(); e) return e;
-  if (in_use_ != 0) return error(errc::scheduler_running);
-  return error();
+errc scheduler::take_thread() noexcept {
+  if (on_its_thread()) return errc::ok;
+  if (has_started_tasks()) return errc::wrong_thread;
+#if JMPCO_THREADS
+  thread_ = detail::this_thread_state().id;
+#endif
+  return errc::ok;
 }
 
-result<bool> scheduler::step() {
-  if (error e = take_thread(); e) return e;
+errc scheduler::may_run() noexcept {
+  if (const errc e = take_thread(); e != errc::ok) return e;
+  if (in_use_ != 0) return errc::scheduler_running;
+  return errc::ok;
+}
+
+errc scheduler::step() {
+  if (const errc e = take_thread(); e != errc::ok) return e;
   take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
-  if (task_node* t = pop_ready()) {
-    if (error e = resume(t); e) return e;
-    return result<bool>(std::in_place, true);
-  }
+  if (task_node* t = pop_ready()) return resume(t);
   if (timers_ != nullptr || fd_waiters_ != 0) {
     block_until(timers_ != nullptr ? &timers_->deadline : nullptr);
     wake_due_timers(clock::now());
-    return result<bool>(std::in_place, true);
+    return errc::ok;
   }
 #if JMPCO_THREADS
   if (remote_waits_ != 0) {  // another thread will wake a task: wait for its interrupt()
     block_until(nullptr);
-    return result<bool>(std::in_place, true);
+    return errc::ok;
   }
 #endif
-  return result<bool>(std::in_place, false);
+  return errc::deadlock;  // nothing to do: a deadlock if tasks are left
 }
 
 result<void> scheduler::run() {
-  if (error e = may_run(); e) return e;
-  for (;;) {
-    result<bool> stepped = step();
-    if (!stepped) return stepped.error();
-    if (!*stepped) break;
-  }
+  if (const errc e = may_run(); e != errc::ok) return error(e);
+  errc stepped = errc::ok;
+  while (stepped == errc::ok) stepped = step();
+  if (stepped != errc::deadlock) return error(stepped);  // a refusal
   if (live_ != 0) return error(errc::deadlock);
   return result<void>();
 }
 
 std::size_t scheduler::run_once() {
-  if (may_run()) return 0;
+  if (may_run() != errc::ok) return 0;
   take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   // Only the tasks ready now: one that becomes ready meanwhile waits for the next call.
@@ -5710,13 +5713,13 @@ std::size_t scheduler::run_once() {
   std::size_t ran = 0;
   for (; ran < ready; ++ran) {
     task_node* t = pop_ready();
-    if (t == nullptr || resume(t)) break;
+    if (t == nullptr || resume(t) != errc::ok) break;
   }
   return ran;
 }
 
 std::size_t scheduler::run_once(clock::duration timeout) {
-  if (may_run()) return 0;
+  if (may_run() != errc::ok) return 0;
   take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   if (ready_head_ == nullptr) {
@@ -5741,10 +5744,8 @@ scheduler::~scheduler() {
         "a scheduler was destroyed by code it called (a finished task's destructors or its "
         "unjoined-failure handler)");
   }
-#if JMPCO_THREADS
-  if (thread_ != std::this_thread::get_id() && has_started_tasks())
+  if (!on_its_thread() && has_started_tasks())
     detail::fail_fatally("a scheduler was destroyed on another thread than its started tasks'");
-#endif
   // Kill the unfinished tasks; a killed task's destructors may spawn or finish others.
   for (;;) {
     task_node* unfinished = all_;
