@@ -559,9 +559,10 @@ class task {
   // Waits for the task and hands out what it returned or the error it died with (errc::killed
   // if killed); the handle is empty afterwards. Inside a task of the same scheduler this blocks
   // that task; elsewhere it runs the scheduler until the task is done (errc::deadlock if it can
-  // never be; from another thread, errc::wrong_thread; a task's refused resume, as run()). A task joining itself gets errc::join_self. While a join waits, the handle may be
-  // moved or destroyed (the join still gets the outcome) or joined again: the first join to go
-  // on takes the outcome, the others get errc::empty_handle.
+  // never be; from another thread, errc::wrong_thread; a task's refused resume, as run()). A
+  // task joining itself gets errc::join_self. While a join waits, the handle may be moved or
+  // destroyed (the join still gets the outcome) or joined again: the first join to go on takes
+  // the outcome, the others get errc::empty_handle.
   result<T> join() {
     if (state_ == nullptr) return error(errc::empty_handle);
     detail::task_state<T>* t = state_;
