@@ -1107,7 +1107,8 @@ struct world {
   }
   void new_scheduler() {
     sched = new jmpco::scheduler();
-    sched->on_unjoined_failure([](const jmpco::error&, void* self) { ++static_cast<world*>(self)->unjoined; }, this);
+    sched->on_unjoined_failure([](const jmpco::error&, void* self) noexcept { ++static_cast<world*>(self)->unjoined; },
+                               this);
   }
 };
 

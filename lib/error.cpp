@@ -89,6 +89,8 @@ const char* message(errc code) noexcept {
       return "file descriptor closed while waited for";
     case errc::mixed_schedulers:
       return "cannot wait for tasks of different schedulers";
+    case errc::scheduler_running:
+      return "cannot run a scheduler that is already running";
   }
   return "unknown jmpco error";
 }

@@ -6,12 +6,25 @@
 
 #include "assert.hpp"
 #include "scheduler_wait.hpp"
+#include "thread_state.hpp"
 
 #if JMPCO_EXCEPTIONS
 #include <exception>
 #endif
 
 namespace jmpco {
+
+struct scheduler::in_use_scope {
+  scheduler* s;
+  explicit in_use_scope(scheduler* s) noexcept : s(s) { ++s->in_use_; }
+  ~in_use_scope() {
+    JMPCO_ASSERT(s->in_use_ > 0);
+    --s->in_use_;
+  }
+  in_use_scope(const in_use_scope&) = delete;
+  in_use_scope& operator=(const in_use_scope&) = delete;
+};
+
 namespace detail {
 
 namespace {
@@ -73,6 +86,8 @@ error park_running_task(bool ready) {
 
 void wake(task_node* t) noexcept {
   if (t->current != task_node::state::waiting) return;
+  if (t->owner->present_ != scheduler::kPresent)
+    fail_fatally("a task was woken whose scheduler is not there (on a parked coroutine's stack?)");
   t->current = task_node::state::ready;
   t->owner->push_ready(t);
 }
@@ -94,16 +109,18 @@ void release_task(task_node* t) noexcept {
   JMPCO_ASSERT(t->references > 0);
   if (--t->references != 0) return;
   JMPCO_ASSERT(t->finished() && t->any_waiters == nullptr);
+  scheduler* owner = t->owner;
+  if (owner == nullptr) return t->destroy();
+  // The handler and the destructors of the task's function object run in here.
+  const scheduler::in_use_scope in_use(owner);
   const errc code = t->failure.code();
-  if (!t->collected && code != errc::ok && code != errc::killed && t->owner != nullptr)
-    t->owner->report_unjoined(t->failure);
-  if (t->owner != nullptr) {  // off its scheduler's list of tasks
-    if (t->all_prev != nullptr)
-      t->all_prev->all_next = t->all_next;
-    else
-      t->owner->all_ = t->all_next;
-    if (t->all_next != nullptr) t->all_next->all_prev = t->all_prev;
-  }
+  if (!t->collected && code != errc::ok && code != errc::killed) owner->report_unjoined(t->failure);
+  // Off its scheduler's list of tasks.
+  if (t->all_prev != nullptr)
+    t->all_prev->all_next = t->all_next;
+  else
+    owner->all_ = t->all_next;
+  if (t->all_next != nullptr) t->all_next->all_prev = t->all_prev;
   t->destroy();
 }
 
@@ -320,9 +337,9 @@ result<std::size_t> wait_for_any(const void* tasks, std::size_t count, task_at a
   } else {
     // From here on the handles are not read: the tasks that run may move or destroy them.
     while (!first_finished(w)) {
-      if (!seen.owner->step()) {
+      if (const errc stepped = seen.owner->step(); stepped != errc::ok) {
         free_any_wait(w);
-        return error(errc::deadlock);
+        return error(stepped);
       }
     }
   }
@@ -660,6 +677,12 @@ void scheduler::push_ready(task_node* t) noexcept {
   ready_tail_ = t;
 }
 
+void scheduler::push_ready_first(task_node* t) noexcept {
+  t->next_ready = ready_head_;
+  ready_head_ = t;
+  if (ready_tail_ == nullptr) ready_tail_ = t;
+}
+
 task_node* scheduler::pop_ready() noexcept {
   task_node* t = ready_head_;
   if (t == nullptr) return nullptr;
@@ -693,7 +716,8 @@ void scheduler::adopt(task_node* t) noexcept {
   push_ready(t);
 }
 
-void scheduler::resume(task_node* t) noexcept {
+errc scheduler::resume(task_node* t) noexcept {
+  const in_use_scope in_use(this);
   const detail::running_slot outer = detail::running_now;
   detail::running_now = {t, this};
   t->current = state::running;
@@ -701,20 +725,22 @@ void scheduler::resume(task_node* t) noexcept {
   detail::running_now = outer;
   if (t->body->status() == status::dead) {
     if (!outcome) t->failure = outcome.error();
-    return finish(t);
+    finish(t);
+    return errc::ok;
   }
   if (!outcome) {
     // The resume was refused (too deeply nested, no memory to save the resumer's frames): the
-    // task cannot run here. It fails with that error rather than spin.
-    t->failure = outcome.error();
-    (void)t->body->close_core();
-    return finish(t);
+    // task did not run. It waits, first in line, for a run from a place where it can.
+    t->current = state::ready;
+    push_ready_first(t);
+    return outcome.code();
   }
   // Suspended without parking (a plain yield of its coroutine): it is ready again.
   if (t->current == state::running) {
     t->current = state::ready;
     push_ready(t);
   }
+  return errc::ok;
 }
 
 void scheduler::finish(task_node* t) noexcept {
@@ -743,6 +769,7 @@ void scheduler::abandon_waits(task_node* t) noexcept {
 
 void scheduler::kill(task_node* t) noexcept {
   JMPCO_ASSERT(!t->finished() && t->current != state::running);
+  const in_use_scope in_use(this);
   if (t->current == state::ready) unlink_ready(t);
   abandon_waits(t);
   // Its destructors run as the task: what they ask of the scheduler is asked by it.
@@ -820,35 +847,67 @@ void count_remote_wait(task_node* t, int delta) noexcept {
 
 // ---- running ----------------------------------------------------------------------------------
 
-bool scheduler::step() {
+bool scheduler::has_started_tasks() const noexcept {
+  for (const task_node* t = all_; t != nullptr; t = t->all_next) {
+    if (!t->finished() && t->body->started()) return true;
+  }
+  return false;
+}
+
+bool scheduler::on_its_thread() const noexcept {
+#if JMPCO_THREADS
+  const detail::thread_state* here = detail::this_thread_state_if_any();
+  return here != nullptr && here->id == thread_;
+#else
+  return true;
+#endif
+}
+
+errc scheduler::take_thread() noexcept {
+  if (on_its_thread()) return errc::ok;
+  if (has_started_tasks()) return errc::wrong_thread;
+#if JMPCO_THREADS
+  thread_ = detail::this_thread_state().id;
+#endif
+  return errc::ok;
+}
+
+errc scheduler::may_run() noexcept {
+  if (const errc e = take_thread(); e != errc::ok) return e;
+  if (in_use_ != 0) return errc::scheduler_running;
+  return errc::ok;
+}
+
+errc scheduler::step() {
+  if (const errc e = take_thread(); e != errc::ok) return e;
   take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
-  if (task_node* t = pop_ready()) {
-    resume(t);
-    return true;
-  }
+  if (task_node* t = pop_ready()) return resume(t);
   if (timers_ != nullptr || fd_waiters_ != 0) {
     block_until(timers_ != nullptr ? &timers_->deadline : nullptr);
     wake_due_timers(clock::now());
-    return true;
+    return errc::ok;
   }
 #if JMPCO_THREADS
   if (remote_waits_ != 0) {  // another thread will wake a task: wait for its interrupt()
     block_until(nullptr);
-    return true;
+    return errc::ok;
   }
 #endif
-  return false;
+  return errc::deadlock;  // nothing to do: a deadlock if tasks are left
 }
 
 result<void> scheduler::run() {
-  while (step()) {
-  }
+  if (const errc e = may_run(); e != errc::ok) return error(e);
+  errc stepped = errc::ok;
+  while (stepped == errc::ok) stepped = step();
+  if (stepped != errc::deadlock) return error(stepped);  // a refusal
   if (live_ != 0) return error(errc::deadlock);
   return result<void>();
 }
 
 std::size_t scheduler::run_once() {
+  if (may_run() != errc::ok) return 0;
   take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   // Only the tasks ready now: one that becomes ready meanwhile waits for the next call.
@@ -858,13 +917,13 @@ std::size_t scheduler::run_once() {
   std::size_t ran = 0;
   for (; ran < ready; ++ran) {
     task_node* t = pop_ready();
-    if (t == nullptr) break;
-    resume(t);
+    if (t == nullptr || resume(t) != errc::ok) break;
   }
   return ran;
 }
 
 std::size_t scheduler::run_once(clock::duration timeout) {
+  if (may_run() != errc::ok) return 0;
   take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   if (ready_head_ == nullptr) {
@@ -880,10 +939,17 @@ scheduler* scheduler::current() noexcept {
 }
 
 scheduler::~scheduler() {
-  for (task_node* t = all_; t != nullptr; t = t->all_next) {
-    if (t->current == state::running)
-      detail::fail_fatally("a scheduler was destroyed by one of its own tasks");
+  if (in_use_ != 0) {
+    for (task_node* t = all_; t != nullptr; t = t->all_next) {
+      if (t->current == state::running)
+        detail::fail_fatally("a scheduler was destroyed by one of its own tasks");
+    }
+    detail::fail_fatally(
+        "a scheduler was destroyed by code it called (a finished task's destructors or its "
+        "unjoined-failure handler)");
   }
+  if (!on_its_thread() && has_started_tasks())
+    detail::fail_fatally("a scheduler was destroyed on another thread than its started tasks'");
   // Kill the unfinished tasks; a killed task's destructors may spawn or finish others.
   for (;;) {
     task_node* unfinished = all_;
@@ -909,6 +975,7 @@ scheduler::~scheduler() {
   trim_cache(0);  // after the kills: the killed tasks' memory came back into it
   if (fds_ != nullptr) detail::deallocate(fds_, sizeof(detail::fd_watch) * fds_size_);
   if (detail::event_wait* w = events_.exchange(nullptr)) detail::free_event_wait(w);
+  *static_cast<volatile unsigned*>(&present_) = 0;  // volatile: kept past the lifetime's end
 }
 
 // ---- inside a task ----------------------------------------------------------------------------

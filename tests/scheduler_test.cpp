@@ -138,7 +138,7 @@ TEST(Scheduler, ErrorsOfDetachedTasksAreNotLost) {
   scheduler s;
   std::vector<std::string> reported;
   s.on_unjoined_failure(
-      [](const jmpco::error& e, void* user) {
+      [](const jmpco::error& e, void* user) noexcept {
         static_cast<std::vector<std::string>*>(user)->push_back(e.what());
       },
       &reported);

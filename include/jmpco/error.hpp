@@ -58,6 +58,8 @@ enum class errc : unsigned char {
   fd_closed,  // file descriptor closed while waited for
   // wait_any (scheduler.hpp).
   mixed_schedulers,  // cannot wait for tasks of different schedulers
+  // run() and run_once() (scheduler.hpp).
+  scheduler_running,  // the scheduler is already running (called from one of its tasks)
 };
 
 // The exact text Lua 5.4 uses where Lua has the same error, else jmpco's own.

@@ -213,7 +213,15 @@ JMPCO_API result<fd_event> wait_fd(int fd, fd_event events,
 
 // Runs tasks on the thread that calls run(), join() or run_once(). A scheduler belongs to one
 // thread; tasks of schedulers on different threads talk through shared_channel (a channel<T>
-// is for the tasks of one thread).
+// is for the tasks of one thread). Once a task has started, the scheduler belongs to the thread
+// that started it until every started task has finished: run(), run_once(), join(), kill() and
+// wait_any() from another thread get errc::wrong_thread (run_once(): 0) and change nothing; a
+// scheduler with no started task left may move to another thread.
+// The library keeps pointers to the scheduler (each task's, and the wakes of its tasks by
+// channels, other tasks and timers): it must not live on a coroutine's stack (a task's local)
+// while that coroutine is suspended and something else may wake one of its tasks, as a send on
+// a channel shared with other tasks does; keep such a scheduler in the heap. (A wake that finds
+// other data where the scheduler was is a fatal error; one that finds its stale bytes is lost.)
 class JMPCO_API scheduler {
  public:
   using clock = std::chrono::steady_clock;
@@ -223,6 +231,10 @@ class JMPCO_API scheduler {
   scheduler& operator=(const scheduler&) = delete;
   // Kills every task that has not finished (their destructors run, with exceptions) and frees
   // every task whose handle is gone. Handles that outlive the scheduler see errc::killed.
+  // Fatal errors (a destructor cannot report one): destroying a scheduler from inside its own
+  // work, that is by one of its tasks, or by code it calls (the destructors of a finished task's
+  // function object and arguments, the unjoined-failure handler); and destroying it on another
+  // thread than the one its started, unfinished tasks belong to.
   ~scheduler();
 
   // Starts fn(args...) as a task; it runs when the scheduler next runs. When the task cannot be
@@ -236,9 +248,14 @@ class JMPCO_API scheduler {
   // left waiting for each other (or for channels nobody will use). A task waiting on a
   // shared_channel may be woken by another thread: while one waits, an idle scheduler blocks
   // until then instead (a shared_channel that no thread will use again blocks it for good).
+  // A task whose resume is refused (nested past the coroutine nesting limit, no memory to save
+  // the caller's frames) stays ready and intact, and run() returns that error; so do join() and
+  // wait_any() when they run the scheduler. From one of its own tasks (or code it calls), run()
+  // and run_once() are refused: errc::scheduler_running (run_once(): 0).
   result<void> run();
   // Resumes each task that is ready now once (and the sleepers whose time has come); returns how
-  // many ran. For a loop of the program's own (an event library's), with next_deadline().
+  // many ran. For a loop of the program's own (an event library's), with next_deadline(). It
+  // stops at a task whose resume is refused (the task stays ready, first in line).
   std::size_t run_once();
   // When the earliest sleeper wakes, if any sleeps.
   std::optional<clock::time_point> next_deadline() const noexcept;
@@ -246,8 +263,10 @@ class JMPCO_API scheduler {
   std::size_t live_tasks() const noexcept { return live_; }
 
   // A task that failed after its handle let go (detached, or destroyed without join) cannot hand
-  // its error to anyone: it goes here. The default counts them (unjoined_failures()).
-  using failure_handler = void (*)(const error& e, void* user);
+  // its error to anyone: it goes here. The default counts them (unjoined_failures()). The
+  // handler is called from inside the scheduler's bookkeeping, which cannot be left half done:
+  // it must not throw (noexcept) and must not destroy the scheduler.
+  using failure_handler = void (*)(const error& e, void* user) noexcept;
   void on_unjoined_failure(failure_handler handler, void* user) noexcept {
     failure_handler_ = handler;
     failure_user_ = user;
@@ -315,16 +334,27 @@ class JMPCO_API scheduler {
   friend void detail::count_remote_wait(detail::task_node* t, int delta) noexcept;
 #endif
 
-  // Runs one step: a ready task, or (none ready) waits for the next timer. False when nothing is
-  // ready and no timer is pending.
-  bool step();
-  void resume(detail::task_node* t) noexcept;
+  // Runs one step: a ready task, or (none ready) waits for the next timer: errc::ok.
+  // errc::deadlock when nothing is ready and no timer is pending; another error when the
+  // scheduler belongs to another thread or a task's resume was refused (the task stays ready,
+  // first in line). An errc, not an error: a step is on every join's path.
+  errc step();
+  // Resumes `t`; a refused resume (the code returned) leaves it ready, first in line.
+  errc resume(detail::task_node* t) noexcept;
+  // The scheduler belongs to the calling thread from now on, unless tasks that started on
+  // another thread have not finished: errc::wrong_thread.
+  errc take_thread() noexcept;
+  bool on_its_thread() const noexcept;  // the calling thread is the one it belongs to now
+  bool has_started_tasks() const noexcept;
+  // run() and run_once() may go ahead: the calling thread's, not running already.
+  errc may_run() noexcept;
   void finish(detail::task_node* t) noexcept;
   void adopt(detail::task_node* t) noexcept;
   void kill(detail::task_node* t) noexcept;
   // Takes a task out of its timer, join and channel waits.
   void abandon_waits(detail::task_node* t) noexcept;
   void push_ready(detail::task_node* t) noexcept;
+  void push_ready_first(detail::task_node* t) noexcept;
   detail::task_node* pop_ready() noexcept;
   void unlink_ready(detail::task_node* t) noexcept;
   void add_timer(detail::task_node* t) noexcept;
@@ -361,6 +391,7 @@ class JMPCO_API scheduler {
   detail::task_node* remote_tail_ = nullptr;
   std::atomic<bool> remote_pending_{false};  // the queue is not empty (checked without lock)
   std::size_t remote_waits_ = 0;             // tasks waiting for another thread
+  std::uintptr_t thread_ = 0;  // the id of the thread its started tasks belong to (0: none yet)
 #endif
 
   // ---- the cache: free lists of blocks, one per block size ----
@@ -392,6 +423,14 @@ class JMPCO_API scheduler {
   detail::task_node* timers_ = nullptr;  // root of the pairing heap
   detail::task_node* all_ = nullptr;
   std::size_t live_ = 0;
+  // Frames of the scheduler's own that run the program's code (a task, a destructor, the failure
+  // handler) are on the stack: it may not be destroyed, nor run() again.
+  unsigned in_use_ = 0;
+  struct in_use_scope;  // counts one such frame while it lives
+  // A wake looks for this where the task's scheduler should be: another value means the memory
+  // is something else now (a scheduler on a parked coroutine's stack, or destroyed).
+  static constexpr unsigned kPresent = 0x5c4ed01eu;
+  unsigned present_ = kPresent;
   failure_handler failure_handler_ = nullptr;
   void* failure_user_ = nullptr;
   std::size_t unjoined_failures_ = 0;
@@ -525,11 +564,12 @@ class task {
   // Waits for the task and hands out what it returned or the error it died with (errc::killed
   // if killed); the handle is empty afterwards. Inside a task of the same scheduler this blocks
   // that task; elsewhere it runs the scheduler until the task is done (errc::deadlock if it can
-  // never be). A task joining itself gets errc::join_self. While a join waits, the handle may be
-  // moved or destroyed (the join still gets the outcome; the handle it moved to is empty
-  // afterwards: it lets go of the task when destroyed or joined) or joined again: the first
-  // join to go on takes the outcome, the others get errc::empty_handle. A result whose move
-  // throws stays in the task for the next join.
+  // never be; from another thread, errc::wrong_thread; a task's refused resume, as run()). A
+  // task joining itself gets errc::join_self. While a join waits, the handle may be moved or
+  // destroyed (the join still gets the outcome; the handle it moved to is empty afterwards: it
+  // lets go of the task when destroyed or joined) or joined again: the first join to go on
+  // takes the outcome, the others get errc::empty_handle. A result whose move throws stays in
+  // the task for the next join.
   result<T> join() {
     if (state_ == nullptr) return error(errc::empty_handle);
     detail::task_state<T>* t = state_;
@@ -547,7 +587,7 @@ class task {
         if (error e = wait_inside(self, t); e) return e;
       } else {
         while (!t->finished()) {
-          if (!t->owner->step()) return error(errc::deadlock);
+          if (const errc stepped = t->owner->step(); stepped != errc::ok) return error(stepped);
         }
       }
     }
@@ -566,6 +606,7 @@ class task {
   result<void> kill() {
     if (!*this) return error(errc::empty_handle);
     if (state_->finished() || state_->owner == nullptr) return result<void>();
+    if (const errc e = state_->owner->take_thread(); e != errc::ok) return error(e);
     if (state_->current == detail::task_node::state::running) {
       return error(detail::running_task() == state_ ? errc::close_running : errc::close_normal);
     }

@@ -335,6 +335,8 @@ enum class errc : unsigned char {
   fd_closed,  // file descriptor closed while waited for
   // wait_any (scheduler.hpp).
   mixed_schedulers,  // cannot wait for tasks of different schedulers
+  // run() and run_once() (scheduler.hpp).
+  scheduler_running,  // the scheduler is already running (called from one of its tasks)
 };
 
 // The exact text Lua 5.4 uses where Lua has the same error, else jmpco's own.
@@ -1484,7 +1486,15 @@ JMPCO_API result<fd_event> wait_fd(int fd, fd_event events,
 
 // Runs tasks on the thread that calls run(), join() or run_once(). A scheduler belongs to one
 // thread; tasks of schedulers on different threads talk through shared_channel (a channel<T>
-// is for the tasks of one thread).
+// is for the tasks of one thread). Once a task has started, the scheduler belongs to the thread
+// that started it until every started task has finished: run(), run_once(), join(), kill() and
+// wait_any() from another thread get errc::wrong_thread (run_once(): 0) and change nothing; a
+// scheduler with no started task left may move to another thread.
+// The library keeps pointers to the scheduler (each task's, and the wakes of its tasks by
+// channels, other tasks and timers): it must not live on a coroutine's stack (a task's local)
+// while that coroutine is suspended and something else may wake one of its tasks, as a send on
+// a channel shared with other tasks does; keep such a scheduler in the heap. (A wake that finds
+// other data where the scheduler was is a fatal error; one that finds its stale bytes is lost.)
 class JMPCO_API scheduler {
  public:
   using clock = std::chrono::steady_clock;
@@ -1494,6 +1504,10 @@ class JMPCO_API scheduler {
   scheduler& operator=(const scheduler&) = delete;
   // Kills every task that has not finished (their destructors run, with exceptions) and frees
   // every task whose handle is gone. Handles that outlive the scheduler see errc::killed.
+  // Fatal errors (a destructor cannot report one): destroying a scheduler from inside its own
+  // work, that is by one of its tasks, or by code it calls (the destructors of a finished task's
+  // function object and arguments, the unjoined-failure handler); and destroying it on another
+  // thread than the one its started, unfinished tasks belong to.
   ~scheduler();
 
   // Starts fn(args...) as a task; it runs when the scheduler next runs. When the task cannot be
@@ -1507,9 +1521,14 @@ class JMPCO_API scheduler {
   // left waiting for each other (or for channels nobody will use). A task waiting on a
   // shared_channel may be woken by another thread: while one waits, an idle scheduler blocks
   // until then instead (a shared_channel that no thread will use again blocks it for good).
+  // A task whose resume is refused (nested past the coroutine nesting limit, no memory to save
+  // the caller's frames) stays ready and intact, and run() returns that error; so do join() and
+  // wait_any() when they run the scheduler. From one of its own tasks (or code it calls), run()
+  // and run_once() are refused: errc::scheduler_running (run_once(): 0).
   result<void> run();
   // Resumes each task that is ready now once (and the sleepers whose time has come); returns how
-  // many ran. For a loop of the program's own (an event library's), with next_deadline().
+  // many ran. For a loop of the program's own (an event library's), with next_deadline(). It
+  // stops at a task whose resume is refused (the task stays ready, first in line).
   std::size_t run_once();
   // When the earliest sleeper wakes, if any sleeps.
   std::optional<clock::time_point> next_deadline() const noexcept;
@@ -1517,8 +1536,10 @@ class JMPCO_API scheduler {
   std::size_t live_tasks() const noexcept { return live_; }
 
   // A task that failed after its handle let go (detached, or destroyed without join) cannot hand
-  // its error to anyone: it goes here. The default counts them (unjoined_failures()).
-  using failure_handler = void (*)(const error& e, void* user);
+  // its error to anyone: it goes here. The default counts them (unjoined_failures()). The
+  // handler is called from inside the scheduler's bookkeeping, which cannot be left half done:
+  // it must not throw (noexcept) and must not destroy the scheduler.
+  using failure_handler = void (*)(const error& e, void* user) noexcept;
   void on_unjoined_failure(failure_handler handler, void* user) noexcept {
     failure_handler_ = handler;
     failure_user_ = user;
@@ -1586,16 +1607,27 @@ class JMPCO_API scheduler {
   friend void detail::count_remote_wait(detail::task_node* t, int delta) noexcept;
 #endif
 
-  // Runs one step: a ready task, or (none ready) waits for the next timer. False when nothing is
-  // ready and no timer is pending.
-  bool step();
-  void resume(detail::task_node* t) noexcept;
+  // Runs one step: a ready task, or (none ready) waits for the next timer: errc::ok.
+  // errc::deadlock when nothing is ready and no timer is pending; another error when the
+  // scheduler belongs to another thread or a task's resume was refused (the task stays ready,
+  // first in line). An errc, not an error: a step is on every join's path.
+  errc step();
+  // Resumes `t`; a refused resume (the code returned) leaves it ready, first in line.
+  errc resume(detail::task_node* t) noexcept;
+  // The scheduler belongs to the calling thread from now on, unless tasks that started on
+  // another thread have not finished: errc::wrong_thread.
+  errc take_thread() noexcept;
+  bool on_its_thread() const noexcept;  // the calling thread is the one it belongs to now
+  bool has_started_tasks() const noexcept;
+  // run() and run_once() may go ahead: the calling thread's, not running already.
+  errc may_run() noexcept;
   void finish(detail::task_node* t) noexcept;
   void adopt(detail::task_node* t) noexcept;
   void kill(detail::task_node* t) noexcept;
   // Takes a task out of its timer, join and channel waits.
   void abandon_waits(detail::task_node* t) noexcept;
   void push_ready(detail::task_node* t) noexcept;
+  void push_ready_first(detail::task_node* t) noexcept;
   detail::task_node* pop_ready() noexcept;
   void unlink_ready(detail::task_node* t) noexcept;
   void add_timer(detail::task_node* t) noexcept;
@@ -1632,6 +1664,7 @@ class JMPCO_API scheduler {
   detail::task_node* remote_tail_ = nullptr;
   std::atomic<bool> remote_pending_{false};  // the queue is not empty (checked without lock)
   std::size_t remote_waits_ = 0;             // tasks waiting for another thread
+  std::uintptr_t thread_ = 0;  // the id of the thread its started tasks belong to (0: none yet)
 #endif
 
   // ---- the cache: free lists of blocks, one per block size ----
@@ -1663,6 +1696,14 @@ class JMPCO_API scheduler {
   detail::task_node* timers_ = nullptr;  // root of the pairing heap
   detail::task_node* all_ = nullptr;
   std::size_t live_ = 0;
+  // Frames of the scheduler's own that run the program's code (a task, a destructor, the failure
+  // handler) are on the stack: it may not be destroyed, nor run() again.
+  unsigned in_use_ = 0;
+  struct in_use_scope;  // counts one such frame while it lives
+  // A wake looks for this where the task's scheduler should be: another value means the memory
+  // is something else now (a scheduler on a parked coroutine's stack, or destroyed).
+  static constexpr unsigned kPresent = 0x5c4ed01eu;
+  unsigned present_ = kPresent;
   failure_handler failure_handler_ = nullptr;
   void* failure_user_ = nullptr;
   std::size_t unjoined_failures_ = 0;
@@ -1796,11 +1837,12 @@ class task {
   // Waits for the task and hands out what it returned or the error it died with (errc::killed
   // if killed); the handle is empty afterwards. Inside a task of the same scheduler this blocks
   // that task; elsewhere it runs the scheduler until the task is done (errc::deadlock if it can
-  // never be). A task joining itself gets errc::join_self. While a join waits, the handle may be
-  // moved or destroyed (the join still gets the outcome; the handle it moved to is empty
-  // afterwards: it lets go of the task when destroyed or joined) or joined again: the first
-  // join to go on takes the outcome, the others get errc::empty_handle. A result whose move
-  // throws stays in the task for the next join.
+  // never be; from another thread, errc::wrong_thread; a task's refused resume, as run()). A
+  // task joining itself gets errc::join_self. While a join waits, the handle may be moved or
+  // destroyed (the join still gets the outcome; the handle it moved to is empty afterwards: it
+  // lets go of the task when destroyed or joined) or joined again: the first join to go on
+  // takes the outcome, the others get errc::empty_handle. A result whose move throws stays in
+  // the task for the next join.
   result<T> join() {
     if (state_ == nullptr) return error(errc::empty_handle);
     detail::task_state<T>* t = state_;
@@ -1818,7 +1860,7 @@ class task {
         if (error e = wait_inside(self, t); e) return e;
       } else {
         while (!t->finished()) {
-          if (!t->owner->step()) return error(errc::deadlock);
+          if (const errc stepped = t->owner->step(); stepped != errc::ok) return error(stepped);
         }
       }
     }
@@ -1837,6 +1879,7 @@ class task {
   result<void> kill() {
     if (!*this) return error(errc::empty_handle);
     if (state_->finished() || state_->owner == nullptr) return result<void>();
+    if (const errc e = state_->owner->take_thread(); e != errc::ok) return error(e);
     if (state_->current == detail::task_node::state::running) {
       return error(detail::running_task() == state_ ? errc::close_running : errc::close_normal);
     }
@@ -4586,6 +4629,8 @@ const char* message(errc code) noexcept {
       return "file descriptor closed while waited for";
     case errc::mixed_schedulers:
       return "cannot wait for tasks of different schedulers";
+    case errc::scheduler_running:
+      return "cannot run a scheduler that is already running";
   }
   return "unknown jmpco error";
 }
@@ -4796,6 +4841,18 @@ inline int poll_timeout(const std::chrono::steady_clock::time_point* deadline) n
 #endif
 
 namespace jmpco {
+
+struct scheduler::in_use_scope {
+  scheduler* s;
+  explicit in_use_scope(scheduler* s) noexcept : s(s) { ++s->in_use_; }
+  ~in_use_scope() {
+    JMPCO_ASSERT(s->in_use_ > 0);
+    --s->in_use_;
+  }
+  in_use_scope(const in_use_scope&) = delete;
+  in_use_scope& operator=(const in_use_scope&) = delete;
+};
+
 namespace detail {
 
 namespace {
@@ -4857,6 +4914,8 @@ error park_running_task(bool ready) {
 
 void wake(task_node* t) noexcept {
   if (t->current != task_node::state::waiting) return;
+  if (t->owner->present_ != scheduler::kPresent)
+    fail_fatally("a task was woken whose scheduler is not there (on a parked coroutine's stack?)");
   t->current = task_node::state::ready;
   t->owner->push_ready(t);
 }
@@ -4878,16 +4937,18 @@ void release_task(task_node* t) noexcept {
   JMPCO_ASSERT(t->references > 0);
   if (--t->references != 0) return;
   JMPCO_ASSERT(t->finished() && t->any_waiters == nullptr);
+  scheduler* owner = t->owner;
+  if (owner == nullptr) return t->destroy();
+  // The handler and the destructors of the task's function object run in here.
+  const scheduler::in_use_scope in_use(owner);
   const errc code = t->failure.code();
-  if (!t->collected && code != errc::ok && code != errc::killed && t->owner != nullptr)
-    t->owner->report_unjoined(t->failure);
-  if (t->owner != nullptr) {  // off its scheduler's list of tasks
-    if (t->all_prev != nullptr)
-      t->all_prev->all_next = t->all_next;
-    else
-      t->owner->all_ = t->all_next;
-    if (t->all_next != nullptr) t->all_next->all_prev = t->all_prev;
-  }
+  if (!t->collected && code != errc::ok && code != errc::killed) owner->report_unjoined(t->failure);
+  // Off its scheduler's list of tasks.
+  if (t->all_prev != nullptr)
+    t->all_prev->all_next = t->all_next;
+  else
+    owner->all_ = t->all_next;
+  if (t->all_next != nullptr) t->all_next->all_prev = t->all_prev;
   t->destroy();
 }
 
@@ -5104,9 +5165,9 @@ result<std::size_t> wait_for_any(const void* tasks, std::size_t count, task_at a
   } else {
     // From here on the handles are not read: the tasks that run may move or destroy them.
     while (!first_finished(w)) {
-      if (!seen.owner->step()) {
+      if (const errc stepped = seen.owner->step(); stepped != errc::ok) {
         free_any_wait(w);
-        return error(errc::deadlock);
+        return error(stepped);
       }
     }
   }
@@ -5444,6 +5505,12 @@ void scheduler::push_ready(task_node* t) noexcept {
   ready_tail_ = t;
 }
 
+void scheduler::push_ready_first(task_node* t) noexcept {
+  t->next_ready = ready_head_;
+  ready_head_ = t;
+  if (ready_tail_ == nullptr) ready_tail_ = t;
+}
+
 task_node* scheduler::pop_ready() noexcept {
   task_node* t = ready_head_;
   if (t == nullptr) return nullptr;
@@ -5477,7 +5544,8 @@ void scheduler::adopt(task_node* t) noexcept {
   push_ready(t);
 }
 
-void scheduler::resume(task_node* t) noexcept {
+errc scheduler::resume(task_node* t) noexcept {
+  const in_use_scope in_use(this);
   const detail::running_slot outer = detail::running_now;
   detail::running_now = {t, this};
   t->current = state::running;
@@ -5485,20 +5553,22 @@ void scheduler::resume(task_node* t) noexcept {
   detail::running_now = outer;
   if (t->body->status() == status::dead) {
     if (!outcome) t->failure = outcome.error();
-    return finish(t);
+    finish(t);
+    return errc::ok;
   }
   if (!outcome) {
     // The resume was refused (too deeply nested, no memory to save the resumer's frames): the
-    // task cannot run here. It fails with that error rather than spin.
-    t->failure = outcome.error();
-    (void)t->body->close_core();
-    return finish(t);
+    // task did not run. It waits, first in line, for a run from a place where it can.
+    t->current = state::ready;
+    push_ready_first(t);
+    return outcome.code();
   }
   // Suspended without parking (a plain yield of its coroutine): it is ready again.
   if (t->current == state::running) {
     t->current = state::ready;
     push_ready(t);
   }
+  return errc::ok;
 }
 
 void scheduler::finish(task_node* t) noexcept {
@@ -5527,6 +5597,7 @@ void scheduler::abandon_waits(task_node* t) noexcept {
 
 void scheduler::kill(task_node* t) noexcept {
   JMPCO_ASSERT(!t->finished() && t->current != state::running);
+  const in_use_scope in_use(this);
   if (t->current == state::ready) unlink_ready(t);
   abandon_waits(t);
   // Its destructors run as the task: what they ask of the scheduler is asked by it.
@@ -5604,35 +5675,67 @@ void count_remote_wait(task_node* t, int delta) noexcept {
 
 // ---- running ----------------------------------------------------------------------------------
 
-bool scheduler::step() {
+bool scheduler::has_started_tasks() const noexcept {
+  for (const task_node* t = all_; t != nullptr; t = t->all_next) {
+    if (!t->finished() && t->body->started()) return true;
+  }
+  return false;
+}
+
+bool scheduler::on_its_thread() const noexcept {
+#if JMPCO_THREADS
+  const detail::thread_state* here = detail::this_thread_state_if_any();
+  return here != nullptr && here->id == thread_;
+#else
+  return true;
+#endif
+}
+
+errc scheduler::take_thread() noexcept {
+  if (on_its_thread()) return errc::ok;
+  if (has_started_tasks()) return errc::wrong_thread;
+#if JMPCO_THREADS
+  thread_ = detail::this_thread_state().id;
+#endif
+  return errc::ok;
+}
+
+errc scheduler::may_run() noexcept {
+  if (const errc e = take_thread(); e != errc::ok) return e;
+  if (in_use_ != 0) return errc::scheduler_running;
+  return errc::ok;
+}
+
+errc scheduler::step() {
+  if (const errc e = take_thread(); e != errc::ok) return e;
   take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
-  if (task_node* t = pop_ready()) {
-    resume(t);
-    return true;
-  }
+  if (task_node* t = pop_ready()) return resume(t);
   if (timers_ != nullptr || fd_waiters_ != 0) {
     block_until(timers_ != nullptr ? &timers_->deadline : nullptr);
     wake_due_timers(clock::now());
-    return true;
+    return errc::ok;
   }
 #if JMPCO_THREADS
   if (remote_waits_ != 0) {  // another thread will wake a task: wait for its interrupt()
     block_until(nullptr);
-    return true;
+    return errc::ok;
   }
 #endif
-  return false;
+  return errc::deadlock;  // nothing to do: a deadlock if tasks are left
 }
 
 result<void> scheduler::run() {
-  while (step()) {
-  }
+  if (const errc e = may_run(); e != errc::ok) return error(e);
+  errc stepped = errc::ok;
+  while (stepped == errc::ok) stepped = step();
+  if (stepped != errc::deadlock) return error(stepped);  // a refusal
   if (live_ != 0) return error(errc::deadlock);
   return result<void>();
 }
 
 std::size_t scheduler::run_once() {
+  if (may_run() != errc::ok) return 0;
   take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   // Only the tasks ready now: one that becomes ready meanwhile waits for the next call.
@@ -5642,13 +5745,13 @@ std::size_t scheduler::run_once() {
   std::size_t ran = 0;
   for (; ran < ready; ++ran) {
     task_node* t = pop_ready();
-    if (t == nullptr) break;
-    resume(t);
+    if (t == nullptr || resume(t) != errc::ok) break;
   }
   return ran;
 }
 
 std::size_t scheduler::run_once(clock::duration timeout) {
+  if (may_run() != errc::ok) return 0;
   take_remote_wakes();
   if (timers_ != nullptr) wake_due_timers(clock::now());
   if (ready_head_ == nullptr) {
@@ -5664,10 +5767,17 @@ scheduler* scheduler::current() noexcept {
 }
 
 scheduler::~scheduler() {
-  for (task_node* t = all_; t != nullptr; t = t->all_next) {
-    if (t->current == state::running)
-      detail::fail_fatally("a scheduler was destroyed by one of its own tasks");
+  if (in_use_ != 0) {
+    for (task_node* t = all_; t != nullptr; t = t->all_next) {
+      if (t->current == state::running)
+        detail::fail_fatally("a scheduler was destroyed by one of its own tasks");
+    }
+    detail::fail_fatally(
+        "a scheduler was destroyed by code it called (a finished task's destructors or its "
+        "unjoined-failure handler)");
   }
+  if (!on_its_thread() && has_started_tasks())
+    detail::fail_fatally("a scheduler was destroyed on another thread than its started tasks'");
   // Kill the unfinished tasks; a killed task's destructors may spawn or finish others.
   for (;;) {
     task_node* unfinished = all_;
@@ -5693,6 +5803,7 @@ scheduler::~scheduler() {
   trim_cache(0);  // after the kills: the killed tasks' memory came back into it
   if (fds_ != nullptr) detail::deallocate(fds_, sizeof(detail::fd_watch) * fds_size_);
   if (detail::event_wait* w = events_.exchange(nullptr)) detail::free_event_wait(w);
+  *static_cast<volatile unsigned*>(&present_) = 0;  // volatile: kept past the lifetime's end
 }
 
 // ---- inside a task ----------------------------------------------------------------------------
