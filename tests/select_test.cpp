@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "jmpco/jmpco.hpp"
 #include "test_support.hpp"
@@ -296,6 +297,30 @@ TEST(Select, AReceivedValueWhoseMoveThrowsFailsTheSelectAndFreesItsWaits) {
   EXPECT_TRUE(receiving.join().value());
   EXPECT_EQ(other.try_send(1).code(), errc::would_block);  // the other wait went with it
   moves_left = 1000;
+}
+
+// A select's receive case whose copy of the value throws leaves the value in the channel (its
+// sender parked with it, or the buffer as it was); the refill from a parked sender is the
+// sender's. The callback takes its result<T> by reference: the select moves nothing more.
+TEST(Select, AReceiveCaseWhoseMoveThrowsLeavesTheValueInTheChannel) {
+  using jmpco_test::fragile;
+  auto by_select = [](channel<fragile>& ch, std::vector<int>& got) {
+    (void)jmpco::select(recv_case(ch, [&](result<fragile>&& v) {
+      if (v) got.push_back(v->value);
+    }));
+  };
+  for (std::size_t capacity : {0u, 1u, 3u}) {
+    std::vector<int> want;
+    for (int i = 1; i <= static_cast<int>(capacity) + 1; ++i) want.push_back(i);
+    for (int nth = 1; nth <= 4; ++nth) {
+      SCOPED_TRACE("capacity " + std::to_string(capacity) + ", move " + std::to_string(nth));
+      EXPECT_EQ(
+          jmpco_test::received_around_a_throwing_move<channel<fragile>>(capacity, nth, by_select),
+          want);
+    }
+  }
+  EXPECT_EQ(fragile::live, 0);
+  EXPECT_EQ(fragile::dead_uses, 0);
 }
 
 // ---- every allocation failing in turn ----------------------------------------------------------
