@@ -853,7 +853,7 @@ JMPCO_API void fire_waiter_any_thread(channel_waiter_base* w) noexcept;
 // could not park, `wait` is the caller's to take apart.
 [[nodiscard]] JMPCO_API error park_on(task_node* self, void* wait,
                                       void (*abandon)(void* wait) noexcept);
-// A number in [0, bound): where a select starts looking for a ready case.
+// A number in [0, bound), for the order in which a select tries its cases (case_order).
 JMPCO_API std::size_t select_random(std::size_t bound) noexcept;
 
 template <class Channel>
@@ -1419,7 +1419,8 @@ class shared_channel {
 //       jmpco::default_case([&] { idle = true; }));  // optional
 //
 // As Go's select: of the cases that are ready (a receive that has a value or whose channel is
-// closed, a send that a receiver or the buffer takes), one chosen at random runs; with none
+// closed, a send that a receiver or the buffer takes), one chosen uniformly at random runs (each
+// as often as the others, wherever it stands among the cases); with none
 // ready the default runs if there is one; otherwise the task waits on every case's channel and
 // the first that becomes ready runs, the others' waits withdrawn. The case's callback runs after
 // that, as the task (it may do anything: block, kill, destroy the channels). It returns the
@@ -1625,6 +1626,34 @@ JMPCO_API void free_select_group(select_group* group) noexcept;
 JMPCO_API void withdraw_select_group(select_group* group) noexcept;
 // After a wake whose handoff failed (the group withdrawn): unclaimed, nothing fired.
 JMPCO_API void rearm_select_group(select_group* group) noexcept;
+
+// The order in which a select tries its cases: a uniformly random permutation (Fisher-Yates),
+// drawn one position at a time as the select gets there, so that the first ready case in it is
+// each ready case equally often (Go's "uniform pseudo-random selection") and a select whose first
+// try is ready draws once. Positions drawn stay drawn: a select that looks again draws no more.
+template <std::size_t N>
+class case_order {
+ public:
+  case_order() noexcept {
+    for (std::size_t i = 0; i < N; ++i) order_[i] = i;
+  }
+  // The case tried `k`-th; k at most one past the last asked for.
+  std::size_t operator[](std::size_t k) noexcept {
+    if (k > drawn_ || k >= N) fail_fatally("a select's cases tried out of order");
+    if (k == drawn_) draw_next();
+    return order_[k];
+  }
+
+ private:
+  void draw_next() noexcept {
+    const std::size_t left = N - drawn_;
+    if (left > 1) std::swap(order_[drawn_], order_[drawn_ + select_random(left)]);
+    ++drawn_;
+  }
+
+  std::size_t order_[N];
+  std::size_t drawn_ = 0;
+};
 // Claims the group so that nothing more fires it, withdraws it, takes back the wake a firer may
 // have queued meanwhile, and frees it: for a select that could not park.
 JMPCO_API void cancel_select_group(select_group* group) noexcept;
@@ -1641,13 +1670,12 @@ class selector {
 
   result<std::size_t> run() {
     if (any_broken()) return error(errc::out_of_memory);
-    // Where it starts looking for a ready case, each time it looks: every ready case has a chance.
-    const std::size_t start = select_random(count);
+    case_order<count> order;  // the same each time it looks for a ready case
     {
       waits none;
       shared_locks<count> locks;
       lock_cases(locks);
-      if (std::optional<result<std::size_t>> done = run_ready(locks, none, start))
+      if (std::optional<result<std::size_t>> done = run_ready(locks, none, order))
         return std::move(*done);
     }
     if (std::optional<std::size_t> fallback = default_index()) {
@@ -1656,7 +1684,7 @@ class selector {
       });
       return result<std::size_t>(std::in_place, *fallback);
     }
-    return wait_for_one(start);
+    return wait_for_one(order);
   }
 
  private:
@@ -1718,13 +1746,13 @@ class selector {
     return result<std::size_t>(std::in_place, index);
   }
 
-  // Tries the cases from `start` on; the first that can go on does, and its callback runs once the
+  // Tries the cases in `order`; the first that can go on does, and its callback runs once the
   // locks and the waiters are let go. nullopt: none could.
   std::optional<result<std::size_t>> run_ready(shared_locks<count>& locks, waits& w,
-                                               std::size_t start) {
+                                               case_order<count>& order) {
     std::optional<result<std::size_t>> done;
     for (std::size_t k = 0; k < count && !done; ++k) {
-      const std::size_t i = (start + k) % count;
+      const std::size_t i = order[k];
       with_case(i, [&](auto& c, auto ops) {
         auto got = ops.attempt(c, w.at[i]);
         if (!got) return;
@@ -1736,7 +1764,7 @@ class selector {
     return done;
   }
 
-  result<std::size_t> wait_for_one(std::size_t start) {
+  result<std::size_t> wait_for_one(case_order<count>& order) {
     task_node* self = running_task();
     if (self == nullptr) return error(errc::outside_task);
     waits w;
@@ -1748,7 +1776,7 @@ class selector {
         // Ready since the first look, or since a failed handoff: it goes on at once.
         shared_locks<count> locks;
         lock_cases(locks);
-        if (std::optional<result<std::size_t>> done = run_ready(locks, w, start))
+        if (std::optional<result<std::size_t>> done = run_ready(locks, w, order))
           return std::move(*done);
         link_all(w);
       }
