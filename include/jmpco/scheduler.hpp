@@ -350,6 +350,7 @@ class JMPCO_API scheduler {
   static void on_fd_event(void* self, int fd, unsigned events) noexcept;
   detail::fd_watch* fds_ = nullptr;  // indexed by fd, grown on demand
   std::size_t fds_size_ = 0;
+  allocator fds_source_ = get_allocator();  // the allocator that gave fds_
   std::size_t fd_waiters_ = 0;
 
 #if JMPCO_THREADS
@@ -379,6 +380,10 @@ class JMPCO_API scheduler {
   void trim_cache(std::size_t limit) noexcept;
   void keep_stack_copy(void* block, std::size_t size) noexcept;  // or frees it
   void* take_stack_copy(std::size_t* size) noexcept;
+  // After set_allocator() replaced it, the cache goes back to the allocator that gave its blocks
+  // and starts over with the new one: it never mixes blocks of two.
+  void follow_allocator() noexcept;
+  allocator cache_source_ = get_allocator();  // the allocator every cached block came from
   cache_bucket cache_[kCacheBuckets];
   cached_block* stack_copies_ = nullptr;  // of any size, the latest kept first
   std::size_t cache_limit_ = default_cache_limit;
@@ -876,7 +881,7 @@ class channel_core {
       capacity_ = 0;
       broken_ = true;
     } else if (capacity_ != 0) {
-      buffer_ = static_cast<T*>(allocate(sizeof(T) * capacity_));
+      buffer_ = static_cast<T*>(allocate_from(buffer_source_, sizeof(T) * capacity_));
       if (buffer_ == nullptr) capacity_ = 0, broken_ = true;
     }
   }
@@ -884,7 +889,7 @@ class channel_core {
   channel_core& operator=(const channel_core&) = delete;
   ~channel_core() {
     while (count_ != 0) pop_buffer();
-    if (buffer_ != nullptr) deallocate(buffer_, sizeof(T) * capacity_);
+    if (buffer_ != nullptr) deallocate_to(buffer_source_, buffer_, sizeof(T) * capacity_);
   }
 
   // Hands `v` to a waiting receiver or the buffer; false if neither can take it now. If v's move
@@ -977,6 +982,7 @@ class channel_core {
   }
 
   T* buffer_ = nullptr;
+  allocator buffer_source_ = get_allocator();  // the buffer may outlive a change of allocator
   std::size_t capacity_;
   std::size_t head_ = 0;
   std::size_t count_ = 0;
