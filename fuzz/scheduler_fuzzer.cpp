@@ -46,12 +46,13 @@
 // that it traps on fuzz/corpus/scheduler_fuzzer/two_joiners.
 //
 // What the model must know of the real scheduler's choices and waits:
-// - select picks among its ready cases from a random start (detail::select_random, a per-thread
-//   xorshift64). The model mirrors that generator (select_random_mirror) and draws as often as
-//   the real selects do, so it takes the same case; it checks that the case was ready, and that
-//   a default ran only with none ready. Every input runs on one worker thread, so the draws of
-//   an input depend on the inputs before it: a divergence prints their number, and
-//   JMPCO_FUZZ_SELECT_DRAWS=N replays an input after N draws (JMPCO_FUZZ_TRACE prints it too).
+// - select tries its cases in a random order (detail::case_order, drawn a position at a time
+//   from detail::select_random, a per-thread xorshift64). The model mirrors that generator
+//   (select_random_mirror) and draws as often as the real selects do, so it takes the same case;
+//   it checks that the case was ready, and that a default ran only with none ready. Every input
+//   runs on one worker thread, so the draws of an input depend on the inputs before it: a
+//   divergence prints their number, and JMPCO_FUZZ_SELECT_DRAWS=N replays an input after N draws
+//   (JMPCO_FUZZ_TRACE prints it too).
 // - A shared_channel woken from outside a task (the main context) queues the task for the next
 //   step and calls interrupt(); a task woken from a task runs as a channel's would. A scheduler
 //   left with nothing ready while a task waits on the shared_channel would block for good (it
@@ -196,7 +197,7 @@ select_spec select_of(char code, int a, int b, int c, long& next_value) {
 
 // lib/scheduler.cpp's select_random: xorshift64 from a fixed seed, one state per thread. Every
 // input runs on the same worker thread; the model starts each input from the state the real
-// selects left (worker_random), so it draws the same starting cases as they do. The choices of
+// selects left (worker_random), so it draws the same orders of cases as they do. The choices of
 // an input thus depend on the draws before it: a divergence prints their number, and
 // JMPCO_FUZZ_SELECT_DRAWS=N replays an input after N draws.
 struct select_random_mirror {
@@ -784,14 +785,18 @@ struct model {
     }
   }
 
-  // A select: a ready case from a random start, else the default, else a wait on every case.
+  // A select: the first ready case in a random order, else the default, else a wait on every
+  // case.
   bool select(int id, const op& o, const std::string& tag, bool in_destructor) {
     auto result = [&](const std::string& r) { note(log, id, tag + "=" + r); };
     const select_spec s = select_of(o.code, o.a, o.b, o.c, next_value);
     const std::size_t count = s.positions();
-    const std::size_t start = random.next(count);
+    std::vector<std::size_t> order(count);
+    for (std::size_t k = 0; k < count; ++k) order[k] = k;
     for (std::size_t k = 0; k < count; ++k) {
-      const std::size_t i = (start + k) % count;
+      // detail::case_order: position k drawn when the select gets there.
+      if (count - k > 1) std::swap(order[k], order[k + random.next(count - k)]);
+      const std::size_t i = order[k];
       if (i < s.cases.size() && case_ready(s.cases[i])) return result(run_ready_case(s.cases[i], i)), false;
     }
     if (s.with_default) return result(case_text(s.cases.size(), "dflt")), false;

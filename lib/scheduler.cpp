@@ -140,6 +140,7 @@ void release_task_body(task_node* t) noexcept {
 
 void lend_stack_copy(task_node* t) noexcept {
   std::size_t size = 0;
+  t->owner->follow_allocator();  // a copy of the allocator before a change goes back to it
   if (void* copy = t->owner->take_stack_copy(&size)) t->body->give_stack_copy(copy, size);
 }
 
@@ -354,7 +355,15 @@ result<std::size_t> wait_for_any(const void* tasks, std::size_t count, task_at a
 using detail::task_node;
 using state = task_node::state;
 
+void scheduler::follow_allocator() noexcept {
+  const allocator installed = get_allocator();
+  if (detail::same_allocator(cache_source_, installed)) return;
+  trim_cache(0);
+  cache_source_ = installed;
+}
+
 void* scheduler::take_cached(std::size_t size) noexcept {
+  follow_allocator();
   for (cache_bucket& bucket : cache_) {
     if (bucket.size != size || bucket.blocks == nullptr) continue;
     cached_block* block = bucket.blocks;
@@ -368,6 +377,7 @@ void* scheduler::take_cached(std::size_t size) noexcept {
 
 bool scheduler::keep_cached(void* block, std::size_t size) noexcept {
   JMPCO_ASSERT(size >= sizeof(cached_block));
+  follow_allocator();  // `block` is the installed allocator's: its task lived until now
   if (!cache_has_room(size)) return false;
   cache_bucket* home = nullptr;
   for (cache_bucket& bucket : cache_) {
@@ -386,6 +396,7 @@ bool scheduler::keep_cached(void* block, std::size_t size) noexcept {
 
 void scheduler::keep_stack_copy(void* block, std::size_t size) noexcept {
   JMPCO_ASSERT(size >= sizeof(cached_block));
+  follow_allocator();
   if (!cache_has_room(size)) return detail::deallocate(block, size);
   stack_copies_ = ::new (block) cached_block{stack_copies_, size};
   cached_bytes_ += size;
@@ -405,7 +416,7 @@ void scheduler::trim_cache(std::size_t limit) noexcept {
   while (cached_bytes_ > limit && stack_copies_ != nullptr) {
     std::size_t size = 0;
     void* block = take_stack_copy(&size);
-    detail::deallocate(block, size);
+    detail::deallocate_to(cache_source_, block, size);
   }
   for (cache_bucket& bucket : cache_) {
     while (cached_bytes_ > limit && bucket.blocks != nullptr) {
@@ -413,7 +424,7 @@ void scheduler::trim_cache(std::size_t limit) noexcept {
       bucket.blocks = block->next;
       cached_bytes_ -= bucket.size;
       block->~cached_block();
-      detail::deallocate(block, bucket.size);
+      detail::deallocate_to(cache_source_, block, bucket.size);
     }
   }
   JMPCO_ASSERT(cached_bytes_ <= limit);
@@ -587,15 +598,19 @@ error scheduler::start_waiting_fd(task_node* t, int fd, unsigned events) noexcep
   if (index >= fds_size_) {                        // grow the table (doubling) to hold `fd`
     std::size_t size = fds_size_ == 0 ? 64 : fds_size_;
     while (size <= index) size *= 2;
-    auto* grown = static_cast<detail::fd_watch*>(detail::allocate(sizeof(detail::fd_watch) * size));
+    const allocator installed = get_allocator();
+    auto* grown = static_cast<detail::fd_watch*>(
+        detail::allocate_from(installed, sizeof(detail::fd_watch) * size));
     if (grown == nullptr) {
       (void)detail::watch_fd(w, fd, was | events, was);
       return error(errc::out_of_memory);
     }
     for (std::size_t i = 0; i < size; ++i)
       ::new (&grown[i]) detail::fd_watch(i < fds_size_ ? fds_[i] : detail::fd_watch());
-    if (fds_ != nullptr) detail::deallocate(fds_, sizeof(detail::fd_watch) * fds_size_);
+    if (fds_ != nullptr)
+      detail::deallocate_to(fds_source_, fds_, sizeof(detail::fd_watch) * fds_size_);
     fds_ = grown;
+    fds_source_ = installed;
     fds_size_ = size;
   }
   detail::fd_watch& watch = fds_[index];
@@ -973,7 +988,8 @@ scheduler::~scheduler() {
 #endif
   JMPCO_ASSERT(fd_waiters_ == 0);
   trim_cache(0);  // after the kills: the killed tasks' memory came back into it
-  if (fds_ != nullptr) detail::deallocate(fds_, sizeof(detail::fd_watch) * fds_size_);
+  if (fds_ != nullptr)
+    detail::deallocate_to(fds_source_, fds_, sizeof(detail::fd_watch) * fds_size_);
   if (detail::event_wait* w = events_.exchange(nullptr)) detail::free_event_wait(w);
   *static_cast<volatile unsigned*>(&present_) = 0;  // volatile: kept past the lifetime's end
 }

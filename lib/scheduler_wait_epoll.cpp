@@ -18,6 +18,7 @@
 namespace jmpco::detail {
 
 struct event_wait {
+  allocator source;  // it lives as long as its scheduler, maybe past a change of allocator
   int epoll = -1;
   int wakeup = -1;  // the eventfd interrupt() writes to
 };
@@ -44,9 +45,10 @@ unsigned from_epoll(std::uint32_t events) noexcept {
 bool event_wait_has_fds() noexcept { return true; }
 
 event_wait* make_event_wait() noexcept {
-  void* memory = allocate(sizeof(event_wait));
+  const allocator source = get_allocator();
+  void* memory = allocate_from(source, sizeof(event_wait));
   if (memory == nullptr) return nullptr;
-  auto* w = ::new (memory) event_wait();
+  auto* w = ::new (memory) event_wait{source};
   w->epoll = ::epoll_create1(EPOLL_CLOEXEC);
   w->wakeup = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   epoll_event interest{};
@@ -63,8 +65,9 @@ event_wait* make_event_wait() noexcept {
 void free_event_wait(event_wait* w) noexcept {
   close_if_open(w->epoll);
   close_if_open(w->wakeup);
+  const allocator source = w->source;
   w->~event_wait();
-  deallocate(w, sizeof(event_wait));
+  deallocate_to(source, w, sizeof(event_wait));
 }
 
 void interrupt_event_wait(event_wait* w) noexcept {

@@ -19,6 +19,7 @@
 namespace jmpco::detail {
 
 struct event_wait {
+  allocator source;    // of it and `polled`: they live as long as the scheduler
   int pipe_read = -1;  // interrupt() writes a byte to pipe_write
   int pipe_write = -1;
   std::size_t watched = 0;   // fds watched now
@@ -44,9 +45,9 @@ bool make_pipe(event_wait* w) noexcept {
 bool reserve(event_wait* w, std::size_t fds) noexcept {
   if (fds + 1 <= w->capacity) return true;
   const std::size_t capacity = (fds + 1) * 2;
-  auto* grown = static_cast<pollfd*>(allocate(sizeof(pollfd) * capacity));
+  auto* grown = static_cast<pollfd*>(allocate_from(w->source, sizeof(pollfd) * capacity));
   if (grown == nullptr) return false;
-  if (w->polled != nullptr) deallocate(w->polled, sizeof(pollfd) * w->capacity);
+  if (w->polled != nullptr) deallocate_to(w->source, w->polled, sizeof(pollfd) * w->capacity);
   w->polled = grown;
   w->capacity = capacity;
   return true;
@@ -65,9 +66,10 @@ unsigned from_poll(short events) noexcept {
 bool event_wait_has_fds() noexcept { return true; }
 
 event_wait* make_event_wait() noexcept {
-  void* memory = allocate(sizeof(event_wait));
+  const allocator source = get_allocator();
+  void* memory = allocate_from(source, sizeof(event_wait));
   if (memory == nullptr) return nullptr;
-  auto* w = ::new (memory) event_wait();
+  auto* w = ::new (memory) event_wait{source};
   if (!make_pipe(w) || !reserve(w, 0)) {
     free_event_wait(w);
     return nullptr;
@@ -78,9 +80,10 @@ event_wait* make_event_wait() noexcept {
 void free_event_wait(event_wait* w) noexcept {
   close_if_open(w->pipe_read);
   close_if_open(w->pipe_write);
-  if (w->polled != nullptr) deallocate(w->polled, sizeof(pollfd) * w->capacity);
+  const allocator source = w->source;
+  if (w->polled != nullptr) deallocate_to(source, w->polled, sizeof(pollfd) * w->capacity);
   w->~event_wait();
-  deallocate(w, sizeof(event_wait));
+  deallocate_to(source, w, sizeof(event_wait));
 }
 
 void interrupt_event_wait(event_wait* w) noexcept {

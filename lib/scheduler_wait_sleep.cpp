@@ -19,6 +19,8 @@
 namespace jmpco::detail {
 
 struct event_wait {
+  explicit event_wait(const allocator& from) noexcept : source(from) {}
+  allocator source;  // it lives as long as its scheduler, maybe past a change of allocator
 #if JMPCO_THREADS
   std::mutex lock;
   std::condition_variable woken;
@@ -31,14 +33,16 @@ struct event_wait {
 bool event_wait_has_fds() noexcept { return false; }
 
 event_wait* make_event_wait() noexcept {
-  void* memory = allocate(sizeof(event_wait));
+  const allocator source = get_allocator();
+  void* memory = allocate_from(source, sizeof(event_wait));
   if (memory == nullptr) return nullptr;
-  return ::new (memory) event_wait();
+  return ::new (memory) event_wait(source);
 }
 
 void free_event_wait(event_wait* w) noexcept {
+  const allocator source = w->source;
   w->~event_wait();
-  deallocate(w, sizeof(event_wait));
+  deallocate_to(source, w, sizeof(event_wait));
 }
 
 errc watch_fd(event_wait*, int, unsigned, unsigned) noexcept { return errc::unsupported_platform; }

@@ -3,8 +3,13 @@
 // leaves every coroutine intact and resumable.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <thread>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <unistd.h>
+#endif
 
 #include "jmpco/jmpco.hpp"
 #include "test_support.hpp"
@@ -202,6 +207,77 @@ TEST(Allocator, ALayerOverGetAllocatorSeesEveryBlockAndPassesItOn) {
   EXPECT_EQ(counting_layer::live_blocks, 0);
   EXPECT_EQ(counting_allocator::live_blocks, 0);
   EXPECT_GT(counting_allocator::total_allocations, 0);
+}
+
+// Two allocators that tag their blocks (a header before each), and count the blocks given back to
+// the wrong one.
+template <int Tag>
+struct tagging_allocator {
+  static inline long live_blocks = 0;
+  static inline long foreign_frees = 0;
+  static void* allocate(std::size_t size, void*) {
+    auto* header = static_cast<long*>(std::malloc(size + 16));
+    if (header == nullptr) return nullptr;
+    *header = Tag;
+    ++live_blocks;
+    return reinterpret_cast<char*>(header) + 16;
+  }
+  static void deallocate(void* block, std::size_t, void*) {
+    auto* header = reinterpret_cast<long*>(static_cast<char*>(block) - 16);
+    if (*header != Tag) {
+      ++foreign_frees;  // not ours: leaked rather than freed wrongly
+      return;
+    }
+    --live_blocks;
+    std::free(header);
+  }
+  static jmpco::allocator hooks() { return {&allocate, &deallocate, nullptr}; }
+};
+using first_allocator = tagging_allocator<1>;
+using second_allocator = tagging_allocator<2>;
+
+// A task that makes its scheduler's long-lived blocks: the wait object (a sleep) and, on POSIX,
+// the fd table (a wait for a pipe's reading end); it leaves a value in `ch`'s buffer.
+int make_the_schedulers_blocks(jmpco::channel<int>& ch) {
+  EXPECT_TRUE(ch.send(1).ok());
+  EXPECT_TRUE(jmpco::this_task::sleep_for(std::chrono::milliseconds(1)).ok());
+#if defined(__unix__) || defined(__APPLE__)
+  int ends[2] = {-1, -1};
+  EXPECT_EQ(::pipe(ends), 0);
+  EXPECT_EQ(jmpco::this_task::wait_readable(ends[0], std::chrono::milliseconds(1)).code(),
+            jmpco::errc::timed_out);
+  ::close(ends[0]);
+  ::close(ends[1]);
+#endif
+  return 1;
+}
+
+// allocator.hpp: with no coroutine object left the allocator may be replaced; the blocks that
+// outlive them (a channel's buffer, a scheduler's cache, wait object and fd table) go back to
+// the allocator that gave them, and the cache starts over with the new one.
+TEST(Allocator, BlocksThatOutliveTheCoroutinesGoBackToTheAllocatorThatGaveThem) {
+  jmpco::set_allocator(first_allocator::hooks());
+  on_fresh_thread([] {
+    {
+      jmpco::scheduler s;
+      jmpco::channel<int> ch(4);  // its buffer from the first allocator
+      EXPECT_TRUE(s.spawn([&] { return make_the_schedulers_blocks(ch); }).join().ok());
+      EXPECT_GT(s.cached_bytes(), 0u);  // the task's memory, from the first allocator
+      jmpco::set_allocator(second_allocator::hooks());  // no coroutine object exists now
+      // A new task: the cache goes back to the first allocator, the task's memory comes from the
+      // second, and so does the cache from then on.
+      EXPECT_TRUE(s.spawn([] { return 2; }).join().ok());
+      EXPECT_GT(second_allocator::live_blocks, 0);
+      s.set_cache_limit(0);
+      EXPECT_EQ(ch.try_recv().value(), 1);
+    }  // the channel's buffer, the wait object and the fd table: to the first allocator
+    jmpco::set_allocator(first_allocator::hooks());  // the thread's own buffer came from it
+  });
+  jmpco::set_allocator({});
+  EXPECT_EQ(first_allocator::foreign_frees, 0);
+  EXPECT_EQ(second_allocator::foreign_frees, 0);
+  EXPECT_EQ(first_allocator::live_blocks, 0);
+  EXPECT_EQ(second_allocator::live_blocks, 0);
 }
 
 }  // namespace

@@ -445,6 +445,96 @@ TEST(Channel, AValueWhoseMoveThrowsFailsOnlyTheSendAndLosesNothing) {
   EXPECT_EQ(receiver.join().value(), 2);
 }
 
+// Every receive, whichever of its moves throws: the value leaves the channel only once the
+// receiver's copy exists, so a throw leaves it there (with its parked sender), and the refill of
+// the buffer from a parked sender is the sender's to retry.
+TEST(Channel, AReceiveWhoseMoveThrowsLeavesTheValueInTheChannel) {
+  using jmpco_test::fragile;
+  auto recv = [](channel<fragile>& ch, std::vector<int>& got) {
+    if (auto v = ch.recv()) got.push_back(v->value);
+  };
+  auto try_recv = [](channel<fragile>& ch, std::vector<int>& got) {
+    if (auto v = ch.try_recv()) got.push_back(v->value);
+  };
+  for (std::size_t capacity : {0u, 1u, 3u}) {
+    std::vector<int> want;
+    for (int i = 1; i <= static_cast<int>(capacity) + 1; ++i) want.push_back(i);
+    for (int nth = 1; nth <= 4; ++nth) {
+      SCOPED_TRACE("capacity " + std::to_string(capacity) + ", move " + std::to_string(nth));
+      EXPECT_EQ(jmpco_test::received_around_a_throwing_move<channel<fragile>>(capacity, nth, recv),
+                want);
+      EXPECT_EQ(
+          jmpco_test::received_around_a_throwing_move<channel<fragile>>(capacity, nth, try_recv),
+          want);
+    }
+  }
+  EXPECT_EQ(fragile::live, 0);
+  EXPECT_EQ(fragile::dead_uses, 0);
+}
+
+// A parked sender's value moves into the buffer as a receive frees a place; if that move throws,
+// the receive still has its value, and the sender offers again itself: a second throw comes out
+// of its send, and frees its waiter.
+TEST(Channel, ARefillWhoseMoveThrowsIsRetriedBySenderAndAThrowReachesIt) {
+  using jmpco_test::fragile;
+  const long left = jmpco_test::blocks_left_by([] {
+    scheduler s;
+    channel<fragile> ch(1);
+    bool sender_threw = false;
+    auto sender = s.spawn([&] {
+      EXPECT_TRUE(ch.send(fragile(1)).ok());  // into the buffer
+      try {
+        (void)ch.send(fragile(2));  // parks, the buffer full
+      } catch (const std::runtime_error&) {
+        sender_threw = true;
+      }
+    });
+    EXPECT_EQ(s.run_once(), 1u);
+    fragile::moves_until_throw = 2;  // the receiver's copy of 1 is made; the refill with 2 throws
+    auto first = ch.try_recv();
+    ASSERT_TRUE(first.ok());
+    EXPECT_EQ(first->value, 1);
+    EXPECT_EQ(ch.size(), 0u);
+    fragile::moves_until_throw = 1;  // the sender's own retry throws too
+    EXPECT_TRUE(sender.join().ok());
+    EXPECT_TRUE(sender_threw);
+    EXPECT_EQ(ch.try_recv().code(), errc::would_block);  // nothing left behind, nothing linked
+  });
+  EXPECT_EQ(left, 0);
+  EXPECT_EQ(fragile::live, 0);
+  EXPECT_EQ(fragile::dead_uses, 0);
+}
+
+// close() fails the parked senders without destroying their values: each goes with its sender's
+// waiter, in the sender's task. A value whose destructor blocks cannot let a receive in while
+// close() is halfway, and a receive after close() never serves a sender that close() failed.
+struct yields_when_dropped {
+  static inline int live = 0;
+  yields_when_dropped() { ++live; }
+  yields_when_dropped(yields_when_dropped&&) noexcept { ++live; }
+  ~yields_when_dropped() {
+    --live;
+    if (jmpco::detail::running_task() != nullptr) (void)jmpco::this_task::yield();
+  }
+};
+
+TEST(Channel, CloseLeavesTheDroppedValuesToTheirSenders) {
+  {
+    scheduler s;
+    channel<yields_when_dropped> ch(0);
+    std::vector<errc> seen;
+    auto send = [&] { seen.push_back(ch.send(yields_when_dropped()).code()); };
+    auto sender1 = s.spawn(send);
+    auto sender2 = s.spawn(send);
+    auto closer = s.spawn([&] { EXPECT_TRUE(ch.close().ok()); });
+    auto receiver = s.spawn([&] { seen.push_back(ch.try_recv().code()); });
+    EXPECT_TRUE(s.run().ok());
+    EXPECT_EQ(seen, (std::vector<errc>{errc::channel_closed, errc::channel_closed,
+                                       errc::channel_closed}));
+  }
+  EXPECT_EQ(yields_when_dropped::live, 0);
+}
+
 TEST(Channel, ASendThatMustWaitAndWhoseValueMoveThrowsLeavesNoBlock) {
   const long left = jmpco_test::blocks_left_by([] {
     scheduler s;

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -249,6 +250,36 @@ void shared_program() {
     EXPECT_TRUE(e == errc::ok || e == errc::out_of_memory || e == errc::empty_handle)
         << jmpco::message(e);
   }
+}
+
+// As on channel<T> (channel_core is shared): a receive whose copy of the value throws leaves it in
+// the channel; recv, try_recv and a select's receive case.
+TEST(SharedChannel, AReceiveWhoseMoveThrowsLeavesTheValueInTheChannel) {
+  using jmpco_test::fragile;
+  using ch_t = jmpco::shared_channel<fragile>;
+  auto recv = [](ch_t& ch, std::vector<int>& got) {
+    if (auto v = ch.recv()) got.push_back(v->value);
+  };
+  auto try_recv = [](ch_t& ch, std::vector<int>& got) {
+    if (auto v = ch.try_recv()) got.push_back(v->value);
+  };
+  auto by_select = [](ch_t& ch, std::vector<int>& got) {
+    (void)jmpco::select(jmpco::recv_case(ch, [&](jmpco::result<fragile>&& v) {
+      if (v) got.push_back(v->value);
+    }));
+  };
+  for (std::size_t capacity : {0u, 1u}) {
+    std::vector<int> want;
+    for (int i = 1; i <= static_cast<int>(capacity) + 1; ++i) want.push_back(i);
+    for (int nth = 1; nth <= 4; ++nth) {
+      SCOPED_TRACE("capacity " + std::to_string(capacity) + ", move " + std::to_string(nth));
+      EXPECT_EQ(jmpco_test::received_around_a_throwing_move<ch_t>(capacity, nth, recv), want);
+      EXPECT_EQ(jmpco_test::received_around_a_throwing_move<ch_t>(capacity, nth, try_recv), want);
+      EXPECT_EQ(jmpco_test::received_around_a_throwing_move<ch_t>(capacity, nth, by_select), want);
+    }
+  }
+  EXPECT_EQ(fragile::live, 0);
+  EXPECT_EQ(fragile::dead_uses, 0);
 }
 
 TEST(SharedChannel, EveryAllocationFailingInTurnLeavesNothingBehind) {

@@ -164,6 +164,64 @@ struct throwing_move {
   }
   throwing_move& operator=(throwing_move&&) = default;
 };
+
+// A value whose `moves_until_throw`-th move from now throws (0: none does), once; it counts the
+// live ones and every use of a destroyed one (a read of a slot emptied under a channel's feet).
+struct fragile {
+  static inline int live = 0;
+  static inline int dead_uses = 0;
+  static inline int moves_until_throw = 0;
+  static constexpr int kAlive = 0x600d;
+  int value = 0;
+  int magic = kAlive;
+
+  explicit fragile(int v) : value(v) { ++live; }
+  fragile(const fragile& other) : value(other.value) {
+    note_use(other);
+    ++live;
+  }
+  fragile(fragile&& other) : value(other.value) {
+    note_use(other);
+    if (moves_until_throw > 0 && --moves_until_throw == 0) throw std::runtime_error("move failed");
+    ++live;
+  }
+  fragile& operator=(const fragile&) = delete;
+  ~fragile() {
+    note_use(*this);
+    *static_cast<volatile int*>(&magic) = 0;  // volatile: kept past the lifetime's end
+    --live;
+  }
+  static void note_use(const fragile& f) {
+    if (f.magic != kAlive) ++dead_uses;
+  }
+};
+
+// A channel (channel or shared_channel of fragile, `capacity`) with a sender parked on it: it
+// sends 1 ... capacity + 1 and closes. Then a receiver's `nth` move throws in `receive_once`
+// (recv, try_recv, a select...), and it drains the channel. Gives every value received, in order;
+// each value must come once, whatever move threw.
+template <class Channel, class Receive>
+std::vector<int> received_around_a_throwing_move(std::size_t capacity, int nth,
+                                                 Receive receive_once) {
+  jmpco::scheduler s;
+  Channel ch(capacity);
+  std::vector<int> got;
+  auto sender = s.spawn([&] {
+    for (int i = 1; i <= static_cast<int>(capacity) + 1; ++i) EXPECT_TRUE(ch.send(fragile(i)).ok());
+    (void)ch.close();
+  });
+  auto receiver = s.spawn([&] {
+    fragile::moves_until_throw = nth;
+    try {
+      receive_once(ch, got);
+    } catch (const std::runtime_error&) {
+    }
+    fragile::moves_until_throw = 0;
+    while (auto v = ch.recv()) got.push_back(v->value);
+  });
+  EXPECT_TRUE(s.run().ok());
+  return got;
+}
 #endif
 
 // Runs `program` once with the default allocator (to warm up the thread's own buffers), then

@@ -217,9 +217,13 @@ struct allocator {
   void* user = nullptr;
 };
 
-// Install it before the first coroutine runs. Blocks go back to the allocator installed when they
-// are freed, so replace it later only while no coroutine object exists; each thread that has run a
-// coroutine also keeps one small buffer (for its own stack bytes) until it exits. Passing an
+// Install it before the first coroutine runs. A coroutine object's blocks (a coroutine's,
+// generator's or task's, its stack copy, and what a task waits with: channel waits, selects,
+// wait_any) go back to the allocator installed when they are freed, so replace it later only
+// while none exists; each thread that has run a coroutine also keeps one small buffer (for its own
+// stack bytes) until it exits, freed by the allocator installed then. The blocks that outlive
+// them remember the allocator that gave them and go back to it: a channel's buffer, a
+// scheduler's cache of finished tasks' memory, its wait object and its fd table. Passing an
 // allocator with null functions restores the default (std::malloc/std::free).
 JMPCO_API void set_allocator(const allocator& a) noexcept;
 JMPCO_API allocator get_allocator() noexcept;
@@ -227,6 +231,18 @@ JMPCO_API allocator get_allocator() noexcept;
 namespace detail {
 JMPCO_API void* allocate(std::size_t size) noexcept;
 JMPCO_API void deallocate(void* block, std::size_t size) noexcept;
+
+// For a block that may outlive every coroutine: taken from `from` (the allocator installed when
+// it was made) and given back to it, whatever is installed by then.
+inline void* allocate_from(const allocator& from, std::size_t size) noexcept {
+  return from.allocate(size, from.user);
+}
+inline void deallocate_to(const allocator& from, void* block, std::size_t size) noexcept {
+  from.deallocate(block, size, from.user);
+}
+inline bool same_allocator(const allocator& a, const allocator& b) noexcept {
+  return a.allocate == b.allocate && a.deallocate == b.deallocate && a.user == b.user;
+}
 }  // namespace detail
 
 }  // namespace jmpco
@@ -1656,6 +1672,7 @@ class JMPCO_API scheduler {
   static void on_fd_event(void* self, int fd, unsigned events) noexcept;
   detail::fd_watch* fds_ = nullptr;  // indexed by fd, grown on demand
   std::size_t fds_size_ = 0;
+  allocator fds_source_ = get_allocator();  // the allocator that gave fds_
   std::size_t fd_waiters_ = 0;
 
 #if JMPCO_THREADS
@@ -1686,6 +1703,10 @@ class JMPCO_API scheduler {
   void trim_cache(std::size_t limit) noexcept;
   void keep_stack_copy(void* block, std::size_t size) noexcept;  // or frees it
   void* take_stack_copy(std::size_t* size) noexcept;
+  // After set_allocator() replaced it, the cache goes back to the allocator that gave its blocks
+  // and starts over with the new one: it never mixes blocks of two.
+  void follow_allocator() noexcept;
+  allocator cache_source_ = get_allocator();  // the allocator every cached block came from
   cache_bucket cache_[kCacheBuckets];
   cached_block* stack_copies_ = nullptr;  // of any size, the latest kept first
   std::size_t cache_limit_ = default_cache_limit;
@@ -2097,7 +2118,7 @@ struct channel_waiter_base {
   channel_waiter_base* next_case = nullptr;
   std::size_t case_index = 0;
   bool closed = false;                  // woken by close()
-  bool handoff_failed = false;          // a select's case woken because its value's move threw
+  bool handoff_failed = false;          // woken because its value's move threw (see handoff)
   shared_state_base* shared = nullptr;  // a shared_channel's state, kept alive by this waiter
   void (*destroy)(channel_waiter_base* w) noexcept = nullptr;  // frees it, whatever its T
 };
@@ -2137,19 +2158,36 @@ struct channel_waiter final : channel_waiter_base {
   }
 };
 
+// Whether an exception was thrown since it was made: for a guard that commits only what went
+// through (the return value of its scope is built before the guard's destructor runs).
+class throw_watch {
+ public:
+  bool threw() const noexcept { return std::uncaught_exceptions() > before_; }
+
+ private:
+  int before_ = std::uncaught_exceptions();
+};
+
+// Calls `step()` with the sender's waiter `w` at stake: if it throws, `free_waiter(w)` frees the
+// waiter (and the value it holds) before the exception goes on.
+template <class W, class Free, class Step>
+auto free_if_thrown(W* w, Free free_waiter, Step step) -> decltype(step()) {
+  struct guard {
+    W* w;
+    Free& free_waiter;
+    throw_watch watch;
+    ~guard() {
+      if (watch.threw()) free_waiter(w);
+    }
+  } freed{w, free_waiter, {}};
+  return step();
+}
+
 // Moves a sender's value into its new waiter; if T's move throws, `free_waiter(w)` frees the
-// waiter (and whatever it holds) before the exception goes on.
+// waiter before the exception goes on.
 template <class T, class Free>
 void load_sender(channel_waiter<T>* w, T& value, Free free_waiter) {
-  struct free_on_throw {
-    channel_waiter<T>* w;
-    Free& free_waiter;
-    ~free_on_throw() {
-      if (w != nullptr) free_waiter(w);
-    }
-  } guard{w, free_waiter};
-  w->value.put(std::move(value));
-  guard.w = nullptr;
+  free_if_thrown(w, free_waiter, [&] { w->value.put(std::move(value)); });
 }
 
 // At the back of `list`: first come, first served.
@@ -2177,7 +2215,7 @@ JMPCO_API void fire_waiter_any_thread(channel_waiter_base* w) noexcept;
 // could not park, `wait` is the caller's to take apart.
 [[nodiscard]] JMPCO_API error park_on(task_node* self, void* wait,
                                       void (*abandon)(void* wait) noexcept);
-// A number in [0, bound): where a select starts looking for a ready case.
+// A number in [0, bound), for the order in which a select tries its cases (case_order).
 JMPCO_API std::size_t select_random(std::size_t bound) noexcept;
 
 template <class Channel>
@@ -2200,7 +2238,7 @@ class channel_core {
       capacity_ = 0;
       broken_ = true;
     } else if (capacity_ != 0) {
-      buffer_ = static_cast<T*>(allocate(sizeof(T) * capacity_));
+      buffer_ = static_cast<T*>(allocate_from(buffer_source_, sizeof(T) * capacity_));
       if (buffer_ == nullptr) capacity_ = 0, broken_ = true;
     }
   }
@@ -2208,7 +2246,7 @@ class channel_core {
   channel_core& operator=(const channel_core&) = delete;
   ~channel_core() {
     while (count_ != 0) pop_buffer();
-    if (buffer_ != nullptr) deallocate(buffer_, sizeof(T) * capacity_);
+    if (buffer_ != nullptr) deallocate_to(buffer_source_, buffer_, sizeof(T) * capacity_);
   }
 
   // Hands `v` to a waiting receiver or the buffer; false if neither can take it now. If v's move
@@ -2230,28 +2268,46 @@ class channel_core {
     return false;
   }
 
-  // Takes the next value: from the buffer (refilled from a waiting sender) or a waiting sender.
+  // A receive of the next value, take-then-commit: the receiver builds its copy from value()
+  // (the buffer's oldest, else a waiting sender's; nullptr: none), then, as this goes, the value
+  // leaves the channel (popped and refilled, or its sender woken). If the receiver's copy threw,
+  // the value stays: a plain sender stays parked with it, a select's case starts over.
+  //   if (taking<fire> next(core); next.value() != nullptr)
+  //     return result<T>(std::in_place, std::move(*next.value()));  // built, then committed
   template <void (*Fire)(channel_waiter_base*) noexcept>
-  std::optional<T> take() {
-    if (count_ != 0) {
-      std::optional<T> v(std::move(buffer_[head_]));
-      pop_buffer();
-      refill<Fire>();
-      return v;
+  class taking {
+   public:
+    explicit taking(channel_core& core) noexcept : core_(core) {
+      if (core.count_ != 0) {
+        value_ = &core.buffer_[core.head_];
+      } else if (!core.closed_) {  // close() fails the senders it finds: none is served after
+        sender_ = claim_first(core.senders_);
+        if (sender_ != nullptr) value_ = &static_cast<waiter*>(sender_)->held();
+      }
     }
-    if (channel_waiter_base* s = claim_first(senders_)) {
-      handoff<Fire> failed{s};
-      std::optional<T> v(std::move(static_cast<waiter*>(s)->held()));
-      static_cast<waiter*>(s)->value.clear();
-      failed.w = nullptr;
-      Fire(s);
-      return v;
+    taking(const taking&) = delete;
+    taking& operator=(const taking&) = delete;
+    ~taking() {
+      if (value_ == nullptr) return;
+      if (watch_.threw())
+        core_.template keep<Fire>(sender_);
+      else if (sender_ != nullptr)
+        Fire(sender_);  // its moved-from value goes with its waiter, freed by its own task
+      else
+        core_.template pop_and_refill<Fire>();
     }
-    return std::nullopt;
-  }
+    T* value() const noexcept { return value_; }
+
+   private:
+    channel_core& core_;
+    T* value_ = nullptr;
+    channel_waiter_base* sender_ = nullptr;  // claimed, if the value is a waiting sender's
+    throw_watch watch_;
+  };
 
   // Closes: waiting receivers and senders go on with errc::channel_closed (the values of waiting
-  // senders are dropped, as their sends failed). Closing twice is errc::channel_closed.
+  // senders are dropped, as their sends failed, by their own tasks as they free their waiters:
+  // no value's destructor runs in here). Closing twice is errc::channel_closed.
   template <void (*Fire)(channel_waiter_base*) noexcept>
   error close() noexcept {
     if (closed_) return error(errc::channel_closed);
@@ -2259,11 +2315,20 @@ class channel_core {
     for (auto* list : {&receivers_, &senders_}) {
       while (channel_waiter_base* w = claim_first(*list)) {
         w->closed = true;
-        static_cast<waiter*>(w)->value.clear();
         Fire(w);
       }
     }
     return error();
+  }
+
+  // A sender woken because a refill's move of its value threw (handoff_failed) offers it again
+  // from its own task, where a throw reaches the send. nullopt: no room yet, it waits again.
+  template <void (*Fire)(channel_waiter_base*) noexcept>
+  std::optional<result<void>> resend(waiter* w) {
+    w->handoff_failed = false;
+    if (error e = send_refused(); e) return result<void>(e);
+    if (offer<Fire>(w->held())) return result<void>();
+    return std::nullopt;
   }
 
   // The error of a send that cannot go on now (closed, broken), if any.
@@ -2274,6 +2339,7 @@ class channel_core {
   }
 
   T* buffer_ = nullptr;
+  allocator buffer_source_ = get_allocator();  // the buffer may outlive a change of allocator
   std::size_t capacity_;
   std::size_t head_ = 0;
   std::size_t count_ = 0;
@@ -2289,11 +2355,15 @@ class channel_core {
   struct handoff {
     channel_waiter_base* w;
     ~handoff() {
-      if (w == nullptr || w->group == nullptr) return;
-      w->handoff_failed = true;
-      Fire(w);
+      if (w != nullptr) keep<Fire>(w);
     }
   };
+  template <void (*Fire)(channel_waiter_base*) noexcept>
+  static void keep(channel_waiter_base* w) noexcept {
+    if (w == nullptr || w->group == nullptr) return;
+    w->handoff_failed = true;
+    Fire(w);
+  }
 
   // The first waiter of `list` that may be handed something now, claimed (see claim_waiter).
   static channel_waiter_base* claim_first(channel_waiter_base* const& list) noexcept {
@@ -2303,17 +2373,28 @@ class channel_core {
     return nullptr;
   }
 
-  // A value left the full buffer: the first waiting sender's value takes its place.
+  // The buffer's oldest value was received: it goes, and the first waiting sender's value takes
+  // its place. That move is the sender's: if it throws, the sender is woken with handoff_failed
+  // and offers its value again itself (resend; a select starts over), so that the throw reaches
+  // the sender, not this receiver, whose value is taken already.
   template <void (*Fire)(channel_waiter_base*) noexcept>
-  void refill() {
+  void pop_and_refill() noexcept {
+    pop_buffer();
     channel_waiter_base* s = claim_first(senders_);
     if (s == nullptr) return;
-    handoff<Fire> failed{s};
-    ::new (static_cast<void*>(buffer_ + (head_ + count_) % capacity_))
-        T(std::move(static_cast<waiter*>(s)->held()));
+    T* tail = buffer_ + (head_ + count_) % capacity_;
+#if JMPCO_EXCEPTIONS
+    try {
+      ::new (static_cast<void*>(tail)) T(std::move(static_cast<waiter*>(s)->held()));
+    } catch (...) {
+      s->handoff_failed = true;
+      Fire(s);
+      return;
+    }
+#else
+    ::new (static_cast<void*>(tail)) T(std::move(static_cast<waiter*>(s)->held()));
+#endif
     ++count_;
-    static_cast<waiter*>(s)->value.clear();
-    failed.w = nullptr;
     Fire(s);
   }
 
@@ -2324,15 +2405,21 @@ class channel_core {
   }
 };
 
-// A received value out of a woken waiter, which it frees (T's move may throw).
+// What a woken receiver's waiter brought: the value, built in place (the waiter is the task's
+// own by then: if T's move throws, the value goes with the waiter), or errc::channel_closed.
+template <class T>
+result<T> received(channel_waiter<T>* w) {
+  if (!w->value.full()) return error(errc::channel_closed);
+  return result<T>(std::in_place, std::move(w->held()));
+}
+// The same, freeing the waiter.
 template <class T>
 result<T> collect_received(channel_waiter<T>* w) {
   struct free_on_exit {
     channel_waiter<T>* w;
     ~free_on_exit() { w->destroy(w); }
   } release{w};
-  if (!w->value.full()) return error(errc::channel_closed);
-  return result<T>(std::in_place, w->value.take());
+  return received(w);
 }
 // A woken sender's outcome; frees the waiter.
 inline result<void> collect_sent(channel_waiter_base* w) noexcept {
@@ -2349,6 +2436,12 @@ inline result<void> collect_sent(channel_waiter_base* w) noexcept {
 // try_recv never block and work anywhere; select (below) waits on several at once. After close(),
 // receivers drain the buffer and then get errc::channel_closed; a send gets
 // errc::channel_closed. Destroying a channel closes it.
+//
+// A value whose move throws: a send's throw comes out of the send, the value not sent; a
+// receive's comes out of the receive and the value stays in the channel (in the buffer, or with
+// its waiting sender), except for a receiver that was waiting and was handed the value already
+// (its task owns it; it goes with the throw). A waiting sender whose value's move into the buffer
+// throws, as a receive makes room, offers it again itself: a second throw comes out of its send.
 //
 // A channel<T> takes no lock and no atomic operation: it is for the tasks of one thread, and its
 // ping-pong costs two task switches and nothing else. Between threads, use shared_channel<T>
@@ -2377,18 +2470,27 @@ class channel {
     if (self == nullptr) return error(errc::outside_task);
     auto* w = waiter::create(self);
     if (w == nullptr) return error(errc::out_of_memory);
-    detail::load_sender(w, v, [](waiter* unsent) noexcept { unsent->destroy(unsent); });
-    detail::link_waiter(core_.senders_, w);
-    if (error e = park(self, w); e) return e;
-    return detail::collect_sent(w);
+    detail::load_sender(w, v, &free_waiter);
+    for (;;) {
+      detail::link_waiter(core_.senders_, w);
+      if (error e = park(self, w); e) return e;
+      if (!w->handoff_failed) return detail::collect_sent(w);
+      // A refill's move of its value threw: offered again here, where a throw reaches the send.
+      auto done =
+          detail::free_if_thrown(w, &free_waiter, [&] { return core_.template resend<fire>(w); });
+      if (done) {
+        free_waiter(w);
+        return std::move(*done);
+      }
+    }
   }
 
   // Receives a value, blocking the running task until one comes; errc::channel_closed once the
   // channel is closed and drained.
   result<T> recv() {
     if (core_.broken_) return error(errc::out_of_memory);
-    if (std::optional<T> v = core_.template take<fire>(); v)
-      return result<T>(std::in_place, std::move(*v));
+    if (taking next(core_); next.value() != nullptr)
+      return result<T>(std::in_place, std::move(*next.value()));
     if (core_.closed_) return error(errc::channel_closed);
     detail::task_node* self = detail::running_task();
     if (self == nullptr) return error(errc::outside_task);
@@ -2407,8 +2509,8 @@ class channel {
   }
   result<T> try_recv() {
     if (core_.broken_) return error(errc::out_of_memory);
-    if (std::optional<T> v = core_.template take<fire>(); v)
-      return result<T>(std::in_place, std::move(*v));
+    if (taking next(core_); next.value() != nullptr)
+      return result<T>(std::in_place, std::move(*next.value()));
     return error(core_.closed_ ? errc::channel_closed : errc::would_block);
   }
 
@@ -2421,7 +2523,10 @@ class channel {
 
  private:
   using waiter = detail::channel_waiter<T>;
+  using taking = typename detail::channel_core<T>::template taking<fire>;
   friend struct detail::channel_access<channel>;
+
+  static void free_waiter(waiter* w) noexcept { w->destroy(w); }
 
   // Parks the running task on `w`; on a kill while parked the waiter is unlinked and freed first.
   static error park(detail::task_node* self, waiter* w) {
@@ -2510,6 +2615,7 @@ class shared_channel {
   using waiter = detail::channel_waiter<T>;
   using hold = std::unique_lock<std::mutex>;
   static constexpr auto fire = &detail::fire_waiter_any_thread;
+  using taking = typename detail::channel_core<T>::template taking<fire>;
 
  public:
   // errc::out_of_memory from every operation if its state could not be allocated.
@@ -2545,11 +2651,27 @@ class shared_channel {
     waiter* w = new_waiter(self);
     if (w == nullptr) return error(errc::out_of_memory);
     detail::load_sender(w, v, &free_waiter);
-    detail::link_waiter(state_->senders_, w);
-    locked.unlock();
-    if (error e = park(self, w); e) return e;
-    const release_on_exit release(w);
-    return detail::collect_sent(w);
+    for (;;) {
+      detail::link_waiter(state_->senders_, w);
+      locked.unlock();
+      if (error e = park(self, w); e) return e;
+      if (!w->handoff_failed) {
+        const release_on_exit release(w);
+        return detail::collect_sent(w);
+      }
+      // A refill's move of its value threw: offered again here, where a throw reaches the send.
+      locked.lock();
+      auto unlock_and_free = [&](waiter* unsent) noexcept {
+        locked.unlock();
+        free_waiter(unsent);
+      };
+      auto done = detail::free_if_thrown(w, unlock_and_free,
+                                         [&] { return state_->template resend<fire>(w); });
+      if (done) {
+        unlock_and_free(w);
+        return std::move(*done);
+      }
+    }
   }
 
   // Receives a value, blocking the running task until one comes; errc::channel_closed once the
@@ -2559,8 +2681,8 @@ class shared_channel {
     detail::task_node* self = detail::running_task();
     hold locked(state_->lock);
     if (state_->broken_) return error(errc::out_of_memory);
-    if (std::optional<T> v = state_->template take<fire>(); v)
-      return result<T>(std::in_place, std::move(*v));
+    if (taking next(*state_); next.value() != nullptr)
+      return result<T>(std::in_place, std::move(*next.value()));
     if (state_->closed_) return error(errc::channel_closed);
     if (self == nullptr) return error(errc::outside_task);
     waiter* w = new_waiter(self);
@@ -2584,8 +2706,8 @@ class shared_channel {
     if (state_ == nullptr) return error(errc::out_of_memory);
     const hold locked(state_->lock);
     if (state_->broken_) return error(errc::out_of_memory);
-    if (std::optional<T> v = state_->template take<fire>(); v)
-      return result<T>(std::in_place, std::move(*v));
+    if (taking next(*state_); next.value() != nullptr)
+      return result<T>(std::in_place, std::move(*next.value()));
     return error(state_->closed_ ? errc::channel_closed : errc::would_block);
   }
 
@@ -2660,7 +2782,8 @@ class shared_channel {
 //       jmpco::default_case([&] { idle = true; }));  // optional
 //
 // As Go's select: of the cases that are ready (a receive that has a value or whose channel is
-// closed, a send that a receiver or the buffer takes), one chosen at random runs; with none
+// closed, a send that a receiver or the buffer takes), one chosen uniformly at random runs (each
+// as often as the others, wherever it stands among the cases); with none
 // ready the default runs if there is one; otherwise the task waits on every case's channel and
 // the first that becomes ready runs, the others' waits withdrawn. The case's callback runs after
 // that, as the task (it may do anything: block, kill, destroy the channels). It returns the
@@ -2674,7 +2797,10 @@ class shared_channel {
 // a shared_channel counts as waiting for another thread (its scheduler blocks rather than report
 // a deadlock), and any thread may fire it: the first case to fire wins, once. The same channel
 // may appear in several cases. If a value's move throws as it is handed to or taken from a
-// waiting select, the exception goes to the other side and the select starts over.
+// waiting select, the exception goes to the other side and the select starts over. A receive
+// case's result<T> is built once, from the channel or from what its wait brought; a callback
+// that takes it as result<T>&& moves nothing more (one that takes it by value moves it, and a
+// throw there loses the value, delivered already).
 
 namespace detail {
 
@@ -2760,8 +2886,8 @@ struct select_case_ops {
 
   static std::optional<result<T>> attempt(recv_case_of<Ch, F>& c, channel_waiter_base*) {
     channel_core<T>& core = access::core(*c.ch);
-    if (std::optional<T> v = core.template take<fire>(); v)
-      return std::optional<result<T>>(std::in_place, std::in_place, std::move(*v));
+    if (typename channel_core<T>::template taking<fire> next(core); next.value() != nullptr)
+      return std::optional<result<T>>(std::in_place, std::in_place, std::move(*next.value()));
     if (core.closed_) return std::optional<result<T>>(std::in_place, error(errc::channel_closed));
     return std::nullopt;
   }
@@ -2770,9 +2896,7 @@ struct select_case_ops {
     link_waiter(access::core(*c.ch).receivers_, w);
   }
   static result<T> collect(recv_case_of<Ch, F>&, channel_waiter_base* fired) {
-    auto* w = static_cast<waiter*>(fired);
-    if (!w->value.full()) return error(errc::channel_closed);
-    return result<T>(std::in_place, w->value.take());
+    return received(static_cast<waiter*>(fired));
   }
   static error finish(recv_case_of<Ch, F>& c, result<T>&& got) {
     c.on_value(std::move(got));
@@ -2865,6 +2989,34 @@ JMPCO_API void free_select_group(select_group* group) noexcept;
 JMPCO_API void withdraw_select_group(select_group* group) noexcept;
 // After a wake whose handoff failed (the group withdrawn): unclaimed, nothing fired.
 JMPCO_API void rearm_select_group(select_group* group) noexcept;
+
+// The order in which a select tries its cases: a uniformly random permutation (Fisher-Yates),
+// drawn one position at a time as the select gets there, so that the first ready case in it is
+// each ready case equally often (Go's "uniform pseudo-random selection") and a select whose first
+// try is ready draws once. Positions drawn stay drawn: a select that looks again draws no more.
+template <std::size_t N>
+class case_order {
+ public:
+  case_order() noexcept {
+    for (std::size_t i = 0; i < N; ++i) order_[i] = i;
+  }
+  // The case tried `k`-th; k at most one past the last asked for.
+  std::size_t operator[](std::size_t k) noexcept {
+    if (k > drawn_ || k >= N) fail_fatally("a select's cases tried out of order");
+    if (k == drawn_) draw_next();
+    return order_[k];
+  }
+
+ private:
+  void draw_next() noexcept {
+    const std::size_t left = N - drawn_;
+    if (left > 1) std::swap(order_[drawn_], order_[drawn_ + select_random(left)]);
+    ++drawn_;
+  }
+
+  std::size_t order_[N];
+  std::size_t drawn_ = 0;
+};
 // Claims the group so that nothing more fires it, withdraws it, takes back the wake a firer may
 // have queued meanwhile, and frees it: for a select that could not park.
 JMPCO_API void cancel_select_group(select_group* group) noexcept;
@@ -2881,13 +3033,12 @@ class selector {
 
   result<std::size_t> run() {
     if (any_broken()) return error(errc::out_of_memory);
-    // Where it starts looking for a ready case, each time it looks: every ready case has a chance.
-    const std::size_t start = select_random(count);
+    case_order<count> order;  // the same each time it looks for a ready case
     {
       waits none;
       shared_locks<count> locks;
       lock_cases(locks);
-      if (std::optional<result<std::size_t>> done = run_ready(locks, none, start))
+      if (std::optional<result<std::size_t>> done = run_ready(locks, none, order))
         return std::move(*done);
     }
     if (std::optional<std::size_t> fallback = default_index()) {
@@ -2896,7 +3047,7 @@ class selector {
       });
       return result<std::size_t>(std::in_place, *fallback);
     }
-    return wait_for_one(start);
+    return wait_for_one(order);
   }
 
  private:
@@ -2958,13 +3109,13 @@ class selector {
     return result<std::size_t>(std::in_place, index);
   }
 
-  // Tries the cases from `start` on; the first that can go on does, and its callback runs once the
+  // Tries the cases in `order`; the first that can go on does, and its callback runs once the
   // locks and the waiters are let go. nullopt: none could.
   std::optional<result<std::size_t>> run_ready(shared_locks<count>& locks, waits& w,
-                                               std::size_t start) {
+                                               case_order<count>& order) {
     std::optional<result<std::size_t>> done;
     for (std::size_t k = 0; k < count && !done; ++k) {
-      const std::size_t i = (start + k) % count;
+      const std::size_t i = order[k];
       with_case(i, [&](auto& c, auto ops) {
         auto got = ops.attempt(c, w.at[i]);
         if (!got) return;
@@ -2976,7 +3127,7 @@ class selector {
     return done;
   }
 
-  result<std::size_t> wait_for_one(std::size_t start) {
+  result<std::size_t> wait_for_one(case_order<count>& order) {
     task_node* self = running_task();
     if (self == nullptr) return error(errc::outside_task);
     waits w;
@@ -2988,7 +3139,7 @@ class selector {
         // Ready since the first look, or since a failed handoff: it goes on at once.
         shared_locks<count> locks;
         lock_cases(locks);
-        if (std::optional<result<std::size_t>> done = run_ready(locks, w, start))
+        if (std::optional<result<std::size_t>> done = run_ready(locks, w, order))
           return std::move(*done);
         link_all(w);
       }
@@ -4968,6 +5119,7 @@ void release_task_body(task_node* t) noexcept {
 
 void lend_stack_copy(task_node* t) noexcept {
   std::size_t size = 0;
+  t->owner->follow_allocator();  // a copy of the allocator before a change goes back to it
   if (void* copy = t->owner->take_stack_copy(&size)) t->body->give_stack_copy(copy, size);
 }
 
@@ -5182,7 +5334,15 @@ result<std::size_t> wait_for_any(const void* tasks, std::size_t count, task_at a
 using detail::task_node;
 using state = task_node::state;
 
+void scheduler::follow_allocator() noexcept {
+  const allocator installed = get_allocator();
+  if (detail::same_allocator(cache_source_, installed)) return;
+  trim_cache(0);
+  cache_source_ = installed;
+}
+
 void* scheduler::take_cached(std::size_t size) noexcept {
+  follow_allocator();
   for (cache_bucket& bucket : cache_) {
     if (bucket.size != size || bucket.blocks == nullptr) continue;
     cached_block* block = bucket.blocks;
@@ -5196,6 +5356,7 @@ void* scheduler::take_cached(std::size_t size) noexcept {
 
 bool scheduler::keep_cached(void* block, std::size_t size) noexcept {
   JMPCO_ASSERT(size >= sizeof(cached_block));
+  follow_allocator();  // `block` is the installed allocator's: its task lived until now
   if (!cache_has_room(size)) return false;
   cache_bucket* home = nullptr;
   for (cache_bucket& bucket : cache_) {
@@ -5214,6 +5375,7 @@ bool scheduler::keep_cached(void* block, std::size_t size) noexcept {
 
 void scheduler::keep_stack_copy(void* block, std::size_t size) noexcept {
   JMPCO_ASSERT(size >= sizeof(cached_block));
+  follow_allocator();
   if (!cache_has_room(size)) return detail::deallocate(block, size);
   stack_copies_ = ::new (block) cached_block{stack_copies_, size};
   cached_bytes_ += size;
@@ -5233,7 +5395,7 @@ void scheduler::trim_cache(std::size_t limit) noexcept {
   while (cached_bytes_ > limit && stack_copies_ != nullptr) {
     std::size_t size = 0;
     void* block = take_stack_copy(&size);
-    detail::deallocate(block, size);
+    detail::deallocate_to(cache_source_, block, size);
   }
   for (cache_bucket& bucket : cache_) {
     while (cached_bytes_ > limit && bucket.blocks != nullptr) {
@@ -5241,7 +5403,7 @@ void scheduler::trim_cache(std::size_t limit) noexcept {
       bucket.blocks = block->next;
       cached_bytes_ -= bucket.size;
       block->~cached_block();
-      detail::deallocate(block, bucket.size);
+      detail::deallocate_to(cache_source_, block, bucket.size);
     }
   }
   JMPCO_ASSERT(cached_bytes_ <= limit);
@@ -5415,15 +5577,19 @@ error scheduler::start_waiting_fd(task_node* t, int fd, unsigned events) noexcep
   if (index >= fds_size_) {                        // grow the table (doubling) to hold `fd`
     std::size_t size = fds_size_ == 0 ? 64 : fds_size_;
     while (size <= index) size *= 2;
-    auto* grown = static_cast<detail::fd_watch*>(detail::allocate(sizeof(detail::fd_watch) * size));
+    const allocator installed = get_allocator();
+    auto* grown = static_cast<detail::fd_watch*>(
+        detail::allocate_from(installed, sizeof(detail::fd_watch) * size));
     if (grown == nullptr) {
       (void)detail::watch_fd(w, fd, was | events, was);
       return error(errc::out_of_memory);
     }
     for (std::size_t i = 0; i < size; ++i)
       ::new (&grown[i]) detail::fd_watch(i < fds_size_ ? fds_[i] : detail::fd_watch());
-    if (fds_ != nullptr) detail::deallocate(fds_, sizeof(detail::fd_watch) * fds_size_);
+    if (fds_ != nullptr)
+      detail::deallocate_to(fds_source_, fds_, sizeof(detail::fd_watch) * fds_size_);
     fds_ = grown;
+    fds_source_ = installed;
     fds_size_ = size;
   }
   detail::fd_watch& watch = fds_[index];
@@ -5801,7 +5967,8 @@ scheduler::~scheduler() {
 #endif
   JMPCO_ASSERT(fd_waiters_ == 0);
   trim_cache(0);  // after the kills: the killed tasks' memory came back into it
-  if (fds_ != nullptr) detail::deallocate(fds_, sizeof(detail::fd_watch) * fds_size_);
+  if (fds_ != nullptr)
+    detail::deallocate_to(fds_source_, fds_, sizeof(detail::fd_watch) * fds_size_);
   if (detail::event_wait* w = events_.exchange(nullptr)) detail::free_event_wait(w);
   *static_cast<volatile unsigned*>(&present_) = 0;  // volatile: kept past the lifetime's end
 }
@@ -6077,6 +6244,7 @@ inline void close_if_open(int fd) noexcept {
 namespace jmpco::detail {
 
 struct event_wait {
+  allocator source;  // it lives as long as its scheduler, maybe past a change of allocator
   int epoll = -1;
   int wakeup = -1;  // the eventfd interrupt() writes to
 };
@@ -6103,9 +6271,10 @@ unsigned from_epoll(std::uint32_t events) noexcept {
 bool event_wait_has_fds() noexcept { return true; }
 
 event_wait* make_event_wait() noexcept {
-  void* memory = allocate(sizeof(event_wait));
+  const allocator source = get_allocator();
+  void* memory = allocate_from(source, sizeof(event_wait));
   if (memory == nullptr) return nullptr;
-  auto* w = ::new (memory) event_wait();
+  auto* w = ::new (memory) event_wait{source};
   w->epoll = ::epoll_create1(EPOLL_CLOEXEC);
   w->wakeup = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   epoll_event interest{};
@@ -6122,8 +6291,9 @@ event_wait* make_event_wait() noexcept {
 void free_event_wait(event_wait* w) noexcept {
   close_if_open(w->epoll);
   close_if_open(w->wakeup);
+  const allocator source = w->source;
   w->~event_wait();
-  deallocate(w, sizeof(event_wait));
+  deallocate_to(source, w, sizeof(event_wait));
 }
 
 void interrupt_event_wait(event_wait* w) noexcept {
@@ -6179,6 +6349,7 @@ void block(event_wait* w, const fd_watch* /*table*/, std::size_t /*size*/,
 namespace jmpco::detail {
 
 struct event_wait {
+  allocator source;    // of it and `polled`: they live as long as the scheduler
   int pipe_read = -1;  // interrupt() writes a byte to pipe_write
   int pipe_write = -1;
   std::size_t watched = 0;   // fds watched now
@@ -6204,9 +6375,9 @@ bool make_pipe(event_wait* w) noexcept {
 bool reserve(event_wait* w, std::size_t fds) noexcept {
   if (fds + 1 <= w->capacity) return true;
   const std::size_t capacity = (fds + 1) * 2;
-  auto* grown = static_cast<pollfd*>(allocate(sizeof(pollfd) * capacity));
+  auto* grown = static_cast<pollfd*>(allocate_from(w->source, sizeof(pollfd) * capacity));
   if (grown == nullptr) return false;
-  if (w->polled != nullptr) deallocate(w->polled, sizeof(pollfd) * w->capacity);
+  if (w->polled != nullptr) deallocate_to(w->source, w->polled, sizeof(pollfd) * w->capacity);
   w->polled = grown;
   w->capacity = capacity;
   return true;
@@ -6225,9 +6396,10 @@ unsigned from_poll(short events) noexcept {
 bool event_wait_has_fds() noexcept { return true; }
 
 event_wait* make_event_wait() noexcept {
-  void* memory = allocate(sizeof(event_wait));
+  const allocator source = get_allocator();
+  void* memory = allocate_from(source, sizeof(event_wait));
   if (memory == nullptr) return nullptr;
-  auto* w = ::new (memory) event_wait();
+  auto* w = ::new (memory) event_wait{source};
   if (!make_pipe(w) || !reserve(w, 0)) {
     free_event_wait(w);
     return nullptr;
@@ -6238,9 +6410,10 @@ event_wait* make_event_wait() noexcept {
 void free_event_wait(event_wait* w) noexcept {
   close_if_open(w->pipe_read);
   close_if_open(w->pipe_write);
-  if (w->polled != nullptr) deallocate(w->polled, sizeof(pollfd) * w->capacity);
+  const allocator source = w->source;
+  if (w->polled != nullptr) deallocate_to(source, w->polled, sizeof(pollfd) * w->capacity);
   w->~event_wait();
-  deallocate(w, sizeof(event_wait));
+  deallocate_to(source, w, sizeof(event_wait));
 }
 
 void interrupt_event_wait(event_wait* w) noexcept {
@@ -6306,6 +6479,8 @@ void block(event_wait* w, const fd_watch* table, std::size_t size,
 namespace jmpco::detail {
 
 struct event_wait {
+  explicit event_wait(const allocator& from) noexcept : source(from) {}
+  allocator source;  // it lives as long as its scheduler, maybe past a change of allocator
 #if JMPCO_THREADS
   std::mutex lock;
   std::condition_variable woken;
@@ -6318,14 +6493,16 @@ struct event_wait {
 bool event_wait_has_fds() noexcept { return false; }
 
 event_wait* make_event_wait() noexcept {
-  void* memory = allocate(sizeof(event_wait));
+  const allocator source = get_allocator();
+  void* memory = allocate_from(source, sizeof(event_wait));
   if (memory == nullptr) return nullptr;
-  return ::new (memory) event_wait();
+  return ::new (memory) event_wait(source);
 }
 
 void free_event_wait(event_wait* w) noexcept {
+  const allocator source = w->source;
   w->~event_wait();
-  deallocate(w, sizeof(event_wait));
+  deallocate_to(source, w, sizeof(event_wait));
 }
 
 errc watch_fd(event_wait*, int, unsigned, unsigned) noexcept { return errc::unsupported_platform; }
