@@ -1631,7 +1631,7 @@ struct select_case_ops {
     return fired->closed ? error(errc::channel_closed) : error();
   }
   static error finish(send_case_of<Ch, F>& c, error&& got) {
-    if (got) return std::move(got);
+    if (got) return got;
     c.on_sent();
     return error();
   }
@@ -1749,8 +1749,7 @@ class selector {
       waits none;
       shared_locks<count> locks;
       lock_cases(locks);
-      if (std::optional<result<std::size_t>> done = run_ready(locks, none, order))
-        return std::move(*done);
+      if (std::optional<result<std::size_t>> done = run_ready(locks, none, order)) return *done;
     }
     if (std::optional<std::size_t> fallback = default_index()) {
       for_case(*fallback, [](auto& c) {
@@ -1850,8 +1849,7 @@ class selector {
         // Ready since the first look, or since a failed handoff: it goes on at once.
         shared_locks<count> locks;
         lock_cases(locks);
-        if (std::optional<result<std::size_t>> done = run_ready(locks, w, order))
-          return std::move(*done);
+        if (std::optional<result<std::size_t>> done = run_ready(locks, w, order)) return *done;
         link_all(w);
       }
       // Parked, the group is the kill's to free (the forced unwind passes through here).
