@@ -20,9 +20,14 @@
 //   d S    drop (detach) slot S's handle                m S   move slot S's handle to S+1
 //   e      throw (a task's body fails)                  o     a counted object lives from here
 //   O op   a counted object whose destructor runs `op` (the next op, with its arguments)
-//   ? A B X  select over 2 or 3 cases, each a byte: 0..3 receive from channel 0..3, 4..7 send
-//          the next value on channel 0..3; X 8..15 (or no byte left) means no third case
+//   ? A B X  select over 2 or 3 cases, each a byte (modulo 16): 0..3 receive from channel 0..3,
+//          4..7 send the next value on channel 0..3, 8 receive from the shared_channel, 9 send
+//          on it; A or B 10..15 read as 2..7; X 10..15 (or no byte left) means no third case
 //   ! A B X  the same with a default_case (last)
+//   Z K    sleep_for a duration the clock cannot hold or no duration at all (K 0..7: hours::max,
+//          NaN seconds, 1e300 s, -1e300 s, +inf s, -inf s, hours::min, zero); the too long ones
+//          (0, 2, 4) sleep until the task is killed or its scheduler destroyed, the others are
+//          due at once (a deadline now or long past)
 //   w      wait_fd for the socketpair's reading end, then read one byte (r1, r0 at its end, r-
 //          when another waiter took the byte)
 //   W      write a byte to the socketpair's other end (`full` at 16 unread)   C   close that end
@@ -70,6 +75,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -92,7 +98,9 @@ constexpr int kPrograms = 16;
 constexpr int kMaxTasks = 64;
 constexpr std::size_t kMaxInput = 2048;
 constexpr std::size_t kWorkerStack = std::size_t{64} << 20;
-constexpr int kSelectCase = 8;  // a select case byte: bit 2 send (else receive), bits 0-1 the channel
+constexpr int kSelectCase = 16;  // a select case byte's range (see select_of)
+constexpr int kSelectCases = 10;  // 0..3 receive, 4..7 send on channel 0..3; 8, 9 on the shared one
+constexpr int kHugeSleeps = 8;    // `Z`'s durations (see huge_sleep)
 
 struct op {
   char code = 0;
@@ -120,8 +128,10 @@ int argument_range(char code, int index) {
     case 'N':
       return index == 0 ? 2 * kChannels : index == 1 ? 4 : 0;
     case '?':
-    case '!':  // two cases (0..7), then a third (8..15: none)
-      return index < 2 ? kSelectCase : index == 2 ? 2 * kSelectCase : 0;
+    case '!':  // two cases, then a third (kSelectCases and above: none)
+      return index < 3 ? kSelectCase : 0;
+    case 'Z':
+      return index == 0 ? kHugeSleeps : 0;
     case 'j':
     case 'k':
     case 'd':
@@ -135,7 +145,7 @@ int argument_range(char code, int index) {
 }
 
 bool known_op(char c) {
-  static const std::string ops = "s><)(xNyzjkdmeoOrRDtT?!wWCa";
+  static const std::string ops = "s><)(xNyzZjkdmeoOrRDtT?!wWCa";
   return ops.find(c) != std::string::npos;
 }
 
@@ -144,7 +154,7 @@ bool read_simple(const std::uint8_t*& p, const std::uint8_t* end, char& code, in
   while (p != end && !known_op(static_cast<char>(*p))) ++p;
   if (p == end) return false;
   code = static_cast<char>(*p++);
-  int args[3] = {0, 0, 2 * kSelectCase - 1};  // a select's third case missing: none
+  int args[3] = {0, 0, kSelectCase - 1};  // a select's third case missing: none
   for (int i = 0; i < 3; ++i) {
     const int range = argument_range(code, i);
     if (range == 0) break;
@@ -186,8 +196,13 @@ select_spec select_of(char code, int a, int b, int c, long& next_value) {
   select_spec s;
   s.with_default = code == '!';
   for (int byte : {a, b, c}) {
-    if (byte >= kSelectCase) break;
-    s.cases.push_back({(byte & 4) != 0, byte & 3, 0});
+    if (byte >= kSelectCases && s.cases.size() < 2) byte -= 8;  // the first two are never missing
+    if (byte >= kSelectCases) break;
+    if (byte >= 8) {
+      s.cases.push_back({byte == 9, kShared, 0});
+    } else {
+      s.cases.push_back({(byte & 4) != 0, byte & 3, 0});
+    }
   }
   for (auto& one : s.cases) {
     if (one.send) one.value = ++next_value;
@@ -296,7 +311,11 @@ struct model {
   channel channels[kChannels + 1];
   int slots[kSlots] = {};
   std::deque<int> ready;
-  std::deque<int> sleepers;
+  // Sleepers whose deadlines are past, in the order their deadlines come: now + duration::min
+  // (saturated), then `z`'s early time points, then now (NaN, zero). Each list first come first.
+  enum sleep_class { long_past, early, now_due, sleep_classes };
+  std::deque<int> sleepers[sleep_classes];
+  std::deque<int> forever;  // deadline time_point::max(): only a kill or the scheduler's end
   std::deque<int> remote;    // woken by the shared_channel outside any task: queued for the next step
   bool interrupted = false;  // that wake's scheduler::interrupt(), not yet seen by a blocking wait
   // The socketpair: bytes written and not read, whether the writing end is closed, and the tasks
@@ -721,7 +740,10 @@ struct model {
         return true;
       case 'z':
         if (main) return failed(jmpco::errc::outside_task), false;
-        return park_in(id, code, in_destructor, sleepers, false);
+        return park_in(id, code, in_destructor, sleepers[early], false);
+      case 'Z':
+        if (main) return failed(jmpco::errc::outside_task), false;
+        return park_in(id, code, in_destructor, huge_sleep_queue(a), false);
       case 'j':
         return join(id, a, tag, in_destructor);
       case 'a':
@@ -809,6 +831,7 @@ struct model {
       channel& c = channels[one.channel];
       (one.send ? c.senders : c.receivers).push_back({id, static_cast<int>(i), one.value});
       t.select_sends.push_back(one.send);
+      t.waits_shared = t.waits_shared || c.shared;
     }
     return true;
   }
@@ -829,7 +852,7 @@ struct model {
       interrupted = false;
       return true;
     }
-    if (fd_readable()) {
+    if (fd_readable() && !fd_waiters.empty()) {
       for (int id : fd_waiters) wake(id);
       return true;
     }
@@ -947,7 +970,8 @@ struct model {
   void kill(int id) {
     task& t = tasks[id];
     if (t.st == state::ready) erase(ready, id);
-    erase(sleepers, id);
+    for (auto& queue : sleepers) erase(queue, id);
+    erase(forever, id);
     erase(remote, id);
     erase(fd_waiters, id);
     stop_joining(t);
@@ -974,7 +998,7 @@ struct model {
   bool step() {
     take_remote_wakes();
     wake_sleepers();
-    if (ready.empty() && !fd_waiters.empty()) {  // the real step blocks for the fd
+    if (ready.empty() && (!fd_waiters.empty() || !forever.empty())) {  // the real step blocks
       if (block_until(false)) return true;
       skip = true;
       return false;
@@ -990,10 +1014,25 @@ struct model {
   }
 
   void wake_sleepers() {
-    while (!sleepers.empty()) {
-      const int id = sleepers.front();
-      sleepers.pop_front();
-      wake(id);
+    for (auto& queue : sleepers) {
+      for (int id : queue) wake(id);
+      queue.clear();
+    }
+  }
+
+  // Where `Z K` sleeps (see huge_sleep).
+  std::deque<int>& huge_sleep_queue(int k) {
+    switch (k) {
+      case 0:
+      case 2:
+      case 4:
+        return forever;
+      case 3:
+      case 5:
+      case 6:
+        return sleepers[long_past];
+      default:
+        return sleepers[now_due];
     }
   }
 
@@ -1037,7 +1076,8 @@ struct model {
       kill(victim);
     }
     ready.clear();
-    sleepers.clear();
+    for (auto& queue : sleepers) queue.clear();
+    forever.clear();
     remote.clear();
     interrupted = false;
     live = 0;
@@ -1158,6 +1198,30 @@ void exec(int actor, const program& prog, std::size_t pc) {
   }
 }
 
+// `Z K`: sleep_for a duration the clock cannot hold (saturated: forever, or long past) or none.
+jmpco::result<void> huge_sleep(int k) {
+  using seconds = std::chrono::duration<double>;
+  const double inf = std::numeric_limits<double>::infinity();
+  switch (k) {
+    case 0:
+      return jmpco::this_task::sleep_for(std::chrono::hours::max());
+    case 1:
+      return jmpco::this_task::sleep_for(seconds(std::numeric_limits<double>::quiet_NaN()));
+    case 2:
+      return jmpco::this_task::sleep_for(seconds(1e300));
+    case 3:
+      return jmpco::this_task::sleep_for(seconds(-1e300));
+    case 4:
+      return jmpco::this_task::sleep_for(seconds(inf));
+    case 5:
+      return jmpco::this_task::sleep_for(seconds(-inf));
+    case 6:
+      return jmpco::this_task::sleep_for(std::chrono::hours::min());
+    default:
+      return jmpco::this_task::sleep_for(std::chrono::nanoseconds::zero());
+  }
+}
+
 template <class T>
 std::string outcome_text(const jmpco::result<T>& r) {
   if (!r) return code_text(r.code());
@@ -1183,20 +1247,29 @@ jmpco::result<std::size_t> select_with(const select_spec& s, std::string& got, C
   }
 }
 
+template <class Channel, class... C>
+jmpco::result<std::size_t> add_case(Channel& ch, const select_spec& s, std::string& got, std::size_t i, C&... built);
+
 template <class... C>
 jmpco::result<std::size_t> build_select(const select_spec& s, std::string& got, std::size_t i, C&... built) {
   if constexpr (sizeof...(C) < 3) {
     if (i < s.cases.size()) {
-      jmpco::channel<value>& ch = *W->channels[s.cases[i].channel];
-      if (s.cases[i].send) {
-        auto c = jmpco::send_case(ch, s.cases[i].value, [&got] { got = "ok"; });
-        return build_select(s, got, i + 1, built..., c);
-      }
-      auto c = jmpco::recv_case(ch, [&got](jmpco::result<value> r) { got = outcome_text(r); });
-      return build_select(s, got, i + 1, built..., c);
+      if (s.cases[i].channel == kShared) return add_case(*W->shared, s, got, i, built...);
+      return add_case(*W->channels[s.cases[i].channel], s, got, i, built...);
     }
   }
   return select_with(s, got, built...);
+}
+
+// Case `i` of `s`, on `ch`, after the cases built so far.
+template <class Channel, class... C>
+jmpco::result<std::size_t> add_case(Channel& ch, const select_spec& s, std::string& got, std::size_t i, C&... built) {
+  if (s.cases[i].send) {
+    auto c = jmpco::send_case(ch, s.cases[i].value, [&got] { got = "ok"; });
+    return build_select(s, got, i + 1, built..., c);
+  }
+  auto c = jmpco::recv_case(ch, [&got](jmpco::result<value> r) { got = outcome_text(r); });
+  return build_select(s, got, i + 1, built..., c);
 }
 
 std::string select_text(const select_spec& s) {
@@ -1252,6 +1325,8 @@ void run_op(int actor, const op& o, bool in_destructor) {
       const auto past = jmpco::scheduler::clock::time_point(std::chrono::nanoseconds(++w.sleep_serial));
       return result(outcome_text(jmpco::this_task::sleep_until(past)));
     }
+    case 'Z':
+      return result(outcome_text(huge_sleep(a)));
     case 'j':
       return result(outcome_text(w.slots[a].join()));
     case 'k':
