@@ -20,9 +20,18 @@
 //   d S    drop (detach) slot S's handle                m S   move slot S's handle to S+1
 //   e      throw (a task's body fails)                  o     a counted object lives from here
 //   O op   a counted object whose destructor runs `op` (the next op, with its arguments)
-//   ? A B X  select over 2 or 3 cases, each a byte: 0..3 receive from channel 0..3, 4..7 send
-//          the next value on channel 0..3; X 8..15 (or no byte left) means no third case
+//   ? A B X  select over 2 or 3 cases, each a byte (modulo 16): 0..3 receive from channel 0..3,
+//          4..7 send the next value on channel 0..3, 8 receive from the shared_channel, 9 send
+//          on it, 10..14 send on channel 0..4 a value whose move throws after its move into the
+//          case; A or B 15 reads as 7; X 15 (or no byte left) means no third case
+//   M C    send on C (0..4) a value whose every move throws: the send throws (a task fails, the
+//          main context logs it) unless it fails first (closed, outside_task); a receiver the
+//          move was meant for stays parked, a select whose case it was starts over
 //   ! A B X  the same with a default_case (last)
+//   Z K    sleep_for a duration the clock cannot hold or no duration at all (K 0..7: hours::max,
+//          NaN seconds, 1e300 s, -1e300 s, +inf s, -inf s, hours::min, zero); the too long ones
+//          (0, 2, 4) sleep until the task is killed or its scheduler destroyed, the others are
+//          due at once (a deadline now or long past)
 //   w      wait_fd for the socketpair's reading end, then read one byte (r1, r0 at its end, r-
 //          when another waiter took the byte)
 //   W      write a byte to the socketpair's other end (`full` at 16 unread)   C   close that end
@@ -57,6 +66,13 @@
 //   step and calls interrupt(); a task woken from a task runs as a channel's would. A scheduler
 //   left with nothing ready while a task waits on the shared_channel would block for good (it
 //   waits for another thread): the model skips such an input, as one that would std::terminate.
+// - A select case on the shared_channel is claimed once, like a channel's: woken from the main
+//   context it goes through `remote`. A send whose value's move throws lets go the receiver it
+//   claimed: a plain one stays parked; a select's case wakes its select, which looks again in
+//   the order it drew (no new draw) and parks again if none is ready.
+// - Timers: past deadlines wake in deadline order (now + duration::min(), then `z`'s early time
+//   points, then now); a sleeper until time_point::max() wakes only by a kill, so a scheduler
+//   with nothing else to run blocks for good (skipped, as above).
 // - fd waiters wake only where the scheduler blocks (run or a join with nothing ready,
 //   run_once(timeout) with nothing ready), all of them in the scheduler's order (most recent
 //   first); an interrupt() left by a wake from the main context ends the next block before it
@@ -70,6 +86,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -92,7 +109,10 @@ constexpr int kPrograms = 16;
 constexpr int kMaxTasks = 64;
 constexpr std::size_t kMaxInput = 2048;
 constexpr std::size_t kWorkerStack = std::size_t{64} << 20;
-constexpr int kSelectCase = 8;  // a select case byte: bit 2 send (else receive), bits 0-1 the channel
+constexpr int kSelectCase = 16;   // a select case byte's range (see select_of)
+constexpr int kSelectCases = 10;  // 0..3 receive, 4..7 send on channel 0..3; 8, 9 on the shared one;
+                                  // 10..14 a send that throws
+constexpr int kHugeSleeps = 8;    // `Z`'s durations (see huge_sleep)
 
 struct op {
   char code = 0;
@@ -119,9 +139,13 @@ int argument_range(char code, int index) {
       return index == 0 ? 2 * kChannels : 0;
     case 'N':
       return index == 0 ? 2 * kChannels : index == 1 ? 4 : 0;
+    case 'M':
+      return index == 0 ? 2 * kChannels : 0;
     case '?':
-    case '!':  // two cases (0..7), then a third (8..15: none)
-      return index < 2 ? kSelectCase : index == 2 ? 2 * kSelectCase : 0;
+    case '!':  // two cases, then a third (kSelectCases and above: none)
+      return index < 3 ? kSelectCase : 0;
+    case 'Z':
+      return index == 0 ? kHugeSleeps : 0;
     case 'j':
     case 'k':
     case 'd':
@@ -135,7 +159,7 @@ int argument_range(char code, int index) {
 }
 
 bool known_op(char c) {
-  static const std::string ops = "s><)(xNyzjkdmeoOrRDtT?!wWCa";
+  static const std::string ops = "s><)(xNMyzZjkdmeoOrRDtT?!wWCa";
   return ops.find(c) != std::string::npos;
 }
 
@@ -144,7 +168,7 @@ bool read_simple(const std::uint8_t*& p, const std::uint8_t* end, char& code, in
   while (p != end && !known_op(static_cast<char>(*p))) ++p;
   if (p == end) return false;
   code = static_cast<char>(*p++);
-  int args[3] = {0, 0, 2 * kSelectCase - 1};  // a select's third case missing: none
+  int args[3] = {0, 0, kSelectCase - 1};  // a select's third case missing: none
   for (int i = 0; i < 3; ++i) {
     const int range = argument_range(code, i);
     if (range == 0) break;
@@ -154,7 +178,7 @@ bool read_simple(const std::uint8_t*& p, const std::uint8_t* end, char& code, in
   a = args[0];
   b = args[1];
   c = args[2];
-  if (std::string("><)(xN").find(code) != std::string::npos && a > kShared) a = kShared;
+  if (std::string("><)(xNM").find(code) != std::string::npos && a > kShared) a = kShared;
   return true;
 }
 
@@ -175,6 +199,7 @@ struct select_spec {
     bool send;
     int channel;
     long value;
+    bool throws = false;  // a send whose value's move throws (after its move into the case)
   };
   std::vector<one_case> cases;
   bool with_default;
@@ -186,8 +211,17 @@ select_spec select_of(char code, int a, int b, int c, long& next_value) {
   select_spec s;
   s.with_default = code == '!';
   for (int byte : {a, b, c}) {
-    if (byte >= kSelectCase) break;
-    s.cases.push_back({(byte & 4) != 0, byte & 3, 0});
+    if (byte == kSelectCase - 1) {
+      if (s.cases.size() >= 2) break;  // no third case
+      byte = 7;                        // the first two are never missing
+    }
+    if (byte >= kSelectCases) {
+      s.cases.push_back({true, byte - kSelectCases, 0, true});
+    } else if (byte >= 8) {
+      s.cases.push_back({byte == 9, kShared, 0});
+    } else {
+      s.cases.push_back({(byte & 4) != 0, byte & 3, 0});
+    }
   }
   for (auto& one : s.cases) {
     if (one.send) one.value = ++next_value;
@@ -272,16 +306,19 @@ struct model {
     bool got_value = false;
     long recv_value = 0;
     bool woken_closed = false;
-    std::vector<bool> select_sends;  // a parked select: which of its cases send
-    int fired_case = -1;             // the case whose channel woke it
-    bool waits_shared = false;       // parked on the shared_channel: the scheduler waits for it
-    int joining = 0;                 // the task a join waits for (cleared when that one finishes)
-    int joining_done = 0;            // the same, kept until the join goes on
-    int joining_slot = -1;           // the handle the join was called on
-    std::vector<int> joiners;        // most recent first
-    int any_targets[2] = {0, 0};     // a parked wait_any's tasks (0: an empty handle), pinned
-    std::vector<int> any_waiters;    // the wait_any calls parked on this task, most recent first
-    bool kill_seen = false;          // every wait fails at once (the 2^20 that unwind are past any program)
+    std::vector<bool> select_sends;         // a parked select: which of its cases send
+    select_spec parked_select;              // its cases (a failed handoff starts it over: it looks again
+    std::vector<std::size_t> parked_order;  // in the order drawn, with no new draw)
+    bool select_restart = false;            // the case that woke it met a value whose move threw
+    int fired_case = -1;                    // the case whose channel woke it
+    bool waits_shared = false;              // parked on the shared_channel: the scheduler waits for it
+    int joining = 0;                        // the task a join waits for (cleared when that one finishes)
+    int joining_done = 0;                   // the same, kept until the join goes on
+    int joining_slot = -1;                  // the handle the join was called on
+    std::vector<int> joiners;               // most recent first
+    int any_targets[2] = {0, 0};            // a parked wait_any's tasks (0: an empty handle), pinned
+    std::vector<int> any_waiters;           // the wait_any calls parked on this task, most recent first
+    bool kill_seen = false;                 // every wait fails at once (the 2^20 that unwind are past any program)
     // Its outcome, and who holds it.
     long result = 0;
     jmpco::errc failure = jmpco::errc::ok;
@@ -296,7 +333,11 @@ struct model {
   channel channels[kChannels + 1];
   int slots[kSlots] = {};
   std::deque<int> ready;
-  std::deque<int> sleepers;
+  // Sleepers whose deadlines are past, in the order their deadlines come: now + duration::min
+  // (saturated), then `z`'s early time points, then now (NaN, zero). Each list first come first.
+  enum sleep_class { long_past, early, now_due, sleep_classes };
+  std::deque<int> sleepers[sleep_classes];
+  std::deque<int> forever;   // deadline time_point::max(): only a kill or the scheduler's end
   std::deque<int> remote;    // woken by the shared_channel outside any task: queued for the next step
   bool interrupted = false;  // that wake's scheduler::interrupt(), not yet seen by a blocking wait
   // The socketpair: bytes written and not read, whether the writing end is closed, and the tasks
@@ -555,6 +596,7 @@ struct model {
     t.woken_closed = false;
     t.fired_case = -1;
     t.select_sends.clear();
+    t.select_restart = false;
   }
 
   void resume(int id) {
@@ -562,6 +604,10 @@ struct model {
     const int outer = running;
     running = id;
     t.st = state::running;
+    if (t.select_restart && !select_again(id)) {  // parked again
+      running = outer;
+      return;
+    }
     if (t.wait != 0) {
       const char w = t.wait;
       const bool in_destructor = t.wait_in_destructor;
@@ -692,6 +738,13 @@ struct model {
         c.senders.push_back({id, -1, v});
         return true;
       }
+      case 'M': {
+        channel& c = channels[a];
+        const select_spec::one_case one{true, a, ++next_value, true};
+        if (c.closed) return failed(jmpco::errc::channel_closed), false;
+        if (main && !send_ready(c)) return failed(jmpco::errc::outside_task), false;
+        return move_threw(id, one, tag, in_destructor);
+      }
       case '<':
       case '(': {
         channel& c = channels[a];
@@ -721,7 +774,10 @@ struct model {
         return true;
       case 'z':
         if (main) return failed(jmpco::errc::outside_task), false;
-        return park_in(id, code, in_destructor, sleepers, false);
+        return park_in(id, code, in_destructor, sleepers[early], false);
+      case 'Z':
+        if (main) return failed(jmpco::errc::outside_task), false;
+        return park_in(id, code, in_destructor, huge_sleep_queue(a), false);
       case 'j':
         return join(id, a, tag, in_destructor);
       case 'a':
@@ -797,20 +853,82 @@ struct model {
       // detail::case_order: position k drawn when the select gets there.
       if (count - k > 1) std::swap(order[k], order[k + random.next(count - k)]);
       const std::size_t i = order[k];
-      if (i < s.cases.size() && case_ready(s.cases[i])) return result(run_ready_case(s.cases[i], i)), false;
+      if (i < s.cases.size() && case_ready(s.cases[i])) {
+        if (s.cases[i].throws && !channels[s.cases[i].channel].closed)
+          return move_threw(id, s.cases[i], tag, in_destructor);
+        return result(run_ready_case(s.cases[i], i)), false;
+      }
     }
     if (s.with_default) return result(case_text(s.cases.size(), "dflt")), false;
     if (id == 0) return result(code_text(jmpco::errc::outside_task)), false;
+    for (const auto& one : s.cases) {  // each send case's value moves into its waiter first
+      if (one.throws) return move_threw(id, one, tag, in_destructor);
+    }
     if (!park(id, o.code, in_destructor, false)) return false;
     if (skip) return true;
     task& t = tasks[id];
+    t.parked_select = s;
+    t.parked_order = order;
+    link_select(id);
+    return true;
+  }
+
+  // A parked select's cases, each on its channel's list.
+  void link_select(int id) {
+    task& t = tasks[id];
+    const select_spec& s = t.parked_select;
     for (std::size_t i = 0; i < s.cases.size(); ++i) {
       const auto& one = s.cases[i];
       channel& c = channels[one.channel];
       (one.send ? c.senders : c.receivers).push_back({id, static_cast<int>(i), one.value});
       t.select_sends.push_back(one.send);
+      t.waits_shared = t.waits_shared || c.shared;
     }
-    return true;
+  }
+
+  // A select woken by a failed handoff looks at its cases again in the order it drew (no draw):
+  // the first ready one runs (its outcome logged, true), else it parks again (false).
+  bool select_again(int id) {
+    task& t = tasks[id];
+    t.select_restart = false;
+    t.fired_case = -1;
+    t.got_value = false;
+    t.woken_closed = false;
+    t.select_sends.clear();
+    t.waits_shared = false;
+    const select_spec& s = t.parked_select;
+    for (std::size_t i : t.parked_order) {
+      if (i < s.cases.size() && case_ready(s.cases[i])) {
+        const std::string outcome = run_ready_case(s.cases[i], i);
+        note(log, id, std::string(t.wait_in_destructor ? "~" : "") + t.wait + "=" + outcome);
+        clear_wait(t);
+        return true;
+      }
+    }
+    t.st = state::waiting;
+    link_select(id);
+    return false;
+  }
+
+  // A send whose value's move throws, where it would have moved: the first waiting receiver
+  // (if any) was claimed for it and is let go (a plain one stays parked, a select's case starts
+  // its select over); the exception comes out of the op (a task fails; not out of a destructor,
+  // which the harness keeps from throwing, nor on the main context).
+  bool move_threw(int id, const select_spec::one_case& one, const std::string& tag, bool in_destructor) {
+    channel& c = channels[one.channel];
+    if (!c.receivers.empty() && c.receivers.front().select_case >= 0) {
+      const waiter w = c.receivers.front();
+      c.receivers.pop_front();
+      tasks[w.id].select_restart = true;
+      fire(c, w);
+    }
+    note(log, id, tag + "=throw");
+    if (id == 0 || in_destructor) return false;
+    task& t = tasks[id];
+    t.unwinding = true;
+    t.exception = true;
+    t.failure = jmpco::errc::exception;
+    return false;
   }
 
   // After a wait for the reading end: one byte, the end of the stream, or none (another task
@@ -829,7 +947,7 @@ struct model {
       interrupted = false;
       return true;
     }
-    if (fd_readable()) {
+    if (fd_readable() && !fd_waiters.empty()) {
       for (int id : fd_waiters) wake(id);
       return true;
     }
@@ -947,7 +1065,8 @@ struct model {
   void kill(int id) {
     task& t = tasks[id];
     if (t.st == state::ready) erase(ready, id);
-    erase(sleepers, id);
+    for (auto& queue : sleepers) erase(queue, id);
+    erase(forever, id);
     erase(remote, id);
     erase(fd_waiters, id);
     stop_joining(t);
@@ -974,7 +1093,7 @@ struct model {
   bool step() {
     take_remote_wakes();
     wake_sleepers();
-    if (ready.empty() && !fd_waiters.empty()) {  // the real step blocks for the fd
+    if (ready.empty() && (!fd_waiters.empty() || !forever.empty())) {  // the real step blocks
       if (block_until(false)) return true;
       skip = true;
       return false;
@@ -990,10 +1109,25 @@ struct model {
   }
 
   void wake_sleepers() {
-    while (!sleepers.empty()) {
-      const int id = sleepers.front();
-      sleepers.pop_front();
-      wake(id);
+    for (auto& queue : sleepers) {
+      for (int id : queue) wake(id);
+      queue.clear();
+    }
+  }
+
+  // Where `Z K` sleeps (see huge_sleep).
+  std::deque<int>& huge_sleep_queue(int k) {
+    switch (k) {
+      case 0:
+      case 2:
+      case 4:
+        return forever;
+      case 3:
+      case 5:
+      case 6:
+        return sleepers[long_past];
+      default:
+        return sleepers[now_due];
     }
   }
 
@@ -1037,7 +1171,8 @@ struct model {
       kill(victim);
     }
     ready.clear();
-    sleepers.clear();
+    for (auto& queue : sleepers) queue.clear();
+    forever.clear();
     remote.clear();
     interrupted = false;
     live = 0;
@@ -1075,11 +1210,21 @@ struct model {
 
 // ---- the real run -------------------------------------------------------------------------------
 
+struct move_failure : std::runtime_error {
+  move_failure() : std::runtime_error("a value's move failed") {}
+};
+
+// A channel's value; counted. `moves_left`: how many moves it takes before one throws (-1: any).
 struct value {
   static inline long live = 0;
   long v;
-  explicit value(long v) : v(v) { ++live; }
-  value(value&& other) noexcept : v(other.v) { ++live; }
+  int moves_left;
+  explicit value(long v, int moves_left = -1) : v(v), moves_left(moves_left) { ++live; }
+  value(value&& other) : v(other.v), moves_left(other.moves_left) {
+    if (moves_left == 0) throw move_failure();
+    if (moves_left > 0) --moves_left;
+    ++live;
+  }
   value(const value&) = delete;
   value& operator=(const value&) = delete;
   ~value() { --live; }
@@ -1158,6 +1303,30 @@ void exec(int actor, const program& prog, std::size_t pc) {
   }
 }
 
+// `Z K`: sleep_for a duration the clock cannot hold (saturated: forever, or long past) or none.
+jmpco::result<void> huge_sleep(int k) {
+  using seconds = std::chrono::duration<double>;
+  const double inf = std::numeric_limits<double>::infinity();
+  switch (k) {
+    case 0:
+      return jmpco::this_task::sleep_for(std::chrono::hours::max());
+    case 1:
+      return jmpco::this_task::sleep_for(seconds(std::numeric_limits<double>::quiet_NaN()));
+    case 2:
+      return jmpco::this_task::sleep_for(seconds(1e300));
+    case 3:
+      return jmpco::this_task::sleep_for(seconds(-1e300));
+    case 4:
+      return jmpco::this_task::sleep_for(seconds(inf));
+    case 5:
+      return jmpco::this_task::sleep_for(seconds(-inf));
+    case 6:
+      return jmpco::this_task::sleep_for(std::chrono::hours::min());
+    default:
+      return jmpco::this_task::sleep_for(std::chrono::nanoseconds::zero());
+  }
+}
+
 template <class T>
 std::string outcome_text(const jmpco::result<T>& r) {
   if (!r) return code_text(r.code());
@@ -1183,20 +1352,33 @@ jmpco::result<std::size_t> select_with(const select_spec& s, std::string& got, C
   }
 }
 
+template <class Channel, class... C>
+jmpco::result<std::size_t> add_case(Channel& ch, const select_spec& s, std::string& got, std::size_t i, C&... built);
+
 template <class... C>
 jmpco::result<std::size_t> build_select(const select_spec& s, std::string& got, std::size_t i, C&... built) {
   if constexpr (sizeof...(C) < 3) {
     if (i < s.cases.size()) {
-      jmpco::channel<value>& ch = *W->channels[s.cases[i].channel];
-      if (s.cases[i].send) {
-        auto c = jmpco::send_case(ch, s.cases[i].value, [&got] { got = "ok"; });
-        return build_select(s, got, i + 1, built..., c);
-      }
-      auto c = jmpco::recv_case(ch, [&got](jmpco::result<value> r) { got = outcome_text(r); });
-      return build_select(s, got, i + 1, built..., c);
+      if (s.cases[i].channel == kShared) return add_case(*W->shared, s, got, i, built...);
+      return add_case(*W->channels[s.cases[i].channel], s, got, i, built...);
     }
   }
   return select_with(s, got, built...);
+}
+
+// Case `i` of `s`, on `ch`, after the cases built so far.
+template <class Channel, class... C>
+jmpco::result<std::size_t> add_case(Channel& ch, const select_spec& s, std::string& got, std::size_t i, C&... built) {
+  if (s.cases[i].throws) {  // its one move is into the case
+    auto c = jmpco::send_case(ch, value(s.cases[i].value, 1), [&got] { got = "ok"; });
+    return build_select(s, got, i + 1, built..., c);
+  }
+  if (s.cases[i].send) {
+    auto c = jmpco::send_case(ch, s.cases[i].value, [&got] { got = "ok"; });
+    return build_select(s, got, i + 1, built..., c);
+  }
+  auto c = jmpco::recv_case(ch, [&got](jmpco::result<value> r) { got = outcome_text(r); });
+  return build_select(s, got, i + 1, built..., c);
 }
 
 std::string select_text(const select_spec& s) {
@@ -1206,7 +1388,20 @@ std::string select_text(const select_spec& s) {
   return "c" + std::to_string(r.value()) + got;
 }
 
+void run_plain_op(int actor, const op& o, bool in_destructor);
+
+// An op; one whose value's move throws logs it, and the exception fails the task (not the main
+// context, nor a destructor, which must not throw).
 void run_op(int actor, const op& o, bool in_destructor) {
+  try {
+    run_plain_op(actor, o, in_destructor);
+  } catch (const move_failure&) {
+    note(W->log, actor, std::string(in_destructor ? "~" : "") + o.code + "=throw");
+    if (actor != 0 && !in_destructor) throw;
+  }
+}
+
+void run_plain_op(int actor, const op& o, bool in_destructor) {
   world& w = *W;
   const char code = o.code;
   const int a = o.a;
@@ -1230,6 +1425,9 @@ void run_op(int actor, const op& o, bool in_destructor) {
     case '>':
       if (a == kShared) return result(outcome_text(w.shared->send(value(++w.next_value))));
       return result(outcome_text(w.channels[a]->send(value(++w.next_value))));
+    case 'M':
+      if (a == kShared) return result(outcome_text(w.shared->send(value(++w.next_value, 0))));
+      return result(outcome_text(w.channels[a]->send(value(++w.next_value, 0))));
     case ')':
       if (a == kShared) return result(outcome_text(w.shared->try_send(value(++w.next_value))));
       return result(outcome_text(w.channels[a]->try_send(value(++w.next_value))));
@@ -1252,6 +1450,8 @@ void run_op(int actor, const op& o, bool in_destructor) {
       const auto past = jmpco::scheduler::clock::time_point(std::chrono::nanoseconds(++w.sleep_serial));
       return result(outcome_text(jmpco::this_task::sleep_until(past)));
     }
+    case 'Z':
+      return result(outcome_text(huge_sleep(a)));
     case 'j':
       return result(outcome_text(w.slots[a].join()));
     case 'k':
