@@ -1732,6 +1732,16 @@ class JMPCO_API scheduler {
 
 namespace detail {
 
+// Whether an exception was thrown since it was made: for a guard that commits only what went
+// through (the return value of its scope is built before the guard's destructor runs).
+class throw_watch {
+ public:
+  bool threw() const noexcept { return std::uncaught_exceptions() > before_; }
+
+ private:
+  int before_ = std::uncaught_exceptions();
+};
+
 template <class T>
 class task_state;
 
@@ -1948,14 +1958,14 @@ class task {
     struct commit_unless_thrown {  // the outcome built: it left the task
       detail::task_state<T>* t;
       task* joining;
-      int pending = std::uncaught_exceptions();
+      detail::throw_watch watch;
       ~commit_unless_thrown() {
-        if (std::uncaught_exceptions() != pending) return;
+        if (watch.threw()) return;
         t->collected = true;
         t->discard_result();
         if (t->holder == joining) joining->let_go();
       }
-    } commit{t, joining};
+    } commit{t, joining, {}};
     return t->outcome();
   }
 
@@ -2156,16 +2166,6 @@ struct channel_waiter final : channel_waiter_base {
     };
     return w;
   }
-};
-
-// Whether an exception was thrown since it was made: for a guard that commits only what went
-// through (the return value of its scope is built before the guard's destructor runs).
-class throw_watch {
- public:
-  bool threw() const noexcept { return std::uncaught_exceptions() > before_; }
-
- private:
-  int before_ = std::uncaught_exceptions();
 };
 
 // Calls `step()` with the sender's waiter `w` at stake: if it throws, `free_waiter(w)` frees the
