@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Shows that a model-checking fuzz target's divergence checks fire (scenario_fuzzer by default;
 # scheduler_fuzzer with its own binaries and input): the build with a deliberately wrong model
-# (-DJMPCO_FUZZ_PLANT_DIVERGENCE=1: for scenario_fuzzer the model's nesting-limit rule is off by one) must trap on a
+# (jmpco_fuzz::kPlantedDivergence: for scenario_fuzzer the model's nesting-limit rule is off by one) must trap on a
 # seed input that reaches the limit, while the normal build runs the same input clean.
 #
 # Usage: fuzz/check_divergence_detection.sh NORMAL_BINARY PLANTED_BINARY [INPUT]

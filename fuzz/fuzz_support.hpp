@@ -77,6 +77,10 @@ class big_stack_worker {
   unsigned long done_ = 0;
 };
 
+// Whether this binary's model is wrong on purpose (a *_planted twin: fuzz/README.md, "Checking
+// the checks"). Defined in planted_divergence.cpp, the one source the twins do not share.
+extern const bool kPlantedDivergence;
+
 }  // namespace jmpco_fuzz
 
 #endif  // JMPCO_FUZZ_SUPPORT_HPP

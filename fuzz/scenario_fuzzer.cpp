@@ -69,8 +69,8 @@
 // 1024 in chains, 16 slots, 3000 recursion frames alive at once. Environment:
 // JMPCO_FUZZ_TRACE=1 prints the programs and every operation, JMPCO_FUZZ_STATS=1 counts events.
 //
-// Built with -DJMPCO_FUZZ_PLANT_DIVERGENCE=1 the model is deliberately wrong about the nesting
-// limit (off by one); fuzz/check_divergence_detection.sh shows that this build traps.
+// In scenario_fuzzer_planted (jmpco_fuzz::kPlantedDivergence) the model is deliberately wrong
+// about the nesting limit (off by one); fuzz/check_divergence_detection.sh shows that it traps.
 #include <signal.h>
 #include <sys/mman.h>
 
@@ -93,9 +93,6 @@
 
 #ifndef JMPCO_FUZZ_OLD_API
 #define JMPCO_FUZZ_OLD_API 0
-#endif
-#ifndef JMPCO_FUZZ_PLANT_DIVERGENCE
-#define JMPCO_FUZZ_PLANT_DIVERGENCE 0
 #endif
 
 JMPCO_FUZZ_SANITIZER_DEFAULTS
@@ -414,11 +411,8 @@ struct model {
   co_rec& at(int g) { return co[static_cast<std::size_t>(g)]; }
 
   bool over_limit(int self) {
-#if JMPCO_FUZZ_PLANT_DIVERGENCE
-    return cx(self).level + 1 >= limit;  // planted: off by one
-#else
+    if (jmpco_fuzz::kPlantedDivergence) return cx(self).level + 1 >= limit;  // off by one
     return cx(self).level + 1 > limit;
-#endif
   }
 
   void enter(int g, int self) {

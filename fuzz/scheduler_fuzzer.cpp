@@ -1047,9 +1047,9 @@ struct model {
     --live;
     std::vector<int> joiners = t.joiners;
     t.joiners.clear();
-#if JMPCO_FUZZ_PLANT_DIVERGENCE  // a wrong model on purpose: joiners woken first come, first served
-    std::reverse(joiners.begin(), joiners.end());
-#endif
+    if (jmpco_fuzz::kPlantedDivergence) {  // wrong on purpose: joiners woken first come, first served
+      std::reverse(joiners.begin(), joiners.end());
+    }
     for (int j : joiners) {
       tasks[j].joining = 0;
       wake(j);
