@@ -69,7 +69,8 @@
 // - A select case on the shared_channel is claimed once, like a channel's: woken from the main
 //   context it goes through `remote`. A send whose value's move throws lets go the receiver it
 //   claimed: a plain one stays parked; a select's case wakes its select, which looks again in
-//   the order it drew (no new draw) and parks again if none is ready.
+//   the order it drew (no new draw) and parks again if none is ready. A channel of that select
+//   closed or replaced (N) before it runs makes it run that case as closed, first by case number.
 // - Timers: past deadlines wake in deadline order (now + duration::min(), then `z`'s early time
 //   points, then now); a sleeper until time_point::max() wakes only by a kill, so a scheduler
 //   with nothing else to run blocks for good (skipped, as above).
@@ -310,6 +311,7 @@ struct model {
     select_spec parked_select;              // its cases (a failed handoff starts it over: it looks again
     std::vector<std::size_t> parked_order;  // in the order drawn, with no new draw)
     bool select_restart = false;            // the case that woke it met a value whose move threw
+    std::vector<bool> closed_while_woken;   // then: its cases whose channels were closed meanwhile
     int fired_case = -1;                    // the case whose channel woke it
     bool waits_shared = false;              // parked on the shared_channel: the scheduler waits for it
     int joining = 0;                        // the task a join waits for (cleared when that one finishes)
@@ -514,6 +516,16 @@ struct model {
         fire(c, w);
       }
     }
+    // A select woken to look again keeps its cases on their channels' lists until it runs: a
+    // close meanwhile marks them, and the select then runs the first marked case as closed.
+    for (task& t : tasks) {
+      if (!t.select_restart) continue;
+      const auto& cases = t.parked_select.cases;
+      t.closed_while_woken.resize(cases.size());
+      for (std::size_t i = 0; i < cases.size(); ++i) {
+        if (&channels[cases[i].channel] == &c) t.closed_while_woken[i] = true;
+      }
+    }
     return true;
   }
 
@@ -597,6 +609,7 @@ struct model {
     t.fired_case = -1;
     t.select_sends.clear();
     t.select_restart = false;
+    t.closed_while_woken.clear();
   }
 
   void resume(int id) {
@@ -890,6 +903,16 @@ struct model {
   // the first ready one runs (its outcome logged, true), else it parks again (false).
   bool select_again(int id) {
     task& t = tasks[id];
+    for (std::size_t i = 0; i < t.closed_while_woken.size(); ++i) {
+      if (!t.closed_while_woken[i]) continue;
+      const bool send = t.parked_select.cases[i].send;
+      const std::string closed = code_text(jmpco::errc::channel_closed);
+      note(log, id,
+           std::string(t.wait_in_destructor ? "~" : "") + t.wait + "=" + (send ? closed : case_text(i, closed)));
+      clear_wait(t);
+      return true;
+    }
+    t.closed_while_woken.clear();
     t.select_restart = false;
     t.fired_case = -1;
     t.got_value = false;

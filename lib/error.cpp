@@ -91,6 +91,8 @@ const char* message(errc code) noexcept {
       return "cannot wait for tasks of different schedulers";
     case errc::scheduler_running:
       return "cannot run a scheduler that is already running";
+    case errc::inside_value_move:
+      return "cannot wait or use a channel inside a channel value's move or destructor";
   }
   return "unknown jmpco error";
 }

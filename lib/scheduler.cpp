@@ -40,8 +40,11 @@ struct running_slot {
 };
 #if JMPCO_THREADS
 thread_local running_slot running_now;
+// How many channels on this thread run a value's move or destructor (value_move_scope).
+thread_local unsigned value_moves = 0;
 #else
 running_slot running_now;
+unsigned value_moves = 0;
 #endif
 
 }  // namespace
@@ -53,7 +56,15 @@ task_node* running_task() noexcept {
   return t;
 }
 
+void enter_value_move() noexcept { ++value_moves; }
+void leave_value_move() noexcept {
+  JMPCO_ASSERT(value_moves > 0);
+  --value_moves;
+}
+bool inside_value_move() noexcept { return value_moves != 0; }
+
 error park_running_task(bool ready) {
+  if (inside_value_move()) return error(errc::inside_value_move);
   task_node* self = running_task();
   if (self == nullptr) return error(errc::outside_task);
   if (self->kill_seen) {  // its coroutine is being closed: it cannot park
@@ -890,6 +901,7 @@ errc scheduler::take_thread() noexcept {
 errc scheduler::may_run() noexcept {
   if (const errc e = take_thread(); e != errc::ok) return e;
   if (in_use_ != 0) return errc::scheduler_running;
+  if (detail::inside_value_move()) return errc::inside_value_move;
   return errc::ok;
 }
 
@@ -1078,13 +1090,18 @@ void unlink_waiter(channel_waiter_base* w) noexcept {
   w->list = nullptr;
 }
 
+// A waiter whose handoff failed stays on its list (skipped by firers, see claim_waiter), and so
+// do its select's other cases, until its task takes them off to look again: a close or the
+// destruction of their channels meanwhile must find them and leave them `closed`.
 void fire_waiter(channel_waiter_base* w) noexcept {
-  unlink_waiter(w);
+  const bool stays = w->handoff_failed;
+  if (!stays) unlink_waiter(w);
   if (select_group* group = w->group) {
     JMPCO_ASSERT(group->claimed.load(std::memory_order_relaxed) && group->fired == nullptr);
     group->fired = w;
     // Its cases on this thread's channels go now; those on shared channels when its task runs.
-    for (channel_waiter_base* other = group->cases; other != nullptr; other = other->next_case) {
+    for (channel_waiter_base* other = group->cases; other != nullptr && !stays;
+         other = other->next_case) {
       if (other->shared == nullptr && other->list != nullptr) unlink_waiter(other);
     }
   }
@@ -1093,7 +1110,7 @@ void fire_waiter(channel_waiter_base* w) noexcept {
 
 #if JMPCO_THREADS
 void fire_waiter_any_thread(channel_waiter_base* w) noexcept {
-  unlink_waiter(w);
+  if (!w->handoff_failed) unlink_waiter(w);  // as in fire_waiter
   if (select_group* group = w->group) {
     JMPCO_ASSERT(group->claimed.load(std::memory_order_relaxed) && group->fired == nullptr);
     group->fired = w;

@@ -365,6 +365,60 @@ TEST(Select, AReceiveCaseWhoseMoveThrowsLeavesTheValueInTheChannel) {
   EXPECT_EQ(fragile::dead_uses, 0);
 }
 
+// A select woken to look again (a value's move into its case threw) has not run yet when the
+// channel is destroyed: it must not look at that channel again. Its case runs as closed.
+TEST(Select, AChannelDestroyedWhileASelectIsWokenToLookAgainRunsThatCaseAsClosed) {
+  scheduler s;
+  auto ch = std::make_unique<channel<throwing_move>>(0);
+  channel<int> other(0);
+  std::string got;
+  auto selecting = s.spawn([&] {
+    auto which = jmpco::select(
+        recv_case(*ch,
+                  [&](result<throwing_move> v) { got = v ? "a value" : jmpco::message(v.code()); }),
+        recv_case(other, [&](result<int>) { got = "other"; }));
+    return which ? static_cast<int>(*which) : -1;
+  });
+  auto sending = s.spawn([&] {
+    bool threw = false;
+    try {
+      (void)ch->send(throwing_move(1, true));  // claims the select's case; the move throws
+    } catch (const std::runtime_error&) {
+      threw = true;
+    }
+    ch.reset();  // the select is woken, not yet run
+    return threw;
+  });
+  EXPECT_EQ(selecting.join().value(), 0);
+  EXPECT_EQ(got, jmpco::message(errc::channel_closed));
+  EXPECT_TRUE(sending.join().value());
+  EXPECT_EQ(other.try_send(1).code(), errc::would_block);  // its other wait went with it
+}
+
+// The same for a plain sender woken to offer its value again (the refill of the buffer from it
+// threw): the channel is destroyed before it runs, and its send reports the close.
+TEST(Select, AChannelDestroyedWhileASenderIsWokenToOfferAgainReportsTheClose) {
+  using jmpco_test::fragile;
+  {
+    scheduler s;
+    auto ch = std::make_unique<channel<fragile>>(1);
+    ASSERT_TRUE(ch->try_send(fragile(1)).ok());  // the buffer is full
+    auto sending = s.spawn([&] { return ch->send(fragile(2)).code(); });
+    EXPECT_EQ(s.run_once(), 1u);     // parked, its value moved into its waiter
+    fragile::moves_until_throw = 2;  // the receiver's copy, then the refill from the sender
+    auto receiving = s.spawn([&] {
+      auto v = ch->recv();
+      ch.reset();  // the sender is woken to offer again, not yet run
+      return v ? v->value : -1;
+    });
+    EXPECT_EQ(receiving.join().value(), 1);
+    EXPECT_EQ(sending.join().value(), errc::channel_closed);
+  }
+  fragile::moves_until_throw = 0;
+  EXPECT_EQ(fragile::live, 0);
+  EXPECT_EQ(fragile::dead_uses, 0);
+}
+
 // ---- every allocation failing in turn ----------------------------------------------------------
 
 void selecting_program() {

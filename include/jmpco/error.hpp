@@ -60,6 +60,8 @@ enum class errc : unsigned char {
   mixed_schedulers,  // cannot wait for tasks of different schedulers
   // run() and run_once() (scheduler.hpp).
   scheduler_running,  // the scheduler is already running (called from one of its tasks)
+  // A channel value's move constructor or destructor (scheduler.hpp).
+  inside_value_move,  // cannot wait or use a channel while a channel moves or destroys a value
 };
 
 // The exact text Lua 5.4 uses where Lua has the same error, else jmpco's own.

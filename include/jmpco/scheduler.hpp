@@ -170,6 +170,25 @@ JMPCO_API task_node* running_task() noexcept;
 // that waits again gets errc::yield_while_closing at once, and after 2^20 of those (a loop that
 // ignores them), with no exception in flight, its wait is abandoned and the forced unwind thrown.
 [[nodiscard]] JMPCO_API error park_running_task(bool ready = false);
+// While a channel runs a value's move constructor or destructor (the user's code), the channel is
+// half-changed (a slot being filled, a waiter claimed): until that returns, the thread may not
+// wait, run its scheduler, kill a task or use a channel, which would switch to other tasks or come
+// back into the channel. Those return errc::inside_value_move. Counted, as a value's destructor
+// may destroy another channel, whose values' destructors run inside it.
+JMPCO_API void enter_value_move() noexcept;
+JMPCO_API void leave_value_move() noexcept;
+JMPCO_API bool inside_value_move() noexcept;
+struct value_move_scope {
+  value_move_scope() noexcept { enter_value_move(); }
+  ~value_move_scope() { leave_value_move(); }
+  value_move_scope(const value_move_scope&) = delete;
+  value_move_scope& operator=(const value_move_scope&) = delete;
+};
+// errc::inside_value_move for an operation begun inside a value's move or destructor.
+inline error refuse_inside_value_move() noexcept {
+  return inside_value_move() ? error(errc::inside_value_move) : error();
+}
+
 JMPCO_API void wake(task_node* t) noexcept;
 // Takes `t` off the joiner list of the task it waits for.
 JMPCO_API void stop_joining(task_node* t) noexcept;
@@ -620,6 +639,7 @@ class task {
   // (errc::close_normal).
   result<void> kill() {
     if (!*this) return error(errc::empty_handle);
+    if (error e = detail::refuse_inside_value_move(); e) return e;
     if (state_->finished() || state_->owner == nullptr) return result<void>();
     if (const errc e = state_->owner->take_thread(); e != errc::ok) return error(e);
     if (state_->current == detail::task_node::state::running) {
@@ -898,20 +918,20 @@ auto free_if_thrown(W* w, Free free_waiter, Step step) -> decltype(step()) {
 // waiter before the exception goes on.
 template <class T, class Free>
 void load_sender(channel_waiter<T>* w, T& value, Free free_waiter) {
+  const value_move_scope moving;  // between the send's look for a receiver and its wait
   free_if_thrown(w, free_waiter, [&] { w->value.put(std::move(value)); });
 }
 
 // At the back of `list`: first come, first served.
 JMPCO_API void link_waiter(channel_waiter_base*& list, channel_waiter_base* w) noexcept;
 JMPCO_API void unlink_waiter(channel_waiter_base* w) noexcept;
-// Whether a firer (holding the lock of w's channel, if shared) may hand `w` a value or a close:
-// a plain waiter always; a select's case if its select is not claimed yet, which this claims.
-// A case whose select went on with another is taken off its list here.
+// Whether a firer (holding the lock of w's channel, if shared) may hand `w` a value: a plain
+// waiter unless its handoff failed; a select's case if its select is not claimed yet, which this
+// claims. The others stay on their lists, skipped, until their tasks take them off: a close (or
+// the channel's destruction) meanwhile must find them (see close).
 inline bool claim_waiter(channel_waiter_base* w) noexcept {
-  if (w->group == nullptr || !w->group->claimed.exchange(true, std::memory_order_acq_rel))
-    return true;
-  unlink_waiter(w);
-  return false;
+  if (w->handoff_failed) return false;  // its task offers the value again itself
+  return w->group == nullptr || !w->group->claimed.exchange(true, std::memory_order_acq_rel);
 }
 // Takes a claimed `w` off its list, makes it its select's fired case (withdrawing the select's
 // other cases on this thread's channels), and wakes its task.
@@ -956,6 +976,7 @@ class channel_core {
   channel_core(const channel_core&) = delete;
   channel_core& operator=(const channel_core&) = delete;
   ~channel_core() {
+    const value_move_scope destroying;
     while (count_ != 0) pop_buffer();
     if (buffer_ != nullptr) deallocate_to(buffer_source_, buffer_, sizeof(T) * capacity_);
   }
@@ -964,6 +985,7 @@ class channel_core {
   // throws, nothing was sent (see handoff).
   template <void (*Fire)(channel_waiter_base*) noexcept>
   bool offer(T& v) {
+    const value_move_scope moving;
     if (channel_waiter_base* r = claim_first(receivers_)) {
       handoff<Fire> failed{r};
       static_cast<waiter*>(r)->value.put(std::move(v));
@@ -1010,6 +1032,7 @@ class channel_core {
     T* value() const noexcept { return value_; }
 
    private:
+    value_move_scope moving_;  // first: it outlives the commit in ~taking
     channel_core& core_;
     T* value_ = nullptr;
     channel_waiter_base* sender_ = nullptr;  // claimed, if the value is a waiting sender's
@@ -1024,9 +1047,15 @@ class channel_core {
     if (closed_) return error(errc::channel_closed);
     closed_ = true;
     for (auto* list : {&receivers_, &senders_}) {
-      while (channel_waiter_base* w = claim_first(*list)) {
+      while (channel_waiter_base* w = *list) {
         w->closed = true;
-        Fire(w);
+        if (claim_waiter(w)) {
+          Fire(w);
+        } else {
+          // Woken already (a failed handoff: its task looks again; a select that went on with
+          // another case): `closed` tells it that this channel may be gone by the time it runs.
+          unlink_waiter(w);
+        }
       }
     }
     return error();
@@ -1077,8 +1106,8 @@ class channel_core {
   }
 
   // The first waiter of `list` that may be handed something now, claimed (see claim_waiter).
-  static channel_waiter_base* claim_first(channel_waiter_base* const& list) noexcept {
-    while (channel_waiter_base* w = list) {
+  static channel_waiter_base* claim_first(channel_waiter_base* list) noexcept {
+    for (channel_waiter_base* w = list; w != nullptr; w = w->next) {
       if (claim_waiter(w)) return w;
     }
     return nullptr;
@@ -1148,6 +1177,10 @@ inline result<void> collect_sent(channel_waiter_base* w) noexcept {
 // receivers drain the buffer and then get errc::channel_closed; a send gets
 // errc::channel_closed. Destroying a channel closes it.
 //
+// T's move constructor and destructor run inside the channel's operations, while the channel is
+// half-changed: there they may not wait (send, recv, join, yield, sleep...), run the scheduler,
+// kill a task or use any channel. Those return errc::inside_value_move and do nothing.
+//
 // A value whose move throws: a send's throw comes out of the send, the value not sent; a
 // receive's comes out of the receive and the value stays in the channel (in the buffer, or with
 // its waiting sender), except for a receiver that was waiting and was handed the value already
@@ -1167,7 +1200,7 @@ class channel {
   explicit channel(std::size_t capacity) noexcept : core_(capacity) {}
   channel(const channel&) = delete;
   channel& operator=(const channel&) = delete;
-  ~channel() { (void)close(); }
+  ~channel() { (void)core_.template close<fire>(); }  // also inside a value's destructor
 
   std::size_t capacity() const noexcept { return core_.capacity_; }
   std::size_t size() const noexcept { return core_.count_; }
@@ -1175,6 +1208,7 @@ class channel {
 
   // Sends `v`, blocking the running task until a receiver or the buffer takes it.
   result<void> send(T v) {
+    if (error e = detail::refuse_inside_value_move(); e) return e;
     if (error e = core_.send_refused(); e) return e;
     if (core_.template offer<fire>(v)) return result<void>();
     detail::task_node* self = detail::running_task();
@@ -1185,8 +1219,10 @@ class channel {
     for (;;) {
       detail::link_waiter(core_.senders_, w);
       if (error e = park(self, w); e) return e;
-      if (!w->handoff_failed) return detail::collect_sent(w);
+      // Closed (or destroyed) first: then this channel is not touched again.
+      if (w->closed || !w->handoff_failed) return detail::collect_sent(w);
       // A refill's move of its value threw: offered again here, where a throw reaches the send.
+      detail::unlink_waiter(w);  // left on the list while woken, for a close to find
       auto done =
           detail::free_if_thrown(w, &free_waiter, [&] { return core_.template resend<fire>(w); });
       if (done) {
@@ -1199,6 +1235,7 @@ class channel {
   // Receives a value, blocking the running task until one comes; errc::channel_closed once the
   // channel is closed and drained.
   result<T> recv() {
+    if (error e = detail::refuse_inside_value_move(); e) return e;
     if (core_.broken_) return error(errc::out_of_memory);
     if (taking next(core_); next.value() != nullptr)
       return result<T>(std::in_place, std::move(*next.value()));
@@ -1214,11 +1251,13 @@ class channel {
 
   // As send and recv, without blocking: errc::would_block when they would.
   result<void> try_send(T v) {
+    if (error e = detail::refuse_inside_value_move(); e) return e;
     if (error e = core_.send_refused(); e) return e;
     if (core_.template offer<fire>(v)) return result<void>();
     return error(errc::would_block);
   }
   result<T> try_recv() {
+    if (error e = detail::refuse_inside_value_move(); e) return e;
     if (core_.broken_) return error(errc::out_of_memory);
     if (taking next(core_); next.value() != nullptr)
       return result<T>(std::in_place, std::move(*next.value()));
@@ -1228,6 +1267,7 @@ class channel {
   // Closes the channel: waiting receivers and senders go on with errc::channel_closed (the values
   // of waiting senders are dropped, as their sends failed). Closing twice is errc::channel_closed.
   result<void> close() noexcept {
+    if (error e = detail::refuse_inside_value_move(); e) return e;
     if (error e = core_.template close<fire>(); e) return e;
     return result<void>();
   }
@@ -1335,7 +1375,10 @@ class shared_channel {
   shared_channel& operator=(const shared_channel&) = delete;
   ~shared_channel() {
     if (state_ == nullptr) return;
-    (void)close();
+    {
+      const hold locked(state_->lock);
+      (void)state_->template close<fire>();  // also inside a value's destructor
+    }
     state_->release();
   }
 
@@ -1353,31 +1396,37 @@ class shared_channel {
 
   // Sends `v`, blocking the running task until a receiver (of any thread) or the buffer takes it.
   result<void> send(T v) {
-    if (state_ == nullptr) return error(errc::out_of_memory);
+    if (error e = detail::refuse_inside_value_move(); e) return e;
+    // Once it waits, this object may be destroyed by another thread (a close): from then on only
+    // the state, which its waiter keeps, is touched.
+    detail::shared_channel_state<T>* const state = state_;
+    if (state == nullptr) return error(errc::out_of_memory);
     detail::task_node* self = detail::running_task();
-    hold locked(state_->lock);
-    if (error e = state_->send_refused(); e) return e;
-    if (state_->template offer<fire>(v)) return result<void>();
+    hold locked(state->lock);
+    if (error e = state->send_refused(); e) return e;
+    if (state->template offer<fire>(v)) return result<void>();
     if (self == nullptr) return error(errc::outside_task);
     waiter* w = new_waiter(self);
     if (w == nullptr) return error(errc::out_of_memory);
     detail::load_sender(w, v, &free_waiter);
     for (;;) {
-      detail::link_waiter(state_->senders_, w);
+      detail::link_waiter(state->senders_, w);
       locked.unlock();
       if (error e = park(self, w); e) return e;
-      if (!w->handoff_failed) {
+      locked.lock();  // `closed` and `handoff_failed` are written under it
+      if (w->closed || !w->handoff_failed) {
+        locked.unlock();
         const release_on_exit release(w);
         return detail::collect_sent(w);
       }
       // A refill's move of its value threw: offered again here, where a throw reaches the send.
-      locked.lock();
+      detail::unlink_waiter(w);  // left on the list while woken, for a close to find
       auto unlock_and_free = [&](waiter* unsent) noexcept {
         locked.unlock();
         free_waiter(unsent);
       };
       auto done = detail::free_if_thrown(w, unlock_and_free,
-                                         [&] { return state_->template resend<fire>(w); });
+                                         [&] { return state->template resend<fire>(w); });
       if (done) {
         unlock_and_free(w);
         return std::move(*done);
@@ -1388,6 +1437,7 @@ class shared_channel {
   // Receives a value, blocking the running task until one comes; errc::channel_closed once the
   // channel is closed and drained.
   result<T> recv() {
+    if (error e = detail::refuse_inside_value_move(); e) return e;
     if (state_ == nullptr) return error(errc::out_of_memory);
     detail::task_node* self = detail::running_task();
     hold locked(state_->lock);
@@ -1407,6 +1457,7 @@ class shared_channel {
 
   // As send and recv, without blocking: errc::would_block when they would.
   result<void> try_send(T v) {
+    if (error e = detail::refuse_inside_value_move(); e) return e;
     if (state_ == nullptr) return error(errc::out_of_memory);
     const hold locked(state_->lock);
     if (error e = state_->send_refused(); e) return e;
@@ -1414,6 +1465,7 @@ class shared_channel {
     return error(errc::would_block);
   }
   result<T> try_recv() {
+    if (error e = detail::refuse_inside_value_move(); e) return e;
     if (state_ == nullptr) return error(errc::out_of_memory);
     const hold locked(state_->lock);
     if (state_->broken_) return error(errc::out_of_memory);
@@ -1424,6 +1476,7 @@ class shared_channel {
 
   // As channel<T>::close, waking the waiters of every thread.
   result<void> close() noexcept {
+    if (error e = detail::refuse_inside_value_move(); e) return e;
     if (state_ == nullptr) return error(errc::out_of_memory);
     const hold locked(state_->lock);
     if (error e = state_->template close<fire>(); e) return e;
@@ -1508,7 +1561,8 @@ class shared_channel {
 // a shared_channel counts as waiting for another thread (its scheduler blocks rather than report
 // a deadlock), and any thread may fire it: the first case to fire wins, once. The same channel
 // may appear in several cases. If a value's move throws as it is handed to or taken from a
-// waiting select, the exception goes to the other side and the select starts over. A receive
+// waiting select, the exception goes to the other side and the select starts over; if one of its
+// channels is closed (or destroyed) before it runs again, that case runs as closed instead. A receive
 // case's result<T> is built once, from the channel or from what its wait brought; a callback
 // that takes it as result<T>&& moves nothing more (one that takes it by value moves it, and a
 // throw there loses the value, delivered already).
@@ -1700,6 +1754,13 @@ JMPCO_API void free_select_group(select_group* group) noexcept;
 JMPCO_API void withdraw_select_group(select_group* group) noexcept;
 // After a wake whose handoff failed (the group withdrawn): unclaimed, nothing fired.
 JMPCO_API void rearm_select_group(select_group* group) noexcept;
+// The group's first case whose channel was closed while it was woken (withdrawn first), or nullptr.
+inline channel_waiter_base* first_closed(select_group* group) noexcept {
+  for (channel_waiter_base* w = group->cases; w != nullptr; w = w->next_case) {
+    if (w->closed) return w;
+  }
+  return nullptr;
+}
 
 // The order in which a select tries its cases: a uniformly random permutation (Fisher-Yates),
 // drawn one position at a time as the select gets there, so that the first ready case in it is
@@ -1743,6 +1804,7 @@ class selector {
   explicit selector(C&... cases) noexcept : cases_(cases...) {}
 
   result<std::size_t> run() {
+    if (error e = refuse_inside_value_move(); e) return e;
     if (any_broken()) return error(errc::out_of_memory);
     case_order<count> order;  // the same each time it looks for a ready case
     {
@@ -1865,6 +1927,9 @@ class selector {
       channel_waiter_base* fired = group->fired;
       if (fired == nullptr) fail_fatally("a select woke with no case fired");
       if (!fired->handoff_failed) return finish_fired(w, fired);
+      // A handoff failed: it looks again, unless a channel of its was closed (or destroyed)
+      // since it woke. Then that case runs, as closed, and no channel is touched.
+      if (channel_waiter_base* closed = first_closed(group)) return finish_fired(w, closed);
       rearm_select_group(group);
     }
   }
