@@ -2853,10 +2853,10 @@ class shared_channel {
 // a deadlock), and any thread may fire it: the first case to fire wins, once. The same channel
 // may appear in several cases. If a value's move throws as it is handed to or taken from a
 // waiting select, the exception goes to the other side and the select starts over; if one of its
-// channels is closed (or destroyed) before it runs again, that case runs as closed instead. A receive
-// case's result<T> is built once, from the channel or from what its wait brought; a callback
-// that takes it as result<T>&& moves nothing more (one that takes it by value moves it, and a
-// throw there loses the value, delivered already).
+// channels is closed (or destroyed) before it runs again, that case runs as closed instead. A
+// receive case's result<T> is built once, from the channel or from what its wait brought; a
+// callback that takes it as result<T>&& moves nothing more (one that takes it by value moves it,
+// and a throw there loses the value, delivered already).
 
 namespace detail {
 
@@ -2891,8 +2891,12 @@ struct channel_access<jmpco::channel<T>> {
   using value_type = T;
   static constexpr auto fire = &fire_waiter;
   static bool broken(const jmpco::channel<T>& ch) noexcept { return ch.core_.broken_; }
-  static channel_core<T>& core(jmpco::channel<T>& ch) noexcept { return ch.core_; }
-  static shared_state_base* shared(const jmpco::channel<T>&) noexcept { return nullptr; }
+  static channel_core<T>& core(jmpco::channel<T>& ch, channel_waiter_base*) noexcept {
+    return ch.core_;
+  }
+  static shared_state_base* shared(const jmpco::channel<T>&, channel_waiter_base*) noexcept {
+    return nullptr;
+  }
   static channel_waiter<T>* new_waiter(jmpco::channel<T>&, task_node* self) noexcept {
     return channel_waiter<T>::create(self);
   }
@@ -2906,9 +2910,16 @@ struct channel_access<jmpco::shared_channel<T>> {
   static bool broken(const jmpco::shared_channel<T>& ch) noexcept {
     return ch.state_ == nullptr || ch.state_->broken_;  // broken_ never changes: no lock
   }
-  static channel_core<T>& core(jmpco::shared_channel<T>& ch) noexcept { return *ch.state_; }
-  static shared_state_base* shared(const jmpco::shared_channel<T>& ch) noexcept {
-    return ch.state_;
+  // Once a case has its waiter, the state is taken from it (the waiter holds a reference): the
+  // channel object may be destroyed on another thread while its select waits, also between a
+  // wake and the select's next look.
+  static channel_core<T>& core(jmpco::shared_channel<T>& ch, channel_waiter_base* own) noexcept {
+    if (own != nullptr) return *static_cast<shared_channel_state<T>*>(own->shared);
+    return *ch.state_;
+  }
+  static shared_state_base* shared(const jmpco::shared_channel<T>& ch,
+                                   channel_waiter_base* own) noexcept {
+    return own != nullptr ? own->shared : ch.state_;
   }
   static channel_waiter<T>* new_waiter(jmpco::shared_channel<T>& ch, task_node* self) noexcept {
     return ch.new_waiter(self);
@@ -2932,16 +2943,16 @@ struct select_case_ops {
     return access::broken(*c.ch);
   }
   template <class Case>
-  static shared_state_base* shared(const Case& c) noexcept {
-    return access::shared(*c.ch);
+  static shared_state_base* shared(const Case& c, channel_waiter_base* own) noexcept {
+    return access::shared(*c.ch, own);
   }
   template <class Case>
   static waiter* new_waiter(Case& c, task_node* self) noexcept {
     return access::new_waiter(*c.ch, self);
   }
 
-  static std::optional<result<T>> attempt(recv_case_of<Ch, F>& c, channel_waiter_base*) {
-    channel_core<T>& core = access::core(*c.ch);
+  static std::optional<result<T>> attempt(recv_case_of<Ch, F>& c, channel_waiter_base* own) {
+    channel_core<T>& core = access::core(*c.ch, own);
     if (typename channel_core<T>::template taking<fire> next(core); next.value() != nullptr)
       return std::optional<result<T>>(std::in_place, std::in_place, std::move(*next.value()));
     if (core.closed_) return std::optional<result<T>>(std::in_place, error(errc::channel_closed));
@@ -2949,7 +2960,7 @@ struct select_case_ops {
   }
   static void prepare(recv_case_of<Ch, F>&, waiter*) noexcept {}
   static void link(recv_case_of<Ch, F>& c, channel_waiter_base* w) noexcept {
-    link_waiter(access::core(*c.ch).receivers_, w);
+    link_waiter(access::core(*c.ch, w).receivers_, w);
   }
   static result<T> collect(recv_case_of<Ch, F>&, channel_waiter_base* fired) {
     return received(static_cast<waiter*>(fired));
@@ -2961,7 +2972,7 @@ struct select_case_ops {
 
   // From the case's value, or once it has a waiter, from the waiter that holds the value.
   static std::optional<error> attempt(send_case_of<Ch, F>& c, channel_waiter_base* own) {
-    channel_core<T>& core = access::core(*c.ch);
+    channel_core<T>& core = access::core(*c.ch, own);
     if (core.closed_) return error(errc::channel_closed);
     T& v = own != nullptr ? static_cast<waiter*>(own)->held() : c.value;
     if (core.template offer<fire>(v)) return error();
@@ -2970,7 +2981,7 @@ struct select_case_ops {
   // The waiter is in its select's group already: if T's move throws, the group frees it.
   static void prepare(send_case_of<Ch, F>& c, waiter* w) { w->value.put(std::move(c.value)); }
   static void link(send_case_of<Ch, F>& c, channel_waiter_base* w) noexcept {
-    link_waiter(access::core(*c.ch).senders_, w);
+    link_waiter(access::core(*c.ch, w).senders_, w);
   }
   static error collect(send_case_of<Ch, F>&, channel_waiter_base* fired) noexcept {
     return fired->closed ? error(errc::channel_closed) : error();
@@ -3101,7 +3112,7 @@ class selector {
     {
       waits none;
       shared_locks<count> locks;
-      lock_cases(locks);
+      lock_cases(locks, none);
       if (std::optional<result<std::size_t>> done = run_ready(locks, none, order)) return *done;
     }
     if (std::optional<std::size_t> fallback = default_index()) {
@@ -3152,9 +3163,9 @@ class selector {
     return broken;
   }
 
-  void lock_cases(shared_locks<count>& locks) {
+  void lock_cases(shared_locks<count>& locks, const waits& w) {
     for (std::size_t i = 0; i < count; ++i) {
-      with_case(i, [&](auto& c, auto ops) { locks.add(ops.shared(c)); });
+      with_case(i, [&](auto& c, auto ops) { locks.add(ops.shared(c, w.at[i])); });
     }
     locks.lock();
   }
@@ -3201,7 +3212,7 @@ class selector {
       {
         // Ready since the first look, or since a failed handoff: it goes on at once.
         shared_locks<count> locks;
-        lock_cases(locks);
+        lock_cases(locks, w);
         if (std::optional<result<std::size_t>> done = run_ready(locks, w, order)) return *done;
         link_all(w);
       }
