@@ -1094,13 +1094,16 @@ void unlink_waiter(channel_waiter_base* w) noexcept {
 // do its select's other cases, until its task takes them off to look again: a close or the
 // destruction of their channels meanwhile must find them and leave them `closed`.
 void fire_waiter(channel_waiter_base* w) noexcept {
-  const bool stays = w->handoff_failed;
-  if (!stays) unlink_waiter(w);
-  if (select_group* group = w->group) {
+  select_group* group = w->group;
+  if (group != nullptr) {
     JMPCO_ASSERT(group->claimed.load(std::memory_order_relaxed) && group->fired == nullptr);
     group->fired = w;
-    // Its cases on this thread's channels go now; those on shared channels when its task runs.
-    for (channel_waiter_base* other = group->cases; other != nullptr && !stays;
+  }
+  if (!w->handoff_failed) {
+    unlink_waiter(w);
+    // Its select's cases on this thread's channels go now; those on shared channels when its
+    // task runs.
+    for (channel_waiter_base* other = group != nullptr ? group->cases : nullptr; other != nullptr;
          other = other->next_case) {
       if (other->shared == nullptr && other->list != nullptr) unlink_waiter(other);
     }

@@ -934,7 +934,8 @@ inline bool claim_waiter(channel_waiter_base* w) noexcept {
   return w->group == nullptr || !w->group->claimed.exchange(true, std::memory_order_acq_rel);
 }
 // Takes a claimed `w` off its list, makes it its select's fired case (withdrawing the select's
-// other cases on this thread's channels), and wakes its task.
+// other cases on this thread's channels), and wakes its task. A `w` whose handoff failed, and its
+// select's cases, stay listed until its task takes them off (lib/scheduler.cpp).
 JMPCO_API void fire_waiter(channel_waiter_base* w) noexcept;
 #if JMPCO_THREADS
 // As fire_waiter, for a waiter of a shared_channel, whose task may belong to another thread's

@@ -2225,7 +2225,8 @@ inline bool claim_waiter(channel_waiter_base* w) noexcept {
   return w->group == nullptr || !w->group->claimed.exchange(true, std::memory_order_acq_rel);
 }
 // Takes a claimed `w` off its list, makes it its select's fired case (withdrawing the select's
-// other cases on this thread's channels), and wakes its task.
+// other cases on this thread's channels), and wakes its task. A `w` whose handoff failed, and its
+// select's cases, stay listed until its task takes them off (lib/scheduler.cpp).
 JMPCO_API void fire_waiter(channel_waiter_base* w) noexcept;
 #if JMPCO_THREADS
 // As fire_waiter, for a waiter of a shared_channel, whose task may belong to another thread's
@@ -6151,13 +6152,16 @@ void unlink_waiter(channel_waiter_base* w) noexcept {
 // do its select's other cases, until its task takes them off to look again: a close or the
 // destruction of their channels meanwhile must find them and leave them `closed`.
 void fire_waiter(channel_waiter_base* w) noexcept {
-  const bool stays = w->handoff_failed;
-  if (!stays) unlink_waiter(w);
-  if (select_group* group = w->group) {
+  select_group* group = w->group;
+  if (group != nullptr) {
     JMPCO_ASSERT(group->claimed.load(std::memory_order_relaxed) && group->fired == nullptr);
     group->fired = w;
-    // Its cases on this thread's channels go now; those on shared channels when its task runs.
-    for (channel_waiter_base* other = group->cases; other != nullptr && !stays;
+  }
+  if (!w->handoff_failed) {
+    unlink_waiter(w);
+    // Its select's cases on this thread's channels go now; those on shared channels when its
+    // task runs.
+    for (channel_waiter_base* other = group != nullptr ? group->cases : nullptr; other != nullptr;
          other = other->next_case) {
       if (other->shared == nullptr && other->list != nullptr) unlink_waiter(other);
     }
