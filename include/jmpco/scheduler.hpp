@@ -184,6 +184,12 @@ struct value_move_scope {
   value_move_scope(const value_move_scope&) = delete;
   value_move_scope& operator=(const value_move_scope&) = delete;
 };
+// The scope a channel of T takes around its moves and destructions of values: none for a
+// trivially copyable T, whose moves and destructor run no code of the user's.
+struct no_value_move_scope {};
+template <class T>
+using value_move_scope_for =
+    std::conditional_t<std::is_trivially_copyable_v<T>, no_value_move_scope, value_move_scope>;
 // errc::inside_value_move for an operation begun inside a value's move or destructor.
 inline error refuse_inside_value_move() noexcept {
   return inside_value_move() ? error(errc::inside_value_move) : error();
@@ -918,7 +924,7 @@ auto free_if_thrown(W* w, Free free_waiter, Step step) -> decltype(step()) {
 // waiter before the exception goes on.
 template <class T, class Free>
 void load_sender(channel_waiter<T>* w, T& value, Free free_waiter) {
-  const value_move_scope moving;  // between the send's look for a receiver and its wait
+  [[maybe_unused]] const value_move_scope_for<T> moving{};  // between the look and the wait
   free_if_thrown(w, free_waiter, [&] { w->value.put(std::move(value)); });
 }
 
@@ -977,7 +983,7 @@ class channel_core {
   channel_core(const channel_core&) = delete;
   channel_core& operator=(const channel_core&) = delete;
   ~channel_core() {
-    const value_move_scope destroying;
+    [[maybe_unused]] const value_move_scope_for<T> destroying{};
     while (count_ != 0) pop_buffer();
     if (buffer_ != nullptr) deallocate_to(buffer_source_, buffer_, sizeof(T) * capacity_);
   }
@@ -986,7 +992,7 @@ class channel_core {
   // throws, nothing was sent (see handoff).
   template <void (*Fire)(channel_waiter_base*) noexcept>
   bool offer(T& v) {
-    const value_move_scope moving;
+    [[maybe_unused]] const value_move_scope_for<T> moving{};
     if (channel_waiter_base* r = claim_first(receivers_)) {
       handoff<Fire> failed{r};
       static_cast<waiter*>(r)->value.put(std::move(v));
@@ -1033,7 +1039,7 @@ class channel_core {
     T* value() const noexcept { return value_; }
 
    private:
-    value_move_scope moving_;  // first: it outlives the commit in ~taking
+    value_move_scope_for<T> moving_;  // first: it outlives ~taking's commit
     channel_core& core_;
     T* value_ = nullptr;
     channel_waiter_base* sender_ = nullptr;  // claimed, if the value is a waiting sender's
