@@ -68,38 +68,53 @@ struct coroutine_lifecycle {
   }
 
   // Where a new coroutine starts, on its own slice; never returns. Its frame stays on the
-  // coroutine's stack for its whole life and is copied on every switch: the handlers' work is
-  // done out of line to keep it small.
-  static void launch() noexcept {
-    coroutine_core* self = this_thread_state().running;
+  // coroutine's stack for its whole life and is copied on every switch, so it keeps nothing: every
+  // step is a call out of line that finds the running coroutine (this one) again, and no value
+  // lives across a call, so there is no register to save either.
+  JMPCO_FRAME_FUNCTION static void launch() noexcept {
+    JMPCO_FRAME_MARKER;
+    launch_frame_entered(JMPCO_OWN_FRAME_TOP());
 #if JMPCO_EXCEPTIONS
     try {
-      self->run();
+      run_running();
     } catch (const forced_unwind& unwind) {
       // Closed while suspended: its stack is unwound, it dies without error. Another
       // coroutine's forced unwind, kept and rethrown here, is an error like any other (even one
       // whose coroutine was freed and had this address: this coroutine is not being closed).
-      if (unwind.target() != self || !self->closing_) die_throwing(self);
+      end_unwind(unwind);
     } catch (const coroutine_error& raised) {
-      die_raising(self, raised);
+      die_raising(raised);
     } catch (...) {
-      die_throwing(self);
+      die_throwing();
     }
 #else
-    self->run();
+    run_running();
 #endif
-    finish(self);
+    finish_running();
+  }
+
+  JMPCO_NOINLINE static void launch_frame_entered(std::uintptr_t frame_top) noexcept {
+    detail::launch_frame_entered(this_thread_state(), frame_top);
+  }
+  // A tail call: the body's frame takes this one's place, right below the launch frame.
+  JMPCO_NOINLINE static void run_running() { this_thread_state().running->run(); }
+  [[noreturn]] JMPCO_NOINLINE static void finish_running() noexcept {
+    finish(this_thread_state().running);
   }
 
 #if JMPCO_EXCEPTIONS
+  // Called inside the handler of a forced unwind that reached the running coroutine's launch.
+  JMPCO_NOINLINE static void end_unwind(const forced_unwind& unwind) noexcept {
+    coroutine_core* self = this_thread_state().running;
+    if (unwind.target() != self || !self->closing_) die_throwing();
+  }
   // An error value raised as an exception: the same death as without exceptions.
-  JMPCO_NOINLINE static void die_raising(coroutine_core* self,
-                                         const coroutine_error& raised) noexcept {
-    self->set_death(as_death(raised.error()));
+  JMPCO_NOINLINE static void die_raising(const coroutine_error& raised) noexcept {
+    this_thread_state().running->set_death(as_death(raised.error()));
   }
   // Called inside a catch (...) handler.
-  JMPCO_NOINLINE static void die_throwing(coroutine_core* self) noexcept {
-    self->set_death(error(std::current_exception()));
+  JMPCO_NOINLINE static void die_throwing() noexcept {
+    this_thread_state().running->set_death(error(std::current_exception()));
   }
 #endif
 

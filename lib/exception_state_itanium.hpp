@@ -34,20 +34,19 @@ inline void* exception_state_record() noexcept { return abi::__cxa_get_globals()
 
 inline void install_exception_state(void* record, const context* to) noexcept {
   auto& g = *static_cast<itanium_eh_globals*>(record);
-  g.caught_exceptions = to->eh_state[0];
-  g.uncaught_exceptions =
-      static_cast<unsigned int>(reinterpret_cast<std::uintptr_t>(to->eh_state[1]));
+  g.caught_exceptions = to->caught_exceptions;
+  g.uncaught_exceptions = to->uncaught_exceptions;
 #if defined(__ARM_EABI_UNWINDER__)
-  g.propagating_exceptions = to->eh_state[2];
+  g.propagating_exceptions = to->propagating_exceptions;
 #endif
 }
 
 inline void swap_exception_state(void* record, context* from, const context* to) noexcept {
   const auto& g = *static_cast<const itanium_eh_globals*>(record);
-  from->eh_state[0] = g.caught_exceptions;
-  from->eh_state[1] = reinterpret_cast<void*>(static_cast<std::uintptr_t>(g.uncaught_exceptions));
+  from->caught_exceptions = g.caught_exceptions;
+  from->uncaught_exceptions = g.uncaught_exceptions;
 #if defined(__ARM_EABI_UNWINDER__)
-  from->eh_state[2] = g.propagating_exceptions;
+  from->propagating_exceptions = g.propagating_exceptions;
 #endif
   install_exception_state(record, to);
 }

@@ -85,7 +85,7 @@ error park_running_task(bool ready) {
   if (!ready) self->current = task_node::state::waiting;
   // The task's own yielder, not this_coroutine::try_yield: the signature tag that one checks is
   // an object per binary, and a shared libjmpco's is not the program's that made the task.
-  result<void> woken = self->body->yielder_for_body.try_yield();
+  result<void> woken = self->body->body_yielder().try_yield();
   if (woken) return error();
   if (woken.code() == errc::closing) {  // killed: the kill abandoned the wait
     self->kill_seen = true;

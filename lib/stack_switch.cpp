@@ -11,13 +11,6 @@
 #include "jump.hpp"
 #include "sanitizer_support.hpp"
 
-#if defined(__GNUC__) && !defined(__clang__)
-// noipa: GCC must not reason about these frames across calls (no cloning, no IPA constants).
-#define JMPCO_FRAME_FUNCTION __attribute__((noinline, noipa))
-#else
-#define JMPCO_FRAME_FUNCTION JMPCO_NOINLINE
-#endif
-
 namespace jmpco::detail {
 namespace {
 
@@ -265,37 +258,66 @@ constexpr std::size_t kDescentStep = 1024;
   descend_then_restore(target);
 }
 
-// Starts the switch's target, which has never run, below the switching context; never returns.
-// The new slice ends at this frame's address: every frame the coroutine will ever have lies below
-// it. What lies between there and the saved frame is dead (this frame's linkage and the frame of
-// complete_switch, which never return), so the switching context's live bytes may be said to
-// start there too, and nothing collides. This frame stays on the new stack for good and is copied
-// on each of its switches: nothing in it outlives the call.
-[[noreturn]] JMPCO_FRAME_FUNCTION void launch_on_new_slice() noexcept {
-  JMPCO_FRAME_MARKER;
-  thread_state& ts = this_thread_state();
-  const std::uintptr_t frame_top = JMPCO_OWN_FRAME_TOP();  // after the call: no register to save
+// Where the bytes of the calling frame's context begin, seen from inside complete_switch: its
+// frame address, or above it where the bytes there are complete_switch's own linkage, dead once
+// the switch has jumped away: 16 bytes less to copy on every switch and to keep for every
+// suspended coroutine.
+#if JMPCO_FRAME_ADDRESS_IS_FRAME_TOP
+constexpr std::uintptr_t kSwitchFrameLinkage = 2 * sizeof(void*);  // saved frame pointer, return
+#else
+constexpr std::uintptr_t kSwitchFrameLinkage = 0;
+#endif
+
+// Makes the switch's target, which has never run, the running context on a new slice that ends
+// at `top`: every frame the coroutine will ever have lies below it. What lies between there and
+// the switching context's saved frame is dead (complete_switch's frame and the launch frames,
+// which never return), so that context's live bytes may be said to start at `top` too, and
+// nothing collides.
+void enter_new_slice(thread_state& ts, std::uintptr_t top) noexcept {
   context* self = ts.current;
   context* target = ts.switch_target;
-  self->start = frame_top;
-  target->stop = frame_top;
+  self->start = top;
+  target->stop = top;
   swap_exception_state(exception_record(ts), self, target);
   enter_chain(ts, target);
+}
+
+#if JMPCO_FRAME_ADDRESS_IS_FRAME_TOP
+// The launch function's own frame holds the top of the new slice (launch_frame_entered).
+[[noreturn]] void launch_new_slice(thread_state& ts) noexcept {
+  ts.launch();
+  fail_fatally("a coroutine entry function returned");
+}
+#else
+// Elsewhere a frame address may be the low end of its frame (AArch64, Thumb-2), so the launch
+// function is called from this frame, whose address bounds every byte of it from above. This
+// frame keeps nothing after the call: what it has above that address may be overwritten.
+[[noreturn]] JMPCO_FRAME_FUNCTION void launch_new_slice(thread_state& ts) noexcept {
+  JMPCO_FRAME_MARKER;
+  enter_new_slice(ts, JMPCO_OWN_FRAME_TOP());
   ts.launch();
   // Never reached. The call keeps the one above from becoming a tail call: that would pop this
   // frame first and start the coroutine's frames above its own slice (GCC does so for Thumb-2
   // with -fno-exceptions, whose frame address is the frame's low end).
   fail_fatally("a coroutine entry function returned");
 }
+#endif
 
 }  // namespace
+
+void launch_frame_entered([[maybe_unused]] thread_state& ts,
+                          [[maybe_unused]] std::uintptr_t frame_top) noexcept {
+#if JMPCO_FRAME_ADDRESS_IS_FRAME_TOP
+  enter_new_slice(ts, frame_top);
+#endif
+}
 
 JMPCO_FRAME_FUNCTION bool complete_switch(thread_state& ts) noexcept {
   JMPCO_FRAME_MARKER;
   context* self = ts.current;  // running, so all its bytes are on the stack; never dying here
   context* target = ts.switch_target;
-  if (target->stop == 0) launch_on_new_slice();  // never returns
-  self->start = JMPCO_OWN_FRAME_TOP();           // this frame lies below the saved one
+  if (target->stop == 0) launch_new_slice(ts);                // never returns
+  self->start = JMPCO_OWN_FRAME_TOP() + kSwitchFrameLinkage;  // below it: dead once we jump
   JMPCO_ASSERT(!self->dying && self->saved == 0 && self->start < self->stop);
   JMPCO_ASSERT(target != self && target->stop > target->start);
   // The two switches of a resume-yield loop first, each the general case below with its chain

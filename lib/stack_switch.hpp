@@ -16,12 +16,31 @@
 // declares (a statement; empty where it is not needed). Both lie at or above its stack pointer.
 // Not a local's address under GCC and Clang: with ASan's use-after-return mode, locals live on a
 // heap "fake stack".
+// Whether JMPCO_OWN_FRAME_TOP() is the top of the frame's own bytes, with only the saved frame
+// pointer and the return address at and above it: x86-64 System V under GCC and Clang, which keep
+// a frame pointer in a function that takes its frame address. (A frame address may be the low end
+// of its frame elsewhere, e.g. AArch64 and Thumb-2, and Win64 may point its frame pointer into the
+// middle of the frame.)
+#if defined(__x86_64__) && !defined(_WIN32) && (defined(__GNUC__) || defined(__clang__))
+#define JMPCO_FRAME_ADDRESS_IS_FRAME_TOP 1
+#else
+#define JMPCO_FRAME_ADDRESS_IS_FRAME_TOP 0
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #define JMPCO_FRAME_MARKER static_cast<void>(0)
 #define JMPCO_OWN_FRAME_TOP() reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0))
 #else
 #define JMPCO_FRAME_MARKER volatile char jmpco_frame_marker = 0
 #define JMPCO_OWN_FRAME_TOP() reinterpret_cast<std::uintptr_t>(&jmpco_frame_marker)
+#endif
+
+// A function whose frame address stands for a stack position: never inlined, and, under GCC,
+// kept out of interprocedural reasoning (no cloning, no IPA constants).
+#if defined(__GNUC__) && !defined(__clang__)
+#define JMPCO_FRAME_FUNCTION __attribute__((noinline, noipa))
+#else
+#define JMPCO_FRAME_FUNCTION JMPCO_NOINLINE
 #endif
 
 namespace jmpco::detail {
@@ -41,7 +60,8 @@ namespace jmpco::detail {
 // to complete_switch (one slot there costs less than a thread-local read; on i386 the argument
 // lies in the saving frame, which nothing overwrites before complete_switch is done with it).
 // A target that has never run
-// gets its slice below the caller and starts by calling `launch`, which must never return.
+// gets its slice below the caller and starts by calling `launch`, which must never return and
+// must first call enter_new_slice (see there).
 inline void prepare_switch(thread_state& ts, context* target, launch_fn launch) noexcept {
   ts.switch_target = target;
   ts.launch = launch;
@@ -51,6 +71,14 @@ inline void prepare_switch(thread_state& ts, context* target, launch_fn launch) 
 // returns false at once, with nothing changed, if a heap copy could not be allocated. `ts` is the
 // calling thread's state.
 bool complete_switch(thread_state& ts) noexcept;
+
+// The first step of a `launch` function (a JMPCO_FRAME_FUNCTION), which complete_switch calls to
+// start a target that has never run; `frame_top` is its JMPCO_OWN_FRAME_TOP(). Where that is the
+// top of the frame's own bytes, the new slice ends there; elsewhere a frame between the two has
+// set the slice up already. Either way the launch frame stays on the coroutine's stack for its
+// whole life and is copied on each of its switches, so it should keep little of its own (no
+// register to save: it reads the running coroutine from the thread state again after each call).
+void launch_frame_entered(thread_state& ts, std::uintptr_t frame_top) noexcept;
 
 // Leaves a context whose frames are garbage now (it finished) for `target`.
 [[noreturn]] void switch_from_dying(thread_state& ts, context* target) noexcept;

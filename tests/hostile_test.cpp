@@ -693,7 +693,8 @@ TEST(Hostile, GeneratorStepRefusedToAnotherThreadKeepsTheCurrentValue) {
       EXPECT_EQ(e.error().code(), jmpco::errc::wrong_thread);
     }
   }).join();
-  ASSERT_NE(it, nullptr);  // the refused step changed nothing
+  ASSERT_NE(it, nullptr);                                        // the refused step changed nothing
+  EXPECT_EQ(numbers.error().code(), jmpco::errc::wrong_thread);  // but is on record
   int sum = 0;
   for (; it != nullptr; ++it) sum += *it;
   EXPECT_EQ(sum, 0 + 1 + 2);

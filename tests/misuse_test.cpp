@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
-#include <optional>
+#include <type_traits>
 
 #include "jmpco/jmpco.hpp"
 
@@ -52,18 +52,29 @@ TEST(Misuse, YieldOutsideACoroutine) {
 }
 
 TEST(Misuse, YielderUsedOutsideItsCoroutine) {
-  // A copy: the yielder itself lives on the coroutine's stack, which is only readable while the
-  // coroutine runs.
-  std::optional<jmpco::yielder<sig>> leaked;
+  // The yielder is a part of the coroutine object, so it outlives the body's stack frames; used
+  // from anywhere but its own running coroutine, it refuses.
+  jmpco::yielder<sig>* leaked = nullptr;
   jmpco::coroutine<sig> co([&](jmpco::yielder<sig>& y) {
-    leaked.emplace(y);
+    leaked = &y;
     y.yield();
   });
   ASSERT_TRUE(co.resume().ok());
   EXPECT_EQ(leaked->try_yield().code(), errc::yield_outside);  // from the main context
   EXPECT_EQ(co.status(), status::suspended);
+  jmpco::coroutine<sig> other([&](jmpco::yielder<sig>&) {
+    EXPECT_EQ(leaked->try_yield().code(), errc::yield_outside);  // from another coroutine
+  });
+  EXPECT_TRUE(other.resume().ok());
   EXPECT_TRUE(co.resume().ok());
+  EXPECT_EQ(co.status(), status::dead);
+  EXPECT_EQ(leaked->try_yield().code(), errc::yield_outside);  // after its coroutine died
 }
+
+// A body gets its yielder by reference and cannot copy it: a copy would be a yielder of no
+// coroutine.
+static_assert(!std::is_copy_constructible_v<jmpco::yielder<sig>>);
+static_assert(!std::is_copy_assignable_v<jmpco::yielder<sig>>);
 
 TEST(Misuse, CloseRunningCoroutine) {
   jmpco::coroutine<sig>* self = nullptr;

@@ -3,6 +3,7 @@
 // in a range-for loop.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -80,6 +81,36 @@ TEST(Generator, AbandonedLoopClosesTheGenerator) {
       if (v == 3) break;
   }
   EXPECT_EQ(cleaned, 1);
+}
+
+TEST(Generator, AHandleIsOnePointerAndAMovedFromOneIsEmpty) {
+  // Everything a step records lives in the coroutine object: a suspended generator costs its
+  // object, its stack copy and this pointer.
+  static_assert(sizeof(jmpco::generator<int>) == sizeof(void*));
+  jmpco::generator<int> first([](jmpco::yielder<int()>& y) { y.yield(7); });
+  jmpco::generator<int> second(std::move(first));
+  EXPECT_EQ(first.error().code(), jmpco::errc::empty_handle);  // NOLINT(bugprone-use-after-move)
+  EXPECT_EQ(first.status(), jmpco::status::dead);
+  EXPECT_THROW((void)first.begin(), jmpco::coroutine_error);
+  EXPECT_EQ(second.error().code(), jmpco::errc::ok);
+  std::vector<int> seen;
+  for (int v : second) seen.push_back(v);
+  EXPECT_EQ(seen, (std::vector<int>{7}));
+  EXPECT_EQ(second.error().code(), jmpco::errc::ok);
+}
+
+TEST(Generator, AnErrorAfterTheBodyMovedItsGeneratorIsTheNewHandles) {
+  std::unique_ptr<jmpco::generator<int>> g, moved;
+  g = std::make_unique<jmpco::generator<int>>([&](jmpco::yielder<int()>& y) {
+    y.yield(1);
+    moved = std::make_unique<jmpco::generator<int>>(std::move(*g));
+    throw std::runtime_error("after the move");
+  });
+  auto it = g->begin();
+  EXPECT_THROW(++it, std::runtime_error);
+  ASSERT_TRUE(moved);
+  EXPECT_STREQ(moved->error().what(), "after the move");
+  EXPECT_EQ(g->error().code(), jmpco::errc::empty_handle);
 }
 
 TEST(Wrap, CallsResumeAndReturnsTheYieldedValues) {

@@ -86,6 +86,20 @@
 #define JMPCO_ALWAYS_INLINE inline
 #endif
 
+// A member that may share its neighbours' bytes: an empty one takes none, and the members after
+// it may use its tail padding. Only a layout matter (it shrinks the coroutine object): where the
+// attribute is unknown the object is merely larger.
+#if defined(_MSC_VER) && !defined(__clang__)
+#define JMPCO_NO_UNIQUE_ADDRESS [[msvc::no_unique_address]]
+#elif defined(__has_cpp_attribute)
+#if __has_cpp_attribute(no_unique_address)
+#define JMPCO_NO_UNIQUE_ADDRESS [[no_unique_address]]
+#endif
+#endif
+#if !defined(JMPCO_NO_UNIQUE_ADDRESS)
+#define JMPCO_NO_UNIQUE_ADDRESS
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #define JMPCO_NOINLINE __attribute__((noinline))
 #elif defined(_MSC_VER)

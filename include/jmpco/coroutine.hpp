@@ -109,6 +109,13 @@ struct slot<void> {
   void take() noexcept { filled = false; }
   void clear() noexcept { filled = false; }
 };
+// The inbox of a coroutine that takes no values: nothing to carry, and no byte of the object.
+template <>
+struct slot<std::tuple<>> {
+  void put() noexcept {}
+  std::tuple<> take() noexcept { return {}; }
+  void clear() noexcept {}
+};
 
 // One address per signature: the tag an untyped yield checks against.
 template <class Signature>
@@ -120,15 +127,18 @@ template <class Out, class... In>
 class channel;
 }  // namespace detail
 
-// What a body uses to yield. It lives in the coroutine object, not on a stack, so that its
-// check of who may yield with it never reads a suspended stack's bytes: used by any other
-// coroutine (or after its own has died) it fails with errc::yield_outside.
+// What a body uses to yield. It is a part of the coroutine object (an empty base of it, so it
+// costs no byte), not of a stack, so that its check of who may yield with it never reads a
+// suspended stack's bytes: used by any other coroutine (or after its own has died) it fails with
+// errc::yield_outside. Only the coroutine object makes one; a body gets it by reference and
+// cannot copy it.
 template <class Out, class... In>
 class yielder<Out(In...)> {
  public:
   using resume_type = detail::values_t<In...>;
 
-  explicit yielder(detail::channel<Out, In...>* channel) noexcept : channel_(channel) {}
+  yielder(const yielder&) = delete;
+  yielder& operator=(const yielder&) = delete;
 
   // Hands `out` to the resumer and suspends; returns the arguments of the next resume. On a
   // failure (yield_outside, out_of_memory) raises it: throws, or without exceptions kills the
@@ -184,21 +194,30 @@ class yielder<Out(In...)> {
     }
   }
 
+  friend class detail::channel<Out, In...>;
+  yielder() noexcept = default;
+
+  // The coroutine object this yielder is a part of.
+  detail::channel<Out, In...>* own_channel() noexcept {
+    return static_cast<detail::channel<Out, In...>*>(this);
+  }
+
   // Puts `out` in the outbox and suspends until the next resume: errc::ok, or why not.
   template <class... V>
   errc hand_over(V&&... out) {
-    if (coroutine_core::running() != channel_) return errc::yield_outside;
-    channel_->outbox.put(std::forward<V>(out)...);
+    detail::channel<Out, In...>* own = own_channel();
+    if (coroutine_core::running() != own) return errc::yield_outside;
+    own->outbox.put(std::forward<V>(out)...);
     const errc e = coroutine_core_access::yield();
-    if (e != errc::ok) channel_->outbox.clear();  // not handed over (or, when closing, taken)
+    if (e != errc::ok) own->outbox.clear();  // not handed over (or, when closing, taken)
     return e;
   }
 
   resume_type take_resume_values() {
     if constexpr (std::is_void_v<resume_type>) {
-      channel_->inbox.take();
+      own_channel()->inbox.take();
     } else {
-      return detail::unpack(channel_->inbox.take());
+      return detail::unpack(own_channel()->inbox.take());
     }
   }
 
@@ -226,32 +245,35 @@ class yielder<Out(In...)> {
   struct coroutine_core_access : coroutine_core {
     static errc yield() noexcept { return yield_core(); }
   };
-
-  detail::channel<Out, In...>* channel_;
 };
 
 namespace detail {
 
-// The heap object shared by a handle and its coroutine: the control block plus the two mailboxes.
-// Values always travel through here, never through pointers into either side's stack.
+// The heap object shared by a handle and its coroutine: the control block, the two mailboxes,
+// and the yielder handed to the body. Values always travel through here, never through pointers
+// into either side's stack.
 template <class Out, class... In>
-class channel : public coroutine_core {
+class channel : public coroutine_core, private yielder<Out(In...)> {
  public:
-  channel() noexcept : yielder_for_body(this) {}
+  channel() noexcept = default;
   const void* signature() const noexcept final { return &signature_tag<Out(In...)>::id; }
 
-  slot<std::tuple<std::decay_t<In>...>> inbox;  // resume -> coroutine
-  slot<Out> outbox;                             // yield/return -> resumer
-  yielder<Out(In...)> yielder_for_body;         // handed to the body
-  // The handle object that owns this channel, for a front end that keeps state in its handle
-  // (generator): after a switch it touches its handle only if it is still this one.
-  const void* holder = nullptr;
+  yielder<Out(In...)>& body_yielder() noexcept { return *this; }
+
+  JMPCO_NO_UNIQUE_ADDRESS slot<std::tuple<std::decay_t<In>...>> inbox;  // resume -> coroutine
+  // The misuse that last refused a resume: kept here by a front end whose handle holds nothing
+  // else (generator), so that the handle stays one pointer.
+  errc last_refusal = errc::ok;
+  slot<Out> outbox;  // yield/return -> resumer
 
   using coroutine_core::close_core;
   using coroutine_core::pin;
   using coroutine_core::release;
   using coroutine_core::resume_core;
   using coroutine_core::unpin;
+
+ private:
+  friend class yielder<Out(In...)>;  // its own_channel() casts down to here
 };
 
 // The body of a coroutine, stored inline in the same allocation as its channel.
@@ -263,7 +285,7 @@ class body_holder final : public channel<Out, In...> {
 
  private:
   void run() override {
-    yielder<Out(In...)>& y = this->yielder_for_body;
+    yielder<Out(In...)>& y = this->body_yielder();
     std::apply(
         [&](auto&&... first) {
           using returned = decltype(fn_(y, std::move(first)...));
@@ -280,7 +302,7 @@ class body_holder final : public channel<Out, In...> {
     deallocate(this, sizeof(body_holder));
   }
 
-  F fn_;
+  JMPCO_NO_UNIQUE_ADDRESS F fn_;  // a body that captures nothing takes no byte
 };
 
 // Builds a body_holder with jmpco's allocator; nullptr when it cannot.
@@ -477,8 +499,8 @@ auto try_yield(V&&... out) {
   if (co == nullptr) return result<resume_type>(error(errc::yield_outside));
   if (co->signature() != &detail::signature_tag<Signature>::id)
     return result<resume_type>(error(errc::type_mismatch));
-  return yielder<Signature>(static_cast<typename detail::channel_of<Signature>::type*>(co))
-      .try_yield(std::forward<V>(out)...);
+  return static_cast<typename detail::channel_of<Signature>::type*>(co)->body_yielder().try_yield(
+      std::forward<V>(out)...);
 }
 
 }  // namespace this_coroutine

@@ -58,78 +58,65 @@ class generator {
   };
 
   // `body` is called as body(yielder<T()>&) on the first step. If the coroutine object cannot be
-  // allocated, iterating reports errc::empty_handle.
+  // allocated, the generator is empty: iterating reports errc::empty_handle.
   template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, generator>>>
   explicit generator(F&& body) : channel_(detail::make_channel<T>(std::forward<F>(body))) {
     if constexpr (detail::is_body_v<F, T>) {
       static_assert(std::is_void_v<std::invoke_result_t<std::decay_t<F>&, yielder_type&>>,
                     "a generator body returns void");
     }
-    hold();
   }
-  generator(generator&& other) noexcept
-      : channel_(std::exchange(other.channel_, nullptr)),
-        error_(std::move(other.error_)),
-        started_(other.started_) {
-    hold();
-  }
+  generator(generator&& other) noexcept : channel_(std::exchange(other.channel_, nullptr)) {}
   generator& operator=(generator&&) = delete;
   ~generator() {
-    if (channel_ == nullptr) return;
-    channel_->holder = nullptr;
-    channel_->release();
+    if (channel_ != nullptr) channel_->release();
   }
 
-  // Starts (or continues) the sequence. A generator is a single pass: begin() resumes it once.
+  // Starts the sequence. A generator is a single pass: begin() resumes it only until the body
+  // has started (a first step that was refused, e.g. at the nesting limit, is tried again).
   iterator begin() {
-    if (!started_) {
-      started_ = true;
-      advance();
-    }
+    if (channel_ == nullptr || !channel_->started()) advance();
     return iterator(this);
   }
   std::nullptr_t end() const noexcept { return nullptr; }
 
-  // The error the body died with, or the misuse that stopped it (without exceptions).
-  const jmpco::error& error() const noexcept { return error_; }
+  // The error the body died with, or else the misuse that last stopped a step (without
+  // exceptions this is how iteration reports either); errc::empty_handle for an empty generator
+  // (its coroutine could not be allocated, or it was moved from).
+  jmpco::error error() const noexcept {
+    if (channel_ == nullptr) return jmpco::error(errc::empty_handle);
+    if (channel_->death()) return channel_->death();
+    return jmpco::error(channel_->last_refusal);
+  }
   jmpco::status status() const noexcept {
     return channel_ != nullptr ? channel_->status() : jmpco::status::dead;
   }
 
  private:
-  void hold() noexcept {
-    if (channel_ != nullptr) channel_->holder = this;
-  }
-
   // Resumes the body for its next value. The body may destroy or move this very generator while
-  // it runs: after the switch, `this` is touched only if it still holds the channel.
+  // it runs, so all that a step records lives in the coroutine object, which the step pins: the
+  // handle is one pointer, and `this` is not touched after the switch.
   void advance() {
     detail::channel<T>* channel = channel_;
-    if (channel == nullptr) return fail(jmpco::error(errc::empty_handle), true);
+    if (channel == nullptr) return fail(jmpco::error(errc::empty_handle));
     if (channel->status() == jmpco::status::dead) return channel->outbox.clear();
-    struct step {
-      jmpco::error failure;
-      bool held;
-    };
     // The current value stays in the outbox until the body yields the next (which replaces it)
-    // or finishes; a refused step (a misuse, not enough memory) changes nothing.
-    step s = detail::resume_pinned(channel, [this, channel](errc e) {
+    // or finishes; a refused step (a misuse, not enough memory) changes nothing else.
+    jmpco::error failure = detail::resume_pinned(channel, [channel](errc e) {
       if (channel->status() == jmpco::status::dead) channel->outbox.clear();
-      return step{detail::failure_of(*channel, e), channel->holder == this};
+      if (jmpco::error(e).is_misuse()) channel->last_refusal = e;
+      return detail::failure_of(*channel, e);
     });
-    if (s.failure) fail(s.failure, s.held);
+    if (failure) fail(failure);
   }
 
-  void fail(const jmpco::error& e, bool held) {
-    if (held) error_ = e;
+  static void fail([[maybe_unused]] const jmpco::error& e) {
 #if JMPCO_EXCEPTIONS
     e.rethrow();
 #endif
   }
 
   detail::channel<T>* channel_;
-  jmpco::error error_;
-  bool started_ = false;
 };
 
 }  // namespace jmpco

@@ -128,6 +128,20 @@
 #define JMPCO_ALWAYS_INLINE inline
 #endif
 
+// A member that may share its neighbours' bytes: an empty one takes none, and the members after
+// it may use its tail padding. Only a layout matter (it shrinks the coroutine object): where the
+// attribute is unknown the object is merely larger.
+#if defined(_MSC_VER) && !defined(__clang__)
+#define JMPCO_NO_UNIQUE_ADDRESS [[msvc::no_unique_address]]
+#elif defined(__has_cpp_attribute)
+#if __has_cpp_attribute(no_unique_address)
+#define JMPCO_NO_UNIQUE_ADDRESS [[no_unique_address]]
+#endif
+#endif
+#if !defined(JMPCO_NO_UNIQUE_ADDRESS)
+#define JMPCO_NO_UNIQUE_ADDRESS
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #define JMPCO_NOINLINE __attribute__((noinline))
 #elif defined(_MSC_VER)
@@ -525,19 +539,20 @@ struct context {
   std::uintptr_t start = 0;       // lowest live byte when the context last left
   unsigned char* copy = nullptr;  // heap copy of the lowest `saved` bytes
   context* older = nullptr;       // next context on the chain, whose stop is higher
-  std::uint32_t saved = 0;        // 32 bits: a slice of 4 GiB or more fails as out of memory
-  std::uint32_t capacity = 0;
-  unsigned level = 0;  // nesting level (Lua's nCcalls)
-  bool dying = false;  // its frames are garbage; never save them
 #if JMPCO_EXCEPTIONS
   // This context's share of the C++ runtime's per-thread exception state: the caught-exception
   // stack and the uncaught count, plus the propagating exception on ARM's EHABI.
+  void* caught_exceptions = nullptr;
 #if defined(__ARM_EABI_UNWINDER__)
-  void* eh_state[3] = {};
-#else
-  void* eh_state[2] = {};
+  void* propagating_exceptions = nullptr;
 #endif
+  unsigned uncaught_exceptions = 0;
 #endif
+  // The 4- and 1-byte fields last, so that the coroutine's own flags fill the tail padding.
+  std::uint32_t saved = 0;  // 32 bits: a slice of 4 GiB or more fails as out of memory
+  std::uint32_t capacity = 0;
+  unsigned level = 0;  // nesting level (Lua's nCcalls)
+  bool dying = false;  // its frames are garbage; never save them
 };
 }  // namespace detail
 
@@ -653,13 +668,16 @@ class JMPCO_API coroutine_core {
   void set_death(const jmpco::error& e) noexcept;
   jmpco::error take_death() noexcept;
 
-  detail::context ctx_;  // holds death() once the coroutine has died by error
   // Where yield and death return to. While a released coroutine waits for its deferred unwind
   // (it is suspended then, so it has no resumer), the next one waiting on its thread.
   coroutine_core* resumer_ = nullptr;
   // The id of the owning thread's state, set by the first resume (0 before): an id, not an
   // address, because a new thread may get an exited thread's thread-local storage.
   std::uintptr_t owner_ = 0;
+  // Holds death() once the coroutine has died by error. The flags below live in its tail
+  // padding, and a front end's first small members in this object's (bench/README.md counts the
+  // bytes of a suspended generator).
+  JMPCO_NO_UNIQUE_ADDRESS detail::context ctx_;
   jmpco::status status_ = jmpco::status::suspended;
   bool started_ = false;
   bool closing_ = false;    // resumed only to unwind its stack
@@ -779,6 +797,13 @@ struct slot<void> {
   void take() noexcept { filled = false; }
   void clear() noexcept { filled = false; }
 };
+// The inbox of a coroutine that takes no values: nothing to carry, and no byte of the object.
+template <>
+struct slot<std::tuple<>> {
+  void put() noexcept {}
+  std::tuple<> take() noexcept { return {}; }
+  void clear() noexcept {}
+};
 
 // One address per signature: the tag an untyped yield checks against.
 template <class Signature>
@@ -790,15 +815,18 @@ template <class Out, class... In>
 class channel;
 }  // namespace detail
 
-// What a body uses to yield. It lives in the coroutine object, not on a stack, so that its
-// check of who may yield with it never reads a suspended stack's bytes: used by any other
-// coroutine (or after its own has died) it fails with errc::yield_outside.
+// What a body uses to yield. It is a part of the coroutine object (an empty base of it, so it
+// costs no byte), not of a stack, so that its check of who may yield with it never reads a
+// suspended stack's bytes: used by any other coroutine (or after its own has died) it fails with
+// errc::yield_outside. Only the coroutine object makes one; a body gets it by reference and
+// cannot copy it.
 template <class Out, class... In>
 class yielder<Out(In...)> {
  public:
   using resume_type = detail::values_t<In...>;
 
-  explicit yielder(detail::channel<Out, In...>* channel) noexcept : channel_(channel) {}
+  yielder(const yielder&) = delete;
+  yielder& operator=(const yielder&) = delete;
 
   // Hands `out` to the resumer and suspends; returns the arguments of the next resume. On a
   // failure (yield_outside, out_of_memory) raises it: throws, or without exceptions kills the
@@ -854,21 +882,30 @@ class yielder<Out(In...)> {
     }
   }
 
+  friend class detail::channel<Out, In...>;
+  yielder() noexcept = default;
+
+  // The coroutine object this yielder is a part of.
+  detail::channel<Out, In...>* own_channel() noexcept {
+    return static_cast<detail::channel<Out, In...>*>(this);
+  }
+
   // Puts `out` in the outbox and suspends until the next resume: errc::ok, or why not.
   template <class... V>
   errc hand_over(V&&... out) {
-    if (coroutine_core::running() != channel_) return errc::yield_outside;
-    channel_->outbox.put(std::forward<V>(out)...);
+    detail::channel<Out, In...>* own = own_channel();
+    if (coroutine_core::running() != own) return errc::yield_outside;
+    own->outbox.put(std::forward<V>(out)...);
     const errc e = coroutine_core_access::yield();
-    if (e != errc::ok) channel_->outbox.clear();  // not handed over (or, when closing, taken)
+    if (e != errc::ok) own->outbox.clear();  // not handed over (or, when closing, taken)
     return e;
   }
 
   resume_type take_resume_values() {
     if constexpr (std::is_void_v<resume_type>) {
-      channel_->inbox.take();
+      own_channel()->inbox.take();
     } else {
-      return detail::unpack(channel_->inbox.take());
+      return detail::unpack(own_channel()->inbox.take());
     }
   }
 
@@ -896,32 +933,35 @@ class yielder<Out(In...)> {
   struct coroutine_core_access : coroutine_core {
     static errc yield() noexcept { return yield_core(); }
   };
-
-  detail::channel<Out, In...>* channel_;
 };
 
 namespace detail {
 
-// The heap object shared by a handle and its coroutine: the control block plus the two mailboxes.
-// Values always travel through here, never through pointers into either side's stack.
+// The heap object shared by a handle and its coroutine: the control block, the two mailboxes,
+// and the yielder handed to the body. Values always travel through here, never through pointers
+// into either side's stack.
 template <class Out, class... In>
-class channel : public coroutine_core {
+class channel : public coroutine_core, private yielder<Out(In...)> {
  public:
-  channel() noexcept : yielder_for_body(this) {}
+  channel() noexcept = default;
   const void* signature() const noexcept final { return &signature_tag<Out(In...)>::id; }
 
-  slot<std::tuple<std::decay_t<In>...>> inbox;  // resume -> coroutine
-  slot<Out> outbox;                             // yield/return -> resumer
-  yielder<Out(In...)> yielder_for_body;         // handed to the body
-  // The handle object that owns this channel, for a front end that keeps state in its handle
-  // (generator): after a switch it touches its handle only if it is still this one.
-  const void* holder = nullptr;
+  yielder<Out(In...)>& body_yielder() noexcept { return *this; }
+
+  JMPCO_NO_UNIQUE_ADDRESS slot<std::tuple<std::decay_t<In>...>> inbox;  // resume -> coroutine
+  // The misuse that last refused a resume: kept here by a front end whose handle holds nothing
+  // else (generator), so that the handle stays one pointer.
+  errc last_refusal = errc::ok;
+  slot<Out> outbox;  // yield/return -> resumer
 
   using coroutine_core::close_core;
   using coroutine_core::pin;
   using coroutine_core::release;
   using coroutine_core::resume_core;
   using coroutine_core::unpin;
+
+ private:
+  friend class yielder<Out(In...)>;  // its own_channel() casts down to here
 };
 
 // The body of a coroutine, stored inline in the same allocation as its channel.
@@ -933,7 +973,7 @@ class body_holder final : public channel<Out, In...> {
 
  private:
   void run() override {
-    yielder<Out(In...)>& y = this->yielder_for_body;
+    yielder<Out(In...)>& y = this->body_yielder();
     std::apply(
         [&](auto&&... first) {
           using returned = decltype(fn_(y, std::move(first)...));
@@ -950,7 +990,7 @@ class body_holder final : public channel<Out, In...> {
     deallocate(this, sizeof(body_holder));
   }
 
-  F fn_;
+  JMPCO_NO_UNIQUE_ADDRESS F fn_;  // a body that captures nothing takes no byte
 };
 
 // Builds a body_holder with jmpco's allocator; nullptr when it cannot.
@@ -1147,8 +1187,8 @@ auto try_yield(V&&... out) {
   if (co == nullptr) return result<resume_type>(error(errc::yield_outside));
   if (co->signature() != &detail::signature_tag<Signature>::id)
     return result<resume_type>(error(errc::type_mismatch));
-  return yielder<Signature>(static_cast<typename detail::channel_of<Signature>::type*>(co))
-      .try_yield(std::forward<V>(out)...);
+  return static_cast<typename detail::channel_of<Signature>::type*>(co)->body_yielder().try_yield(
+      std::forward<V>(out)...);
 }
 
 }  // namespace this_coroutine
@@ -1215,78 +1255,65 @@ class generator {
   };
 
   // `body` is called as body(yielder<T()>&) on the first step. If the coroutine object cannot be
-  // allocated, iterating reports errc::empty_handle.
+  // allocated, the generator is empty: iterating reports errc::empty_handle.
   template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, generator>>>
   explicit generator(F&& body) : channel_(detail::make_channel<T>(std::forward<F>(body))) {
     if constexpr (detail::is_body_v<F, T>) {
       static_assert(std::is_void_v<std::invoke_result_t<std::decay_t<F>&, yielder_type&>>,
                     "a generator body returns void");
     }
-    hold();
   }
-  generator(generator&& other) noexcept
-      : channel_(std::exchange(other.channel_, nullptr)),
-        error_(std::move(other.error_)),
-        started_(other.started_) {
-    hold();
-  }
+  generator(generator&& other) noexcept : channel_(std::exchange(other.channel_, nullptr)) {}
   generator& operator=(generator&&) = delete;
   ~generator() {
-    if (channel_ == nullptr) return;
-    channel_->holder = nullptr;
-    channel_->release();
+    if (channel_ != nullptr) channel_->release();
   }
 
-  // Starts (or continues) the sequence. A generator is a single pass: begin() resumes it once.
+  // Starts the sequence. A generator is a single pass: begin() resumes it only until the body
+  // has started (a first step that was refused, e.g. at the nesting limit, is tried again).
   iterator begin() {
-    if (!started_) {
-      started_ = true;
-      advance();
-    }
+    if (channel_ == nullptr || !channel_->started()) advance();
     return iterator(this);
   }
   std::nullptr_t end() const noexcept { return nullptr; }
 
-  // The error the body died with, or the misuse that stopped it (without exceptions).
-  const jmpco::error& error() const noexcept { return error_; }
+  // The error the body died with, or else the misuse that last stopped a step (without
+  // exceptions this is how iteration reports either); errc::empty_handle for an empty generator
+  // (its coroutine could not be allocated, or it was moved from).
+  jmpco::error error() const noexcept {
+    if (channel_ == nullptr) return jmpco::error(errc::empty_handle);
+    if (channel_->death()) return channel_->death();
+    return jmpco::error(channel_->last_refusal);
+  }
   jmpco::status status() const noexcept {
     return channel_ != nullptr ? channel_->status() : jmpco::status::dead;
   }
 
  private:
-  void hold() noexcept {
-    if (channel_ != nullptr) channel_->holder = this;
-  }
-
   // Resumes the body for its next value. The body may destroy or move this very generator while
-  // it runs: after the switch, `this` is touched only if it still holds the channel.
+  // it runs, so all that a step records lives in the coroutine object, which the step pins: the
+  // handle is one pointer, and `this` is not touched after the switch.
   void advance() {
     detail::channel<T>* channel = channel_;
-    if (channel == nullptr) return fail(jmpco::error(errc::empty_handle), true);
+    if (channel == nullptr) return fail(jmpco::error(errc::empty_handle));
     if (channel->status() == jmpco::status::dead) return channel->outbox.clear();
-    struct step {
-      jmpco::error failure;
-      bool held;
-    };
     // The current value stays in the outbox until the body yields the next (which replaces it)
-    // or finishes; a refused step (a misuse, not enough memory) changes nothing.
-    step s = detail::resume_pinned(channel, [this, channel](errc e) {
+    // or finishes; a refused step (a misuse, not enough memory) changes nothing else.
+    jmpco::error failure = detail::resume_pinned(channel, [channel](errc e) {
       if (channel->status() == jmpco::status::dead) channel->outbox.clear();
-      return step{detail::failure_of(*channel, e), channel->holder == this};
+      if (jmpco::error(e).is_misuse()) channel->last_refusal = e;
+      return detail::failure_of(*channel, e);
     });
-    if (s.failure) fail(s.failure, s.held);
+    if (failure) fail(failure);
   }
 
-  void fail(const jmpco::error& e, bool held) {
-    if (held) error_ = e;
+  static void fail([[maybe_unused]] const jmpco::error& e) {
 #if JMPCO_EXCEPTIONS
     e.rethrow();
 #endif
   }
 
   detail::channel<T>* channel_;
-  jmpco::error error_;
-  bool started_ = false;
 };
 
 }  // namespace jmpco
@@ -4304,12 +4331,31 @@ const char* platform_refusal() noexcept;
 // declares (a statement; empty where it is not needed). Both lie at or above its stack pointer.
 // Not a local's address under GCC and Clang: with ASan's use-after-return mode, locals live on a
 // heap "fake stack".
+// Whether JMPCO_OWN_FRAME_TOP() is the top of the frame's own bytes, with only the saved frame
+// pointer and the return address at and above it: x86-64 System V under GCC and Clang, which keep
+// a frame pointer in a function that takes its frame address. (A frame address may be the low end
+// of its frame elsewhere, e.g. AArch64 and Thumb-2, and Win64 may point its frame pointer into the
+// middle of the frame.)
+#if defined(__x86_64__) && !defined(_WIN32) && (defined(__GNUC__) || defined(__clang__))
+#define JMPCO_FRAME_ADDRESS_IS_FRAME_TOP 1
+#else
+#define JMPCO_FRAME_ADDRESS_IS_FRAME_TOP 0
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #define JMPCO_FRAME_MARKER static_cast<void>(0)
 #define JMPCO_OWN_FRAME_TOP() reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0))
 #else
 #define JMPCO_FRAME_MARKER volatile char jmpco_frame_marker = 0
 #define JMPCO_OWN_FRAME_TOP() reinterpret_cast<std::uintptr_t>(&jmpco_frame_marker)
+#endif
+
+// A function whose frame address stands for a stack position: never inlined, and, under GCC,
+// kept out of interprocedural reasoning (no cloning, no IPA constants).
+#if defined(__GNUC__) && !defined(__clang__)
+#define JMPCO_FRAME_FUNCTION __attribute__((noinline, noipa))
+#else
+#define JMPCO_FRAME_FUNCTION JMPCO_NOINLINE
 #endif
 
 namespace jmpco::detail {
@@ -4329,7 +4375,8 @@ namespace jmpco::detail {
 // to complete_switch (one slot there costs less than a thread-local read; on i386 the argument
 // lies in the saving frame, which nothing overwrites before complete_switch is done with it).
 // A target that has never run
-// gets its slice below the caller and starts by calling `launch`, which must never return.
+// gets its slice below the caller and starts by calling `launch`, which must never return and
+// must first call enter_new_slice (see there).
 inline void prepare_switch(thread_state& ts, context* target, launch_fn launch) noexcept {
   ts.switch_target = target;
   ts.launch = launch;
@@ -4339,6 +4386,14 @@ inline void prepare_switch(thread_state& ts, context* target, launch_fn launch) 
 // returns false at once, with nothing changed, if a heap copy could not be allocated. `ts` is the
 // calling thread's state.
 bool complete_switch(thread_state& ts) noexcept;
+
+// The first step of a `launch` function (a JMPCO_FRAME_FUNCTION), which complete_switch calls to
+// start a target that has never run; `frame_top` is its JMPCO_OWN_FRAME_TOP(). Where that is the
+// top of the frame's own bytes, the new slice ends there; elsewhere a frame between the two has
+// set the slice up already. Either way the launch frame stays on the coroutine's stack for its
+// whole life and is copied on each of its switches, so it should keep little of its own (no
+// register to save: it reads the running coroutine from the thread state again after each call).
+void launch_frame_entered(thread_state& ts, std::uintptr_t frame_top) noexcept;
 
 // Leaves a context whose frames are garbage now (it finished) for `target`.
 [[noreturn]] void switch_from_dying(thread_state& ts, context* target) noexcept;
@@ -4417,38 +4472,53 @@ struct coroutine_lifecycle {
   }
 
   // Where a new coroutine starts, on its own slice; never returns. Its frame stays on the
-  // coroutine's stack for its whole life and is copied on every switch: the handlers' work is
-  // done out of line to keep it small.
-  static void launch() noexcept {
-    coroutine_core* self = this_thread_state().running;
+  // coroutine's stack for its whole life and is copied on every switch, so it keeps nothing: every
+  // step is a call out of line that finds the running coroutine (this one) again, and no value
+  // lives across a call, so there is no register to save either.
+  JMPCO_FRAME_FUNCTION static void launch() noexcept {
+    JMPCO_FRAME_MARKER;
+    launch_frame_entered(JMPCO_OWN_FRAME_TOP());
 #if JMPCO_EXCEPTIONS
     try {
-      self->run();
+      run_running();
     } catch (const forced_unwind& unwind) {
       // Closed while suspended: its stack is unwound, it dies without error. Another
       // coroutine's forced unwind, kept and rethrown here, is an error like any other (even one
       // whose coroutine was freed and had this address: this coroutine is not being closed).
-      if (unwind.target() != self || !self->closing_) die_throwing(self);
+      end_unwind(unwind);
     } catch (const coroutine_error& raised) {
-      die_raising(self, raised);
+      die_raising(raised);
     } catch (...) {
-      die_throwing(self);
+      die_throwing();
     }
 #else
-    self->run();
+    run_running();
 #endif
-    finish(self);
+    finish_running();
+  }
+
+  JMPCO_NOINLINE static void launch_frame_entered(std::uintptr_t frame_top) noexcept {
+    detail::launch_frame_entered(this_thread_state(), frame_top);
+  }
+  // A tail call: the body's frame takes this one's place, right below the launch frame.
+  JMPCO_NOINLINE static void run_running() { this_thread_state().running->run(); }
+  [[noreturn]] JMPCO_NOINLINE static void finish_running() noexcept {
+    finish(this_thread_state().running);
   }
 
 #if JMPCO_EXCEPTIONS
+  // Called inside the handler of a forced unwind that reached the running coroutine's launch.
+  JMPCO_NOINLINE static void end_unwind(const forced_unwind& unwind) noexcept {
+    coroutine_core* self = this_thread_state().running;
+    if (unwind.target() != self || !self->closing_) die_throwing();
+  }
   // An error value raised as an exception: the same death as without exceptions.
-  JMPCO_NOINLINE static void die_raising(coroutine_core* self,
-                                         const coroutine_error& raised) noexcept {
-    self->set_death(as_death(raised.error()));
+  JMPCO_NOINLINE static void die_raising(const coroutine_error& raised) noexcept {
+    this_thread_state().running->set_death(as_death(raised.error()));
   }
   // Called inside a catch (...) handler.
-  JMPCO_NOINLINE static void die_throwing(coroutine_core* self) noexcept {
-    self->set_death(error(std::current_exception()));
+  JMPCO_NOINLINE static void die_throwing() noexcept {
+    this_thread_state().running->set_death(error(std::current_exception()));
   }
 #endif
 
@@ -5149,7 +5219,7 @@ error park_running_task(bool ready) {
   if (!ready) self->current = task_node::state::waiting;
   // The task's own yielder, not this_coroutine::try_yield: the signature tag that one checks is
   // an object per binary, and a shared libjmpco's is not the program's that made the task.
-  result<void> woken = self->body->yielder_for_body.try_yield();
+  result<void> woken = self->body->body_yielder().try_yield();
   if (woken) return error();
   if (woken.code() == errc::closing) {  // killed: the kill abandoned the wait
     self->kill_seen = true;
@@ -7045,20 +7115,19 @@ inline void* exception_state_record() noexcept { return abi::__cxa_get_globals()
 
 inline void install_exception_state(void* record, const context* to) noexcept {
   auto& g = *static_cast<itanium_eh_globals*>(record);
-  g.caught_exceptions = to->eh_state[0];
-  g.uncaught_exceptions =
-      static_cast<unsigned int>(reinterpret_cast<std::uintptr_t>(to->eh_state[1]));
+  g.caught_exceptions = to->caught_exceptions;
+  g.uncaught_exceptions = to->uncaught_exceptions;
 #if defined(__ARM_EABI_UNWINDER__)
-  g.propagating_exceptions = to->eh_state[2];
+  g.propagating_exceptions = to->propagating_exceptions;
 #endif
 }
 
 inline void swap_exception_state(void* record, context* from, const context* to) noexcept {
   const auto& g = *static_cast<const itanium_eh_globals*>(record);
-  from->eh_state[0] = g.caught_exceptions;
-  from->eh_state[1] = reinterpret_cast<void*>(static_cast<std::uintptr_t>(g.uncaught_exceptions));
+  from->caught_exceptions = g.caught_exceptions;
+  from->uncaught_exceptions = g.uncaught_exceptions;
 #if defined(__ARM_EABI_UNWINDER__)
-  from->eh_state[2] = g.propagating_exceptions;
+  from->propagating_exceptions = g.propagating_exceptions;
 #endif
   install_exception_state(record, to);
 }
@@ -7120,13 +7189,6 @@ inline void forget_stack_poison() noexcept {
 }  // namespace jmpco::detail
 
 #endif  // JMPCO_LIB_SANITIZER_SUPPORT_HPP
-
-#if defined(__GNUC__) && !defined(__clang__)
-// noipa: GCC must not reason about these frames across calls (no cloning, no IPA constants).
-#define JMPCO_FRAME_FUNCTION __attribute__((noinline, noipa))
-#else
-#define JMPCO_FRAME_FUNCTION JMPCO_NOINLINE
-#endif
 
 namespace jmpco::detail {
 namespace {
@@ -7375,37 +7437,66 @@ constexpr std::size_t kDescentStep = 1024;
   descend_then_restore(target);
 }
 
-// Starts the switch's target, which has never run, below the switching context; never returns.
-// The new slice ends at this frame's address: every frame the coroutine will ever have lies below
-// it. What lies between there and the saved frame is dead (this frame's linkage and the frame of
-// complete_switch, which never return), so the switching context's live bytes may be said to
-// start there too, and nothing collides. This frame stays on the new stack for good and is copied
-// on each of its switches: nothing in it outlives the call.
-[[noreturn]] JMPCO_FRAME_FUNCTION void launch_on_new_slice() noexcept {
-  JMPCO_FRAME_MARKER;
-  thread_state& ts = this_thread_state();
-  const std::uintptr_t frame_top = JMPCO_OWN_FRAME_TOP();  // after the call: no register to save
+// Where the bytes of the calling frame's context begin, seen from inside complete_switch: its
+// frame address, or above it where the bytes there are complete_switch's own linkage, dead once
+// the switch has jumped away: 16 bytes less to copy on every switch and to keep for every
+// suspended coroutine.
+#if JMPCO_FRAME_ADDRESS_IS_FRAME_TOP
+constexpr std::uintptr_t kSwitchFrameLinkage = 2 * sizeof(void*);  // saved frame pointer, return
+#else
+constexpr std::uintptr_t kSwitchFrameLinkage = 0;
+#endif
+
+// Makes the switch's target, which has never run, the running context on a new slice that ends
+// at `top`: every frame the coroutine will ever have lies below it. What lies between there and
+// the switching context's saved frame is dead (complete_switch's frame and the launch frames,
+// which never return), so that context's live bytes may be said to start at `top` too, and
+// nothing collides.
+void enter_new_slice(thread_state& ts, std::uintptr_t top) noexcept {
   context* self = ts.current;
   context* target = ts.switch_target;
-  self->start = frame_top;
-  target->stop = frame_top;
+  self->start = top;
+  target->stop = top;
   swap_exception_state(exception_record(ts), self, target);
   enter_chain(ts, target);
+}
+
+#if JMPCO_FRAME_ADDRESS_IS_FRAME_TOP
+// The launch function's own frame holds the top of the new slice (launch_frame_entered).
+[[noreturn]] void launch_new_slice(thread_state& ts) noexcept {
+  ts.launch();
+  fail_fatally("a coroutine entry function returned");
+}
+#else
+// Elsewhere a frame address may be the low end of its frame (AArch64, Thumb-2), so the launch
+// function is called from this frame, whose address bounds every byte of it from above. This
+// frame keeps nothing after the call: what it has above that address may be overwritten.
+[[noreturn]] JMPCO_FRAME_FUNCTION void launch_new_slice(thread_state& ts) noexcept {
+  JMPCO_FRAME_MARKER;
+  enter_new_slice(ts, JMPCO_OWN_FRAME_TOP());
   ts.launch();
   // Never reached. The call keeps the one above from becoming a tail call: that would pop this
   // frame first and start the coroutine's frames above its own slice (GCC does so for Thumb-2
   // with -fno-exceptions, whose frame address is the frame's low end).
   fail_fatally("a coroutine entry function returned");
 }
+#endif
 
 }  // namespace
+
+void launch_frame_entered([[maybe_unused]] thread_state& ts,
+                          [[maybe_unused]] std::uintptr_t frame_top) noexcept {
+#if JMPCO_FRAME_ADDRESS_IS_FRAME_TOP
+  enter_new_slice(ts, frame_top);
+#endif
+}
 
 JMPCO_FRAME_FUNCTION bool complete_switch(thread_state& ts) noexcept {
   JMPCO_FRAME_MARKER;
   context* self = ts.current;  // running, so all its bytes are on the stack; never dying here
   context* target = ts.switch_target;
-  if (target->stop == 0) launch_on_new_slice();  // never returns
-  self->start = JMPCO_OWN_FRAME_TOP();           // this frame lies below the saved one
+  if (target->stop == 0) launch_new_slice(ts);                // never returns
+  self->start = JMPCO_OWN_FRAME_TOP() + kSwitchFrameLinkage;  // below it: dead once we jump
   JMPCO_ASSERT(!self->dying && self->saved == 0 && self->start < self->stop);
   JMPCO_ASSERT(target != self && target->stop > target->start);
   // The two switches of a resume-yield loop first, each the general case below with its chain
