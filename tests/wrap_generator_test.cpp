@@ -113,6 +113,22 @@ TEST(Generator, AnErrorAfterTheBodyMovedItsGeneratorIsTheNewHandles) {
   EXPECT_EQ(g->error().code(), jmpco::errc::empty_handle);
 }
 
+TEST(Generator, AFirstStepRefusedAtTheNestingLimitIsTriedAgainByTheNextBegin) {
+  const unsigned limit = jmpco::coroutine_core::nesting_limit();
+  jmpco::generator<int> g([](jmpco::yielder<int()>& y) { y.yield(5); });
+  jmpco::coroutine_core::set_nesting_limit(jmpco::coroutine_core::level());  // no room for one
+  EXPECT_THROW((void)g.begin(), jmpco::coroutine_error);
+  jmpco::coroutine_core::set_nesting_limit(limit);
+  EXPECT_EQ(g.error().code(), jmpco::errc::c_stack_overflow);
+  EXPECT_EQ(g.status(), jmpco::status::suspended);
+  auto it = g.begin();  // the body has not started: this begin() steps it
+  ASSERT_NE(it, nullptr);
+  EXPECT_EQ(*it, 5);
+  EXPECT_EQ(g.error().code(), jmpco::errc::c_stack_overflow);  // the last refusal stays on record
+  ++it;
+  EXPECT_EQ(it, nullptr);
+}
+
 TEST(Wrap, CallsResumeAndReturnsTheYieldedValues) {
   auto next = jmpco::wrap<int(int)>([](jmpco::yielder<int(int)>& y, int a) {
     int b = y.yield(a + 1);
