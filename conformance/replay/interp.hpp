@@ -304,7 +304,7 @@ class Interp {
   Flow exec_numfor(const NumForStmt& s, Frame& fr);
   bool integer_for_count(std::int64_t init, const Value& limit, std::int64_t step,
                          std::uint64_t& count);
-  Flow run_for_body(const NumForStmt& s, Frame& fr, Value control, bool& stop);
+  Flow run_for_body(const NumForStmt& s, Frame& fr, Value control, bool another, bool& stop);
   Flow exec_genfor(const GenForStmt& s, Frame& fr);
   Flow exec_return(const ReturnStmt& s, Frame& fr);
   void unwind_block(Frame& fr, std::size_t mark, const std::exception_ptr& failure);

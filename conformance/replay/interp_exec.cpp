@@ -458,14 +458,16 @@ bool Interp::integer_for_count(std::int64_t init, const Value& limit, std::int64
   return true;
 }
 
-Flow Interp::run_for_body(const NumForStmt& s, Frame& fr, Value control, bool& stop) {
+// `another`: whether FORLOOP will jump back for one more iteration; after the last it falls
+// through, and code after the loop on the `for` line gets no line event.
+Flow Interp::run_for_body(const NumForStmt& s, Frame& fr, Value control, bool another, bool& stop) {
   count_step();
   declare_local(s.var, fr, std::move(control));
   Flow f = exec_block(s.body, fr);
   stop = f != Flow::Normal;
-  if (!stop && tracing()) {  // FORLOOP, on the `for` line, jumps back to the body
+  if (!stop && tracing()) {  // FORLOOP, on the `for` line
     trace_point(fr, s.line, true, false);
-    jump_back(fr);
+    if (another) jump_back(fr);
   }
   return f == Flow::Break ? Flow::Normal : f;
 }
@@ -485,7 +487,7 @@ Flow Interp::exec_numfor(const NumForStmt& s, Frame& fr) {
     for (std::int64_t i = start.as_int();;
          i = static_cast<std::int64_t>(static_cast<std::uint64_t>(i) +
                                        static_cast<std::uint64_t>(st))) {
-      Flow f = run_for_body(s, fr, Value::integer(i), stop);
+      Flow f = run_for_body(s, fr, Value::integer(i), count != 0, stop);
       if (stop || count-- == 0) return f;
     }
   }
@@ -497,7 +499,8 @@ Flow Interp::exec_numfor(const NumForStmt& s, Frame& fr) {
   const double l = flim.as_number(), st = fstep.as_number();
   if (st == 0) runtime_error("'for' step is zero");
   for (double i = finit.as_number(); st > 0 ? i <= l : i >= l; i += st) {
-    Flow f = run_for_body(s, fr, Value::number(i), stop);
+    const double next = i + st;
+    Flow f = run_for_body(s, fr, Value::number(i), st > 0 ? next <= l : next >= l, stop);
     if (stop) return f;
   }
   return Flow::Normal;

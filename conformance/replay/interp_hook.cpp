@@ -89,14 +89,19 @@ void Interp::run_hook(const char* event, int line) {
 
 void Interp::trace_point(Frame& fr, int line, bool counts, bool jumped_back) {
   HookState& h = cur_->hook;
-  bool report_line = line != 0 && (jumped_back || fr.ci->line != line);
+  // A stripped function has no line information: Lua's changedline() is false there, so a line
+  // event comes only where the function starts or jumped back (or after a count hook), with a
+  // nil line.
+  const bool stripped = fr.ci->fn != nullptr && fr.ci->fn->stripped;
+  bool report_line =
+      line != 0 && (jumped_back || fr.ci->line == kNoLine || (!stripped && fr.ci->line != line));
   if (line != 0) fr.ci->line = line;
   if (counts && (h.mask & HookState::kCount) != 0 && --h.count == 0) {
     h.count = h.base_count;
     run_hook("count", -1);
     report_line = line != 0;  // the hook's return moved Lua's oldpc onto this instruction
   }
-  if (report_line && (h.mask & HookState::kLine) != 0) run_hook("line", line);
+  if (report_line && (h.mask & HookState::kLine) != 0) run_hook("line", stripped ? -1 : line);
 }
 
 void Interp::trace_statement(const Stmt& s, Frame& fr) {
